@@ -1,0 +1,186 @@
+/// \file
+/// The `streamc` command line: a thin layer over the Compiler facade.
+
+#include "ast/AstPrinter.h"
+#include "driver/Compiler.h"
+#include "parse/Parser.h"
+#include "plan/Plan.h"
+#include "sema/Imports.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <unistd.h>
+
+using namespace streamc;
+
+namespace {
+
+/// Exit statuses (LANGUAGE.md §9).
+enum Exit { kOk = 0, kCompileError = 1, kConfigError = 2 };
+
+struct CommonArgs {
+  std::string file;
+  std::string emit;
+  std::vector<std::string> params;
+  std::vector<std::string> disabledPasses;
+  bool timePasses = false;
+  std::string color = "auto";
+};
+
+bool useColor(const std::string &mode) {
+  if (mode == "always")
+    return true;
+  if (mode == "never")
+    return false;
+  return isatty(STDERR_FILENO) && !std::getenv("NO_COLOR");
+}
+
+void addCommonOptions(CLI::App *cmd, CommonArgs &args, bool withEmit) {
+  cmd->add_option("file", args.file, "The .stream program")->required();
+  if (withEmit)
+    cmd->add_option("--emit", args.emit,
+                    "Print a stage of compilation: tokens, ast, plan, plan-opt, llvm or dot")
+        ->check(CLI::IsMember({"tokens", "ast", "plan", "plan-opt", "llvm", "dot"}));
+  cmd->add_option("--param", args.params, "Set a param: --param name=value")->type_name("K=V");
+  cmd->add_option("--disable-pass", args.disabledPasses,
+                  "Skip an optimisation pass (inline, constant-fold, fusion, projection-pruning)")
+      ->type_name("NAME");
+  cmd->add_flag("--time-passes", args.timePasses, "Print how long each optimisation pass took");
+  cmd->add_option("--color", args.color, "Colour diagnostics: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+}
+
+EmitAction emitAction(const std::string &s) {
+  if (s == "tokens") return EmitAction::Tokens;
+  if (s == "ast") return EmitAction::Ast;
+  if (s == "plan") return EmitAction::Plan;
+  if (s == "plan-opt") return EmitAction::PlanOpt;
+  if (s == "llvm") return EmitAction::Llvm;
+  if (s == "dot") return EmitAction::Dot;
+  return EmitAction::None;
+}
+
+/// Runs the stages an action needs, printing what it asks for. Returns the
+/// exit status.
+int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool inlineParams) {
+  CompilerOptions options;
+  options.stdlibDir = defaultStdlibDir(argv0);
+  options.disabledPasses = args.disabledPasses;
+  options.timePasses = args.timePasses;
+  options.inlineParams = inlineParams;
+  bool color = useColor(args.color);
+  Compiler compiler(options);
+  DiagnosticEngine &diags = compiler.diagnostics();
+  auto finish = [&](int status) {
+    diags.flush(std::cerr, color);
+    return status;
+  };
+
+  for (const std::string &kv : args.params) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      diags.error({}, "--param expects name=value, found '" + kv + "'");
+      return finish(kConfigError);
+    }
+    compiler.sema(); // params are typed against their declarations in analyze()
+    const_cast<CompilerOptions &>(compiler.options()).params[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+
+  if (action == EmitAction::Tokens) {
+    std::string why;
+    FileId file = compiler.sources().loadFile(args.file, why);
+    if (!file) {
+      diags.error({}, "cannot read '" + args.file + "': " + why);
+      return finish(kCompileError);
+    }
+    for (const TokenInfo &t : lexFile(compiler.sources(), file, diags))
+      std::cout << compiler.sources().describe(t.range.start()) << ": " << t.kind
+                << (t.text.empty() ? "" : " '" + t.text + "'") << "\n";
+    return finish(diags.hasErrors() ? kCompileError : kOk);
+  }
+
+  bool loaded = compiler.load(args.file);
+  if (!compiler.mainFile())
+    return finish(kCompileError);
+  bool checked = compiler.analyze() && loaded;
+  if (action == EmitAction::Ast) {
+    printAst(std::cout, *compiler.program().main, compiler.sources());
+    return finish(checked ? kOk : kCompileError);
+  }
+  if (!checked)
+    return finish(kCompileError);
+
+  if (!compiler.buildPlan())
+    return finish(kCompileError);
+  if (action == EmitAction::Plan) {
+    printPlan(std::cout, *compiler.plan(), compiler.sources());
+    return finish(kOk);
+  }
+  if (!compiler.optimize())
+    return finish(kCompileError);
+  if (action == EmitAction::PlanOpt) {
+    printPlan(std::cout, *compiler.plan(), compiler.sources());
+    return finish(kOk);
+  }
+  if (action == EmitAction::Dot) {
+    printPlanDot(std::cout, *compiler.plan());
+    return finish(kOk);
+  }
+  if (action == EmitAction::Llvm) {
+    diags.error({}, "--emit=llvm needs code generation, which is not implemented yet");
+    return finish(kCompileError);
+  }
+  return finish(kOk);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"streamc: a compiler for streaming data pipelines", "streamc"};
+  app.set_version_flag("--version", std::string("streamc ") + STREAMC_VERSION);
+  app.require_subcommand(0, 1);
+
+  CommonArgs checkArgs, runArgs, buildArgs;
+  std::string output;
+  std::string config;
+
+  auto *check = app.add_subcommand("check", "Check a program and report its diagnostics");
+  addCommonOptions(check, checkArgs, true);
+  auto *run = app.add_subcommand("run", "Compile a program with the JIT and run it");
+  addCommonOptions(run, runArgs, false);
+  run->add_option("--config", config, "YAML configuration file");
+  auto *build = app.add_subcommand("build", "Compile a program to a standalone executable");
+  addCommonOptions(build, buildArgs, false);
+  build->add_option("-o,--output", output, "The executable to write");
+  auto *repl = app.add_subcommand("repl", "Start the interactive shell");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : kConfigError;
+  }
+
+  if (check->parsed())
+    return compile(checkArgs, argv[0], emitAction(checkArgs.emit), /*inlineParams=*/true);
+  if (run->parsed() || build->parsed()) {
+    CommonArgs &args = run->parsed() ? runArgs : buildArgs;
+    int status = compile(args, argv[0], EmitAction::None, run->parsed());
+    if (status != kOk)
+      return status;
+    std::cerr << "streamc " << (run->parsed() ? "run" : "build")
+              << ": the program checks, but code generation is not implemented yet\n";
+    return kCompileError;
+  }
+  if (repl->parsed() || argc == 1) {
+    if (argc == 1 && !isatty(STDIN_FILENO)) {
+      std::cout << app.help();
+      return kOk;
+    }
+    std::cerr << "streamc repl: the interactive shell is not implemented yet\n";
+    return kCompileError;
+  }
+  std::cout << app.help();
+  return kOk;
+}

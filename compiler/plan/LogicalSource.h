@@ -1,0 +1,30 @@
+#pragma once
+/// \file
+/// Reads records from a connector (`source` declarations).
+
+#include "plan/LogicalOperator.h"
+
+namespace streamc {
+
+class SourceDecl;
+
+class LogicalSource : public LogicalOperator {
+public:
+  LogicalSource() : LogicalOperator(Kind::Source) {}
+
+  const SourceDecl *decl = nullptr;
+  std::string sourceName;
+  std::string connector;          ///< e.g. `file("data/clicks.csv", format: "csv")`
+  int eventTimeField = -1;        ///< -1: processing time
+  int64_t maxDelayMs = 0;
+  /// Which fields any later operator reads (set by projection pruning; all
+  /// true until then). The reader parses only these.
+  std::vector<bool> readFields;
+
+  const char *name() const override { return "source"; }
+  std::string details() const override;
+  std::vector<std::string> extraLines() const override;
+  static bool classof(const LogicalOperator *o) { return o->kind() == Kind::Source; }
+};
+
+} // namespace streamc

@@ -1,0 +1,46 @@
+#pragma once
+/// \file
+/// Windowed aggregation (`window <spec> by <keys> aggregate {...}`).
+
+#include "plan/LogicalOperator.h"
+
+namespace streamc {
+
+class LogicalSink;
+
+class LogicalWindowAggregate : public LogicalOperator {
+public:
+  LogicalWindowAggregate() : LogicalOperator(Kind::WindowAggregate) {}
+
+  enum class WindowKind { Tumbling, Sliding, Session, Count };
+  WindowKind window = WindowKind::Tumbling;
+  int64_t sizeMs = 0;  ///< tumbling/sliding size, session gap
+  int64_t slideMs = 0; ///< sliding only
+  int64_t count = 0;   ///< count windows
+
+  std::vector<std::string> keyNames;
+  std::vector<PlanExprPtr> keys; ///< over the input record
+
+  /// One aggregate computation over the input record.
+  struct Aggregate {
+    BuiltinId fn;
+    std::vector<PlanExprPtr> args;
+    Type type;
+  };
+  std::vector<Aggregate> aggregates;
+  /// The aggregate block's entries: expressions over AggRef(i), the keys
+  /// (Field(i) is key i) and params, computed once when a window fires.
+  std::vector<std::string> entryNames;
+  std::vector<PlanExprPtr> entries;
+
+  LogicalSink *lateSink = nullptr;
+
+  const char *name() const override { return "window"; }
+  std::string details() const override;
+  std::vector<std::string> extraLines() const override;
+  static bool classof(const LogicalOperator *o) {
+    return o->kind() == Kind::WindowAggregate;
+  }
+};
+
+} // namespace streamc

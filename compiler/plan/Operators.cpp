@@ -1,0 +1,110 @@
+/// \file
+/// The one-line descriptions of the operators, as dumps show them.
+
+#include "ast/AstPrinter.h"
+#include "plan/LogicalFused.h"
+#include "plan/LogicalJoin.h"
+#include "plan/LogicalLookup.h"
+#include "plan/LogicalSink.h"
+#include "plan/LogicalSource.h"
+#include "plan/LogicalWindowAggregate.h"
+
+namespace streamc {
+
+std::string LogicalSource::details() const {
+  std::string s = sourceName + " = " + connector;
+  if (eventTimeField >= 0)
+    s += " event_time=" + output->fields[eventTimeField].name +
+         " max_delay=" + formatDuration(maxDelayMs);
+  else
+    s += " processing_time";
+  return s;
+}
+
+std::vector<std::string> LogicalSource::extraLines() const {
+  std::string reads = "reads {";
+  bool first = true;
+  for (size_t i = 0; i < output->fields.size(); ++i)
+    if (readFields.empty() || readFields[i]) {
+      reads += (first ? "" : ", ") + output->fields[i].name;
+      first = false;
+    }
+  reads += "}";
+  size_t n = 0;
+  for (size_t i = 0; i < output->fields.size(); ++i)
+    n += readFields.empty() || readFields[i];
+  reads += " (" + std::to_string(n) + " of " + std::to_string(output->fields.size()) + " fields)";
+  return {"schema " + output->str(), reads};
+}
+
+std::string LogicalWindowAggregate::details() const {
+  std::string s;
+  switch (window) {
+  case WindowKind::Tumbling: s = "tumbling(" + formatDuration(sizeMs) + ")"; break;
+  case WindowKind::Sliding:
+    s = "sliding(" + formatDuration(sizeMs) + ", " + formatDuration(slideMs) + ")";
+    break;
+  case WindowKind::Session: s = "session(" + formatDuration(sizeMs) + ")"; break;
+  case WindowKind::Count: s = "count(" + std::to_string(count) + ")"; break;
+  }
+  if (!keys.empty())
+    s += " by " + namedExprList(keyNames, keys);
+  s += eventTime ? " event_time" : " processing_time";
+  return s;
+}
+
+std::vector<std::string> LogicalWindowAggregate::extraLines() const {
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < aggregates.size(); ++i) {
+    const Aggregate &a = aggregates[i];
+    std::string args;
+    for (size_t j = 0; j < a.args.size(); ++j)
+      args += (j ? ", " : "") + a.args[j]->str();
+    const char *fn = "?";
+    switch (a.fn) {
+    case BuiltinId::Count: fn = "count"; break;
+    case BuiltinId::Sum: fn = "sum"; break;
+    case BuiltinId::AggMin: fn = "min"; break;
+    case BuiltinId::AggMax: fn = "max"; break;
+    case BuiltinId::Avg: fn = "avg"; break;
+    case BuiltinId::First: fn = "first"; break;
+    case BuiltinId::Last: fn = "last"; break;
+    case BuiltinId::Stddev: fn = "stddev"; break;
+    case BuiltinId::Variance: fn = "variance"; break;
+    case BuiltinId::CountDistinct: fn = "count_distinct"; break;
+    case BuiltinId::ApproxCountDistinct: fn = "approx_count_distinct"; break;
+    case BuiltinId::Percentile: fn = "percentile"; break;
+    case BuiltinId::Median: fn = "median"; break;
+    default: break;
+    }
+    lines.push_back("agg" + std::to_string(i) + " = " + fn + "(" + args + ") : " + a.type.str());
+  }
+  lines.push_back("emit " + namedExprList(entryNames, entries));
+  return lines;
+}
+
+std::string LogicalLookup::details() const {
+  return tableName + " = " + connector + " on " + key->str() + " == " +
+         tableType->fields[tableKeyField].name + (keepUnmatched ? " or null" : "");
+}
+
+std::string LogicalJoin::details() const {
+  return otherName + " on " + condition->str() + " within " + formatDuration(withinMs);
+}
+
+std::string LogicalSink::details() const {
+  std::string s = sinkName + " = " + connector;
+  for (size_t i = 0; i < keys.size(); ++i)
+    if (keys[i])
+      s += " key[" + std::to_string(i) + "]=" + keys[i]->str();
+  return s;
+}
+
+std::vector<std::string> LogicalFused::extraLines() const {
+  std::vector<std::string> lines;
+  for (const auto &step : steps)
+    lines.push_back(std::string(step->name()) + " " + step->details());
+  return lines;
+}
+
+} // namespace streamc

@@ -1,0 +1,484 @@
+#include "plan/PlanBuilder.h"
+
+#include "ast/AstPrinter.h"
+#include "plan/LogicalFanOut.h"
+#include "plan/LogicalFilter.h"
+#include "plan/LogicalJoin.h"
+#include "plan/LogicalLookup.h"
+#include "plan/LogicalProject.h"
+#include "plan/LogicalSink.h"
+#include "plan/LogicalSource.h"
+#include "plan/LogicalWindowAggregate.h"
+
+#include <map>
+
+namespace streamc {
+
+using llvm::cast;
+using llvm::dyn_cast;
+
+PlanExprPtr coerce(PlanExprPtr e, Type target) {
+  if (e->type.isNullLiteral() && !target.isNullLiteral()) {
+    e->type = target.withNullable(true);
+    e->value.type = e->type;
+    return e;
+  }
+  if (e->type.kind == TypeKind::I64 && target.kind == TypeKind::F64) {
+    if (e->isConst() && !e->value.isNull())
+      return PlanExpr::constant(Value::f64(static_cast<double>(e->value.asInt())), e->range);
+    auto cast = std::make_unique<PlanExpr>(PlanExpr::Kind::Call, Type::f64(e->type.nullable),
+                                           e->range);
+    cast->builtin = BuiltinId::ToF64;
+    cast->name = "f64";
+    cast->children.push_back(std::move(e));
+    return cast;
+  }
+  return e;
+}
+
+namespace {
+
+std::string connectorText(const ConnectorCall &c) {
+  std::string s = c.name + "(";
+  for (size_t i = 0; i < c.args.size(); ++i) {
+    if (i)
+      s += ", ";
+    if (!c.args[i]->name.empty())
+      s += c.args[i]->name + ": ";
+    s += exprToSource(*c.args[i]->value);
+  }
+  return s + ")";
+}
+
+/// What names in an expression refer to while lowering it.
+struct LowerScope {
+  const RecordType *record = nullptr;
+  const RecordType *other = nullptr;
+  /// Lowering a window entry: aggregates are collected here.
+  std::vector<LogicalWindowAggregate::Aggregate> *aggregates = nullptr;
+  const RecordType *aggInput = nullptr;
+};
+
+class Builder {
+public:
+  Builder(Program &program, const Sema &sema, const SourceManager &sm)
+      : program_(program), sema_(sema), sm_(sm) {}
+
+  std::unique_ptr<Plan> run() {
+    plan_ = std::make_unique<Plan>();
+    plan_->fileName = sm_.name(program_.main->file);
+    for (auto &m : program_.modules)
+      for (StmtPtr &s : m->stmts) {
+        if (auto *p = dyn_cast<ParamDecl>(s.get())) {
+          plan_->params.push_back(p);
+          if (const auto &v = sema_.paramValue(p).value)
+            plan_->paramValues[p] = *v;
+        } else if (auto *fn = dyn_cast<FnDecl>(s.get())) {
+          LowerScope scope;
+          plan_->functions[fn] = coerce(lower(*fn->body, scope), fn->resultType);
+        }
+      }
+    for (auto &m : program_.modules)
+      for (StmtPtr &s : m->stmts)
+        if (auto *p = dyn_cast<PipelineStmt>(s.get()))
+          pipeline(*p->pipeline, nullptr);
+    insertFanOuts();
+    return std::move(plan_);
+  }
+
+private:
+  // ------------------------------------------------------------ streams
+  LogicalOperator *stream(const std::string &name) {
+    const Stmt *s = sema_.lookup(name);
+    auto it = streams_.find(s);
+    if (it != streams_.end())
+      return it->second;
+    LogicalOperator *op = nullptr;
+    if (auto *src = dyn_cast<SourceDecl>(s)) {
+      auto o = std::make_unique<LogicalSource>();
+      o->decl = src;
+      o->sourceName = src->name;
+      o->connector = connectorText(*src->connector);
+      o->eventTimeField = src->eventTimeField;
+      o->maxDelayMs = src->maxDelayMs;
+      o->output = src->recordType;
+      o->range = src->range();
+      o->eventTime = src->eventTimeField >= 0;
+      o->readFields.assign(src->recordType->fields.size(), true);
+      op = plan_->add(std::move(o));
+    } else {
+      auto *let = cast<LetDecl>(s);
+      op = pipeline(*let->pipeline, let);
+    }
+    streams_[s] = op;
+    return op;
+  }
+
+  /// Builds a pipeline's operators; returns the last one (for a let).
+  LogicalOperator *pipeline(Pipeline &p, const LetDecl *let) {
+    LogicalOperator *cur = stream(p.from);
+    for (StagePtr &st : p.stages)
+      cur = stage(*st, cur);
+    if (!let && (p.stages.empty() || !llvm::isa<IntoStage>(*p.stages.back())))
+      addToSink(stdoutSink(), cur, nullptr, false);
+    return cur;
+  }
+
+  template <typename Op>
+  Op *make(LogicalOperator *input, const Stage &st, RecordTypeRef output) {
+    auto op = std::make_unique<Op>();
+    if (input)
+      op->inputs.push_back(input);
+    op->output = std::move(output);
+    op->range = st.range();
+    op->eventTime = input && input->eventTime;
+    return plan_->add(std::move(op));
+  }
+
+  LogicalOperator *stage(Stage &st, LogicalOperator *in) {
+    LowerScope scope;
+    scope.record = in->output.get();
+    switch (st.kind()) {
+    case Stage::Kind::Where: {
+      auto *op = make<LogicalFilter>(in, st, in->output);
+      op->condition = lower(*cast<WhereStage>(st).cond, scope);
+      if (op->condition->type.isNullLiteral())
+        op->condition->type = Type::boolean(true);
+      return op;
+    }
+    case Stage::Kind::Select:
+    case Stage::Kind::Extend: {
+      bool isSelect = st.kind() == Stage::Kind::Select;
+      auto &items = isSelect ? cast<SelectStage>(st).items : cast<ExtendStage>(st).items;
+      auto *op = make<LogicalProject>(in, st, st.outputType);
+      op->isExtend = !isSelect;
+      for (auto &item : items) {
+        op->names.push_back(item->outputName);
+        const Field *f = st.outputType->find(item->outputName);
+        op->exprs.push_back(coerce(lower(*item->expr, scope), f->type));
+      }
+      return op;
+    }
+    case Stage::Kind::Window:
+      return window(cast<WindowStage>(st), in);
+    case Stage::Kind::Lookup: {
+      auto &l = cast<LookupStage>(st);
+      auto *table = cast<TableDecl>(sema_.lookup(l.table));
+      auto *op = make<LogicalLookup>(in, st, st.outputType);
+      op->table = table;
+      op->tableName = table->name;
+      op->connector = connectorText(*table->connector);
+      op->tableType = table->recordType;
+      op->tableKeyField = table->keyField;
+      op->key = lower(*l.key, scope);
+      op->keepUnmatched = l.orNull;
+      return op;
+    }
+    case Stage::Kind::Join: {
+      auto &j = cast<JoinStage>(st);
+      LogicalOperator *other = stream(j.stream);
+      auto *op = make<LogicalJoin>(in, st, st.outputType);
+      op->inputs.push_back(other);
+      op->otherName = j.stream;
+      scope.other = other->output.get();
+      op->condition = lower(*j.cond, scope);
+      op->withinMs = sema_.evalConstant(*j.within)->asInt();
+      op->eventTime = true;
+      return op;
+    }
+    case Stage::Kind::Into: {
+      auto &into = cast<IntoStage>(st);
+      LogicalSink *sink = namedSink(into.sink);
+      PlanExprPtr key;
+      if (const ConnectorArg *k = sink->decl->connector->find("key"))
+        key = lower(*k->value, scope);
+      addToSink(sink, in, std::move(key), false);
+      return in;
+    }
+    }
+    return in;
+  }
+
+  LogicalOperator *window(WindowStage &w, LogicalOperator *in) {
+    auto *op = make<LogicalWindowAggregate>(in, w, w.outputType);
+    const WindowSpec &spec = *w.spec;
+    auto constInt = [&](size_t i) { return sema_.evalConstant(*spec.args[i])->asInt(); };
+    if (spec.kind == "tumbling") {
+      op->window = LogicalWindowAggregate::WindowKind::Tumbling;
+      op->sizeMs = constInt(0);
+    } else if (spec.kind == "sliding") {
+      op->window = LogicalWindowAggregate::WindowKind::Sliding;
+      op->sizeMs = constInt(0);
+      op->slideMs = constInt(1);
+    } else if (spec.kind == "session") {
+      op->window = LogicalWindowAggregate::WindowKind::Session;
+      op->sizeMs = constInt(0);
+    } else {
+      op->window = LogicalWindowAggregate::WindowKind::Count;
+      op->count = constInt(0);
+    }
+    LowerScope scope;
+    scope.record = in->output.get();
+    RecordType keys;
+    for (auto &k : w.keys) {
+      op->keyNames.push_back(k->outputName);
+      op->keys.push_back(lower(*k->expr, scope));
+      keys.fields.push_back({k->outputName, k->expr->type});
+    }
+    LowerScope entry;
+    entry.record = &keys;
+    entry.aggregates = &op->aggregates;
+    entry.aggInput = in->output.get();
+    for (auto &a : w.aggregates) {
+      op->entryNames.push_back(a->outputName);
+      op->entries.push_back(coerce(lower(*a->expr, entry), a->expr->type));
+    }
+    op->eventTime = true;
+    if (!w.lateSink.empty()) {
+      op->lateSink = namedSink(w.lateSink);
+      addToSink(op->lateSink, op, nullptr, /*late=*/true);
+    }
+    return op;
+  }
+
+  // -------------------------------------------------------------- sinks
+  LogicalSink *namedSink(const std::string &name) {
+    auto *decl = cast<SinkDecl>(sema_.lookup(name));
+    auto it = sinks_.find(decl);
+    if (it != sinks_.end())
+      return it->second;
+    auto op = std::make_unique<LogicalSink>();
+    op->decl = decl;
+    op->sinkName = decl->name;
+    op->connector = connectorText(*decl->connector);
+    op->range = decl->range();
+    return sinks_[decl] = plan_->add(std::move(op));
+  }
+
+  LogicalSink *stdoutSink() {
+    if (!stdout_) {
+      auto op = std::make_unique<LogicalSink>();
+      op->sinkName = "<stdout>";
+      op->connector = "stdout(format: \"json\")";
+      stdout_ = plan_->add(std::move(op));
+    }
+    return stdout_;
+  }
+
+  void addToSink(LogicalSink *sink, LogicalOperator *in, PlanExprPtr key, bool late) {
+    // A late input sends the window's input records, not its results.
+    RecordTypeRef type = late ? in->inputs[0]->output : in->output;
+    sink->inputs.push_back(in);
+    sink->lateInput.push_back(late);
+    sink->keys.push_back(std::move(key));
+    if (!sink->output)
+      sink->output = type;
+  }
+
+  /// Where several operators read one stream, they read it through a
+  /// fan-out. (Sinks are fan-in, not fan-out, and are left alone.)
+  void insertFanOuts() {
+    std::vector<LogicalOperator *> ops;
+    for (const auto &op : plan_->operators())
+      ops.push_back(op.get());
+    for (LogicalOperator *op : ops) {
+      std::vector<LogicalOperator *> consumers;
+      for (LogicalOperator *c : plan_->consumersOf(op))
+        if (auto *sink = dyn_cast<LogicalSink>(c)) {
+          // A window's late port is not a second reader of its results.
+          for (size_t i = 0; i < sink->inputs.size(); ++i)
+            if (sink->inputs[i] == op && !sink->lateInput[i])
+              consumers.push_back(c);
+        } else {
+          consumers.push_back(c);
+        }
+      if (consumers.size() < 2)
+        continue;
+      auto fan = std::make_unique<LogicalFanOut>();
+      fan->inputs.push_back(op);
+      fan->output = op->output;
+      fan->range = op->range;
+      fan->eventTime = op->eventTime;
+      fan->consumers = static_cast<int>(consumers.size());
+      if (auto *src = dyn_cast<LogicalSource>(op))
+        fan->streamName = src->sourceName;
+      else
+        for (const auto &[stmt, o] : streams_)
+          if (o == op)
+            fan->streamName = stmt->name;
+      LogicalFanOut *f = plan_->add(std::move(fan));
+      for (LogicalOperator *c : consumers) {
+        auto *sink = dyn_cast<LogicalSink>(c);
+        for (size_t i = 0; i < c->inputs.size(); ++i)
+          if (c->inputs[i] == op && !(sink && sink->lateInput[i]))
+            c->inputs[i] = f;
+      }
+    }
+  }
+
+  // -------------------------------------------------------- expressions
+  PlanExprPtr lower(const Expr &e, const LowerScope &scope) {
+    auto node = [&](PlanExpr::Kind k) { return std::make_unique<PlanExpr>(k, e.type, e.range()); };
+    switch (e.kind()) {
+    case Expr::Kind::IntLit: return PlanExpr::constant(Value::i64(cast<IntLiteral>(e).value), e.range());
+    case Expr::Kind::FloatLit: return PlanExpr::constant(Value::f64(cast<FloatLiteral>(e).value), e.range());
+    case Expr::Kind::StringLit: return PlanExpr::constant(Value::string(cast<StringLiteral>(e).value), e.range());
+    case Expr::Kind::BoolLit: return PlanExpr::constant(Value::boolean(cast<BoolLiteral>(e).value), e.range());
+    case Expr::Kind::NullLit: return PlanExpr::constant(Value::null(), e.range());
+    case Expr::Kind::DurationLit:
+      return PlanExpr::constant(Value::duration(cast<DurationLiteral>(e).millis), e.range());
+    case Expr::Kind::Name: {
+      auto &n = cast<NameExpr>(e);
+      switch (n.binding.kind) {
+      case NameBinding::Kind::FnParam: {
+        auto a = node(PlanExpr::Kind::FnArg);
+        a->index = n.binding.index;
+        a->name = n.name;
+        return a;
+      }
+      case NameBinding::Kind::Param: {
+        auto p = node(PlanExpr::Kind::Param);
+        p->param = n.binding.param;
+        p->name = n.name;
+        return p;
+      }
+      default:
+        return fieldRef(scope.record, n.name, e);
+      }
+    }
+    case Expr::Kind::FieldAccess: {
+      auto &f = cast<FieldAccessExpr>(e);
+      if (f.binding.kind == NameBinding::Kind::OtherField) {
+        auto o = node(PlanExpr::Kind::OtherField);
+        o->index = scope.other->indexOf(f.field);
+        o->name = f.field;
+        return o;
+      }
+      return fieldRef(scope.record, f.field, e);
+    }
+    case Expr::Kind::Unary: {
+      auto &u = cast<UnaryExpr>(e);
+      auto out = node(PlanExpr::Kind::Unary);
+      out->unaryOp = u.op;
+      out->children.push_back(coerce(lower(*u.operand, scope), e.type));
+      return out;
+    }
+    case Expr::Kind::Binary: {
+      auto &b = cast<BinaryExpr>(e);
+      auto out = node(PlanExpr::Kind::Binary);
+      out->binaryOp = b.op;
+      auto l = lower(*b.lhs, scope), r = lower(*b.rhs, scope);
+      // Mixed i64/f64 operands are promoted explicitly.
+      if (l->type.kind == TypeKind::F64 || r->type.kind == TypeKind::F64) {
+        l = coerce(std::move(l), Type::f64());
+        r = coerce(std::move(r), Type::f64());
+      }
+      out->children.push_back(std::move(l));
+      out->children.push_back(std::move(r));
+      return out;
+    }
+    case Expr::Kind::In: {
+      auto &in = cast<InExpr>(e);
+      auto out = node(PlanExpr::Kind::In);
+      out->negated = in.negated;
+      Type common = in.operand->type;
+      for (const auto &item : in.list)
+        if (auto u = unifyTypes(common, item->type))
+          common = *u;
+      out->children.push_back(coerce(lower(*in.operand, scope), common));
+      for (const auto &item : in.list)
+        out->children.push_back(coerce(lower(*item, scope), common));
+      return out;
+    }
+    case Expr::Kind::IsNull: {
+      auto &n = cast<IsNullExpr>(e);
+      auto out = node(PlanExpr::Kind::IsNull);
+      out->negated = n.negated;
+      out->children.push_back(lower(*n.operand, scope));
+      return out;
+    }
+    case Expr::Kind::If: {
+      auto &i = cast<IfExpr>(e);
+      auto out = node(PlanExpr::Kind::If);
+      out->children.push_back(lower(*i.cond, scope));
+      out->children.push_back(coerce(lower(*i.thenExpr, scope), e.type));
+      out->children.push_back(coerce(lower(*i.elseExpr, scope), e.type));
+      return out;
+    }
+    case Expr::Kind::Call:
+      return call(cast<CallExpr>(e), scope);
+    }
+    return nullptr;
+  }
+
+  PlanExprPtr fieldRef(const RecordType *record, const std::string &name, const Expr &e) {
+    int idx = record ? record->indexOf(name) : -1;
+    Type t = idx >= 0 ? record->fields[idx].type : e.type;
+    return PlanExpr::field(idx, name, t, e.range());
+  }
+
+  PlanExprPtr call(const CallExpr &c, const LowerScope &scope) {
+    if (c.calleeKind == CalleeKind::Aggregate) {
+      LowerScope inside;
+      inside.record = scope.aggInput;
+      LogicalWindowAggregate::Aggregate agg{c.builtin->id, {}, c.type};
+      for (const auto &a : c.args)
+        agg.args.push_back(lower(*a, inside));
+      // The same aggregate written twice is computed once.
+      auto &aggs = *scope.aggregates;
+      int index = -1;
+      for (size_t i = 0; i < aggs.size(); ++i) {
+        bool same = aggs[i].fn == agg.fn && aggs[i].args.size() == agg.args.size();
+        for (size_t j = 0; same && j < agg.args.size(); ++j)
+          same = aggs[i].args[j]->str() == agg.args[j]->str();
+        if (same)
+          index = static_cast<int>(i);
+      }
+      if (index < 0) {
+        index = static_cast<int>(aggs.size());
+        aggs.push_back(std::move(agg));
+      }
+      auto ref = std::make_unique<PlanExpr>(PlanExpr::Kind::AggRef, c.type, c.range());
+      ref->index = index;
+      return ref;
+    }
+    auto out = std::make_unique<PlanExpr>(
+        c.calleeKind == CalleeKind::Fn ? PlanExpr::Kind::FnCall : PlanExpr::Kind::Call, c.type,
+        c.range());
+    out->name = c.callee;
+    if (c.calleeKind == CalleeKind::Fn) {
+      out->fn = c.fn;
+      for (size_t i = 0; i < c.args.size(); ++i)
+        out->children.push_back(coerce(lower(*c.args[i], scope), c.fn->params[i]->type->resolved));
+      return out;
+    }
+    out->builtin = c.builtin->id;
+    // Arguments that unify to a common type (min, max, coalesce) are
+    // promoted to it.
+    bool common = c.builtin->id == BuiltinId::Min || c.builtin->id == BuiltinId::Max ||
+                  c.builtin->id == BuiltinId::Coalesce;
+    for (const auto &a : c.args) {
+      PlanExprPtr arg = lower(*a, scope);
+      if (common)
+        arg = coerce(std::move(arg), c.type);
+      out->children.push_back(std::move(arg));
+    }
+    return out;
+  }
+
+  Program &program_;
+  const Sema &sema_;
+  const SourceManager &sm_;
+  std::unique_ptr<Plan> plan_;
+  std::map<const Stmt *, LogicalOperator *> streams_;
+  std::map<const SinkDecl *, LogicalSink *> sinks_;
+  LogicalSink *stdout_ = nullptr;
+};
+
+} // namespace
+
+std::unique_ptr<Plan> buildPlan(Program &program, const Sema &sema, const SourceManager &sm) {
+  return Builder(program, sema, sm).run();
+}
+
+} // namespace streamc

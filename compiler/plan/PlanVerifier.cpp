@@ -1,0 +1,229 @@
+/// \file
+/// The plan's invariants, checked after it is built and after every pass.
+/// A violation is a compiler bug, never a user error.
+
+#include "plan/LogicalFanOut.h"
+#include "plan/LogicalFilter.h"
+#include "plan/LogicalFused.h"
+#include "plan/LogicalJoin.h"
+#include "plan/LogicalLookup.h"
+#include "plan/LogicalProject.h"
+#include "plan/LogicalSink.h"
+#include "plan/LogicalSource.h"
+#include "plan/LogicalWindowAggregate.h"
+#include "plan/Plan.h"
+
+#include <set>
+
+namespace streamc {
+
+namespace {
+
+class Verifier {
+public:
+  explicit Verifier(std::vector<std::string> &problems) : problems_(problems) {}
+
+  void op(const LogicalOperator &o, const std::set<const LogicalOperator *> &all) {
+    where_ = std::string(o.name()) + " " + o.details();
+    if (!o.output)
+      fail("has no output type");
+    for (const LogicalOperator *in : o.inputs)
+      if (!in || !all.count(in))
+        fail("has an input that is not in the plan");
+    if (!problems_.empty())
+      return;
+    const RecordType *in = o.inputs.empty() ? nullptr : o.inputs[0]->output.get();
+    body(o, in);
+  }
+
+private:
+  void body(const LogicalOperator &o, const RecordType *in) {
+    using llvm::cast;
+    auto arity = [&](size_t n) {
+      if (!inFusedStep_ && o.inputs.size() != n)
+        fail("has " + std::to_string(o.inputs.size()) + " inputs, expected " + std::to_string(n));
+    };
+    switch (o.kind()) {
+    case LogicalOperator::Kind::Source: {
+      auto &s = cast<LogicalSource>(o);
+      if (!o.inputs.empty())
+        fail("a source has inputs");
+      if (!s.readFields.empty() && s.readFields.size() != s.output->fields.size())
+        fail("readFields does not match the schema");
+      if (s.eventTimeField >= 0 && s.readFields.size() && !s.readFields[s.eventTimeField])
+        fail("the event-time field is not read");
+      return;
+    }
+    case LogicalOperator::Kind::Filter:
+      if (in) {
+        arity(1);
+        expr(*cast<LogicalFilter>(o).condition, in, nullptr, false);
+        if (cast<LogicalFilter>(o).condition->type.kind != TypeKind::Bool)
+          fail("the condition is not bool");
+        sameFields(*in, *o.output);
+      }
+      return;
+    case LogicalOperator::Kind::Project: {
+      auto &p = cast<LogicalProject>(o);
+      if (!in)
+        return;
+      if (p.names.size() != p.exprs.size())
+        fail("names and expressions differ in number");
+      for (size_t i = 0; i < p.exprs.size(); ++i) {
+        expr(*p.exprs[i], in, nullptr, false);
+        const Field *f = o.output->find(p.names[i]);
+        if (!f)
+          fail("item '" + p.names[i] + "' is not in the output");
+        else if (f->type.kind != p.exprs[i]->type.kind && !p.exprs[i]->type.isNullLiteral())
+          fail("item '" + p.names[i] + "' has type " + p.exprs[i]->type.str() +
+               " but the output says " + f->type.str());
+      }
+      if (!p.isExtend && p.names.size() != o.output->fields.size())
+        fail("a select's output is not exactly its items");
+      return;
+    }
+    case LogicalOperator::Kind::WindowAggregate: {
+      auto &w = cast<LogicalWindowAggregate>(o);
+      arity(1);
+      for (const auto &k : w.keys)
+        expr(*k, in, nullptr, false);
+      for (const auto &a : w.aggregates)
+        for (const auto &arg : a.args)
+          expr(*arg, in, nullptr, false);
+      RecordType keys;
+      for (size_t i = 0; i < w.keys.size(); ++i)
+        keys.fields.push_back({w.keyNames[i], w.keys[i]->type});
+      for (const auto &e : w.entries) {
+        expr(*e, &keys, nullptr, true);
+        e->walk([&](const PlanExpr &x) {
+          if (x.kind == PlanExpr::Kind::AggRef &&
+              (x.index < 0 || static_cast<size_t>(x.index) >= w.aggregates.size()))
+            fail("refers to a missing aggregate");
+        });
+      }
+      if (o.output->fields.size() != 2 + w.keys.size() + w.entries.size())
+        fail("the output is not window_start, window_end, keys, entries");
+      return;
+    }
+    case LogicalOperator::Kind::Lookup: {
+      auto &l = cast<LogicalLookup>(o);
+      arity(1);
+      expr(*l.key, in, nullptr, false);
+      if (o.output->fields.size() != in->fields.size() + l.tableType->fields.size())
+        fail("the output is not the input's fields then the table's");
+      return;
+    }
+    case LogicalOperator::Kind::Join: {
+      auto &j = cast<LogicalJoin>(o);
+      arity(2);
+      if (o.inputs.size() == 2)
+        expr(*j.condition, in, o.inputs[1]->output.get(), false);
+      return;
+    }
+    case LogicalOperator::Kind::FanOut:
+      arity(1);
+      if (in)
+        sameFields(*in, *o.output);
+      return;
+    case LogicalOperator::Kind::Fused: {
+      auto &f = cast<LogicalFused>(o);
+      arity(1);
+      if (f.steps.empty())
+        fail("a fused stage has no steps");
+      const RecordType *cur = in;
+      for (const auto &step : f.steps) {
+        if (!step->inputs.empty())
+          fail("a fused step keeps an input");
+        if (step->kind() != LogicalOperator::Kind::Filter &&
+            step->kind() != LogicalOperator::Kind::Project)
+          fail(std::string("a fused step is not stateless: ") + step->name());
+        inFusedStep_ = true;
+        body(*step, cur);
+        inFusedStep_ = false;
+        cur = step->output.get();
+      }
+      if (cur)
+        sameFields(*cur, *o.output);
+      return;
+    }
+    case LogicalOperator::Kind::Sink: {
+      auto &s = cast<LogicalSink>(o);
+      if (o.inputs.empty())
+        fail("a sink has no input");
+      if (s.lateInput.size() != o.inputs.size() || s.keys.size() != o.inputs.size())
+        fail("per-input annotations do not match the inputs");
+      for (size_t i = 0; i < s.keys.size() && i < o.inputs.size(); ++i)
+        if (s.keys[i])
+          expr(*s.keys[i], o.inputs[i]->output.get(), nullptr, false);
+      return;
+    }
+    }
+  }
+
+  void expr(const PlanExpr &e, const RecordType *in, const RecordType *other, bool entry) {
+    e.walk([&](const PlanExpr &x) {
+      switch (x.kind) {
+      case PlanExpr::Kind::Field:
+        if (!in || x.index < 0 || static_cast<size_t>(x.index) >= in->fields.size())
+          fail("field '" + x.name + "' is out of range");
+        else if (in->fields[x.index].type != x.type)
+          fail("field '" + x.name + "' has type " + x.type.str() + " but the record says " +
+               in->fields[x.index].type.str());
+        break;
+      case PlanExpr::Kind::OtherField:
+        if (!other || x.index < 0 || static_cast<size_t>(x.index) >= other->fields.size())
+          fail("other-side field '" + x.name + "' is out of range");
+        break;
+      case PlanExpr::Kind::FnArg:
+        fail("an fn argument outside an fn body");
+        break;
+      case PlanExpr::Kind::AggRef:
+        if (!entry)
+          fail("an aggregate result outside a window's entries");
+        break;
+      case PlanExpr::Kind::Binary:
+      case PlanExpr::Kind::If:
+        if (x.children.size() != (x.kind == PlanExpr::Kind::If ? 3u : 2u))
+          fail("wrong number of operands");
+        break;
+      default:
+        break;
+      }
+    });
+  }
+
+  void sameFields(const RecordType &a, const RecordType &b) {
+    if (a.str() != b.str())
+      fail("changes the record type from " + a.str() + " to " + b.str());
+  }
+
+  void fail(const std::string &msg) { problems_.push_back(where_ + ": " + msg); }
+
+  std::vector<std::string> &problems_;
+  std::string where_;
+  bool inFusedStep_ = false;
+};
+
+} // namespace
+
+std::vector<std::string> verifyPlan(const Plan &plan) {
+  std::vector<std::string> problems;
+  std::set<const LogicalOperator *> all;
+  for (const auto &op : plan.operators())
+    all.insert(op.get());
+  // Acyclic: every input comes before its consumer in the topological order.
+  auto order = plan.topologicalOrder();
+  std::set<const LogicalOperator *> seen;
+  for (const LogicalOperator *op : order) {
+    for (const LogicalOperator *in : op->inputs)
+      if (all.count(in) && !seen.count(in))
+        problems.push_back(std::string(op->name()) + ": the plan has a cycle");
+    seen.insert(op);
+  }
+  Verifier v(problems);
+  for (const auto &op : plan.operators())
+    v.op(*op, all);
+  return problems;
+}
+
+} // namespace streamc

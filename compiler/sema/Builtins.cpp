@@ -1,0 +1,262 @@
+#include "sema/Builtins.h"
+
+#include <cstring>
+
+namespace streamc {
+namespace {
+
+const Builtin kScalars[] = {
+    {"abs", BuiltinId::Abs, 1, 1, false, "abs(x: i64 | f64 | duration)"},
+    {"sqrt", BuiltinId::Sqrt, 1, 1, false, "sqrt(x: number) -> f64"},
+    {"exp", BuiltinId::Exp, 1, 1, false, "exp(x: number) -> f64"},
+    {"ln", BuiltinId::Ln, 1, 1, false, "ln(x: number) -> f64"},
+    {"log10", BuiltinId::Log10, 1, 1, false, "log10(x: number) -> f64"},
+    {"pow", BuiltinId::Pow, 2, 2, false, "pow(x: number, y: number) -> f64"},
+    {"floor", BuiltinId::Floor, 1, 1, false, "floor(x: number)"},
+    {"ceil", BuiltinId::Ceil, 1, 1, false, "ceil(x: number)"},
+    {"round", BuiltinId::Round, 1, 2, false, "round(x: number[, digits: i64]) -> f64"},
+    {"min", BuiltinId::Min, 2, 2, false, "min(a, b)"},
+    {"max", BuiltinId::Max, 2, 2, false, "max(a, b)"},
+    {"len", BuiltinId::Len, 1, 1, false, "len(s: string) -> i64"},
+    {"lower", BuiltinId::Lower, 1, 1, false, "lower(s: string) -> string"},
+    {"upper", BuiltinId::Upper, 1, 1, false, "upper(s: string) -> string"},
+    {"trim", BuiltinId::Trim, 1, 1, false, "trim(s: string) -> string"},
+    {"contains", BuiltinId::Contains, 2, 2, false, "contains(s: string, part: string) -> bool"},
+    {"starts_with", BuiltinId::StartsWith, 2, 2, false, "starts_with(s: string, prefix: string) -> bool"},
+    {"ends_with", BuiltinId::EndsWith, 2, 2, false, "ends_with(s: string, suffix: string) -> bool"},
+    {"substr", BuiltinId::Substr, 2, 3, false, "substr(s: string, start: i64[, length: i64]) -> string"},
+    {"replace", BuiltinId::Replace, 3, 3, false, "replace(s: string, from: string, to: string) -> string"},
+    {"i64", BuiltinId::ToI64, 1, 1, false, "i64(x) -> i64"},
+    {"f64", BuiltinId::ToF64, 1, 1, false, "f64(x) -> f64"},
+    {"string", BuiltinId::ToString, 1, 1, false, "string(x) -> string"},
+    {"coalesce", BuiltinId::Coalesce, 1, -1, false, "coalesce(a, b, ...)"},
+    {"now", BuiltinId::Now, 0, 0, false, "now() -> timestamp"},
+    {"floor_time", BuiltinId::FloorTime, 2, 2, false, "floor_time(ts: timestamp, unit: duration) -> timestamp"},
+    {"year", BuiltinId::Year, 1, 1, false, "year(ts: timestamp) -> i64"},
+    {"month", BuiltinId::Month, 1, 1, false, "month(ts: timestamp) -> i64"},
+    {"day", BuiltinId::Day, 1, 1, false, "day(ts: timestamp) -> i64"},
+    {"hour", BuiltinId::Hour, 1, 1, false, "hour(ts: timestamp) -> i64"},
+    {"minute", BuiltinId::Minute, 1, 1, false, "minute(ts: timestamp) -> i64"},
+    {"second", BuiltinId::Second, 1, 1, false, "second(ts: timestamp) -> i64"},
+    {"parse_timestamp", BuiltinId::ParseTimestamp, 1, 1, false, "parse_timestamp(s: string) -> timestamp?"},
+};
+
+const Builtin kAggregates[] = {
+    {"count", BuiltinId::Count, 0, 1, true, "count() or count(x) -> i64"},
+    {"sum", BuiltinId::Sum, 1, 1, true, "sum(x: number | duration)"},
+    {"min", BuiltinId::AggMin, 1, 1, true, "min(x)"},
+    {"max", BuiltinId::AggMax, 1, 1, true, "max(x)"},
+    {"avg", BuiltinId::Avg, 1, 1, true, "avg(x: number) -> f64"},
+    {"first", BuiltinId::First, 1, 1, true, "first(x)"},
+    {"last", BuiltinId::Last, 1, 1, true, "last(x)"},
+    {"stddev", BuiltinId::Stddev, 1, 1, true, "stddev(x: number) -> f64?"},
+    {"variance", BuiltinId::Variance, 1, 1, true, "variance(x: number) -> f64?"},
+    {"count_distinct", BuiltinId::CountDistinct, 1, 1, true, "count_distinct(x) -> i64"},
+    {"approx_count_distinct", BuiltinId::ApproxCountDistinct, 1, 1, true, "approx_count_distinct(x) -> i64"},
+    {"percentile", BuiltinId::Percentile, 2, 2, true, "percentile(x: number, p: f64 in [0, 1]) -> f64"},
+    {"median", BuiltinId::Median, 1, 1, true, "median(x: number) -> f64"},
+};
+
+bool isComparable(TypeKind k) {
+  return k == TypeKind::I64 || k == TypeKind::F64 || k == TypeKind::String ||
+         k == TypeKind::Timestamp || k == TypeKind::Duration;
+}
+
+BuiltinTyping ok(Type t) { return {t, "", -1}; }
+BuiltinTyping bad(int arg, std::string msg) { return {Type::error(), std::move(msg), arg}; }
+
+/// Checks that argument \p i has kind \p k (or is the null literal).
+bool argIs(const std::vector<Type> &args, size_t i, TypeKind k) {
+  return args[i].kind == k || args[i].isNullLiteral();
+}
+bool argNumeric(const std::vector<Type> &args, size_t i) {
+  return args[i].isNumeric() || args[i].isNullLiteral();
+}
+std::string expected(const Builtin &b, size_t i, const char *what,
+                     const std::vector<Type> &args) {
+  return std::string("argument ") + std::to_string(i + 1) + " of '" + b.name +
+         "' must be " + what + ", found " + args[i].str();
+}
+
+} // namespace
+
+const Builtin *findScalarBuiltin(const std::string &name) {
+  for (const Builtin &b : kScalars)
+    if (name == b.name)
+      return &b;
+  return nullptr;
+}
+
+const Builtin *findAggregate(const std::string &name, size_t arity) {
+  for (const Builtin &b : kAggregates)
+    if (name == b.name) {
+      if ((b.id == BuiltinId::AggMin || b.id == BuiltinId::AggMax) && arity != 1)
+        return nullptr;
+      return &b;
+    }
+  return nullptr;
+}
+
+bool isAggregateName(const std::string &name) {
+  for (const Builtin &b : kAggregates)
+    if (name == b.name)
+      return true;
+  return false;
+}
+
+std::vector<std::string> builtinNames() {
+  std::vector<std::string> out;
+  for (const Builtin &b : kScalars)
+    out.push_back(b.name);
+  for (const Builtin &b : kAggregates)
+    out.push_back(b.name);
+  return out;
+}
+
+BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
+  for (const Type &t : args)
+    if (t.isError())
+      return ok(Type::error());
+  bool anyNull = false;
+  for (const Type &t : args)
+    anyNull |= t.nullable;
+
+  switch (b.id) {
+  case BuiltinId::Abs:
+    if (args[0].isNumeric() || args[0].kind == TypeKind::Duration)
+      return ok(args[0]);
+    return bad(0, expected(b, 0, "a number or a duration", args));
+  case BuiltinId::Sqrt: case BuiltinId::Exp: case BuiltinId::Ln: case BuiltinId::Log10:
+    if (!argNumeric(args, 0))
+      return bad(0, expected(b, 0, "a number", args));
+    return ok(Type::f64(anyNull));
+  case BuiltinId::Pow:
+    for (size_t i = 0; i < 2; ++i)
+      if (!argNumeric(args, i))
+        return bad(static_cast<int>(i), expected(b, i, "a number", args));
+    return ok(Type::f64(anyNull));
+  case BuiltinId::Floor: case BuiltinId::Ceil:
+    if (args[0].kind == TypeKind::I64)
+      return ok(args[0]);
+    if (!argNumeric(args, 0))
+      return bad(0, expected(b, 0, "a number", args));
+    return ok(Type::f64(anyNull));
+  case BuiltinId::Round:
+    if (!argNumeric(args, 0))
+      return bad(0, expected(b, 0, "a number", args));
+    if (args.size() == 2 && !argIs(args, 1, TypeKind::I64))
+      return bad(1, expected(b, 1, "an i64 number of digits", args));
+    return ok(Type::f64(anyNull));
+  case BuiltinId::Min: case BuiltinId::Max: {
+    auto u = unifyTypes(args[0], args[1]);
+    if (!u)
+      return bad(1, std::string("'") + b.name + "' needs two values of the same type, found " +
+                        args[0].str() + " and " + args[1].str());
+    if (!u->isNullLiteral() && !isComparable(u->kind))
+      return bad(0, std::string("'") + b.name + "' cannot compare values of type " + u->str());
+    return ok(*u);
+  }
+  case BuiltinId::Len:
+    if (!argIs(args, 0, TypeKind::String))
+      return bad(0, expected(b, 0, "a string", args));
+    return ok(Type::i64(anyNull));
+  case BuiltinId::Lower: case BuiltinId::Upper: case BuiltinId::Trim:
+    if (!argIs(args, 0, TypeKind::String))
+      return bad(0, expected(b, 0, "a string", args));
+    return ok(Type::string(anyNull));
+  case BuiltinId::Contains: case BuiltinId::StartsWith: case BuiltinId::EndsWith:
+    for (size_t i = 0; i < 2; ++i)
+      if (!argIs(args, i, TypeKind::String))
+        return bad(static_cast<int>(i), expected(b, i, "a string", args));
+    return ok(Type::boolean(anyNull));
+  case BuiltinId::Substr:
+    if (!argIs(args, 0, TypeKind::String))
+      return bad(0, expected(b, 0, "a string", args));
+    for (size_t i = 1; i < args.size(); ++i)
+      if (!argIs(args, i, TypeKind::I64))
+        return bad(static_cast<int>(i), expected(b, i, "an i64", args));
+    return ok(Type::string(anyNull));
+  case BuiltinId::Replace:
+    for (size_t i = 0; i < 3; ++i)
+      if (!argIs(args, i, TypeKind::String))
+        return bad(static_cast<int>(i), expected(b, i, "a string", args));
+    return ok(Type::string(anyNull));
+  case BuiltinId::ToI64:
+    // A string that is not an integer converts to null.
+    return ok(Type::i64(anyNull || args[0].kind == TypeKind::String));
+  case BuiltinId::ToF64:
+    if (args[0].kind == TypeKind::Timestamp)
+      return bad(0, "cannot convert a timestamp to f64; use i64(ts) for epoch milliseconds");
+    return ok(Type::f64(anyNull || args[0].kind == TypeKind::String));
+  case BuiltinId::ToString:
+    return ok(Type::string(anyNull));
+  case BuiltinId::Coalesce: {
+    Type acc = args[0];
+    for (size_t i = 1; i < args.size(); ++i) {
+      auto u = unifyTypes(acc, args[i]);
+      if (!u)
+        return bad(static_cast<int>(i), "arguments of 'coalesce' must have one type, found " +
+                                            acc.str() + " and " + args[i].str());
+      acc = *u;
+    }
+    bool nullable = true;
+    for (const Type &t : args)
+      nullable &= t.nullable;
+    return ok(acc.withNullable(nullable));
+  }
+  case BuiltinId::Now:
+    return ok(Type::timestamp());
+  case BuiltinId::FloorTime:
+    if (!argIs(args, 0, TypeKind::Timestamp))
+      return bad(0, expected(b, 0, "a timestamp", args));
+    if (!argIs(args, 1, TypeKind::Duration))
+      return bad(1, expected(b, 1, "a duration", args));
+    return ok(Type::timestamp(anyNull));
+  case BuiltinId::Year: case BuiltinId::Month: case BuiltinId::Day:
+  case BuiltinId::Hour: case BuiltinId::Minute: case BuiltinId::Second:
+    if (!argIs(args, 0, TypeKind::Timestamp))
+      return bad(0, expected(b, 0, "a timestamp", args));
+    return ok(Type::i64(anyNull));
+  case BuiltinId::ParseTimestamp:
+    if (!argIs(args, 0, TypeKind::String))
+      return bad(0, expected(b, 0, "a string", args));
+    return ok(Type::timestamp(true));
+
+  // ------------------------------------------------------- aggregates
+  case BuiltinId::Count:
+    return ok(Type::i64());
+  case BuiltinId::Sum:
+    if (args[0].isNumeric() || args[0].kind == TypeKind::Duration)
+      return ok(args[0]);
+    return bad(0, expected(b, 0, "a number or a duration", args));
+  case BuiltinId::AggMin: case BuiltinId::AggMax:
+    if (!isComparable(args[0].kind))
+      return bad(0, std::string("'") + b.name + "' cannot order values of type " + args[0].str());
+    return ok(args[0]);
+  case BuiltinId::First: case BuiltinId::Last:
+    if (args[0].isNullLiteral())
+      return bad(0, std::string("'") + b.name + "' of null has no type");
+    return ok(args[0]);
+  case BuiltinId::Avg: case BuiltinId::Median:
+    if (!args[0].isNumeric())
+      return bad(0, expected(b, 0, "a number", args));
+    return ok(Type::f64(args[0].nullable));
+  case BuiltinId::Stddev: case BuiltinId::Variance:
+    if (!args[0].isNumeric())
+      return bad(0, expected(b, 0, "a number", args));
+    return ok(Type::f64(true)); // null for fewer than 2 values
+  case BuiltinId::CountDistinct: case BuiltinId::ApproxCountDistinct:
+    if (args[0].isNullLiteral())
+      return bad(0, std::string("'") + b.name + "' of null has no type");
+    return ok(Type::i64());
+  case BuiltinId::Percentile:
+    if (!args[0].isNumeric())
+      return bad(0, expected(b, 0, "a number", args));
+    if (!args[1].isNumeric())
+      return bad(1, expected(b, 1, "a number between 0 and 1", args));
+    return ok(Type::f64(args[0].nullable));
+  }
+  return ok(Type::error());
+}
+
+} // namespace streamc

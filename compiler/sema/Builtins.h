@@ -1,0 +1,52 @@
+#pragma once
+/// \file
+/// The built-in scalar functions (LANGUAGE.md §7) and aggregates (§6): their
+/// names, arities and typing rules.
+
+#include "sema/Type.h"
+
+#include <string>
+#include <vector>
+
+namespace streamc {
+
+enum class BuiltinId {
+  // scalar
+  Abs, Sqrt, Exp, Ln, Log10, Pow, Floor, Ceil, Round, Min, Max,
+  Len, Lower, Upper, Trim, Contains, StartsWith, EndsWith, Substr, Replace,
+  ToI64, ToF64, ToString, Coalesce, Now, FloorTime,
+  Year, Month, Day, Hour, Minute, Second, ParseTimestamp,
+  // aggregates
+  Count, Sum, AggMin, AggMax, Avg, First, Last, Stddev, Variance,
+  CountDistinct, ApproxCountDistinct, Percentile, Median,
+};
+
+struct Builtin {
+  const char *name;
+  BuiltinId id;
+  int minArgs;
+  int maxArgs; ///< -1: any number
+  bool aggregate;
+  const char *signature; ///< for messages: "substr(s: string, start: i64[, length: i64])"
+};
+
+const Builtin *findScalarBuiltin(const std::string &name);
+/// The aggregate called \p name taking \p arity arguments, if any.
+const Builtin *findAggregate(const std::string &name, size_t arity);
+/// True if \p name is an aggregate (so that using it elsewhere gets a
+/// targeted message).
+bool isAggregateName(const std::string &name);
+/// Every scalar function name, for suggestions.
+std::vector<std::string> builtinNames();
+
+/// The result of typing a call: the type, or an error naming the argument.
+struct BuiltinTyping {
+  Type type = Type::error();
+  std::string error; ///< empty when the call is well typed
+  int badArg = -1;   ///< the argument the error is about, or -1 for the call
+};
+
+/// Types a call with arguments of the given types (arity already checked).
+BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args);
+
+} // namespace streamc

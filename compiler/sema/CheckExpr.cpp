@@ -1,0 +1,575 @@
+/// \file
+/// Type checking of expressions (LANGUAGE.md §2, §5, §7) and the small
+/// constant evaluator sema needs for sizes, connector arguments and params.
+
+#include "ast/AstPrinter.h"
+#include "sema/Builtins.h"
+#include "sema/Scope.h"
+
+namespace streamc {
+
+using llvm::cast;
+using llvm::dyn_cast;
+using llvm::isa;
+
+namespace {
+std::string suggestion(const std::string &name, const std::vector<std::string> &candidates) {
+  std::string best = closestMatch(name, candidates);
+  return best.empty() ? "" : "; did you mean '" + best + "'?";
+}
+
+bool isOrdered(TypeKind k) {
+  return k == TypeKind::I64 || k == TypeKind::F64 || k == TypeKind::String ||
+         k == TypeKind::Timestamp || k == TypeKind::Duration;
+}
+} // namespace
+
+std::vector<std::string> Sema::visibleNames(const Scope &scope) const {
+  std::vector<std::string> names;
+  if (scope.record)
+    for (const Field &f : scope.record->fields)
+      names.push_back(f.name);
+  if (scope.agg == Scope::Agg::Entry && scope.aggInput)
+    for (const Field &f : scope.aggInput->fields)
+      names.push_back(f.name);
+  if (scope.fn)
+    for (const auto &p : scope.fn->params)
+      names.push_back(p->name);
+  for (const auto &[n, s] : symbols_)
+    if (isa<ParamDecl>(s))
+      names.push_back(n);
+  return names;
+}
+
+bool Sema::expectBool(Expr &e, const Scope &scope, const char *what) {
+  Type t = checkExpr(e, scope);
+  if (t.isError())
+    return false;
+  if (t.kind != TypeKind::Bool && !t.isNullLiteral()) {
+    diags_.error(e.range(), std::string(what) + " must be bool, found " + t.str());
+    return false;
+  }
+  return true;
+}
+
+Type Sema::checkExpr(Expr &e, const Scope &scope) {
+  Type t = Type::error();
+  switch (e.kind()) {
+  case Expr::Kind::IntLit: t = Type::i64(); break;
+  case Expr::Kind::FloatLit: t = Type::f64(); break;
+  case Expr::Kind::StringLit: t = Type::string(); break;
+  case Expr::Kind::BoolLit: t = Type::boolean(); break;
+  case Expr::Kind::NullLit: t = Type::null(); break;
+  case Expr::Kind::DurationLit: t = Type::duration(); break;
+  case Expr::Kind::Name:
+    t = checkName(cast<NameExpr>(e), scope);
+    break;
+  case Expr::Kind::FieldAccess:
+    t = checkFieldAccess(cast<FieldAccessExpr>(e), scope);
+    break;
+  case Expr::Kind::Unary: {
+    auto &u = cast<UnaryExpr>(e);
+    Type o = checkExpr(*u.operand, scope);
+    if (o.isError())
+      break;
+    if (u.op == UnaryOp::Not) {
+      if (o.kind == TypeKind::Bool || o.isNullLiteral())
+        t = Type::boolean(o.nullable);
+      else
+        diags_.error(u.operand->range(), "'not' needs a bool, found " + o.str());
+    } else {
+      if (o.isNumeric() || o.kind == TypeKind::Duration || o.isNullLiteral())
+        t = o;
+      else
+        diags_.error(u.operand->range(), "'-' needs a number or a duration, found " + o.str());
+    }
+    break;
+  }
+  case Expr::Kind::Binary:
+    t = checkBinary(cast<BinaryExpr>(e), scope);
+    break;
+  case Expr::Kind::In: {
+    auto &in = cast<InExpr>(e);
+    Type o = checkExpr(*in.operand, scope);
+    bool ok = !o.isError();
+    bool nullable = o.nullable;
+    if (in.list.empty()) {
+      diags_.error(in.range(), "the list after 'in' is empty");
+      ok = false;
+    }
+    for (auto &item : in.list) {
+      Type it = checkExpr(*item, scope);
+      if (it.isError() || o.isError()) {
+        ok = false;
+        continue;
+      }
+      if (!unifyTypes(o, it)) {
+        diags_.error(item->range(), "list element has type " + it.str() + ", but '" +
+                                        exprToSource(*in.operand) + "' is " + o.str());
+        ok = false;
+      }
+      nullable |= it.nullable;
+    }
+    if (ok)
+      t = Type::boolean(nullable);
+    break;
+  }
+  case Expr::Kind::IsNull: {
+    auto &n = cast<IsNullExpr>(e);
+    Type o = checkExpr(*n.operand, scope);
+    if (o.isError())
+      break;
+    if (!o.nullable)
+      diags_.warning(n.range(), "'" + exprToSource(*n.operand) + "' has type " + o.str() +
+                                    " and is never null, so this is always " +
+                                    (n.negated ? "true" : "false"));
+    t = Type::boolean();
+    break;
+  }
+  case Expr::Kind::If: {
+    auto &i = cast<IfExpr>(e);
+    bool condOk = expectBool(*i.cond, scope, "the 'if' condition");
+    Type a = checkExpr(*i.thenExpr, scope);
+    Type b = checkExpr(*i.elseExpr, scope);
+    if (!condOk || a.isError() || b.isError())
+      break;
+    auto u = unifyTypes(a, b);
+    if (!u)
+      diags_.error(i.elseExpr->range(), "the branches of 'if' have different types: " + a.str() +
+                                            " and " + b.str());
+    else
+      t = *u;
+    break;
+  }
+  case Expr::Kind::Call:
+    t = checkCall(cast<CallExpr>(e), scope);
+    break;
+  }
+  e.type = t;
+  return t;
+}
+
+Type Sema::checkName(NameExpr &e, const Scope &scope) {
+  // 1. A parameter of the enclosing fn.
+  if (scope.fn) {
+    for (size_t i = 0; i < scope.fn->params.size(); ++i)
+      if (scope.fn->params[i]->name == e.name) {
+        e.binding.kind = NameBinding::Kind::FnParam;
+        e.binding.index = static_cast<int>(i);
+        return scope.fn->params[i]->type->resolved;
+      }
+  }
+  // 2. A field of the current record (fields shadow params).
+  if (scope.record) {
+    int idx = scope.record->indexOf(e.name);
+    if (idx >= 0) {
+      e.binding.kind = NameBinding::Kind::Field;
+      e.binding.index = idx;
+      return scope.record->fields[idx].type;
+    }
+  }
+  // 3. In an aggregate entry, a field of the input that is not a key.
+  if (scope.agg == Scope::Agg::Entry && scope.aggInput && scope.aggInput->indexOf(e.name) >= 0 &&
+      !lookup(e.name)) {
+    diags_.error(e.range(), "'" + e.name + "' is not a key of the window; use it inside an "
+                                           "aggregate, e.g. max(" + e.name + ")");
+    return Type::error();
+  }
+  // 4. A param.
+  if (const Stmt *s = lookup(e.name)) {
+    if (auto *p = dyn_cast<ParamDecl>(s)) {
+      checkDecl(*const_cast<ParamDecl *>(p));
+      e.binding.kind = NameBinding::Kind::Param;
+      e.binding.param = p;
+      return p->type->resolved;
+    }
+    if (isa<SourceDecl>(s) || isa<LetDecl>(s)) {
+      diags_.error(e.range(), "'" + e.name + "' is a stream; refer to one of its fields as " +
+                                  e.name + ".<field> in a join condition");
+      return Type::error();
+    }
+    if (scope.constWhat && !scope.record) {
+      diags_.error(e.range(), "'" + e.name + "' cannot be used in " + scope.constWhat +
+                                  ": only literals and params can");
+      return Type::error();
+    }
+  }
+  if (isBroken(e.name))
+    return Type::error();
+  if (scope.constWhat && !scope.record && !scope.fn) {
+    std::vector<std::string> params;
+    for (const auto &[n, s] : symbols_)
+      if (isa<ParamDecl>(s))
+        params.push_back(n);
+    diags_.error(e.range(), "unknown name '" + e.name + "' in " + scope.constWhat +
+                                " (only literals and params can be used here)" +
+                                suggestion(e.name, params));
+    return Type::error();
+  }
+  std::string where = scope.fn && !scope.record ? " in fn '" + scope.fn->name + "'" : "";
+  Diagnostic &d = diags_.error(e.range(), "unknown name '" + e.name + "'" + where +
+                                              suggestion(e.name, visibleNames(scope)));
+  if (scope.record && !scope.record->fields.empty())
+    d.notes.push_back({{}, "the record here has fields " + scope.record->str()});
+  return Type::error();
+}
+
+Type Sema::checkFieldAccess(FieldAccessExpr &e, const Scope &scope) {
+  auto *base = dyn_cast<NameExpr>(e.base.get());
+  if (!base) {
+    diags_.error(e.range(), "'.' qualifies a field with a stream name, as in orders.id");
+    return Type::error();
+  }
+  const RecordType *rec = nullptr;
+  bool other = false;
+  if (scope.other && base->name == scope.otherName) {
+    rec = scope.other;
+    other = true;
+  } else if (scope.record && base->name == scope.selfName && !scope.selfName.empty()) {
+    rec = scope.record;
+  }
+  if (!rec) {
+    std::string hint = scope.other ? " (the sides of this join are '" + scope.selfName + "' and '" +
+                                         scope.otherName + "')"
+                                   : "; 'stream.field' is only used in a join condition";
+    diags_.error(base->range(), "'" + base->name + "' is not a stream in scope here" + hint);
+    return Type::error();
+  }
+  base->binding.kind = NameBinding::Kind::Stream;
+  int idx = rec->indexOf(e.field);
+  if (idx < 0) {
+    diags_.error(e.fieldRange, "stream '" + base->name + "' has no field '" + e.field + "'" +
+                                   suggestion(e.field, rec->names()));
+    return Type::error();
+  }
+  e.binding.kind = other ? NameBinding::Kind::OtherField : NameBinding::Kind::Field;
+  e.binding.index = idx;
+  return rec->fields[idx].type;
+}
+
+Type Sema::checkBinary(BinaryExpr &e, const Scope &scope) {
+  Type a = checkExpr(*e.lhs, scope);
+  Type b = checkExpr(*e.rhs, scope);
+  if (a.isError() || b.isError())
+    return Type::error();
+  bool n = a.nullable || b.nullable;
+  const char *op = binaryOpSpelling(e.op);
+  auto mismatch = [&]() {
+    diags_.error(e.opRange, std::string("cannot apply '") + op + "' to " + a.str() + " and " + b.str());
+    return Type::error();
+  };
+  auto both = [&](TypeKind k) {
+    return (a.kind == k || a.isNullLiteral()) && (b.kind == k || b.isNullLiteral());
+  };
+  auto numeric = [&]() {
+    return (a.isNumeric() || a.isNullLiteral()) && (b.isNumeric() || b.isNullLiteral());
+  };
+  auto numType = [&]() {
+    bool f = a.kind == TypeKind::F64 || b.kind == TypeKind::F64;
+    return Type(f ? TypeKind::F64 : TypeKind::I64, n);
+  };
+
+  switch (e.op) {
+  case BinaryOp::And:
+  case BinaryOp::Or:
+    if (!both(TypeKind::Bool)) {
+      Expr &bad = a.kind != TypeKind::Bool && !a.isNullLiteral() ? *e.lhs : *e.rhs;
+      diags_.error(bad.range(), std::string("'") + op + "' needs bool operands, found " +
+                                    bad.type.str());
+      return Type::error();
+    }
+    return Type::boolean(n);
+  case BinaryOp::Eq:
+  case BinaryOp::Ne:
+  case BinaryOp::Lt:
+  case BinaryOp::Le:
+  case BinaryOp::Gt:
+  case BinaryOp::Ge: {
+    if (a.isNullLiteral() || b.isNullLiteral()) {
+      Expr &other = a.isNullLiteral() ? *e.rhs : *e.lhs;
+      bool eq = e.op == BinaryOp::Eq || e.op == BinaryOp::Ne;
+      diags_.error(e.opRange, std::string("comparing with null is always null") +
+                                  (eq ? "; write '" + exprToSource(other) +
+                                            (e.op == BinaryOp::Eq ? " is null'" : " is not null'")
+                                      : ""));
+      return Type::error();
+    }
+    auto u = unifyTypes(a, b);
+    if (!u)
+      return mismatch();
+    bool ordering = e.op != BinaryOp::Eq && e.op != BinaryOp::Ne;
+    if (ordering && !isOrdered(u->kind)) {
+      diags_.error(e.opRange, std::string("'") + op + "' cannot order values of type " + u->str());
+      return Type::error();
+    }
+    return Type::boolean(n);
+  }
+  case BinaryOp::Add:
+    if (numeric())
+      return numType();
+    if (both(TypeKind::String))
+      return Type::string(n);
+    if (both(TypeKind::Duration))
+      return Type::duration(n);
+    if ((a.kind == TypeKind::Timestamp && b.kind == TypeKind::Duration) ||
+        (a.kind == TypeKind::Duration && b.kind == TypeKind::Timestamp))
+      return Type::timestamp(n);
+    return mismatch();
+  case BinaryOp::Sub:
+    if (numeric())
+      return numType();
+    if (a.kind == TypeKind::Timestamp && b.kind == TypeKind::Timestamp)
+      return Type::duration(n);
+    if (a.kind == TypeKind::Timestamp && b.kind == TypeKind::Duration)
+      return Type::timestamp(n);
+    if (both(TypeKind::Duration))
+      return Type::duration(n);
+    return mismatch();
+  case BinaryOp::Mul:
+    if (numeric())
+      return numType();
+    if ((a.kind == TypeKind::Duration && b.kind == TypeKind::I64) ||
+        (a.kind == TypeKind::I64 && b.kind == TypeKind::Duration))
+      return Type::duration(n);
+    return mismatch();
+  case BinaryOp::Div:
+    if (numeric())
+      return numType();
+    if (a.kind == TypeKind::Duration && b.kind == TypeKind::I64)
+      return Type::duration(n);
+    if (both(TypeKind::Duration))
+      return Type::i64(n);
+    return mismatch();
+  case BinaryOp::Mod:
+    if (numeric())
+      return numType();
+    if (both(TypeKind::Duration))
+      return Type::duration(n);
+    return mismatch();
+  }
+  return Type::error();
+}
+
+Type Sema::checkFnCall(CallExpr &e, FnDecl &fn, const Scope &scope) {
+  State st = state_[&fn];
+  if (st == State::Visiting) {
+    // A cycle: report it at the call that closes it.
+    std::string chain;
+    bool on = false;
+    for (const FnDecl *f : fnStack_) {
+      on |= f == &fn;
+      if (on)
+        chain += f->name + " -> ";
+    }
+    chain += fn.name;
+    diags_.error(e.calleeRange, "recursion is not allowed: " + chain);
+    return Type::error();
+  }
+  if (st == State::Unvisited)
+    checkFn(fn);
+  e.calleeKind = CalleeKind::Fn;
+  e.fn = &fn;
+  bool argsOk = true;
+  bool nullable = false;
+  std::vector<Type> args;
+  for (auto &a : e.args)
+    args.push_back(checkExpr(*a, scope));
+  if (e.args.size() != fn.params.size()) {
+    Diagnostic &d = diags_.error(e.range(), "fn '" + fn.name + "' takes " + std::to_string(fn.params.size()) +
+                                                " argument" + (fn.params.size() == 1 ? "" : "s") +
+                                                ", found " + std::to_string(e.args.size()));
+    d.notes.push_back({fn.nameRange, "'" + fn.name + "' declared here"});
+    return Type::error();
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    Type want = fn.params[i]->type->resolved;
+    Type got = args[i];
+    if (want.isError() || got.isError()) {
+      argsOk = false;
+      continue;
+    }
+    bool fits = got.isNullLiteral() ||
+                got.kind == want.kind ||
+                (got.kind == TypeKind::I64 && want.kind == TypeKind::F64);
+    if (!fits) {
+      Diagnostic &d = diags_.error(e.args[i]->range(), "argument " + std::to_string(i + 1) + " of '" +
+                                                           fn.name + "' must be " + want.str() +
+                                                           ", found " + got.str());
+      d.notes.push_back({fn.params[i]->range(), "parameter declared here"});
+      argsOk = false;
+    }
+    // A nullable argument for a non-nullable parameter makes the result
+    // nullable: null propagates through the inlined body.
+    if ((got.nullable || got.isNullLiteral()) && !want.nullable)
+      nullable = true;
+  }
+  if (!argsOk || fn.resultType.isError())
+    return Type::error();
+  return fn.resultType.withNullable(fn.resultType.nullable || nullable);
+}
+
+Type Sema::checkCall(CallExpr &e, const Scope &scope) {
+  // User functions.
+  if (const Stmt *s = lookup(e.callee)) {
+    if (auto *fn = dyn_cast<FnDecl>(s))
+      return checkFnCall(e, *const_cast<FnDecl *>(fn), scope);
+    Diagnostic &d = diags_.error(e.calleeRange, "'" + e.callee + "' is not a function");
+    d.notes.push_back({s->nameRange, "'" + e.callee + "' declared here"});
+    for (auto &a : e.args)
+      checkExpr(*a, scope);
+    return Type::error();
+  }
+
+  // Aggregates: `min`/`max` with two arguments are the scalar functions,
+  // every other use of an aggregate name is an aggregate.
+  const Builtin *scalar = findScalarBuiltin(e.callee);
+  int n = static_cast<int>(e.args.size());
+  bool scalarFits = scalar && n >= scalar->minArgs && (scalar->maxArgs < 0 || n <= scalar->maxArgs);
+  if (isAggregateName(e.callee) && !scalarFits) {
+    if (scope.agg != Scope::Agg::Entry) {
+      for (auto &a : e.args)
+        checkExpr(*a, scope);
+      diags_.error(e.calleeRange, scope.agg == Scope::Agg::Inside
+                                      ? "aggregates cannot be nested: '" + e.callee +
+                                            "' inside another aggregate's argument"
+                                      : "aggregate '" + e.callee +
+                                            "' can only be used inside 'window ... aggregate { }'");
+      return Type::error();
+    }
+    Scope inside;
+    inside.record = scope.aggInput;
+    inside.agg = Scope::Agg::Inside;
+    std::vector<Type> args;
+    for (auto &a : e.args)
+      args.push_back(checkExpr(*a, inside));
+    const Builtin *agg = findAggregate(e.callee, e.args.size());
+    if (!agg || n > agg->maxArgs || n < agg->minArgs) {
+      const Builtin *any = findAggregate(e.callee, 1);
+      diags_.error(e.range(), "wrong number of arguments to '" + e.callee + "': " +
+                                  (any ? any->signature : e.callee + "(x)"));
+      return Type::error();
+    }
+    e.calleeKind = CalleeKind::Aggregate;
+    e.builtin = agg;
+    BuiltinTyping typing = typeBuiltinCall(*agg, args);
+    if (!typing.error.empty()) {
+      diags_.error(typing.badArg >= 0 ? e.args[typing.badArg]->range() : e.range(), typing.error);
+      return Type::error();
+    }
+    if (agg->id == BuiltinId::Percentile && !typing.type.isError()) {
+      auto p = evalConstant(*e.args[1]);
+      if (!p || p->isNull() || p->asDouble() < 0 || p->asDouble() > 1) {
+        diags_.error(e.args[1]->range(),
+                     "the percentile must be a constant between 0 and 1, as in percentile(x, 0.95)");
+        return Type::error();
+      }
+    }
+    return typing.type;
+  }
+
+  // Scalar built-ins.
+  const Builtin *b = scalar;
+  std::vector<Type> args;
+  for (auto &a : e.args)
+    args.push_back(checkExpr(*a, scope));
+  if (!b) {
+    std::vector<std::string> names = builtinNames();
+    for (const auto &[n, s] : symbols_)
+      if (isa<FnDecl>(s))
+        names.push_back(n);
+    if (!isBroken(e.callee))
+      diags_.error(e.calleeRange, "unknown function '" + e.callee + "'" + suggestion(e.callee, names));
+    return Type::error();
+  }
+  if (n < b->minArgs || (b->maxArgs >= 0 && n > b->maxArgs)) {
+    std::string count = b->minArgs == b->maxArgs ? std::to_string(b->minArgs)
+                        : b->maxArgs < 0        ? "at least " + std::to_string(b->minArgs)
+                                                : std::to_string(b->minArgs) + " or " + std::to_string(b->maxArgs);
+    diags_.error(e.range(), "'" + e.callee + "' takes " + count + " argument" +
+                                (b->maxArgs == 1 && b->minArgs == 1 ? "" : "s") + ", found " +
+                                std::to_string(n) + ": " + b->signature);
+    return Type::error();
+  }
+  e.calleeKind = CalleeKind::Builtin;
+  e.builtin = b;
+  BuiltinTyping typing = typeBuiltinCall(*b, args);
+  if (!typing.error.empty()) {
+    diags_.error(typing.badArg >= 0 ? e.args[typing.badArg]->range() : e.range(), typing.error);
+    return Type::error();
+  }
+  return typing.type;
+}
+
+// ============================================================ constant values
+
+std::optional<Value> Sema::evalConstant(const Expr &e) const {
+  switch (e.kind()) {
+  case Expr::Kind::IntLit: return Value::i64(cast<IntLiteral>(e).value);
+  case Expr::Kind::FloatLit: return Value::f64(cast<FloatLiteral>(e).value);
+  case Expr::Kind::StringLit: return Value::string(cast<StringLiteral>(e).value);
+  case Expr::Kind::BoolLit: return Value::boolean(cast<BoolLiteral>(e).value);
+  case Expr::Kind::NullLit: return Value::null();
+  case Expr::Kind::DurationLit: return Value::duration(cast<DurationLiteral>(e).millis);
+  case Expr::Kind::Name: {
+    auto &n = cast<NameExpr>(e);
+    if (n.binding.kind != NameBinding::Kind::Param)
+      return std::nullopt;
+    auto it = params_.find(n.binding.param);
+    if (it == params_.end() || !it->second.value)
+      return std::nullopt;
+    return it->second.value;
+  }
+  case Expr::Kind::Unary: {
+    auto &u = cast<UnaryExpr>(e);
+    auto v = evalConstant(*u.operand);
+    if (!v || v->isNull())
+      return v;
+    if (u.op == UnaryOp::Not)
+      return Value::boolean(!v->asBool());
+    if (v->type.kind == TypeKind::F64)
+      return Value::f64(-v->asDouble());
+    Value r = *v;
+    r.data = -v->asInt();
+    return r;
+  }
+  case Expr::Kind::Binary: {
+    auto &b = cast<BinaryExpr>(e);
+    auto l = evalConstant(*b.lhs), r = evalConstant(*b.rhs);
+    if (!l || !r || e.type.isError())
+      return std::nullopt;
+    if (l->isNull() || r->isNull())
+      return Value::null(e.type);
+    TypeKind k = e.type.kind;
+    if (k == TypeKind::String && b.op == BinaryOp::Add)
+      return Value::string(l->asString() + r->asString());
+    if (k == TypeKind::F64) {
+      double x = l->asDouble(), y = r->asDouble();
+      switch (b.op) {
+      case BinaryOp::Add: return Value::f64(x + y);
+      case BinaryOp::Sub: return Value::f64(x - y);
+      case BinaryOp::Mul: return Value::f64(x * y);
+      case BinaryOp::Div: return Value::f64(x / y);
+      default: return std::nullopt;
+      }
+    }
+    if (k == TypeKind::I64 || k == TypeKind::Duration || k == TypeKind::Timestamp) {
+      int64_t x = l->asInt(), y = r->asInt(), out = 0;
+      switch (b.op) {
+      case BinaryOp::Add: if (__builtin_add_overflow(x, y, &out)) return std::nullopt; break;
+      case BinaryOp::Sub: if (__builtin_sub_overflow(x, y, &out)) return std::nullopt; break;
+      case BinaryOp::Mul: if (__builtin_mul_overflow(x, y, &out)) return std::nullopt; break;
+      case BinaryOp::Div: if (y == 0) return std::nullopt; out = x / y; break;
+      default: return std::nullopt;
+      }
+      Value v = Value::i64(out);
+      v.type = Type(k);
+      return v;
+    }
+    return std::nullopt;
+  }
+  default:
+    return std::nullopt;
+  }
+}
+
+} // namespace streamc

@@ -1,0 +1,111 @@
+#include "sema/Connectors.h"
+
+#include <map>
+
+namespace streamc {
+
+const char *connectorRoleName(ConnectorRole r) {
+  switch (r) {
+  case ConnectorRole::Source: return "source";
+  case ConnectorRole::Table: return "table";
+  case ConnectorRole::Sink: return "sink";
+  }
+  return "?";
+}
+
+namespace {
+const std::vector<ConnectorSpec> &specs() {
+  static const std::vector<ConnectorSpec> all = {
+      {"file", true, true, true,
+       {{"path", ArgKind::String, true, true}, {"format", ArgKind::String, false, false}}},
+      {"stdin", true, false, false, {{"format", ArgKind::String, false, false}}},
+      {"stdout", false, false, true, {{"format", ArgKind::String, false, false}}},
+      {"kafka", true, false, true,
+       {{"topic", ArgKind::String, true, true},
+        {"format", ArgKind::String, false, false},
+        {"key", ArgKind::RecordExpr, false, false, /*sinkOnly=*/true}}},
+      {"generate", true, false, false,
+       {{"kind", ArgKind::String, true, true},
+        {"events", ArgKind::Int, false, false},
+        {"rate", ArgKind::Number, false, false},
+        {"seed", ArgKind::Int, false, false}}},
+      {"null", false, false, true, {}},
+  };
+  return all;
+}
+} // namespace
+
+const ConnectorSpec *findConnector(const std::string &name) {
+  for (const ConnectorSpec &s : specs())
+    if (name == s.name)
+      return &s;
+  return nullptr;
+}
+
+std::vector<std::string> connectorNames() {
+  std::vector<std::string> out;
+  for (const ConnectorSpec &s : specs())
+    out.push_back(s.name);
+  return out;
+}
+
+const std::vector<std::string> &sourceFormats() {
+  static const std::vector<std::string> f = {"csv", "json"};
+  return f;
+}
+const std::vector<std::string> &sinkFormats() {
+  static const std::vector<std::string> f = {"csv", "json", "table"};
+  return f;
+}
+
+std::string formatFromExtension(const std::string &path) {
+  auto ends = [&](const char *ext) {
+    std::string e = ext;
+    return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
+  };
+  if (ends(".csv"))
+    return "csv";
+  if (ends(".json") || ends(".jsonl") || ends(".ndjson"))
+    return "json";
+  return "";
+}
+
+const std::vector<GeneratorField> *generatorFields(const std::string &kind) {
+  using K = TypeKind;
+  static const std::map<std::string, std::vector<GeneratorField>> table = {
+      {"sequence", {{"n", K::I64}, {"ts", K::Timestamp}}},
+      {"ysb",
+       {{"user_id", K::String}, {"page_id", K::String}, {"ad_id", K::String},
+        {"ad_type", K::String}, {"event_type", K::String},
+        {"event_time", K::Timestamp}, {"ip_address", K::String}}},
+      {"nexmark_person",
+       {{"id", K::I64}, {"name", K::String}, {"email_address", K::String},
+        {"credit_card", K::String}, {"city", K::String}, {"state", K::String},
+        {"date_time", K::Timestamp}, {"extra", K::String}}},
+      {"nexmark_auction",
+       {{"id", K::I64}, {"item_name", K::String}, {"description", K::String},
+        {"initial_bid", K::I64}, {"reserve", K::I64}, {"date_time", K::Timestamp},
+        {"expires", K::Timestamp}, {"seller", K::I64}, {"category", K::I64},
+        {"extra", K::String}}},
+      {"nexmark_bid",
+       {{"auction", K::I64}, {"bidder", K::I64}, {"price", K::I64},
+        {"channel", K::String}, {"url", K::String}, {"date_time", K::Timestamp},
+        {"extra", K::String}}},
+  };
+  auto it = table.find(kind);
+  return it == table.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> generatorKinds() {
+  return {"sequence", "ysb", "nexmark_person", "nexmark_auction", "nexmark_bid"};
+}
+
+const std::vector<GeneratorField> &kafkaMetadataFields() {
+  static const std::vector<GeneratorField> f = {{"_key", TypeKind::String},
+                                                {"_partition", TypeKind::I64},
+                                                {"_offset", TypeKind::I64},
+                                                {"_timestamp", TypeKind::Timestamp}};
+  return f;
+}
+
+} // namespace streamc

@@ -1,0 +1,59 @@
+#pragma once
+/// \file
+/// The connectors of LANGUAGE.md §4: which roles each can play, its
+/// arguments, and the fields each built-in generator provides.
+
+#include "sema/Type.h"
+
+#include <string>
+#include <vector>
+
+namespace streamc {
+
+enum class ConnectorRole { Source, Table, Sink };
+const char *connectorRoleName(ConnectorRole r);
+
+/// What an argument's value must be.
+enum class ArgKind {
+  String,       ///< a constant string
+  Int,          ///< a constant i64
+  Number,       ///< a constant i64 or f64
+  RecordExpr,   ///< an expression over the record (a Kafka sink's key)
+};
+
+struct ConnectorArgSpec {
+  const char *name;
+  ArgKind kind;
+  bool required;
+  bool positional;   ///< may be written without its name (first argument)
+  bool sinkOnly = false;
+};
+
+struct ConnectorSpec {
+  const char *name;
+  bool source, table, sink;
+  std::vector<ConnectorArgSpec> args;
+};
+
+const ConnectorSpec *findConnector(const std::string &name);
+std::vector<std::string> connectorNames();
+
+/// Formats readable by sources, and writable by sinks.
+const std::vector<std::string> &sourceFormats();
+const std::vector<std::string> &sinkFormats();
+/// The format a file path implies by its extension ("" if none).
+std::string formatFromExtension(const std::string &path);
+
+/// A field a generator can fill.
+struct GeneratorField {
+  const char *name;
+  TypeKind type;
+};
+/// The fields of generator \p kind, or nullptr for an unknown kind.
+const std::vector<GeneratorField> *generatorFields(const std::string &kind);
+std::vector<std::string> generatorKinds();
+
+/// Kafka message metadata fields a Kafka source's schema may declare.
+const std::vector<GeneratorField> &kafkaMetadataFields();
+
+} // namespace streamc

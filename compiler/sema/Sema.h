@@ -1,0 +1,106 @@
+#pragma once
+/// \file
+/// Semantic analysis: name resolution, the type rules of LANGUAGE.md §2 and
+/// §7 (with nullability), built-in signatures, `fn` checks, connector
+/// arguments, window and aggregate rules, and the output record type of
+/// every stage. Annotates the AST in place and reports every error.
+
+#include "ast/Program.h"
+#include "sema/Value.h"
+#include "support/Diagnostics.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+namespace streamc {
+
+/// What a stream (a source or a `let`) carries.
+struct StreamInfo {
+  RecordTypeRef type;
+  bool eventTime = false; ///< false: processing time
+};
+
+/// A param's value for this compilation: from `--param`/YAML, else the default.
+struct ParamValue {
+  std::optional<Value> value; ///< nullopt: no default and not given
+  bool overridden = false;
+};
+
+class Sema {
+public:
+  Sema(const SourceManager &sm, DiagnosticEngine &diags) : sm_(sm), diags_(diags) {}
+
+  /// Values given on the command line or in YAML, as text; typed against the
+  /// declarations during check().
+  void setParamOverrides(std::map<std::string, std::string> overrides) {
+    overrides_ = std::move(overrides);
+  }
+
+  /// Checks the whole program. Returns false if any error was reported.
+  bool check(Program &program);
+
+  /// Checks statements added to an already-checked program (the REPL).
+  bool checkMore(Program &program, Module &module);
+
+  // --- results, for the plan builder and the driver
+  const Stmt *lookup(const std::string &name) const;
+  const ParamValue &paramValue(const ParamDecl *p) const { return params_.at(p); }
+  const StreamInfo &streamInfo(const Stmt *sourceOrLet) const {
+    return streams_.at(sourceOrLet);
+  }
+  /// The value of a constant expression (literals, params, arithmetic on
+  /// them), or nullopt if it is not constant.
+  std::optional<Value> evalConstant(const Expr &e) const;
+
+private:
+  struct Scope;
+  enum class State { Unvisited, Visiting, Done };
+
+  void declare(Module &module);
+  void checkDecl(Stmt &s);
+  void checkSchema(SchemaDecl &d);
+  Type resolveType(TypeRef &t);
+  RecordTypeRef schemaRecord(const std::string &name, SourceRange at,
+                             const char *role);
+  void checkParam(ParamDecl &d);
+  void checkFn(FnDecl &d);
+  void checkSource(SourceDecl &d);
+  void checkTable(TableDecl &d);
+  void checkSink(SinkDecl &d);
+  void checkConnector(ConnectorCall &c, int role, const RecordType *schema);
+  const StreamInfo *checkLet(LetDecl &d);
+  StreamInfo checkPipeline(Pipeline &p, bool isLet);
+  const StreamInfo *streamFor(const std::string &name, SourceRange at);
+  RecordTypeRef checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &info,
+                           const std::string &fromName, bool last, bool isLet);
+  RecordTypeRef checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info);
+  std::optional<int64_t> positiveDuration(const Expr &e, const char *what);
+
+  // Expressions (CheckExpr.cpp).
+  Type checkExpr(Expr &e, const Scope &scope);
+  Type checkName(NameExpr &e, const Scope &scope);
+  Type checkFieldAccess(FieldAccessExpr &e, const Scope &scope);
+  Type checkBinary(BinaryExpr &e, const Scope &scope);
+  Type checkCall(CallExpr &e, const Scope &scope);
+  Type checkFnCall(CallExpr &e, FnDecl &fn, const Scope &scope);
+  bool expectBool(Expr &e, const Scope &scope, const char *what);
+  bool isBroken(const std::string &name) const { return broken_.count(name) != 0; }
+  std::vector<std::string> visibleNames(const Scope &scope) const;
+
+  const SourceManager &sm_;
+  DiagnosticEngine &diags_;
+  std::map<std::string, std::string> overrides_;
+
+  std::unordered_map<std::string, Stmt *> symbols_;
+  std::set<std::string> broken_;
+  std::map<const ParamDecl *, ParamValue> params_;
+  std::map<const Stmt *, StreamInfo> streams_;
+  std::map<const Stmt *, State> state_;
+  std::set<const Stmt *> usedStreams_;
+  std::vector<const FnDecl *> fnStack_;
+};
+
+} // namespace streamc

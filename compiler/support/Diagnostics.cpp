@@ -1,0 +1,160 @@
+#include "support/Diagnostics.h"
+
+#include <algorithm>
+#include <ostream>
+
+namespace streamc {
+namespace {
+constexpr const char *kBold = "\033[1m";
+constexpr const char *kRed = "\033[1;31m";
+constexpr const char *kMagenta = "\033[1;35m";
+constexpr const char *kCyan = "\033[1;36m";
+constexpr const char *kGreen = "\033[1;32m";
+constexpr const char *kReset = "\033[0m";
+
+const char *levelName(DiagLevel l) {
+  switch (l) {
+  case DiagLevel::Note: return "note";
+  case DiagLevel::Warning: return "warning";
+  case DiagLevel::Error: return "error";
+  }
+  return "error";
+}
+const char *levelColor(DiagLevel l) {
+  switch (l) {
+  case DiagLevel::Note: return kCyan;
+  case DiagLevel::Warning: return kMagenta;
+  case DiagLevel::Error: return kRed;
+  }
+  return kRed;
+}
+} // namespace
+
+Diagnostic &DiagnosticEngine::report(DiagLevel level, SourceRange range,
+                                     std::string message) {
+  if (level == DiagLevel::Error)
+    ++errors_;
+  else if (level == DiagLevel::Warning)
+    ++warnings_;
+  diags_.push_back(Diagnostic{level, range, std::move(message), {}, sequence_++});
+  return diags_.back();
+}
+
+void DiagnosticEngine::clear() {
+  diags_.clear();
+  errors_ = warnings_ = 0;
+}
+
+void DiagnosticEngine::renderLocation(std::ostream &os, SourceRange range,
+                                      bool color) const {
+  if (!range.isValid())
+    return;
+  if (color)
+    os << kBold;
+  os << sm_.describe(range.start()) << ": ";
+  if (color)
+    os << kReset;
+}
+
+void DiagnosticEngine::renderSnippet(std::ostream &os, SourceRange range,
+                                     bool color, const char *caretColor) const {
+  if (!range.isValid())
+    return;
+  LineCol lc = sm_.lineCol(range.start());
+  std::string_view line = sm_.lineText(range.file, lc.line);
+  std::string gutter = std::to_string(lc.line);
+  std::string pad(gutter.size(), ' ');
+  os << ' ' << gutter << " | " << line << '\n';
+  // The underline: a caret at the start, tildes to the end of the span on
+  // this line. Tabs in the prefix are kept so the caret lines up.
+  std::string marks;
+  uint32_t col = lc.column - 1;
+  for (uint32_t i = 0; i < col && i < line.size(); ++i)
+    marks += line[i] == '\t' ? '\t' : ' ';
+  uint32_t len = range.end > range.begin ? range.end - range.begin : 1;
+  uint32_t avail = line.size() > col ? static_cast<uint32_t>(line.size()) - col : 1;
+  len = std::max<uint32_t>(1, std::min(len, avail));
+  marks += '^';
+  marks.append(len - 1, '~');
+  os << ' ' << pad << " | ";
+  if (color)
+    os << caretColor;
+  os << marks;
+  if (color)
+    os << kReset;
+  os << '\n';
+}
+
+void DiagnosticEngine::render(std::ostream &os, const Diagnostic &d,
+                              bool color) const {
+  renderLocation(os, d.range, color);
+  if (color)
+    os << levelColor(d.level);
+  os << levelName(d.level) << ": ";
+  if (color)
+    os << kReset << kBold;
+  os << d.message;
+  if (color)
+    os << kReset;
+  os << '\n';
+  renderSnippet(os, d.range, color, kGreen);
+  for (const DiagNote &n : d.notes) {
+    renderLocation(os, n.range, color);
+    if (color)
+      os << kCyan;
+    os << "note: ";
+    if (color)
+      os << kReset;
+    os << n.message << '\n';
+    renderSnippet(os, n.range, color, kGreen);
+  }
+}
+
+void DiagnosticEngine::flush(std::ostream &os, bool color) {
+  std::vector<const Diagnostic *> sorted;
+  for (const Diagnostic &d : diags_)
+    sorted.push_back(&d);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Diagnostic *a, const Diagnostic *b) {
+                     if (a->range.isValid() != b->range.isValid())
+                       return !a->range.isValid();
+                     if (a->range.file != b->range.file)
+                       return a->range.file < b->range.file;
+                     if (a->range.begin != b->range.begin)
+                       return a->range.begin < b->range.begin;
+                     return a->sequence < b->sequence;
+                   });
+  for (const Diagnostic *d : sorted)
+    render(os, *d, color);
+  diags_.clear();
+}
+
+std::string closestMatch(const std::string &name,
+                         const std::vector<std::string> &candidates) {
+  auto distance = [](const std::string &a, const std::string &b) {
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+      prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      cur[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t sub = prev[j - 1] + (std::tolower(a[i - 1]) != std::tolower(b[j - 1]));
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      }
+      std::swap(prev, cur);
+    }
+    return prev[b.size()];
+  };
+  std::string best;
+  size_t bestDist = std::max<size_t>(1, name.size() / 3) + 1;
+  for (const std::string &c : candidates) {
+    size_t d = distance(name, c);
+    if (d < bestDist) {
+      bestDist = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+} // namespace streamc
