@@ -131,19 +131,22 @@ void DiagnosticEngine::flush(std::ostream &os, bool color) {
 
 std::string closestMatch(const std::string &name,
                          const std::vector<std::string> &candidates) {
+  // Optimal string alignment distance: a transposition is one edit.
   auto distance = [](const std::string &a, const std::string &b) {
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    auto eq = [](char x, char y) { return std::tolower(x) == std::tolower(y); };
+    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+    for (size_t i = 0; i <= a.size(); ++i)
+      d[i][0] = i;
     for (size_t j = 0; j <= b.size(); ++j)
-      prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      cur[0] = i;
+      d[0][j] = j;
+    for (size_t i = 1; i <= a.size(); ++i)
       for (size_t j = 1; j <= b.size(); ++j) {
-        size_t sub = prev[j - 1] + (std::tolower(a[i - 1]) != std::tolower(b[j - 1]));
-        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                            d[i - 1][j - 1] + !eq(a[i - 1], b[j - 1])});
+        if (i > 1 && j > 1 && eq(a[i - 1], b[j - 2]) && eq(a[i - 2], b[j - 1]))
+          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }
-      std::swap(prev, cur);
-    }
-    return prev[b.size()];
+    return d[a.size()][b.size()];
   };
   std::string best;
   size_t bestDist = std::max<size_t>(1, name.size() / 3) + 1;
