@@ -150,8 +150,12 @@ std::string closestMatch(const std::string &name,
   };
   std::string best;
   size_t bestDist = std::max<size_t>(1, name.size() / 3) + 1;
+  auto isPrefix = [](const std::string &a, const std::string &b) {
+    return a.size() >= 4 && a.size() < b.size() && b.compare(0, a.size(), a) == 0;
+  };
   for (const std::string &c : candidates) {
-    size_t d = distance(name, c);
+    // `latency` for `latency_ms`: a prefix is as good as one typo.
+    size_t d = isPrefix(name, c) || isPrefix(c, name) ? 1 : distance(name, c);
     if (d < bestDist) {
       bestDist = d;
       best = c;
