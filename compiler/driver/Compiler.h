@@ -39,6 +39,11 @@ public:
   SourceManager &sources() { return sources_; }
   DiagnosticEngine &diagnostics() { return diags_; }
   const CompilerOptions &options() const { return options_; }
+  /// Sets a param's value (as text); it is typed against the declaration
+  /// when the program is analysed.
+  void setParam(const std::string &name, const std::string &value) {
+    options_.params[name] = value;
+  }
 
   /// Reads \p path and every module it imports. A missing main file is
   /// reported without a location.

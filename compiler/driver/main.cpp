@@ -3,6 +3,7 @@
 
 #include "ast/AstPrinter.h"
 #include "driver/Compiler.h"
+#include "opt/PassManager.h"
 #include "parse/Parser.h"
 #include "plan/Plan.h"
 #include "sema/Imports.h"
@@ -77,14 +78,33 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
     return status;
   };
 
+  // A misspelt pass name is a usage error, found before compiling.
+  {
+    PassManager pm{PassOptions{}};
+    pm.addDefaultPipeline();
+    for (const std::string &name : args.disabledPasses)
+      pm.disable(name);
+    if (!pm.unknownDisabled().empty()) {
+      std::string list;
+      for (const std::string &n : pm.passNames())
+        list += (list.empty() ? "" : ", ") + n;
+      for (const std::string &bad : pm.unknownDisabled()) {
+        std::string near = closestMatch(bad, pm.passNames());
+        diags.error({}, "unknown pass '" + bad + "' in --disable-pass" +
+                            (near.empty() ? "" : "; did you mean '" + near + "'?") +
+                            " (passes: " + list + ")");
+      }
+      return finish(kConfigError);
+    }
+  }
+
   for (const std::string &kv : args.params) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
       diags.error({}, "--param expects name=value, found '" + kv + "'");
       return finish(kConfigError);
     }
-    compiler.sema(); // params are typed against their declarations in analyze()
-    const_cast<CompilerOptions &>(compiler.options()).params[kv.substr(0, eq)] = kv.substr(eq + 1);
+    compiler.setParam(kv.substr(0, eq), kv.substr(eq + 1)); // typed in analyze()
   }
 
   if (action == EmitAction::Tokens) {
@@ -108,8 +128,11 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
     printAst(std::cout, *compiler.program().main, compiler.sources());
     return finish(checked ? kOk : kCompileError);
   }
-  if (!checked)
-    return finish(kCompileError);
+  if (!checked) {
+    // Only bad --param values: the program is fine, its configuration not.
+    bool configOnly = compiler.diagnostics().errorCount() == compiler.sema().configErrorCount();
+    return finish(configOnly ? kConfigError : kCompileError);
+  }
 
   if (!compiler.buildPlan())
     return finish(kCompileError);

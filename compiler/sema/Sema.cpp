@@ -58,6 +58,7 @@ bool Sema::check(Program &program) {
         if (isa<ParamDecl>(st))
           names.push_back(n);
       diags_.error({}, "unknown param '" + name + "'" + suggestion(name, names));
+      ++configErrors_;
     }
   }
 
@@ -231,6 +232,7 @@ void Sema::checkParam(ParamDecl &d) {
       Diagnostic &diag = diags_.error({}, "invalid value '" + it->second + "' for param '" +
                                               d.name + "' of type " + t.str() + ": " + why);
       diag.notes.push_back({d.nameRange, "param '" + d.name + "' declared here"});
+      ++configErrors_;
     }
   }
   params_[&d] = pv;

@@ -42,6 +42,10 @@ public:
   /// Checks the whole program. Returns false if any error was reported.
   bool check(Program &program);
 
+  /// How many of the errors were about `--param` values (configuration
+  /// errors, exit status 2, rather than errors in the program).
+  unsigned configErrorCount() const { return configErrors_; }
+
   /// Checks statements added to an already-checked program (the REPL).
   bool checkMore(Program &program, Module &module);
 
@@ -93,6 +97,7 @@ private:
   const SourceManager &sm_;
   DiagnosticEngine &diags_;
   std::map<std::string, std::string> overrides_;
+  unsigned configErrors_ = 0;
 
   std::unordered_map<std::string, Stmt *> symbols_;
   std::set<std::string> broken_;
