@@ -502,73 +502,69 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
 
 // ============================================================ constant values
 
-std::optional<Value> Sema::evalConstant(const Expr &e) const {
+std::optional<Value> Sema::evalConstant(const Expr &e) const { return evaluate(e).value; }
+
+EvalResult Sema::evaluate(const Expr &e) const {
+  if (e.type.isError())
+    return EvalResult::notConstant();
   switch (e.kind()) {
-  case Expr::Kind::IntLit: return Value::i64(cast<IntLiteral>(e).value);
-  case Expr::Kind::FloatLit: return Value::f64(cast<FloatLiteral>(e).value);
-  case Expr::Kind::StringLit: return Value::string(cast<StringLiteral>(e).value);
-  case Expr::Kind::BoolLit: return Value::boolean(cast<BoolLiteral>(e).value);
-  case Expr::Kind::NullLit: return Value::null();
-  case Expr::Kind::DurationLit: return Value::duration(cast<DurationLiteral>(e).millis);
+  case Expr::Kind::IntLit: return EvalResult::of(Value::i64(cast<IntLiteral>(e).value));
+  case Expr::Kind::FloatLit: return EvalResult::of(Value::f64(cast<FloatLiteral>(e).value));
+  case Expr::Kind::StringLit: return EvalResult::of(Value::string(cast<StringLiteral>(e).value));
+  case Expr::Kind::BoolLit: return EvalResult::of(Value::boolean(cast<BoolLiteral>(e).value));
+  case Expr::Kind::NullLit: return EvalResult::of(Value::null());
+  case Expr::Kind::DurationLit:
+    return EvalResult::of(Value::duration(cast<DurationLiteral>(e).millis));
   case Expr::Kind::Name: {
     auto &n = cast<NameExpr>(e);
     if (n.binding.kind != NameBinding::Kind::Param)
-      return std::nullopt;
+      return EvalResult::notConstant();
     auto it = params_.find(n.binding.param);
     if (it == params_.end() || !it->second.value)
-      return std::nullopt;
-    return it->second.value;
+      return EvalResult::fail("param '" + n.name + "' has no value: give it a default or pass --param " +
+                              n.name + "=...");
+    return EvalResult::of(*it->second.value);
   }
   case Expr::Kind::Unary: {
     auto &u = cast<UnaryExpr>(e);
-    auto v = evalConstant(*u.operand);
-    if (!v || v->isNull())
-      return v;
-    if (u.op == UnaryOp::Not)
-      return Value::boolean(!v->asBool());
-    if (v->type.kind == TypeKind::F64)
-      return Value::f64(-v->asDouble());
-    Value r = *v;
-    r.data = -v->asInt();
-    return r;
+    EvalResult v = evaluate(*u.operand);
+    return v.value ? evalUnary(u.op, e.type, *v.value) : v;
   }
   case Expr::Kind::Binary: {
     auto &b = cast<BinaryExpr>(e);
-    auto l = evalConstant(*b.lhs), r = evalConstant(*b.rhs);
-    if (!l || !r || e.type.isError())
-      return std::nullopt;
-    if (l->isNull() || r->isNull())
-      return Value::null(e.type);
-    TypeKind k = e.type.kind;
-    if (k == TypeKind::String && b.op == BinaryOp::Add)
-      return Value::string(l->asString() + r->asString());
-    if (k == TypeKind::F64) {
-      double x = l->asDouble(), y = r->asDouble();
-      switch (b.op) {
-      case BinaryOp::Add: return Value::f64(x + y);
-      case BinaryOp::Sub: return Value::f64(x - y);
-      case BinaryOp::Mul: return Value::f64(x * y);
-      case BinaryOp::Div: return Value::f64(x / y);
-      default: return std::nullopt;
-      }
+    EvalResult l = evaluate(*b.lhs);
+    if (!l.value)
+      return l;
+    EvalResult r = evaluate(*b.rhs);
+    if (!r.value)
+      return r;
+    // Mixed i64/f64 operands compare and compute as f64.
+    Value lv = *l.value, rv = *r.value;
+    return evalBinary(b.op, e.type, lv, rv);
+  }
+  case Expr::Kind::If: {
+    auto &i = cast<IfExpr>(e);
+    EvalResult c = evaluate(*i.cond);
+    if (!c.value)
+      return c;
+    bool yes = !c.value->isNull() && c.value->asBool();
+    return evaluate(yes ? *i.thenExpr : *i.elseExpr);
+  }
+  case Expr::Kind::Call: {
+    auto &c = cast<CallExpr>(e);
+    if (c.calleeKind != CalleeKind::Builtin)
+      return EvalResult::notConstant();
+    std::vector<Value> args;
+    for (const auto &a : c.args) {
+      EvalResult v = evaluate(*a);
+      if (!v.value)
+        return v;
+      args.push_back(*v.value);
     }
-    if (k == TypeKind::I64 || k == TypeKind::Duration || k == TypeKind::Timestamp) {
-      int64_t x = l->asInt(), y = r->asInt(), out = 0;
-      switch (b.op) {
-      case BinaryOp::Add: if (__builtin_add_overflow(x, y, &out)) return std::nullopt; break;
-      case BinaryOp::Sub: if (__builtin_sub_overflow(x, y, &out)) return std::nullopt; break;
-      case BinaryOp::Mul: if (__builtin_mul_overflow(x, y, &out)) return std::nullopt; break;
-      case BinaryOp::Div: if (y == 0) return std::nullopt; out = x / y; break;
-      default: return std::nullopt;
-      }
-      Value v = Value::i64(out);
-      v.type = Type(k);
-      return v;
-    }
-    return std::nullopt;
+    return evalBuiltin(c.builtin->id, e.type, args);
   }
   default:
-    return std::nullopt;
+    return EvalResult::notConstant();
   }
 }
 

@@ -203,21 +203,27 @@ void Sema::checkParam(ParamDecl &d) {
   if (d.defaultValue) {
     Scope scope;
     scope.constWhat = "a param's default value";
+    paramStack_.push_back(&d);
     Type dt = checkExpr(*d.defaultValue, scope);
+    paramStack_.pop_back();
     if (!t.isError() && !dt.isError()) {
       auto u = unifyTypes(t, dt);
-      if (!u || u->kind != t.kind || (dt.nullable && !t.nullable && !dt.isNullLiteral()) ||
-          (dt.isNullLiteral() && !t.nullable)) {
+      EvalResult v = evaluate(*d.defaultValue);
+      // A nullable expression is fine when its constant value is not null
+      // (parse_timestamp("2025-01-01T00:00:00Z") for a timestamp param).
+      bool nullValue = v.value && v.value->isNull();
+      if (!u || u->kind != t.kind || (nullValue && !t.nullable) ||
+          (dt.kind == TypeKind::F64 && t.kind == TypeKind::I64)) {
         diags_.error(d.defaultValue->range(), "default value of param '" + d.name + "' has type " +
                                                   dt.str() + ", but the param is " + t.str());
-      } else if (auto v = evalConstant(*d.defaultValue)) {
-        if (t.kind == TypeKind::F64 && !v->isNull())
-          v = Value::f64(v->asDouble());
-        v->type = v->isNull() ? t : Type(t.kind);
-        pv.value = v;
+      } else if (v.value) {
+        Value val = *v.value;
+        if (t.kind == TypeKind::F64 && !val.isNull())
+          val = Value::f64(val.asDouble());
+        val.type = val.isNull() ? t : Type(t.kind);
+        pv.value = val;
       } else {
-        diags_.error(d.defaultValue->range(),
-                     "default value of param '" + d.name + "' must be a constant");
+        reportNotConstant(*d.defaultValue, "the default value of param '" + d.name + "'");
       }
     }
   }
@@ -278,6 +284,14 @@ void Sema::checkFn(FnDecl &d) {
   state_[&d] = State::Done;
 }
 
+void Sema::reportNotConstant(const Expr &e, const std::string &what) {
+  EvalResult r = evaluate(e);
+  if (!r.error.empty())
+    diags_.error(e.range(), what + " cannot be computed at compile time: " + r.error);
+  else
+    diags_.error(e.range(), what + " must be a constant (literals and params)");
+}
+
 std::optional<int64_t> Sema::positiveDuration(const Expr &e, const char *what) {
   if (e.type.isError())
     return std::nullopt;
@@ -287,8 +301,12 @@ std::optional<int64_t> Sema::positiveDuration(const Expr &e, const char *what) {
     return std::nullopt;
   }
   auto v = evalConstant(e);
-  if (!v || v->isNull()) {
-    diags_.error(e.range(), std::string(what) + " must be a constant duration");
+  if (!v) {
+    reportNotConstant(e, what);
+    return std::nullopt;
+  }
+  if (v->isNull()) {
+    diags_.error(e.range(), std::string(what) + " must not be null");
     return std::nullopt;
   }
   if (v->asInt() <= 0) {
@@ -380,8 +398,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
       continue;
     }
     if (!evalConstant(*arg->value))
-      diags_.error(arg->value->range(), "argument '" + std::string(as->name) + "' of '" + c.name +
-                                            "' must be a constant (literals and params)");
+      reportNotConstant(*arg->value, "argument '" + std::string(as->name) + "' of '" + c.name + "'");
   }
   for (const auto &a : spec->args)
     if (a.required && !bound.count(a.name))
@@ -440,7 +457,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
               list += (i ? ", " : "") + std::string((*fields)[i].name);
             diags_.error(c.range(), "generator '" + *kind + "' has no field '" + f.name +
                                         "' (it provides " + list + ")");
-          } else if (f.type.kind != g->type) {
+          } else if (f.type.kind != g->type && !f.type.isError()) {
             diags_.error(c.range(), "generator '" + *kind + "' provides field '" + f.name +
                                         "' as " + typeKindName(g->type) + ", but the schema says " +
                                         f.type.str());
@@ -450,11 +467,15 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
     }
     for (const char *n : {"events", "rate"}) {
       auto it = bound.find(n);
-      if (it == bound.end())
+      if (it == bound.end() || !it->second->value->type.isNumeric())
         continue;
       auto v = evalConstant(*it->second->value);
-      if (v && !v->isNull() && v->asDouble() <= 0 && !(std::string(n) == "events" && v->asDouble() == 0))
-        diags_.error(it->second->value->range(), "'" + std::string(n) + "' must be positive");
+      if (!v || v->isNull())
+        continue;
+      bool isEvents = std::string(n) == "events";
+      if (isEvents ? v->asDouble() < 0 : v->asDouble() <= 0)
+        diags_.error(it->second->value->range(),
+                     isEvents ? "'events' must not be negative" : "'rate' must be positive (events per second)");
     }
   }
 
@@ -462,7 +483,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
   if (c.name == "kafka" && schema) {
     for (const Field &f : schema->fields)
       for (const auto &m : kafkaMetadataFields())
-        if (f.name == m.name && f.type.kind != m.type)
+        if (f.name == m.name && f.type.kind != m.type && !f.type.isError())
           diags_.error(c.range(), "Kafka metadata field '" + f.name + "' must be " +
                                       typeKindName(m.type) + ", but the schema says " + f.type.str());
   }
@@ -501,6 +522,8 @@ void Sema::checkSource(SourceDecl &d) {
       name->type = f.type;
       name->binding.kind = NameBinding::Kind::Field;
       name->binding.index = idx;
+      if (f.type.isError())
+        continue;
       if (f.type.kind != TypeKind::Timestamp)
         diags_.error(name->range(), "event_time field '" + f.name + "' must be a timestamp, but it is " +
                                         f.type.str());
@@ -521,7 +544,7 @@ void Sema::checkSource(SourceDecl &d) {
       }
       auto v = evalConstant(*opt->value);
       if (!v || v->isNull())
-        diags_.error(opt->value->range(), "max_delay must be a constant duration");
+        reportNotConstant(*opt->value, "max_delay");
       else if (v->asInt() < 0)
         diags_.error(opt->value->range(), "max_delay must not be negative");
       else
@@ -555,7 +578,7 @@ void Sema::checkTable(TableDecl &d) {
     return;
   }
   Type kt = rec->fields[d.keyField].type;
-  if (kt.kind == TypeKind::F64)
+  if (kt.kind == TypeKind::F64 && !kt.isError())
     diags_.error(d.keyRange, "table key '" + d.key + "' is f64; floating-point keys are not allowed");
 }
 
@@ -568,13 +591,13 @@ void Sema::checkSink(SinkDecl &d) {
 
 const StreamInfo *Sema::checkLet(LetDecl &d) {
   State &st = state_[&d];
-  if (st == State::Visiting) {
-    diags_.error(d.nameRange, "let '" + d.name + "' reads from itself");
-    return nullptr;
-  }
+  if (st == State::Visiting)
+    return nullptr; // a cycle: reported where it closes (streamFor)
   if (st == State::Unvisited) {
     st = State::Visiting;
+    letStack_.push_back(&d);
     StreamInfo info = checkPipeline(*d.pipeline, /*isLet=*/true);
+    letStack_.pop_back();
     state_[&d] = State::Done;
     if (info.type)
       streams_[&d] = info;
@@ -603,6 +626,19 @@ const StreamInfo *Sema::streamFor(const std::string &name, SourceRange at) {
   }
   if (auto *let = dyn_cast<LetDecl>(s)) {
     usedStreams_.insert(s);
+    if (state_[let] == State::Visiting) {
+      std::string chain;
+      bool on = false;
+      for (const LetDecl *l : letStack_) {
+        on |= l == let;
+        if (on)
+          chain += l->name + " -> ";
+      }
+      chain += let->name;
+      diags_.error(at, letStack_.back() == let ? "let '" + name + "' reads from itself"
+                                               : "lets read from each other: " + chain);
+      return nullptr;
+    }
     return checkLet(*const_cast<LetDecl *>(let));
   }
   std::string hint = isa<TableDecl>(s) ? "; a table is read with 'lookup " + name + " on <key>'" : "";
@@ -612,11 +648,69 @@ const StreamInfo *Sema::streamFor(const std::string &name, SourceRange at) {
   return nullptr;
 }
 
+const Stmt *Sema::findSymbol(const std::string &name, SourceRange at, Stmt::Kind kind,
+                             const char *what) {
+  const Stmt *t = lookup(name);
+  if (!t) {
+    if (!isBroken(name)) {
+      std::vector<std::string> candidates;
+      for (const auto &[n, st] : symbols_)
+        if (st->kind() == kind)
+          candidates.push_back(n);
+      diags_.error(at, "unknown " + std::string(what) + " '" + name + "'" + suggestion(name, candidates));
+    }
+    return nullptr;
+  }
+  if (t->kind() != kind) {
+    Diagnostic &d = diags_.error(at, "'" + name + "' is " + stmtKindName(t->kind()) + ", not a" +
+                                         (std::string(what) == "sink" ? " " : " ") + what);
+    d.notes.push_back({t->nameRange, "'" + name + "' declared here"});
+    return nullptr;
+  }
+  checkDecl(*const_cast<Stmt *>(t));
+  return t;
+}
+
+void Sema::checkSinkKey(const SinkDecl &sink, const Scope &scope) {
+  // A Kafka sink's key is an expression over the records written to it.
+  if (const ConnectorArg *key = sink.connector->find("key")) {
+    Type kt = checkExpr(*key->value, scope);
+    if (!kt.isError() && kt.kind != TypeKind::String && kt.kind != TypeKind::I64)
+      diags_.error(key->value->range(), "a Kafka key must be a string or an i64, found " + kt.str());
+  }
+}
+
+void Sema::checkStageNames(Stage &s) {
+  switch (s.kind()) {
+  case Stage::Kind::Into:
+    findSymbol(cast<IntoStage>(s).sink, cast<IntoStage>(s).sinkRange, Stmt::Kind::Sink, "sink");
+    return;
+  case Stage::Kind::Lookup:
+    findSymbol(cast<LookupStage>(s).table, cast<LookupStage>(s).tableRange, Stmt::Kind::Table,
+               "table");
+    return;
+  case Stage::Kind::Join:
+    streamFor(cast<JoinStage>(s).stream, cast<JoinStage>(s).streamRange);
+    return;
+  case Stage::Kind::Window: {
+    auto &w = cast<WindowStage>(s);
+    if (!w.lateSink.empty())
+      findSymbol(w.lateSink, w.lateSinkRange, Stmt::Kind::Sink, "sink");
+    return;
+  }
+  default:
+    return;
+  }
+}
+
 StreamInfo Sema::checkPipeline(Pipeline &p, bool isLet) {
   StreamInfo info;
   const StreamInfo *from = streamFor(p.from, p.fromRange);
-  if (!from)
+  if (!from) {
+    for (StagePtr &st : p.stages)
+      checkStageNames(*st);
     return info;
+  }
   info = *from;
   p.inputType = info.type;
   RecordTypeRef cur = info.type;
@@ -624,8 +718,12 @@ StreamInfo Sema::checkPipeline(Pipeline &p, bool isLet) {
     Stage &s = *p.stages[i];
     RecordTypeRef out = checkStage(s, cur, info, p.from, i + 1 == p.stages.size(), isLet);
     s.outputType = out;
-    if (!out)
-      return StreamInfo{}; // the rest cannot be typed
+    if (!out) {
+      // The rest cannot be typed, but its names can still be checked.
+      for (size_t j = i + 1; j < p.stages.size(); ++j)
+        checkStageNames(*p.stages[j]);
+      return StreamInfo{};
+    }
     if (!isa<IntoStage>(s))
       cur = out;
   }
@@ -714,28 +812,16 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
   case Stage::Kind::Lookup: {
     auto &l = cast<LookupStage>(s);
     Type kt = checkExpr(*l.key, scope);
-    const Stmt *t = lookup(l.table);
-    if (!t) {
-      if (!isBroken(l.table)) {
-        std::vector<std::string> tables;
-        for (const auto &[n, st] : symbols_)
-          if (isa<TableDecl>(st))
-            tables.push_back(n);
-        diags_.error(l.tableRange, "unknown table '" + l.table + "'" + suggestion(l.table, tables));
-      }
+    auto *table = llvm::dyn_cast_or_null<TableDecl>(
+        findSymbol(l.table, l.tableRange, Stmt::Kind::Table, "table"));
+    if (!table)
       return nullptr;
-    }
-    auto *table = dyn_cast<TableDecl>(t);
-    if (!table) {
-      Diagnostic &d = diags_.error(l.tableRange, "'" + l.table + "' is " + stmtKindName(t->kind()) +
-                                                     "; lookup needs a table");
-      d.notes.push_back({t->nameRange, "'" + l.table + "' declared here"});
-      return nullptr;
-    }
     checkDecl(*const_cast<TableDecl *>(table));
     if (!table->recordType || table->keyField < 0 || kt.isError())
       return nullptr;
     Type tableKey = table->recordType->fields[table->keyField].type;
+    if (tableKey.isError())
+      return nullptr;
     if (kt.kind != tableKey.kind) {
       Diagnostic &d = diags_.error(l.key->range(), "lookup key has type " + kt.str() + ", but table '" +
                                                        l.table + "' is keyed by " + table->key + ": " +
@@ -754,10 +840,10 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
     auto &j = cast<JoinStage>(s);
     const StreamInfo *other = streamFor(j.stream, j.streamRange);
     Scope jscope = scope;
+    jscope.otherName = j.stream; // even when unknown: no knock-on errors
     if (other) {
       j.otherType = other->type;
       jscope.other = other->type.get();
-      jscope.otherName = j.stream;
     }
     expectBool(*j.cond, jscope, "the join condition");
     Scope cscope;
@@ -788,31 +874,9 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
     }
     if (!last)
       diags_.error(s.range(), "'into' must be the last stage of a pipeline");
-    const Stmt *t = lookup(into.sink);
-    if (!t) {
-      if (!isBroken(into.sink)) {
-        std::vector<std::string> sinks;
-        for (const auto &[n, st] : symbols_)
-          if (isa<SinkDecl>(st))
-            sinks.push_back(n);
-        diags_.error(into.sinkRange, "unknown sink '" + into.sink + "'" + suggestion(into.sink, sinks));
-      }
-      return in;
-    }
-    auto *sink = dyn_cast<SinkDecl>(t);
-    if (!sink) {
-      Diagnostic &d = diags_.error(into.sinkRange, "'" + into.sink + "' is " + stmtKindName(t->kind()) +
-                                                       ", not a sink");
-      d.notes.push_back({t->nameRange, "'" + into.sink + "' declared here"});
-      return in;
-    }
-    checkDecl(*const_cast<SinkDecl *>(sink));
-    // A Kafka sink's key is an expression over the records written to it.
-    if (const ConnectorArg *key = sink->connector->find("key")) {
-      Type kt = checkExpr(*key->value, scope);
-      if (!kt.isError() && kt.kind != TypeKind::String && kt.kind != TypeKind::I64)
-        diags_.error(key->value->range(), "a Kafka key must be a string or an i64, found " + kt.str());
-    }
+    if (auto *sink = llvm::dyn_cast_or_null<SinkDecl>(
+            findSymbol(into.sink, into.sinkRange, Stmt::Kind::Sink, "sink")))
+      checkSinkKey(*sink, scope);
     return in;
   }
   }
@@ -849,8 +913,11 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
     Expr &n = *spec.args[0];
     if (!n.type.isError()) {
       auto v = evalConstant(n);
-      if (n.type.kind != TypeKind::I64 || !v || v->isNull()) {
-        diags_.error(n.range(), "count(n) needs a constant integer, found " + n.type.str());
+      if (n.type.kind != TypeKind::I64) {
+        diags_.error(n.range(), "count(n) needs an integer, found " + n.type.str());
+        ok = false;
+      } else if (!v || v->isNull()) {
+        reportNotConstant(n, "the count of count(n)");
         ok = false;
       } else if (v->asInt() <= 0) {
         diags_.error(n.range(), "count(n) needs a positive number of records, found " +
@@ -953,15 +1020,9 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
 
   // Late records.
   if (!w.lateSink.empty()) {
-    const Stmt *t = lookup(w.lateSink);
-    if (!t) {
-      if (!isBroken(w.lateSink))
-        diags_.error(w.lateSinkRange, "unknown sink '" + w.lateSink + "'");
-    } else if (!isa<SinkDecl>(t)) {
-      diags_.error(w.lateSinkRange, "'" + w.lateSink + "' is " + stmtKindName(t->kind()) + ", not a sink");
-    } else {
-      checkDecl(*const_cast<Stmt *>(t));
-    }
+    if (auto *sink = llvm::dyn_cast_or_null<SinkDecl>(
+            findSymbol(w.lateSink, w.lateSinkRange, Stmt::Kind::Sink, "sink")))
+      checkSinkKey(*sink, scope); // late records are the window's input
     if (spec.kind == "count")
       diags_.error(w.lateSinkRange, "a count window has no late records; 'late into' needs a time window");
   }

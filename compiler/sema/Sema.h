@@ -6,6 +6,7 @@
 /// every stage. Annotates the AST in place and reports every error.
 
 #include "ast/Program.h"
+#include "sema/Evaluate.h"
 #include "sema/Value.h"
 #include "support/Diagnostics.h"
 
@@ -58,6 +59,9 @@ public:
   /// The value of a constant expression (literals, params, arithmetic on
   /// them), or nullopt if it is not constant.
   std::optional<Value> evalConstant(const Expr &e) const;
+  /// The same, with the reason when there is no value (a param without a
+  /// value, division by zero, ...).
+  EvalResult evaluate(const Expr &e) const;
 
 private:
   struct Scope;
@@ -82,6 +86,15 @@ private:
                            const std::string &fromName, bool last, bool isLet);
   RecordTypeRef checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info);
   std::optional<int64_t> positiveDuration(const Expr &e, const char *what);
+  /// Reports why an expression that must be constant is not (or cannot be
+  /// computed: division by zero, a param without a value).
+  void reportNotConstant(const Expr &e, const std::string &what);
+  /// After a stage fails, the later stages cannot be typed, but the names
+  /// they use (sinks, tables, streams) are still checked.
+  void checkStageNames(Stage &s);
+  void checkSinkKey(const SinkDecl &sink, const Scope &scope);
+  const Stmt *findSymbol(const std::string &name, SourceRange at, Stmt::Kind kind,
+                         const char *what);
 
   // Expressions (CheckExpr.cpp).
   Type checkExpr(Expr &e, const Scope &scope);
@@ -106,6 +119,8 @@ private:
   std::map<const Stmt *, State> state_;
   std::set<const Stmt *> usedStreams_;
   std::vector<const FnDecl *> fnStack_;
+  std::vector<const ParamDecl *> paramStack_;
+  std::vector<const LetDecl *> letStack_;
 };
 
 } // namespace streamc
