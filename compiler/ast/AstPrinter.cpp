@@ -101,6 +101,21 @@ std::string exprToSource(const Expr &e) {
   return "?";
 }
 
+std::string exprToSourceUnparenthesised(const Expr &e) {
+  std::string s = exprToSource(e);
+  if (s.size() >= 2 && s.front() == '(' && s.back() == ')') {
+    // Strip the outer pair only if it encloses the whole text.
+    int depth = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      depth += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
+      if (depth == 0 && i + 1 < s.size())
+        return s;
+    }
+    return s.substr(1, s.size() - 2);
+  }
+  return s;
+}
+
 namespace {
 
 class Printer {

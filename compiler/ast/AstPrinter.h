@@ -15,6 +15,9 @@ void printAst(std::ostream &os, const Module &module, const SourceManager &sm);
 /// REPL), fully parenthesised where precedence would otherwise matter.
 std::string exprToSource(const Expr &e);
 
+/// The same without the outer parentheses of a binary expression.
+std::string exprToSourceUnparenthesised(const Expr &e);
+
 /// Writes a literal string back with its escapes.
 std::string quoteString(const std::string &s);
 

@@ -123,7 +123,7 @@ BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
 
   switch (b.id) {
   case BuiltinId::Abs:
-    if (args[0].isNumeric() || args[0].kind == TypeKind::Duration)
+    if (args[0].isNumeric() || args[0].kind == TypeKind::Duration || args[0].isNullLiteral())
       return ok(args[0]);
     return bad(0, expected(b, 0, "a number or a duration", args));
   case BuiltinId::Sqrt: case BuiltinId::Exp: case BuiltinId::Ln: case BuiltinId::Log10:

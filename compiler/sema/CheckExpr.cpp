@@ -169,43 +169,66 @@ Type Sema::checkName(NameExpr &e, const Scope &scope) {
     }
   }
   // 3. In an aggregate entry, a field of the input that is not a key.
+  const Stmt *symbol = lookup(e.name);
   if (scope.agg == Scope::Agg::Entry && scope.aggInput && scope.aggInput->indexOf(e.name) >= 0 &&
-      !lookup(e.name)) {
+      !(symbol && isa<ParamDecl>(symbol))) {
     diags_.error(e.range(), "'" + e.name + "' is not a key of the window; use it inside an "
                                            "aggregate, e.g. max(" + e.name + ")");
     return Type::error();
   }
   // 4. A param.
-  if (const Stmt *s = lookup(e.name)) {
-    if (auto *p = dyn_cast<ParamDecl>(s)) {
+  if (symbol) {
+    if (auto *p = dyn_cast<ParamDecl>(symbol)) {
+      if (state_[p] == State::Visiting) {
+        // A param's default refers back to itself.
+        std::string chain;
+        bool on = false;
+        for (const ParamDecl *q : paramStack_) {
+          on |= q == p;
+          if (on)
+            chain += q->name + " -> ";
+        }
+        diags_.error(e.range(), "params refer to each other: " + chain + p->name);
+        return Type::error();
+      }
       checkDecl(*const_cast<ParamDecl *>(p));
       e.binding.kind = NameBinding::Kind::Param;
       e.binding.param = p;
       return p->type->resolved;
     }
-    if (isa<SourceDecl>(s) || isa<LetDecl>(s)) {
-      diags_.error(e.range(), "'" + e.name + "' is a stream; refer to one of its fields as " +
-                                  e.name + ".<field> in a join condition");
-      return Type::error();
-    }
-    if (scope.constWhat && !scope.record) {
-      diags_.error(e.range(), "'" + e.name + "' cannot be used in " + scope.constWhat +
-                                  ": only literals and params can");
-      return Type::error();
-    }
   }
-  if (isBroken(e.name))
-    return Type::error();
-  if (scope.constWhat && !scope.record && !scope.fn) {
+  // Not a value here.
+  if (scope.constWhat && !scope.record) {
     std::vector<std::string> params;
     for (const auto &[n, s] : symbols_)
       if (isa<ParamDecl>(s))
         params.push_back(n);
-    diags_.error(e.range(), "unknown name '" + e.name + "' in " + scope.constWhat +
-                                " (only literals and params can be used here)" +
-                                suggestion(e.name, params));
+    if (!symbol && isBroken(e.name))
+      return Type::error();
+    if (symbol)
+      diags_.error(e.range(), "'" + e.name + "' cannot be used in " + scope.constWhat +
+                                  ": only literals and params can");
+    else
+      diags_.error(e.range(), "unknown name '" + e.name + "' in " + scope.constWhat +
+                                  " (only literals and params can be used here)" +
+                                  suggestion(e.name, params));
     return Type::error();
   }
+  if (symbol) {
+    if (isa<SourceDecl>(symbol) || isa<LetDecl>(symbol))
+      diags_.error(e.range(), "'" + e.name + "' is a stream; refer to one of its fields as " + e.name +
+                                  ".<field> in a join condition");
+    else if (isa<FnDecl>(symbol))
+      diags_.error(e.range(), "'" + e.name + "' is a function; call it: " + e.name + "(...)");
+    else
+      diags_.error(e.range(), "'" + e.name + "' is " + std::string(isa<SinkDecl>(symbol) ? "a sink"
+                                                                   : isa<TableDecl>(symbol) ? "a table"
+                                                                                            : "a schema") +
+                                  ", not a value");
+    return Type::error();
+  }
+  if (isBroken(e.name))
+    return Type::error();
   std::string where = scope.fn && !scope.record ? " in fn '" + scope.fn->name + "'" : "";
   Diagnostic &d = diags_.error(e.range(), "unknown name '" + e.name + "'" + where +
                                               suggestion(e.name, visibleNames(scope)));
@@ -485,8 +508,9 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
     std::string count = b->minArgs == b->maxArgs ? std::to_string(b->minArgs)
                         : b->maxArgs < 0        ? "at least " + std::to_string(b->minArgs)
                                                 : std::to_string(b->minArgs) + " or " + std::to_string(b->maxArgs);
+    bool one = b->minArgs == 1 && (b->maxArgs == 1 || b->maxArgs < 0);
     diags_.error(e.range(), "'" + e.callee + "' takes " + count + " argument" +
-                                (b->maxArgs == 1 && b->minArgs == 1 ? "" : "s") + ", found " +
+                                (one ? "" : "s") + ", found " +
                                 std::to_string(n) + ": " + b->signature);
     return Type::error();
   }

@@ -204,9 +204,11 @@ void Sema::checkParam(ParamDecl &d) {
     Scope scope;
     scope.constWhat = "a param's default value";
     paramStack_.push_back(&d);
+    unsigned errorsBefore = diags_.errorCount();
     Type dt = checkExpr(*d.defaultValue, scope);
     paramStack_.pop_back();
-    if (!t.isError() && !dt.isError()) {
+    // Errors inside the default (a cycle through another param) are enough.
+    if (!t.isError() && !dt.isError() && diags_.errorCount() == errorsBefore) {
       auto u = unifyTypes(t, dt);
       EvalResult v = evaluate(*d.defaultValue);
       // A nullable expression is fine when its constant value is not null
@@ -776,7 +778,7 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
       if (name.empty() || (!isSelect && item->name.empty())) {
         diags_.error(item->expr->range(),
                      std::string(isSelect ? "a computed select item" : "an extend item") +
-                         " needs a name: write 'name: " + exprToSource(*item->expr) + "'");
+                         " needs a name: write 'name: " + exprToSourceUnparenthesised(*item->expr) + "'");
         ok = false;
         continue;
       }
@@ -962,7 +964,7 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
     std::string name = implicitName(*k);
     if (name.empty()) {
       diags_.error(k->expr->range(), "a computed window key needs a name: write 'by name: " +
-                                         exprToSource(*k->expr) + "'");
+                                         exprToSourceUnparenthesised(*k->expr) + "'");
       ok = false;
       continue;
     }
@@ -999,7 +1001,7 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
     std::string name = a->name.empty() ? implicitName(*a) : a->name;
     if (name.empty()) {
       diags_.error(a->expr->range(), "an aggregate needs a name: write 'name: " +
-                                         exprToSource(*a->expr) + "'");
+                                         exprToSourceUnparenthesised(*a->expr) + "'");
       ok = false;
       continue;
     }

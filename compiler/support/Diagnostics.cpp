@@ -32,6 +32,12 @@ const char *levelColor(DiagLevel l) {
 
 Diagnostic &DiagnosticEngine::report(DiagLevel level, SourceRange range,
                                      std::string message) {
+  // The same finding reached twice (an expression checked for two
+  // pipelines) is reported once.
+  for (Diagnostic &d : diags_)
+    if (d.level == level && d.message == message && d.range.file == range.file &&
+        d.range.begin == range.begin && d.range.end == range.end)
+      return d;
   if (level == DiagLevel::Error)
     ++errors_;
   else if (level == DiagLevel::Warning)
@@ -67,15 +73,22 @@ void DiagnosticEngine::renderSnippet(std::ostream &os, SourceRange range,
   os << ' ' << gutter << " | " << line << '\n';
   // The underline: a caret at the start, tildes to the end of the span on
   // this line. Tabs in the prefix are kept so the caret lines up.
+  // Columns are bytes; the marks are laid out per character (UTF-8
+  // continuation bytes take no column).
+  auto isContinuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
   std::string marks;
   uint32_t col = lc.column - 1;
   for (uint32_t i = 0; i < col && i < line.size(); ++i)
-    marks += line[i] == '\t' ? '\t' : ' ';
-  uint32_t len = range.end > range.begin ? range.end - range.begin : 1;
-  uint32_t avail = line.size() > col ? static_cast<uint32_t>(line.size()) - col : 1;
-  len = std::max<uint32_t>(1, std::min(len, avail));
+    if (!isContinuation(line[i]))
+      marks += line[i] == '\t' ? '\t' : ' ';
+  uint32_t end = std::min<uint32_t>(col + std::max<uint32_t>(1, range.end - range.begin),
+                                    static_cast<uint32_t>(line.size()));
+  uint32_t width = 0;
+  for (uint32_t i = col; i < end; ++i)
+    width += !isContinuation(line[i]);
   marks += '^';
-  marks.append(len - 1, '~');
+  if (width > 1)
+    marks.append(width - 1, '~');
   os << ' ' << pad << " | ";
   if (color)
     os << caretColor;
