@@ -64,13 +64,29 @@ private:
     return r.value ? replace(e, *r.value) : false;
   }
 
+  /// Replaces \p e by one of its operands. The operand keeps its own type,
+  /// which is the same kind and at most as nullable (a field reference must
+  /// keep its record's type).
   static bool keep(PlanExprPtr &e, PlanExprPtr &with) {
-    Type t = e->type;
     PlanExprPtr moved = std::move(with);
-    if (moved->type.kind == t.kind)
-      moved->type = t.nullable ? t : moved->type;
     e = std::move(moved);
     return true;
+  }
+
+  /// True if evaluating \p e can fail for a record (integer division or
+  /// modulo by a value that is not a non-zero constant). Such an
+  /// expression is never folded away.
+  static bool canFail(const PlanExpr &e) {
+    bool fails = false;
+    e.walk([&](const PlanExpr &x) {
+      if (x.kind == Kind::Binary &&
+          (x.binaryOp == BinaryOp::Div || x.binaryOp == BinaryOp::Mod) &&
+          x.type.kind != TypeKind::F64) {
+        const PlanExpr &d = *x.children[1];
+        fails |= !(d.isConst() && !d.value.isNull() && d.value.asInt() != 0);
+      }
+    });
+    return fails;
   }
 
   bool fold(PlanExprPtr &e) {
@@ -116,7 +132,7 @@ private:
     case Kind::IsNull:
       if (ch[0]->isConst())
         return replace(e, Value::boolean(ch[0]->value.isNull() != e->negated));
-      if (!ch[0]->type.nullable && !ch[0]->type.isNullLiteral())
+      if (!ch[0]->type.nullable && !ch[0]->type.isNullLiteral() && !canFail(*ch[0]))
         return replace(e, Value::boolean(e->negated));
       return false;
     case Kind::If:

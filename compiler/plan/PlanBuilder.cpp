@@ -233,10 +233,17 @@ private:
       op->entryNames.push_back(a->outputName);
       op->entries.push_back(coerce(lower(*a->expr, entry), a->expr->type));
     }
-    op->eventTime = true;
+    // A window's results carry window_end - 1ms in the time domain of its
+    // input: event time, or processing time.
+    op->eventTime = in->eventTime;
     if (!w.lateSink.empty()) {
       op->lateSink = namedSink(w.lateSink);
-      addToSink(op->lateSink, op, nullptr, /*late=*/true);
+      // Late records are the window's input records; a Kafka key is
+      // computed over them.
+      PlanExprPtr key;
+      if (const ConnectorArg *k = op->lateSink->decl->connector->find("key"))
+        key = lower(*k->value, scope);
+      addToSink(op->lateSink, op, std::move(key), /*late=*/true);
     }
     return op;
   }
@@ -282,24 +289,24 @@ private:
     for (const auto &op : plan_->operators())
       ops.push_back(op.get());
     for (LogicalOperator *op : ops) {
-      std::vector<LogicalOperator *> consumers;
-      for (LogicalOperator *c : plan_->consumersOf(op))
-        if (auto *sink = dyn_cast<LogicalSink>(c)) {
-          // A window's late port is not a second reader of its results.
-          for (size_t i = 0; i < sink->inputs.size(); ++i)
-            if (sink->inputs[i] == op && !sink->lateInput[i])
-              consumers.push_back(c);
-        } else {
-          consumers.push_back(c);
-        }
-      if (consumers.size() < 2)
+      // Every input slot that reads op's records counts, so a self-join
+      // (both sides one stream) is two readers. A window's late port is not
+      // a reader of its results.
+      std::vector<std::pair<LogicalOperator *, size_t>> readers;
+      for (LogicalOperator *c : plan_->consumersOf(op)) {
+        auto *sink = dyn_cast<LogicalSink>(c);
+        for (size_t i = 0; i < c->inputs.size(); ++i)
+          if (c->inputs[i] == op && !(sink && sink->lateInput[i]))
+            readers.push_back({c, i});
+      }
+      if (readers.size() < 2)
         continue;
       auto fan = std::make_unique<LogicalFanOut>();
       fan->inputs.push_back(op);
       fan->output = op->output;
       fan->range = op->range;
       fan->eventTime = op->eventTime;
-      fan->consumers = static_cast<int>(consumers.size());
+      fan->consumers = static_cast<int>(readers.size());
       if (auto *src = dyn_cast<LogicalSource>(op))
         fan->streamName = src->sourceName;
       else
@@ -307,12 +314,8 @@ private:
           if (o == op)
             fan->streamName = stmt->name;
       LogicalFanOut *f = plan_->add(std::move(fan));
-      for (LogicalOperator *c : consumers) {
-        auto *sink = dyn_cast<LogicalSink>(c);
-        for (size_t i = 0; i < c->inputs.size(); ++i)
-          if (c->inputs[i] == op && !(sink && sink->lateInput[i]))
-            c->inputs[i] = f;
-      }
+      for (auto [c, i] : readers)
+        c->inputs[i] = f;
     }
   }
 
@@ -455,12 +458,19 @@ private:
     out->builtin = c.builtin->id;
     // Arguments that unify to a common type (min, max, coalesce) are
     // promoted to it.
-    bool common = c.builtin->id == BuiltinId::Min || c.builtin->id == BuiltinId::Max ||
-                  c.builtin->id == BuiltinId::Coalesce;
-    for (const auto &a : c.args) {
-      PlanExprPtr arg = lower(*a, scope);
+    BuiltinId id = c.builtin->id;
+    bool common = id == BuiltinId::Min || id == BuiltinId::Max || id == BuiltinId::Coalesce;
+    // The floating-point functions compute on f64 (round's digits stay i64).
+    bool floating = id == BuiltinId::Sqrt || id == BuiltinId::Exp || id == BuiltinId::Ln ||
+                    id == BuiltinId::Log10 || id == BuiltinId::Pow || id == BuiltinId::Round ||
+                    ((id == BuiltinId::Floor || id == BuiltinId::Ceil) &&
+                     c.type.kind == TypeKind::F64);
+    for (size_t i = 0; i < c.args.size(); ++i) {
+      PlanExprPtr arg = lower(*c.args[i], scope);
       if (common)
         arg = coerce(std::move(arg), c.type);
+      else if (floating && !(id == BuiltinId::Round && i == 1))
+        arg = coerce(std::move(arg), Type::f64());
       out->children.push_back(std::move(arg));
     }
     return out;

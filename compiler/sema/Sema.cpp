@@ -735,6 +735,19 @@ StreamInfo Sema::checkPipeline(Pipeline &p, bool isLet) {
 }
 
 namespace {
+/// The name an other-side field gets after lookup or join: its own, or
+/// `<other>_<field>` when taken, or `<other>_<field>_2`, `_3`, ... when that
+/// is taken too (joining the same stream twice).
+std::string uniqueName(const RecordType &rec, const std::string &other, const std::string &field) {
+  if (rec.indexOf(field) < 0)
+    return field;
+  std::string base = other + "_" + field;
+  std::string name = base;
+  for (int n = 2; rec.indexOf(name) >= 0; ++n)
+    name = base + "_" + std::to_string(n);
+  return name;
+}
+
 /// The output name of a select item / key: its name, or the field it names.
 std::string implicitName(const NamedExpr &n) {
   if (!n.name.empty())
@@ -832,10 +845,9 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
       return nullptr;
     }
     auto out = std::make_shared<RecordType>(*in);
-    for (const Field &f : table->recordType->fields) {
-      std::string name = out->indexOf(f.name) >= 0 ? l.table + "_" + f.name : f.name;
-      out->fields.push_back({name, f.type.withNullable(f.type.nullable || l.orNull)});
-    }
+    for (const Field &f : table->recordType->fields)
+      out->fields.push_back({uniqueName(*out, l.table, f.name),
+                             f.type.withNullable(f.type.nullable || l.orNull)});
     return out;
   }
   case Stage::Kind::Join: {
@@ -861,10 +873,8 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
       diags_.error(j.streamRange, "join needs event time on both sides, but '" + j.stream +
                                       "' runs on processing time (declare 'with event_time = <field>' on its source)");
     auto out = std::make_shared<RecordType>(*in);
-    for (const Field &f : other->type->fields) {
-      std::string name = out->indexOf(f.name) >= 0 ? j.stream + "_" + f.name : f.name;
-      out->fields.push_back({name, f.type});
-    }
+    for (const Field &f : other->type->fields)
+      out->fields.push_back({uniqueName(*out, j.stream, f.name), f.type});
     return out;
   }
   case Stage::Kind::Into: {
@@ -1029,7 +1039,7 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
       diags_.error(w.lateSinkRange, "a count window has no late records; 'late into' needs a time window");
   }
 
-  info.eventTime = true; // a window result carries window_end - 1ms
+  // A window result carries window_end - 1ms, in its input's time domain.
   return ok ? out : nullptr;
 }
 
