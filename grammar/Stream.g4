@@ -187,5 +187,5 @@ WS                   : [ \t\r\n]+ -> skip ;
 // Anything else becomes one token the parser rejects with a located error.
 ERROR_CHAR : . ;
 
-fragment DIGITS   : [0-9] [0-9_]* ;
+fragment DIGITS   : [0-9] ('_'? [0-9])* ;   // '_' only between digits
 fragment EXPONENT : [eE] [+-]? [0-9]+ ;

@@ -55,7 +55,7 @@ const antlr4::dfa::Vocabulary &vocabulary() {
 
 std::string tokenDisplay(size_t type) {
   switch (type) {
-  case Token::EOF: return "end of input";
+  case Token::EOF: return "the end of the statement";
   case P::IDENT: return "a name";
   case P::INT: return "an integer";
   case P::FLOAT: return "a number";
@@ -78,6 +78,9 @@ std::string tokenKindName(size_t type) {
 }
 
 bool isStatementStart(const std::vector<std::unique_ptr<Token>> &toks, size_t i) {
+  // `schema S { from: i64 }`: a keyword misused as a name is reported there.
+  if (i + 1 < toks.size() && toks[i + 1]->getType() == P::COLON)
+    return false;
   switch (toks[i]->getType()) {
   case P::IMPORT: case P::SCHEMA: case P::SOURCE: case P::TABLE: case P::SINK:
   case P::PARAM: case P::FN: case P::LET:
@@ -96,6 +99,9 @@ struct Lexed {
   std::vector<std::unique_ptr<Token>> tokens; ///< default channel, no EOF
   OffsetMap offsets{""};
   bool ok = true;
+  /// Byte offsets of lexical errors: a statement containing one reports
+  /// only them, not the syntax errors they cause.
+  std::vector<uint32_t> errorOffsets;
 };
 
 class Lexing {
@@ -124,16 +130,33 @@ public:
       switch (tok->getType()) {
       case P::ERROR_CHAR:
         diags_.error(r, "unexpected character '" + tok->getText() + "'");
-        out.ok = false;
+        out.errorOffsets.push_back(r.begin);
         continue;
       case P::UNTERMINATED_COMMENT:
         diags_.error(SourceRange(file_, r.begin, r.begin + 2),
                      "unterminated block comment: '/*' has no matching '*/'");
-        out.ok = false;
-        continue;
-      default:
-        out.tokens.push_back(std::move(tok));
+        continue; // it swallows the rest of the file: statements before it stand
+      case P::UNTERMINATED_STRING:
+        diags_.error(r, "unterminated string literal: missing closing '\"'");
+        out.errorOffsets.push_back(r.begin);
+        break; // kept, so the statement still parses as far as it can
+      case P::BAD_NUMBER: {
+        std::string text = tok->getText();
+        // `10min`, `1h30m` get the duration hint; `1.5s` and `1e` do not.
+        size_t unit = text.find_first_not_of("0123456789_");
+        bool unitLike = text.find('.') == std::string::npos && unit != std::string::npos &&
+                        std::isalpha(static_cast<unsigned char>(text[unit])) &&
+                        text[unit] != 'e' && text[unit] != 'E';
+        diags_.error(r, "invalid number literal '" + text + "'" +
+                            (unitLike ? ": a duration is an integer followed by ms, s, m, h or d"
+                                      : ""));
+        out.errorOffsets.push_back(r.begin);
+        break;
       }
+      default:
+        break;
+      }
+      out.tokens.push_back(std::move(tok));
     }
     return out;
   }
@@ -261,7 +284,46 @@ private:
       }
     }
 
-    err.message = "expected " + describeExpected(expected) + ", found " + found;
+    auto isComparison = [](size_t t) {
+      return t == P::EQ || t == P::NE || t == P::LT || t == P::LE || t == P::GT || t == P::GE;
+    };
+    auto isStageKeyword = [](size_t t) {
+      return t == P::WHERE || t == P::SELECT || t == P::EXTEND || t == P::WINDOW ||
+             t == P::LOOKUP || t == P::JOIN || t == P::INTO;
+    };
+    std::string literal = vocabulary().getLiteralName(type);
+    bool keyword = literal.size() > 2 && std::isalpha(static_cast<unsigned char>(literal[1]));
+    size_t index = offending->getTokenIndex();
+    size_t previous = index > 0 && index <= chunk_.size() ? chunk_[index - 1]->getType() : 0;
+
+    if (isComparison(type) && !expected.contains(type)) {
+      err.message = "comparisons cannot be chained: write 'a < b and b < c'";
+    } else if (type == P::IS && !expected.contains(type)) {
+      err.message = "'is null' cannot be chained";
+    } else if (isStageKeyword(type) && !expected.contains(type) &&
+               (chunk_[0]->getType() == P::FROM || chunk_[0]->getType() == P::LET)) {
+      err.message = "expected '|' before '" + offending->getText() + "'";
+    } else if (keyword && expected.contains(size_t(P::IDENT))) {
+      err.message = "'" + offending->getText() + "' is a keyword and cannot be used as a name";
+    } else if (type == P::COMMA && (previous == P::COMMA || previous == P::LBRACE ||
+                                    previous == P::LPAREN || previous == P::LBRACKET)) {
+      err.message = previous == P::COMMA ? "unexpected ',' after ','"
+                                         : "unexpected ',' after '" + tokenDisplay(previous).substr(1, 1) + "'";
+    } else if (expected.size() == 1 && expected.contains(size_t(Token::EOF))) {
+      err.message = "expected a new statement (import, schema, source, table, sink, param, fn, "
+                    "let or from), found " + found;
+    } else {
+      // In a comma-separated list, a missing ',' is as likely as a missing
+      // closing bracket.
+      std::string names = describeExpected(expected);
+      bool inList = !open.empty() && chunk_[open.back()]->getType() != P::LPAREN;
+      size_t closer = inList ? (chunk_[open.back()]->getType() == P::LBRACE ? P::RBRACE : P::RBRACKET)
+                             : 0;
+      if (inList && expected.contains(closer) && !expected.contains(size_t(P::COMMA)) &&
+          type != Token::EOF && previous != P::COMMA)
+        names = "',' or " + names;
+      err.message = "expected " + names + ", found " + found;
+    }
     return err;
   }
 
@@ -504,7 +566,8 @@ private:
     ExprPtr lhs = andExpr(operands[0]);
     for (size_t i = 1; i < operands.size(); ++i) {
       ExprPtr rhs = andExpr(operands[i]);
-      SourceRange r = SourceRange::cover(lhs->range(), rhs->range());
+      // From the contexts, so a parenthesised left operand is covered.
+      SourceRange r = SourceRange::cover(range(operands[0]), range(operands[i]));
       lhs = std::make_unique<BinaryExpr>(r, BinaryOp::Or, std::move(lhs),
                                          std::move(rhs), range(c->OR(i - 1)));
     }
@@ -516,7 +579,7 @@ private:
     ExprPtr lhs = notExpr(operands[0]);
     for (size_t i = 1; i < operands.size(); ++i) {
       ExprPtr rhs = notExpr(operands[i]);
-      SourceRange r = SourceRange::cover(lhs->range(), rhs->range());
+      SourceRange r = SourceRange::cover(range(operands[0]), range(operands[i]));
       lhs = std::make_unique<BinaryExpr>(r, BinaryOp::And, std::move(lhs),
                                          std::move(rhs), range(c->AND(i - 1)));
     }
@@ -560,7 +623,7 @@ private:
       auto *op = c->addOp(i - 1);
       BinaryOp kind = op->PLUS() ? BinaryOp::Add : BinaryOp::Sub;
       ExprPtr rhs = mulExpr(operands[i]);
-      SourceRange r = SourceRange::cover(lhs->range(), rhs->range());
+      SourceRange r = SourceRange::cover(range(operands[0]), range(operands[i]));
       lhs = std::make_unique<BinaryExpr>(r, kind, std::move(lhs), std::move(rhs),
                                          range(op));
     }
@@ -576,7 +639,7 @@ private:
                       : op->SLASH() ? BinaryOp::Div
                                     : BinaryOp::Mod;
       ExprPtr rhs = unaryExpr(operands[i]);
-      SourceRange r = SourceRange::cover(lhs->range(), rhs->range());
+      SourceRange r = SourceRange::cover(range(operands[0]), range(operands[i]));
       lhs = std::make_unique<BinaryExpr>(r, kind, std::move(lhs), std::move(rhs),
                                          range(op));
     }
@@ -683,15 +746,9 @@ private:
       return std::make_unique<BoolLiteral>(r, false);
     case P::NULL_:
       return std::make_unique<NullLiteral>(r);
-    case P::UNTERMINATED_STRING:
-      return fail(r, "unterminated string literal: missing closing '\"'");
-    default: { // BAD_NUMBER
-      bool unitLike = text.find('.') == std::string::npos;
-      return fail(r, "invalid number literal '" + text + "'" +
-                         (unitLike ? ": a duration is an integer followed by ms, "
-                                     "s, m, h or d"
-                                   : ""));
-    }
+    default: // BAD_NUMBER, UNTERMINATED_STRING: reported by the lexer
+      broken = true;
+      return std::make_unique<NullLiteral>(r);
     }
   }
 
@@ -741,6 +798,13 @@ private:
           break;
         }
         i += 4;
+        if (cp >= 0xD800 && cp <= 0xDFFF) {
+          diags_.error(SourceRange(at.file, at.begin, at.end + 4),
+                       "'\\u" + text.substr(i - 3, 4) +
+                           "' is a UTF-16 surrogate, not a character");
+          broken = true;
+          break;
+        }
         appendUtf8(out, cp);
         break;
       }
@@ -783,6 +847,37 @@ std::string declaredName(const std::vector<std::unique_ptr<Token>> &chunk) {
     }
   }
   return "";
+}
+
+constexpr int kMaxNesting = 256;
+constexpr int kMaxOperators = 5000;
+
+/// The token at which a statement nests brackets or prefix operators deeper
+/// than the parser can take (or chains too many operators), or null.
+const Token *tooDeep(const std::vector<std::unique_ptr<Token>> &chunk) {
+  int depth = 0, prefixRun = 0, operators = 0;
+  for (const auto &t : chunk) {
+    switch (t->getType()) {
+    case P::LPAREN: case P::LBRACE: case P::LBRACKET:
+      ++depth;
+      break;
+    case P::RPAREN: case P::RBRACE: case P::RBRACKET:
+      --depth;
+      break;
+    case P::IF: // `if ... else if ...` nests without brackets
+      ++depth;
+      break;
+    default:
+      break;
+    }
+    bool prefix = t->getType() == P::NOT || t->getType() == P::MINUS;
+    prefixRun = prefix ? prefixRun + 1 : 0;
+    operators += prefix || t->getType() == P::PLUS || t->getType() == P::STAR ||
+                 t->getType() == P::AND || t->getType() == P::OR;
+    if (depth + prefixRun > kMaxNesting || operators > kMaxOperators)
+      return t.get();
+  }
+  return nullptr;
 }
 
 } // namespace
@@ -840,19 +935,44 @@ std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file,
     antlr4::ListTokenSource source(std::move(feed));
     antlr4::CommonTokenStream stream(&source);
     StreamParser parser(&stream);
+    // A statement with a lexical error reports only that: the syntax errors
+    // it causes would be noise.
+    uint32_t chunkBegin = lexed.offsets(toks[i]->getStartIndex());
+    uint32_t chunkEnd = j < toks.size() ? lexed.offsets(toks[j]->getStartIndex())
+                                        : static_cast<uint32_t>(sm.text(file).size());
+    bool lexicalError = false;
+    for (uint32_t at : lexed.errorOffsets)
+      lexicalError |= at >= chunkBegin && at < chunkEnd;
+
+    // The generated parser recurses once per nesting level: refuse depths
+    // that would exhaust the stack.
+    if (const Token *deep = tooDeep(chunk)) {
+      uint32_t at = lexed.offsets(deep->getStartIndex());
+      diags.error(SourceRange(file, at, at + 1),
+                  "expression nested too deeply (more than " + std::to_string(kMaxNesting) +
+                      " levels)");
+      std::string name = declaredName(chunk);
+      if (!name.empty())
+        module->brokenNames.push_back(name);
+      i = j;
+      continue;
+    }
+
     SyntaxErrorListener listener(file, lexed.offsets, chunk, j == toks.size());
     parser.removeErrorListeners();
     parser.addErrorListener(&listener);
     auto *tree = parser.singleStatement();
 
-    if (listener.error) {
-      const auto &e = *listener.error;
-      Diagnostic &d = diags.error(e.range, e.message);
-      if (e.openerRange.isValid())
-        d.notes.push_back({e.openerRange, "'" + e.openerText + "' opened here"});
+    if (listener.error || lexicalError) {
       std::string name = declaredName(chunk);
       if (!name.empty())
         module->brokenNames.push_back(name);
+      if (!lexicalError) {
+        const auto &e = *listener.error;
+        Diagnostic &d = diags.error(e.range, e.message);
+        if (e.openerRange.isValid())
+          d.notes.push_back({e.openerRange, "'" + e.openerText + "' opened here"});
+      }
     } else {
       AstBuilder builder(file, lexed.offsets, diags);
       StmtPtr stmt = builder.statement(tree->statement());
