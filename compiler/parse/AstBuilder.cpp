@@ -561,29 +561,31 @@ private:
   // --- expressions
   ExprPtr expr(P::ExprContext *c) { return orExpr(c->orExpr()); }
 
-  ExprPtr orExpr(P::OrExprContext *c) {
-    auto operands = c->andExpr();
-    ExprPtr lhs = andExpr(operands[0]);
+  /// A left-associative chain `x op x op x`: \p opAt(i) gives the operator
+  /// between operand i and i+1 and its range. Ranges come from the contexts,
+  /// so a parenthesised left operand is covered.
+  template <typename Ctx, typename Build, typename OpAt>
+  ExprPtr binaryChain(const std::vector<Ctx *> &operands, Build build, OpAt opAt) {
+    ExprPtr lhs = build(operands[0]);
     for (size_t i = 1; i < operands.size(); ++i) {
-      ExprPtr rhs = andExpr(operands[i]);
-      // From the contexts, so a parenthesised left operand is covered.
+      ExprPtr rhs = build(operands[i]);
       SourceRange r = SourceRange::cover(range(operands[0]), range(operands[i]));
-      lhs = std::make_unique<BinaryExpr>(r, BinaryOp::Or, std::move(lhs),
-                                         std::move(rhs), range(c->OR(i - 1)));
+      auto [op, opRange] = opAt(i - 1);
+      lhs = std::make_unique<BinaryExpr>(r, op, std::move(lhs), std::move(rhs), opRange);
     }
     return lhs;
   }
 
+  ExprPtr orExpr(P::OrExprContext *c) {
+    return binaryChain(
+        c->andExpr(), [&](auto *x) { return andExpr(x); },
+        [&](size_t i) { return std::pair(BinaryOp::Or, range(c->OR(i))); });
+  }
+
   ExprPtr andExpr(P::AndExprContext *c) {
-    auto operands = c->notExpr();
-    ExprPtr lhs = notExpr(operands[0]);
-    for (size_t i = 1; i < operands.size(); ++i) {
-      ExprPtr rhs = notExpr(operands[i]);
-      SourceRange r = SourceRange::cover(range(operands[0]), range(operands[i]));
-      lhs = std::make_unique<BinaryExpr>(r, BinaryOp::And, std::move(lhs),
-                                         std::move(rhs), range(c->AND(i - 1)));
-    }
-    return lhs;
+    return binaryChain(
+        c->notExpr(), [&](auto *x) { return notExpr(x); },
+        [&](size_t i) { return std::pair(BinaryOp::And, range(c->AND(i))); });
   }
 
   ExprPtr notExpr(P::NotExprContext *c) {
@@ -617,33 +619,18 @@ private:
   }
 
   ExprPtr addExpr(P::AddExprContext *c) {
-    auto operands = c->mulExpr();
-    ExprPtr lhs = mulExpr(operands[0]);
-    for (size_t i = 1; i < operands.size(); ++i) {
-      auto *op = c->addOp(i - 1);
-      BinaryOp kind = op->PLUS() ? BinaryOp::Add : BinaryOp::Sub;
-      ExprPtr rhs = mulExpr(operands[i]);
-      SourceRange r = SourceRange::cover(range(operands[0]), range(operands[i]));
-      lhs = std::make_unique<BinaryExpr>(r, kind, std::move(lhs), std::move(rhs),
-                                         range(op));
-    }
-    return lhs;
+    return binaryChain(c->mulExpr(), [&](auto *x) { return mulExpr(x); }, [&](size_t i) {
+      auto *op = c->addOp(i);
+      return std::pair(op->PLUS() ? BinaryOp::Add : BinaryOp::Sub, range(op));
+    });
   }
 
   ExprPtr mulExpr(P::MulExprContext *c) {
-    auto operands = c->unaryExpr();
-    ExprPtr lhs = unaryExpr(operands[0]);
-    for (size_t i = 1; i < operands.size(); ++i) {
-      auto *op = c->mulOp(i - 1);
-      BinaryOp kind = op->STAR()    ? BinaryOp::Mul
-                      : op->SLASH() ? BinaryOp::Div
-                                    : BinaryOp::Mod;
-      ExprPtr rhs = unaryExpr(operands[i]);
-      SourceRange r = SourceRange::cover(range(operands[0]), range(operands[i]));
-      lhs = std::make_unique<BinaryExpr>(r, kind, std::move(lhs), std::move(rhs),
-                                         range(op));
-    }
-    return lhs;
+    return binaryChain(c->unaryExpr(), [&](auto *x) { return unaryExpr(x); }, [&](size_t i) {
+      auto *op = c->mulOp(i);
+      BinaryOp kind = op->STAR() ? BinaryOp::Mul : op->SLASH() ? BinaryOp::Div : BinaryOp::Mod;
+      return std::pair(kind, range(op));
+    });
   }
 
   ExprPtr unaryExpr(P::UnaryExprContext *c) {

@@ -181,14 +181,7 @@ Type Sema::checkName(NameExpr &e, const Scope &scope) {
     if (auto *p = dyn_cast<ParamDecl>(symbol)) {
       if (state_[p] == State::Visiting) {
         // A param's default refers back to itself.
-        std::string chain;
-        bool on = false;
-        for (const ParamDecl *q : paramStack_) {
-          on |= q == p;
-          if (on)
-            chain += q->name + " -> ";
-        }
-        diags_.error(e.range(), "params refer to each other: " + chain + p->name);
+        diags_.error(e.range(), "params refer to each other: " + cycleChain(paramStack_, p));
         return Type::error();
       }
       checkDecl(*const_cast<ParamDecl *>(p));
@@ -377,15 +370,7 @@ Type Sema::checkFnCall(CallExpr &e, FnDecl &fn, const Scope &scope) {
   State st = state_[&fn];
   if (st == State::Visiting) {
     // A cycle: report it at the call that closes it.
-    std::string chain;
-    bool on = false;
-    for (const FnDecl *f : fnStack_) {
-      on |= f == &fn;
-      if (on)
-        chain += f->name + " -> ";
-    }
-    chain += fn.name;
-    diags_.error(e.calleeRange, "recursion is not allowed: " + chain);
+    diags_.error(e.calleeRange, "recursion is not allowed: " + cycleChain(fnStack_, &fn));
     return Type::error();
   }
   if (st == State::Unvisited)

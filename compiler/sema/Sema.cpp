@@ -629,16 +629,9 @@ const StreamInfo *Sema::streamFor(const std::string &name, SourceRange at) {
   if (auto *let = dyn_cast<LetDecl>(s)) {
     usedStreams_.insert(s);
     if (state_[let] == State::Visiting) {
-      std::string chain;
-      bool on = false;
-      for (const LetDecl *l : letStack_) {
-        on |= l == let;
-        if (on)
-          chain += l->name + " -> ";
-      }
-      chain += let->name;
       diags_.error(at, letStack_.back() == let ? "let '" + name + "' reads from itself"
-                                               : "lets read from each other: " + chain);
+                                               : "lets read from each other: " +
+                                                     cycleChain(letStack_, let));
       return nullptr;
     }
     return checkLet(*const_cast<LetDecl *>(let));

@@ -104,6 +104,18 @@ private:
   Type checkCall(CallExpr &e, const Scope &scope);
   Type checkFnCall(CallExpr &e, FnDecl &fn, const Scope &scope);
   bool expectBool(Expr &e, const Scope &scope, const char *what);
+  /// "a -> b -> a": the part of \p stack from \p closing, then \p closing.
+  template <typename Decl>
+  static std::string cycleChain(const std::vector<const Decl *> &stack, const Decl *closing) {
+    std::string chain;
+    bool on = false;
+    for (const Decl *d : stack) {
+      on |= d == closing;
+      if (on)
+        chain += d->name + " -> ";
+    }
+    return chain + closing->name;
+  }
   bool isBroken(const std::string &name) const { return broken_.count(name) != 0; }
   std::vector<std::string> visibleNames(const Scope &scope) const;
 
