@@ -1,0 +1,143 @@
+/*
+ * The streamc runtime: the C interface that generated code links against.
+ *
+ * Records are plain structs whose layout the compiler chooses; the runtime
+ * learns it from an srt_layout (field names, types, offsets, null flags, and
+ * which fields the program reads). Readers parse only the read fields,
+ * straight into the record; string values are views into the reader's
+ * buffer, valid until the next srt_reader_next() on that reader.
+ *
+ * This header never includes compiler headers, and the runtime never calls
+ * into the compiler.
+ */
+#ifndef SRT_RUNTIME_H
+#define SRT_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------ values */
+
+/** A string value: a view of `len` bytes (not NUL-terminated). */
+typedef struct srt_str {
+  const char *ptr;
+  int64_t len;
+} srt_str;
+
+/** Field types. timestamp: epoch milliseconds (UTC); duration: milliseconds. */
+enum srt_type {
+  SRT_BOOL = 1,      /* stored as uint8_t (0 or 1) */
+  SRT_I64 = 2,       /* int64_t */
+  SRT_F64 = 3,       /* double */
+  SRT_STRING = 4,    /* srt_str */
+  SRT_TIMESTAMP = 5, /* int64_t */
+  SRT_DURATION = 6,  /* int64_t */
+};
+
+/** One field of a record layout. */
+typedef struct srt_field {
+  const char *name;
+  uint32_t type;       /* enum srt_type */
+  uint32_t offset;     /* byte offset of the value in the record */
+  int32_t null_offset; /* byte offset of a uint8_t null flag (1 = null); -1: never null */
+  uint32_t read;       /* readers: 0 = the program never reads this field */
+} srt_field;
+
+/** The layout of one record type. */
+typedef struct srt_layout {
+  uint32_t nfields;
+  uint32_t size; /* bytes of one record */
+  const srt_field *fields;
+} srt_layout;
+
+/** Data formats. */
+enum srt_format {
+  SRT_FORMAT_CSV = 1,
+  SRT_FORMAT_JSON = 2,
+  SRT_FORMAT_TABLE = 3, /* sinks only: aligned columns */
+};
+
+/* --------------------------------------------------------------- runs */
+
+/**
+ * A run: statistics, the first malformed record of each source, and the
+ * last fatal error (a missing file, an unwritable sink).
+ */
+typedef struct srt_run srt_run;
+
+srt_run *srt_run_create(void);
+void srt_run_destroy(srt_run *run);
+/** The last fatal error, or NULL. */
+const char *srt_run_error(const srt_run *run);
+/** Writes the end-of-run summary (records in/out, skipped records with the
+ * first occurrence of each source) to stderr. Nothing when all is clean
+ * unless `verbose`. */
+void srt_run_report(const srt_run *run, int verbose);
+/** Records skipped as malformed, over all sources. */
+int64_t srt_run_skipped(const srt_run *run);
+
+/* ------------------------------------------------------------ readers */
+
+typedef struct srt_reader srt_reader;
+
+/**
+ * Opens a reader of `path` (NULL: standard input) in `format` (CSV or JSON)
+ * for records of `layout`. `source` names the source in messages. Returns
+ * NULL, with srt_run_error() set, when the input cannot be opened (or a CSV
+ * header lacks a column the program needs).
+ */
+srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path,
+                            int format, const srt_layout *layout);
+/** Opens a reader over a memory buffer (tests, the REPL); the buffer must
+ * outlive the reader. */
+srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data,
+                                   size_t len, int format, const srt_layout *layout);
+/**
+ * Parses the next well-formed record into `record` (layout.size bytes).
+ * Returns 1, or 0 at the end of the input. Malformed records are skipped,
+ * counted and remembered in the run; they never end the input.
+ */
+int srt_reader_next(srt_reader *reader, void *record);
+void srt_reader_close(srt_reader *reader);
+
+/* ------------------------------------------------------------ writers */
+
+typedef struct srt_writer srt_writer;
+
+/** Opens a writer to `path` (NULL: standard output). Returns NULL, with
+ * srt_run_error() set, when the file cannot be created. */
+srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, int format,
+                            const srt_layout *layout);
+/** Opens a writer that appends to a memory buffer, read with
+ * srt_writer_contents() (tests, the REPL). */
+srt_writer *srt_writer_open_memory(srt_run *run, const char *sink, int format,
+                                   const srt_layout *layout);
+void srt_writer_write(srt_writer *writer, const void *record);
+/** What a memory writer has written (after srt_writer_flush()). */
+const char *srt_writer_contents(srt_writer *writer, size_t *len);
+/** Writes buffered output. Returns 0, or -1 (with the run's error set). */
+int srt_writer_flush(srt_writer *writer);
+/** Flushes and closes. Returns 0, or -1 on a write error. */
+int srt_writer_close(srt_writer *writer);
+
+/* ----------------------------------------------------- time and numbers */
+
+/** Parses RFC 3339 (`2025-01-01T00:00:05.250Z`, offsets allowed, date only
+ * allowed) or an integer of epoch milliseconds. Returns 1 on success. */
+int srt_parse_timestamp(const char *text, size_t len, int64_t *ms);
+/** Writes `ms` as RFC 3339 UTC with milliseconds; returns the length (24 for
+ * years 0000-9999). `out` needs 32 bytes. */
+size_t srt_format_timestamp(int64_t ms, char *out);
+/** Writes the shortest text that reads back as `v`; returns its length.
+ * `out` needs 32 bytes. */
+size_t srt_format_double(double v, char *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SRT_RUNTIME_H */

@@ -1,0 +1,528 @@
+/// \file
+/// Readers: buffered input, record framing (lines; CSV records with quoted
+/// newlines), and parsing of the fields the program reads, by name, straight
+/// into the compiler's record layout. Numbers use fast_float and
+/// std::from_chars, JSON uses simdjson's on-demand API. A malformed record is
+/// skipped, counted and remembered; it never ends the input.
+
+#include "Run.h"
+#include "srt/runtime.h"
+
+#include <fast_float/fast_float.h>
+#include <simdjson.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <string_view>
+#include <unistd.h>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+constexpr size_t kChunk = 1 << 20;
+
+/// Bytes from a file descriptor or a memory buffer, in a window that grows
+/// only when one record is larger than it. Keeps SIMDJSON_PADDING spare
+/// bytes after the data for the JSON parser.
+class Input {
+public:
+  Input(int fd, bool owns) : fd_(fd), owns_(owns) { buf_.resize(kChunk + simdjson::SIMDJSON_PADDING); }
+  Input(const char *data, size_t len) : mem_(data), memLen_(len) {
+    buf_.resize(len + simdjson::SIMDJSON_PADDING);
+    std::memcpy(buf_.data(), data, len);
+    end_ = len;
+    eof_ = true;
+  }
+  ~Input() {
+    if (owns_ && fd_ >= 0)
+      ::close(fd_);
+  }
+
+  const char *data() const { return buf_.data(); }
+  size_t begin() const { return begin_; }
+  size_t end() const { return end_; }
+  bool eof() const { return eof_; }
+  void consume(size_t to) { begin_ = to; }
+  size_t capacity() const { return buf_.size(); }
+
+  /// Reads more input after end(), moving the unconsumed bytes to the front
+  /// first. Returns false at the end of input (or on a read error).
+  bool fill() {
+    if (eof_)
+      return false;
+    if (begin_ > 0) {
+      std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    if (buf_.size() - end_ < kChunk / 2 + simdjson::SIMDJSON_PADDING)
+      buf_.resize(buf_.size() * 2);
+    size_t room = buf_.size() - end_ - simdjson::SIMDJSON_PADDING;
+    ssize_t n;
+    do {
+      n = ::read(fd_, buf_.data() + end_, room);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+      eof_ = true;
+      return false;
+    }
+    end_ += static_cast<size_t>(n);
+    return true;
+  }
+
+private:
+  int fd_ = -1;
+  bool owns_ = false;
+  const char *mem_ = nullptr;
+  size_t memLen_ = 0;
+  std::vector<char> buf_;
+  size_t begin_ = 0, end_ = 0;
+  bool eof_ = false;
+};
+
+/// Why a value did not parse; empty when it did.
+using Problem = std::string;
+
+template <typename T> T &at(void *record, uint32_t offset) {
+  return *reinterpret_cast<T *>(static_cast<char *>(record) + offset);
+}
+
+void setNull(void *record, const srt_field &f, bool isNull) {
+  if (f.null_offset >= 0)
+    at<uint8_t>(record, static_cast<uint32_t>(f.null_offset)) = isNull ? 1 : 0;
+}
+
+/// Parses a textual value (a CSV field, or a JSON string for a timestamp)
+/// into the record.
+Problem parseText(void *record, const srt_field &f, std::string_view text) {
+  const char *b = text.data(), *e = text.data() + text.size();
+  switch (f.type) {
+  case SRT_BOOL:
+    if (text == "true" || text == "1" || text == "TRUE" || text == "True")
+      at<uint8_t>(record, f.offset) = 1;
+    else if (text == "false" || text == "0" || text == "FALSE" || text == "False")
+      at<uint8_t>(record, f.offset) = 0;
+    else
+      return "not a bool";
+    return {};
+  case SRT_I64:
+  case SRT_DURATION: {
+    int64_t v;
+    auto [p, ec] = std::from_chars(b, e, v);
+    if (ec == std::errc::result_out_of_range)
+      return "integer out of range";
+    if (ec != std::errc() || p != e)
+      return "not an integer";
+    at<int64_t>(record, f.offset) = v;
+    return {};
+  }
+  case SRT_F64: {
+    double v;
+    auto [p, ec] = fast_float::from_chars(b, e, v);
+    if (ec != std::errc() || p != e)
+      return "not a number";
+    at<double>(record, f.offset) = v;
+    return {};
+  }
+  case SRT_STRING:
+    at<srt_str>(record, f.offset) = {text.data(), static_cast<int64_t>(text.size())};
+    return {};
+  case SRT_TIMESTAMP: {
+    int64_t ms;
+    if (!srt_parse_timestamp(text.data(), text.size(), &ms))
+      return "not a timestamp (RFC 3339 or epoch milliseconds)";
+    at<int64_t>(record, f.offset) = ms;
+    return {};
+  }
+  default:
+    return "unsupported type";
+  }
+}
+
+std::string quoted(std::string_view text) {
+  std::string s = "\"";
+  for (char c : text.substr(0, 40))
+    s += c == '\n' ? ' ' : c;
+  if (text.size() > 40)
+    s += "...";
+  return s + "\"";
+}
+
+} // namespace
+
+/// The reader: framing and parsing for one source.
+struct srt_reader {
+  srt_run *run = nullptr;
+  SourceStats *stats = nullptr;
+  int format = SRT_FORMAT_JSON;
+  srt_layout layout{};
+  std::vector<srt_field> fields; ///< a copy of the layout's fields
+  std::unique_ptr<Input> input;
+  int64_t line = 0;     ///< 1-based line of the current record's first line
+  int64_t nextLine = 1; ///< the line the next record starts on
+
+  // CSV: for each column of the header, the field it fills (-1: ignored).
+  std::vector<int> columnField;
+  std::vector<std::string_view> cells;
+  std::string scratch; ///< unescaped quoted CSV cells of the current record
+  std::vector<uint8_t> seen;
+
+  // JSON: field index by name, for the fields the program reads.
+  std::unordered_map<std::string_view, int> fieldByName;
+  simdjson::ondemand::parser parser;
+
+  /// Frames the next record: [b, e) without its line terminator. Returns
+  /// false at the end of input.
+  bool nextRecord(size_t &b, size_t &e, int64_t &lines) {
+    bool csv = format == SRT_FORMAT_CSV;
+    for (;;) {
+      const char *d = input->data();
+      size_t pos = input->begin(), end = input->end();
+      bool inQuotes = false;
+      lines = 1;
+      size_t i = pos;
+      for (; i < end; ++i) {
+        char c = d[i];
+        if (csv && c == '"')
+          inQuotes = !inQuotes;
+        else if (c == '\n') {
+          if (!inQuotes)
+            break;
+          ++lines;
+        }
+      }
+      if (i < end || (input->eof() && pos < end)) {
+        b = pos;
+        e = i;
+        input->consume(i < end ? i + 1 : end);
+        if (e > b && d[e - 1] == '\r')
+          --e;
+        return true;
+      }
+      if (!input->fill() && input->begin() >= input->end())
+        return false;
+    }
+  }
+
+  void malformed(const std::string &why) {
+    ++stats->skipped;
+    if (stats->firstError.empty())
+      stats->firstError = "line " + std::to_string(line) + ": " + why;
+  }
+
+  /// Splits a CSV record into cells (RFC 4180). Quoted cells with doubled
+  /// quotes are unescaped into `scratch`. Returns false on a stray quote.
+  bool splitCsv(const char *b, const char *e, std::string &why) {
+    cells.clear();
+    scratch.clear();
+    scratch.reserve(static_cast<size_t>(e - b));
+    const char *p = b;
+    for (;;) {
+      if (p < e && *p == '"') {
+        size_t start = scratch.size();
+        ++p;
+        bool closed = false;
+        while (p < e) {
+          if (*p == '"') {
+            if (p + 1 < e && p[1] == '"') {
+              scratch += '"';
+              p += 2;
+              continue;
+            }
+            closed = true;
+            ++p;
+            break;
+          }
+          scratch += *p++;
+        }
+        if (!closed || (p < e && *p != ',')) {
+          why = "malformed quoted CSV field";
+          return false;
+        }
+        cells.emplace_back(scratch.data() + start, scratch.size() - start);
+      } else {
+        const char *c = p;
+        while (c < e && *c != ',')
+          ++c;
+        cells.emplace_back(p, static_cast<size_t>(c - p));
+        p = c;
+      }
+      if (p >= e)
+        return true;
+      ++p; // the comma
+      if (p == e) {
+        cells.emplace_back();
+        return true;
+      }
+    }
+  }
+
+  /// Reads the header and maps columns to fields by name.
+  bool readHeader() {
+    size_t b, e;
+    int64_t lines;
+    if (!nextRecord(b, e, lines))
+      return true; // an empty input: no records
+    line = nextLine;
+    nextLine += lines;
+    std::string why;
+    const char *d = input->data();
+    if (!splitCsv(d + b, d + e, why)) {
+      run->error = "source " + stats->name + ": the CSV header is malformed: " + why;
+      return false;
+    }
+    columnField.assign(cells.size(), -1);
+    std::vector<bool> found(fields.size(), false);
+    for (size_t c = 0; c < cells.size(); ++c) {
+      std::string_view name = cells[c];
+      while (!name.empty() && name.front() == ' ')
+        name.remove_prefix(1);
+      while (!name.empty() && name.back() == ' ')
+        name.remove_suffix(1);
+      for (size_t f = 0; f < fields.size(); ++f)
+        if (!found[f] && name == fields[f].name) {
+          found[f] = true;
+          columnField[c] = fields[f].read ? static_cast<int>(f) : -1;
+        }
+    }
+    // A column the program needs and cannot do without is a configuration
+    // error: every record would fail.
+    for (size_t f = 0; f < fields.size(); ++f)
+      if (fields[f].read && !found[f] && fields[f].null_offset < 0) {
+        run->error = "source " + stats->name + ": the CSV header has no column '" +
+                     fields[f].name + "'";
+        return false;
+      }
+    return true;
+  }
+
+  bool parseCsv(const char *b, const char *e, void *record) {
+    std::string why;
+    if (!splitCsv(b, e, why)) {
+      malformed(why);
+      return false;
+    }
+    seen.assign(fields.size(), 0);
+    size_t n = std::min(cells.size(), columnField.size());
+    for (size_t c = 0; c < n; ++c) {
+      int fi = columnField[c];
+      if (fi < 0)
+        continue;
+      const srt_field &f = fields[fi];
+      seen[fi] = 1;
+      std::string_view cell = cells[c];
+      if (cell.empty() && (f.null_offset >= 0 || f.type != SRT_STRING)) {
+        if (f.null_offset < 0) {
+          malformed(std::string("field '") + f.name + "': empty, but the field is not nullable");
+          return false;
+        }
+        setNull(record, f, true);
+        continue;
+      }
+      Problem p = parseText(record, f, cell);
+      if (!p.empty()) {
+        malformed(std::string("field '") + f.name + "': " + p + ": " + quoted(cell));
+        return false;
+      }
+      setNull(record, f, false);
+    }
+    for (size_t fi = 0; fi < fields.size(); ++fi)
+      if (fields[fi].read && !seen[fi]) {
+        if (fields[fi].null_offset < 0) {
+          malformed(std::string("field '") + fields[fi].name + "': missing (the record has " +
+                    std::to_string(cells.size()) + " columns)");
+          return false;
+        }
+        setNull(record, fields[fi], true);
+      }
+    return true;
+  }
+
+  bool parseJson(size_t b, size_t e, void *record) {
+    using namespace simdjson;
+    const char *d = input->data();
+    // Skip blank lines silently.
+    size_t k = b;
+    while (k < e && (d[k] == ' ' || d[k] == '\t'))
+      ++k;
+    if (k == e)
+      return false;
+    padded_string_view view(d + b, e - b, input->capacity() - b);
+    ondemand::document doc;
+    ondemand::object obj;
+    if (auto err = parser.iterate(view).get(doc); err) {
+      malformed(std::string("invalid JSON: ") + error_message(err));
+      return false;
+    }
+    if (auto err = doc.get_object().get(obj); err) {
+      malformed("not a JSON object");
+      return false;
+    }
+    seen.assign(fields.size(), 0);
+    for (auto member : obj) {
+      std::string_view key;
+      if (auto err = member.unescaped_key().get(key); err) {
+        malformed(std::string("invalid JSON: ") + error_message(err));
+        return false;
+      }
+      auto it = fieldByName.find(key);
+      if (it == fieldByName.end())
+        continue; // a key the program does not read
+      const srt_field &f = fields[it->second];
+      seen[it->second] = 1;
+      ondemand::value v;
+      if (auto err = member.value().get(v); err) {
+        malformed(std::string("invalid JSON: ") + error_message(err));
+        return false;
+      }
+      Problem p = parseJsonValue(record, f, v);
+      if (!p.empty()) {
+        malformed(std::string("field '") + f.name + "': " + p);
+        return false;
+      }
+    }
+    for (size_t fi = 0; fi < fields.size(); ++fi)
+      if (fields[fi].read && !seen[fi]) {
+        if (fields[fi].null_offset < 0) {
+          malformed(std::string("field '") + fields[fi].name + "': missing, but not nullable");
+          return false;
+        }
+        setNull(record, fields[fi], true);
+      }
+    return true;
+  }
+
+  Problem parseJsonValue(void *record, const srt_field &f, simdjson::ondemand::value &v) {
+    using namespace simdjson;
+    ondemand::json_type t;
+    if (auto err = v.type().get(t); err)
+      return std::string("invalid JSON: ") + error_message(err);
+    if (t == ondemand::json_type::null) {
+      if (f.null_offset < 0)
+        return "null, but the field is not nullable";
+      setNull(record, f, true);
+      return {};
+    }
+    setNull(record, f, false);
+    switch (f.type) {
+    case SRT_BOOL: {
+      bool b;
+      if (v.get_bool().get(b))
+        return "not a bool";
+      at<uint8_t>(record, f.offset) = b;
+      return {};
+    }
+    case SRT_I64:
+    case SRT_DURATION: {
+      int64_t i;
+      if (t != ondemand::json_type::number || v.get_int64().get(i))
+        return "not an integer";
+      at<int64_t>(record, f.offset) = i;
+      return {};
+    }
+    case SRT_F64: {
+      double x;
+      if (t != ondemand::json_type::number || v.get_double().get(x))
+        return "not a number";
+      at<double>(record, f.offset) = x;
+      return {};
+    }
+    case SRT_STRING: {
+      std::string_view s;
+      if (t != ondemand::json_type::string || v.get_string().get(s))
+        return "not a string";
+      at<srt_str>(record, f.offset) = {s.data(), static_cast<int64_t>(s.size())};
+      return {};
+    }
+    case SRT_TIMESTAMP: {
+      if (t == ondemand::json_type::number) {
+        int64_t i;
+        if (v.get_int64().get(i))
+          return "not a timestamp (an integer of epoch milliseconds)";
+        at<int64_t>(record, f.offset) = i;
+        return {};
+      }
+      std::string_view s;
+      if (t != ondemand::json_type::string || v.get_string().get(s))
+        return "not a timestamp";
+      int64_t ms;
+      if (!srt_parse_timestamp(s.data(), s.size(), &ms))
+        return "not a timestamp (RFC 3339 or epoch milliseconds): " + quoted(s);
+      at<int64_t>(record, f.offset) = ms;
+      return {};
+    }
+    default:
+      return "unsupported type";
+    }
+  }
+};
+
+namespace {
+
+srt_reader *makeReader(srt_run *run, const char *source, int format, const srt_layout *layout,
+                       std::unique_ptr<Input> input) {
+  auto *r = new srt_reader();
+  r->run = run;
+  r->stats = run->addSource(source);
+  r->format = format;
+  r->layout = *layout;
+  r->fields.assign(layout->fields, layout->fields + layout->nfields);
+  r->layout.fields = r->fields.data();
+  r->input = std::move(input);
+  for (size_t i = 0; i < r->fields.size(); ++i)
+    if (r->fields[i].read)
+      r->fieldByName.emplace(r->fields[i].name, static_cast<int>(i));
+  if (format == SRT_FORMAT_CSV && !r->readHeader()) {
+    delete r;
+    return nullptr;
+  }
+  return r;
+}
+
+} // namespace
+
+extern "C" {
+
+srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path, int format,
+                            const srt_layout *layout) {
+  int fd = 0;
+  if (path) {
+    fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      run->error = std::string("source ") + (source ? source : "?") + ": cannot open " + path +
+                   ": " + std::strerror(errno);
+      return nullptr;
+    }
+  }
+  return makeReader(run, source, format, layout, std::make_unique<Input>(fd, path != nullptr));
+}
+
+srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data,
+                                   size_t len, int format, const srt_layout *layout) {
+  return makeReader(run, source, format, layout, std::make_unique<Input>(data, len));
+}
+
+int srt_reader_next(srt_reader *r, void *record) {
+  size_t b, e;
+  int64_t lines;
+  while (r->nextRecord(b, e, lines)) {
+    r->line = r->nextLine;
+    r->nextLine += lines;
+    const char *d = r->input->data();
+    bool ok = r->format == SRT_FORMAT_CSV ? (e > b && r->parseCsv(d + b, d + e, record))
+                                          : r->parseJson(b, e, record);
+    if (ok) {
+      ++r->stats->read;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+void srt_reader_close(srt_reader *r) { delete r; }
+
+} // extern "C"

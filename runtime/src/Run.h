@@ -1,0 +1,47 @@
+#pragma once
+/// \file
+/// The run's statistics and errors (internal to the runtime).
+
+#include "srt/runtime.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+/// Per-source counts and the first malformed record.
+struct SourceStats {
+  std::string name;
+  int64_t read = 0;
+  int64_t skipped = 0;
+  std::string firstError; ///< "line 12, field 'latency_ms': not an integer: \"abc\""
+};
+
+struct SinkStats {
+  std::string name;
+  int64_t written = 0;
+};
+
+struct srt_run {
+  std::string error; ///< the last fatal error
+  std::vector<SourceStats *> sources;
+  std::vector<SinkStats *> sinks;
+
+  ~srt_run() {
+    for (auto *s : sources)
+      delete s;
+    for (auto *s : sinks)
+      delete s;
+  }
+  SourceStats *addSource(const char *name) {
+    auto *s = new SourceStats();
+    s->name = name ? name : "<input>";
+    sources.push_back(s);
+    return s;
+  }
+  SinkStats *addSink(const char *name) {
+    auto *s = new SinkStats();
+    s->name = name ? name : "<output>";
+    sinks.push_back(s);
+    return s;
+  }
+};

@@ -1,0 +1,300 @@
+/// \file
+/// Writers: JSON lines, CSV (RFC 4180, header first) and aligned tables,
+/// formatted into a buffer that is written in large blocks.
+
+#include "Run.h"
+#include "srt/runtime.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr size_t kFlushAt = 1 << 16;
+
+template <typename T> const T &at(const void *record, uint32_t offset) {
+  return *reinterpret_cast<const T *>(static_cast<const char *>(record) + offset);
+}
+
+bool isNull(const void *record, const srt_field &f) {
+  return f.null_offset >= 0 && at<uint8_t>(record, static_cast<uint32_t>(f.null_offset)) != 0;
+}
+
+void appendJsonString(std::string &out, const char *p, int64_t n) {
+  static const char hex[] = "0123456789abcdef";
+  out += '"';
+  for (int64_t i = 0; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(p[i]);
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default:
+      if (c < 0x20) {
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+  }
+  out += '"';
+}
+
+/// Appends a non-null value as text; `json` quotes strings and timestamps
+/// and writes non-finite floats as null.
+void appendValue(std::string &out, const void *record, const srt_field &f, bool json) {
+  char buf[40];
+  switch (f.type) {
+  case SRT_BOOL:
+    out += at<uint8_t>(record, f.offset) ? "true" : "false";
+    return;
+  case SRT_I64:
+  case SRT_DURATION: {
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, at<int64_t>(record, f.offset));
+    out.append(buf, end);
+    return;
+  }
+  case SRT_F64: {
+    double v = at<double>(record, f.offset);
+    if (json && !std::isfinite(v)) {
+      out += "null";
+      return;
+    }
+    out.append(buf, srt_format_double(v, buf));
+    return;
+  }
+  case SRT_STRING: {
+    const srt_str &s = at<srt_str>(record, f.offset);
+    if (json)
+      appendJsonString(out, s.ptr, s.len);
+    else
+      out.append(s.ptr, static_cast<size_t>(s.len));
+    return;
+  }
+  case SRT_TIMESTAMP: {
+    size_t n = srt_format_timestamp(at<int64_t>(record, f.offset), buf);
+    if (json)
+      out += '"';
+    out.append(buf, n);
+    if (json)
+      out += '"';
+    return;
+  }
+  default:
+    return;
+  }
+}
+
+void appendCsvCell(std::string &out, const std::string &cell) {
+  bool quote = cell.find_first_of(",\"\r\n") != std::string::npos;
+  if (!quote) {
+    out += cell;
+    return;
+  }
+  out += '"';
+  for (char c : cell) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+bool rightAligned(uint32_t type) {
+  return type == SRT_I64 || type == SRT_F64 || type == SRT_DURATION;
+}
+
+} // namespace
+
+struct srt_writer {
+  srt_run *run = nullptr;
+  SinkStats *stats = nullptr;
+  int format = SRT_FORMAT_JSON;
+  std::vector<srt_field> fields;
+  std::FILE *file = nullptr;
+  bool ownsFile = false;
+  bool memory = false;
+  std::string buffer;
+  std::string memoryContents;
+  std::vector<std::vector<std::string>> tableRows; ///< table format: kept until flush
+  std::string cell;
+  bool failed = false;
+
+  void write(const void *record) {
+    ++stats->written;
+    switch (format) {
+    case SRT_FORMAT_JSON:
+      buffer += '{';
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (i)
+          buffer += ',';
+        appendJsonString(buffer, fields[i].name, static_cast<int64_t>(std::strlen(fields[i].name)));
+        buffer += ':';
+        if (isNull(record, fields[i]))
+          buffer += "null";
+        else
+          appendValue(buffer, record, fields[i], true);
+      }
+      buffer += "}\n";
+      break;
+    case SRT_FORMAT_CSV:
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (i)
+          buffer += ',';
+        if (isNull(record, fields[i]))
+          continue;
+        cell.clear();
+        appendValue(cell, record, fields[i], false);
+        appendCsvCell(buffer, cell);
+      }
+      buffer += '\n';
+      break;
+    case SRT_FORMAT_TABLE: {
+      std::vector<std::string> row;
+      for (const srt_field &f : fields) {
+        std::string c;
+        if (isNull(record, f))
+          c = "null";
+        else
+          appendValue(c, record, f, false);
+        row.push_back(std::move(c));
+      }
+      tableRows.push_back(std::move(row));
+      return;
+    }
+    }
+    if (buffer.size() >= kFlushAt)
+      flush();
+  }
+
+  void renderTable() {
+    if (tableRows.empty() && fields.empty())
+      return;
+    std::vector<size_t> width(fields.size());
+    for (size_t i = 0; i < fields.size(); ++i)
+      width[i] = std::strlen(fields[i].name);
+    for (const auto &row : tableRows)
+      for (size_t i = 0; i < row.size(); ++i)
+        width[i] = std::max(width[i], row[i].size());
+    auto line = [&](const std::vector<std::string> &cells, bool header) {
+      for (size_t i = 0; i < cells.size(); ++i) {
+        if (i)
+          buffer += "  ";
+        size_t pad = width[i] - cells[i].size();
+        bool right = !header && rightAligned(fields[i].type);
+        if (right)
+          buffer.append(pad, ' ');
+        buffer += cells[i];
+        if (!right && i + 1 < cells.size())
+          buffer.append(pad, ' ');
+      }
+      buffer += '\n';
+    };
+    std::vector<std::string> header;
+    for (const srt_field &f : fields)
+      header.push_back(f.name);
+    line(header, true);
+    std::vector<std::string> rule;
+    for (size_t w : width)
+      rule.push_back(std::string(w, '-'));
+    line(rule, true);
+    for (const auto &row : tableRows)
+      line(row, false);
+    tableRows.clear();
+  }
+
+  int flush() {
+    if (format == SRT_FORMAT_TABLE)
+      renderTable();
+    if (memory) {
+      memoryContents += buffer;
+      buffer.clear();
+      return 0;
+    }
+    if (!buffer.empty() && !failed) {
+      if (std::fwrite(buffer.data(), 1, buffer.size(), file) != buffer.size() || std::fflush(file)) {
+        failed = true;
+        run->error = "sink " + stats->name + ": write failed: " + std::strerror(errno);
+      }
+    }
+    buffer.clear();
+    return failed ? -1 : 0;
+  }
+};
+
+namespace {
+
+srt_writer *makeWriter(srt_run *run, const char *sink, int format, const srt_layout *layout) {
+  auto *w = new srt_writer();
+  w->run = run;
+  w->stats = run->addSink(sink);
+  w->format = format;
+  w->fields.assign(layout->fields, layout->fields + layout->nfields);
+  if (format == SRT_FORMAT_CSV) {
+    for (size_t i = 0; i < w->fields.size(); ++i) {
+      if (i)
+        w->buffer += ',';
+      appendCsvCell(w->buffer, w->fields[i].name);
+    }
+    w->buffer += '\n';
+  }
+  return w;
+}
+
+} // namespace
+
+extern "C" {
+
+srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, int format,
+                            const srt_layout *layout) {
+  std::FILE *file = stdout;
+  if (path) {
+    file = std::fopen(path, "wb");
+    if (!file) {
+      run->error = std::string("sink ") + (sink ? sink : "?") + ": cannot write " + path + ": " +
+                   std::strerror(errno);
+      return nullptr;
+    }
+  }
+  srt_writer *w = makeWriter(run, sink, format, layout);
+  w->file = file;
+  w->ownsFile = path != nullptr;
+  return w;
+}
+
+srt_writer *srt_writer_open_memory(srt_run *run, const char *sink, int format,
+                                   const srt_layout *layout) {
+  srt_writer *w = makeWriter(run, sink, format, layout);
+  w->memory = true;
+  return w;
+}
+
+void srt_writer_write(srt_writer *w, const void *record) { w->write(record); }
+
+const char *srt_writer_contents(srt_writer *w, size_t *len) {
+  *len = w->memoryContents.size();
+  return w->memoryContents.data();
+}
+
+int srt_writer_flush(srt_writer *w) { return w->flush(); }
+
+int srt_writer_close(srt_writer *w) {
+  int status = w->flush();
+  if (w->ownsFile && std::fclose(w->file) != 0 && status == 0) {
+    w->run->error = "sink " + w->stats->name + ": close failed: " + std::strerror(errno);
+    status = -1;
+  }
+  delete w;
+  return status;
+}
+
+} // extern "C"
