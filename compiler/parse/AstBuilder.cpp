@@ -86,7 +86,7 @@ bool isStatementStart(const std::vector<std::unique_ptr<Token>> &toks, size_t i)
   case P::PARAM: case P::FN: case P::LET:
     return true;
   case P::FROM: // `let x = from ...` continues the let
-    return i == 0 || toks[i - 1]->getType() != P::ASSIGN;
+    return !(i >= 3 && toks[i - 1]->getType() == P::ASSIGN && toks[i - 3]->getType() == P::LET);
   default:
     return false;
   }
@@ -184,6 +184,9 @@ public:
     std::string message;
     SourceRange openerRange; ///< for "to close": where the bracket opened
     std::string openerText;
+    /// When the statement is complete and tokens follow it: the index of
+    /// the first extra token (the statement before it is still kept).
+    size_t trailingAt = 0;
   };
   std::optional<Error> error;
 
@@ -297,7 +300,8 @@ private:
     size_t previous = index > 0 && index <= chunk_.size() ? chunk_[index - 1]->getType() : 0;
 
     if (isComparison(type) && !expected.contains(type)) {
-      err.message = "comparisons cannot be chained: write 'a < b and b < c'";
+      std::string op = offending->getText();
+      err.message = "comparisons cannot be chained: write 'a " + op + " b and b " + op + " c'";
     } else if (type == P::IS && !expected.contains(type)) {
       err.message = "'is null' cannot be chained";
     } else if (isStageKeyword(type) && !expected.contains(type) &&
@@ -312,6 +316,8 @@ private:
     } else if (expected.size() == 1 && expected.contains(size_t(Token::EOF))) {
       err.message = "expected a new statement (import, schema, source, table, sink, param, fn, "
                     "let or from), found " + found;
+      err.trailingAt = index; // the statement itself may be complete
+
     } else {
       // In a comma-separated list, a missing ',' is as likely as a missing
       // closing bracket.
@@ -949,6 +955,38 @@ std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file,
     parser.removeErrorListeners();
     parser.addErrorListener(&listener);
     auto *tree = parser.singleStatement();
+
+    // `source s: S = stdin() }`: report the `}`, keep the source.
+    std::unique_ptr<StreamParser> reparser;
+    std::unique_ptr<antlr4::ListTokenSource> resource;
+    std::unique_ptr<antlr4::CommonTokenStream> restream;
+    if (listener.error && listener.error->trailingAt > 0 && !lexicalError) {
+      std::vector<std::unique_ptr<Token>> head;
+      for (size_t k = 0; k < listener.error->trailingAt; ++k)
+        head.push_back(std::make_unique<antlr4::CommonToken>(chunk[k].get()));
+      auto eof = std::make_unique<antlr4::CommonToken>(Token::EOF);
+      eof->setTokenIndex(listener.error->trailingAt);
+      head.push_back(std::move(eof));
+      resource = std::make_unique<antlr4::ListTokenSource>(std::move(head));
+      restream = std::make_unique<antlr4::CommonTokenStream>(resource.get());
+      reparser = std::make_unique<StreamParser>(restream.get());
+      SyntaxErrorListener quiet(file, lexed.offsets, chunk, false);
+      reparser->removeErrorListeners();
+      reparser->addErrorListener(&quiet);
+      auto *headTree = reparser->singleStatement();
+      if (!quiet.error) {
+        const auto &e = *listener.error;
+        diags.error(e.range, e.message);
+        AstBuilder builder(file, lexed.offsets, diags);
+        StmtPtr stmt = builder.statement(headTree->statement());
+        if (!builder.broken)
+          module->stmts.push_back(std::move(stmt));
+        else if (!stmt->name.empty())
+          module->brokenNames.push_back(stmt->name);
+        i = j;
+        continue;
+      }
+    }
 
     if (listener.error || lexicalError) {
       std::string name = declaredName(chunk);

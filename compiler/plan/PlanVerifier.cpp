@@ -152,9 +152,15 @@ private:
         fail("a sink has no input");
       if (s.lateInput.size() != o.inputs.size() || s.keys.size() != o.inputs.size())
         fail("per-input annotations do not match the inputs");
-      for (size_t i = 0; i < s.keys.size() && i < o.inputs.size(); ++i)
-        if (s.keys[i])
-          expr(*s.keys[i], o.inputs[i]->output.get(), nullptr, false);
+      for (size_t i = 0; i < s.keys.size() && i < o.inputs.size(); ++i) {
+        if (!s.keys[i])
+          continue;
+        // A late input carries the window's input records.
+        const LogicalOperator *in = o.inputs[i];
+        const RecordType *rec = s.lateInput[i] && !in->inputs.empty() ? in->inputs[0]->output.get()
+                                                                      : in->output.get();
+        expr(*s.keys[i], rec, nullptr, false);
+      }
       return;
     }
     }

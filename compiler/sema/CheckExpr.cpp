@@ -238,6 +238,8 @@ Type Sema::checkFieldAccess(FieldAccessExpr &e, const Scope &scope) {
   }
   const RecordType *rec = nullptr;
   bool other = false;
+  if (!scope.other && !scope.otherName.empty() && base->name == scope.otherName)
+    return Type::error(); // the join's stream is unknown: already reported
   if (scope.other && base->name == scope.otherName) {
     rec = scope.other;
     other = true;

@@ -36,8 +36,10 @@ Diagnostic &DiagnosticEngine::report(DiagLevel level, SourceRange range,
   // pipelines) is reported once.
   for (Diagnostic &d : diags_)
     if (d.level == level && d.message == message && d.range.file == range.file &&
-        d.range.begin == range.begin && d.range.end == range.end)
-      return d;
+        d.range.begin == range.begin && d.range.end == range.end) {
+      discarded_ = Diagnostic{};
+      return discarded_;
+    }
   if (level == DiagLevel::Error)
     ++errors_;
   else if (level == DiagLevel::Warning)

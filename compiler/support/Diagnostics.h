@@ -65,6 +65,8 @@ private:
 
   const SourceManager &sm_;
   std::vector<Diagnostic> diags_;
+  /// Returned for a duplicate report, so notes added to it go nowhere.
+  Diagnostic discarded_;
   unsigned errors_ = 0;
   unsigned warnings_ = 0;
   uint32_t sequence_ = 0;
