@@ -523,6 +523,11 @@ int srt_reader_next(srt_reader *r, void *record) {
   return 0;
 }
 
+void srt_reader_reject(srt_reader *r, const char *reason) {
+  --r->stats->read;
+  r->malformed(reason);
+}
+
 void srt_reader_close(srt_reader *r) { delete r; }
 
 } // extern "C"

@@ -120,6 +120,7 @@ struct srt_writer {
   SinkStats *stats = nullptr;
   int format = SRT_FORMAT_JSON;
   std::vector<srt_field> fields;
+  const srt_field *layoutFields = nullptr; ///< the layout opened with
   std::FILE *file = nullptr;
   bool ownsFile = false;
   bool memory = false;
@@ -129,7 +130,9 @@ struct srt_writer {
   std::string cell;
   bool failed = false;
 
-  void write(const void *record) {
+  void write(const void *record) { writeAs(fields, record); }
+
+  void writeAs(const std::vector<srt_field> &fields, const void *record) {
     ++stats->written;
     switch (format) {
     case SRT_FORMAT_JSON:
@@ -168,6 +171,7 @@ struct srt_writer {
           appendValue(c, record, f, false);
         row.push_back(std::move(c));
       }
+      row.resize(this->fields.size()); // the table's columns are the first layout's
       tableRows.push_back(std::move(row));
       return;
     }
@@ -239,6 +243,7 @@ srt_writer *makeWriter(srt_run *run, const char *sink, int format, const srt_lay
   w->stats = run->addSink(sink);
   w->format = format;
   w->fields.assign(layout->fields, layout->fields + layout->nfields);
+  w->layoutFields = layout->fields;
   if (format == SRT_FORMAT_CSV) {
     for (size_t i = 0; i < w->fields.size(); ++i) {
       if (i)
@@ -279,6 +284,16 @@ srt_writer *srt_writer_open_memory(srt_run *run, const char *sink, int format,
 }
 
 void srt_writer_write(srt_writer *w, const void *record) { w->write(record); }
+
+void srt_writer_write_as(srt_writer *w, const srt_layout *layout, const void *record) {
+  // The common case is the layout the writer was opened with.
+  if (layout->fields == w->layoutFields) {
+    w->write(record);
+    return;
+  }
+  std::vector<srt_field> fields(layout->fields, layout->fields + layout->nfields);
+  w->writeAs(fields, record);
+}
 
 const char *srt_writer_contents(srt_writer *w, size_t *len) {
   *len = w->memoryContents.size();

@@ -124,6 +124,57 @@ int srt_writer_flush(srt_writer *writer);
 /** Flushes and closes. Returns 0, or -1 on a write error. */
 int srt_writer_close(srt_writer *writer);
 
+/** Rejects the record just read (an error while evaluating it, such as a
+ * division by zero): it is counted as malformed, and the first one is
+ * remembered with its line. */
+void srt_reader_reject(srt_reader *reader, const char *reason);
+
+/** Writes a record whose layout is given per call (pipelines of different
+ * record types may write to one sink; CSV and table output take their header
+ * from the first). */
+void srt_writer_write_as(srt_writer *writer, const srt_layout *layout, const void *record);
+
+/* ------------------------------------------------- generated-code helpers */
+
+/**
+ * The context generated code runs in: the run, and a scratch arena for the
+ * strings expressions build while one record is processed (reset by
+ * srt_record_begin, so nothing is allocated per record once it has grown).
+ */
+typedef struct srt_ctx srt_ctx;
+
+srt_ctx *srt_ctx_create(srt_run *run);
+void srt_ctx_destroy(srt_ctx *ctx);
+/** Starts a record: frees its strings, and now() takes a new value. */
+void srt_record_begin(srt_ctx *ctx);
+/** Processing time (epoch ms), the same for every call within one record. */
+int64_t srt_now(srt_ctx *ctx);
+
+/* Strings. Results are written to `out` and live until the next record. */
+void srt_str_concat(srt_ctx *ctx, const char *a, int64_t alen, const char *b, int64_t blen,
+                    srt_str *out);
+void srt_str_lower(srt_ctx *ctx, const char *s, int64_t len, srt_str *out);
+void srt_str_upper(srt_ctx *ctx, const char *s, int64_t len, srt_str *out);
+void srt_str_trim(const char *s, int64_t len, srt_str *out);
+void srt_str_substr(const char *s, int64_t len, int64_t start, int64_t count, srt_str *out);
+void srt_str_replace(srt_ctx *ctx, const char *s, int64_t len, const char *from, int64_t flen,
+                     const char *to, int64_t tlen, srt_str *out);
+int32_t srt_str_compare(const char *a, int64_t alen, const char *b, int64_t blen);
+int32_t srt_str_find(const char *s, int64_t len, const char *part, int64_t plen);
+/* Conversions to text. */
+void srt_i64_to_str(srt_ctx *ctx, int64_t v, srt_str *out);
+void srt_f64_to_str(srt_ctx *ctx, double v, srt_str *out);
+void srt_ts_to_str(srt_ctx *ctx, int64_t ms, srt_str *out);
+/* Conversions from text: return 1 and set `out`, or 0 (the value is null). */
+int32_t srt_str_to_i64(const char *s, int64_t len, int64_t *out);
+int32_t srt_str_to_f64(const char *s, int64_t len, double *out);
+int32_t srt_str_to_ts(const char *s, int64_t len, int64_t *out);
+/* Calendar parts of a timestamp (UTC): 0 year, 1 month, 2 day, 3 hour,
+ * 4 minute, 5 second. */
+int64_t srt_ts_part(int64_t ms, int32_t part);
+/** round(x, digits) */
+double srt_round(double x, int64_t digits);
+
 /* ----------------------------------------------------- time and numbers */
 
 /** Parses RFC 3339 (`2025-01-01T00:00:05.250Z`, offsets allowed, date only

@@ -1,0 +1,210 @@
+/// \file
+/// The context of generated code: a per-record string arena, now(), and the
+/// string, conversion and calendar helpers expressions call.
+
+#include "Run.h"
+#include "srt/runtime.h"
+
+#include <fast_float/fast_float.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+struct srt_ctx {
+  srt_run *run = nullptr;
+  /// Arena blocks: strings of the current record. Blocks are kept and
+  /// reused, so a steady stream allocates nothing.
+  std::vector<std::unique_ptr<char[]>> blocks;
+  std::vector<size_t> sizes;
+  size_t block = 0, used = 0;
+  int64_t now = INT64_MIN;
+
+  char *alloc(size_t n) {
+    for (;;) {
+      if (block < blocks.size() && used + n <= sizes[block]) {
+        char *p = blocks[block].get() + used;
+        used += n;
+        return p;
+      }
+      if (block < blocks.size() && used > 0) {
+        ++block;
+        used = 0;
+        continue;
+      }
+      if (block >= blocks.size() || n > sizes[block]) {
+        size_t size = std::max<size_t>(n, 64 * 1024);
+        blocks.insert(blocks.begin() + static_cast<long>(block), std::make_unique<char[]>(size));
+        sizes.insert(sizes.begin() + static_cast<long>(block), size);
+        used = 0;
+      }
+    }
+  }
+  void reset() {
+    block = 0;
+    used = 0;
+    now = INT64_MIN;
+  }
+};
+
+namespace {
+void store(srt_str *out, const char *p, size_t n) {
+  out->ptr = p;
+  out->len = static_cast<int64_t>(n);
+}
+} // namespace
+
+extern "C" {
+
+srt_ctx *srt_ctx_create(srt_run *run) {
+  auto *c = new srt_ctx();
+  c->run = run;
+  return c;
+}
+void srt_ctx_destroy(srt_ctx *ctx) { delete ctx; }
+void srt_record_begin(srt_ctx *ctx) { ctx->reset(); }
+
+int64_t srt_now(srt_ctx *ctx) {
+  if (ctx->now == INT64_MIN)
+    ctx->now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  return ctx->now;
+}
+
+void srt_str_concat(srt_ctx *ctx, const char *a, int64_t alen, const char *b, int64_t blen,
+                    srt_str *out) {
+  char *p = ctx->alloc(static_cast<size_t>(alen + blen));
+  std::memcpy(p, a, static_cast<size_t>(alen));
+  std::memcpy(p + alen, b, static_cast<size_t>(blen));
+  store(out, p, static_cast<size_t>(alen + blen));
+}
+
+void srt_str_lower(srt_ctx *ctx, const char *s, int64_t len, srt_str *out) {
+  char *p = ctx->alloc(static_cast<size_t>(len));
+  for (int64_t i = 0; i < len; ++i)
+    p[i] = (s[i] >= 'A' && s[i] <= 'Z') ? static_cast<char>(s[i] + 32) : s[i];
+  store(out, p, static_cast<size_t>(len));
+}
+
+void srt_str_upper(srt_ctx *ctx, const char *s, int64_t len, srt_str *out) {
+  char *p = ctx->alloc(static_cast<size_t>(len));
+  for (int64_t i = 0; i < len; ++i)
+    p[i] = (s[i] >= 'a' && s[i] <= 'z') ? static_cast<char>(s[i] - 32) : s[i];
+  store(out, p, static_cast<size_t>(len));
+}
+
+void srt_str_trim(const char *s, int64_t len, srt_str *out) {
+  int64_t b = 0, e = len;
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (b < e && space(s[b]))
+    ++b;
+  while (e > b && space(s[e - 1]))
+    --e;
+  store(out, s + b, static_cast<size_t>(e - b));
+}
+
+void srt_str_substr(const char *s, int64_t len, int64_t start, int64_t count, srt_str *out) {
+  // 0-based, clamped to the string; a negative count means "to the end".
+  int64_t b = std::clamp<int64_t>(start, 0, len);
+  int64_t e = count < 0 ? len : std::clamp<int64_t>(b + std::min<int64_t>(count, len), b, len);
+  store(out, s + b, static_cast<size_t>(e - b));
+}
+
+void srt_str_replace(srt_ctx *ctx, const char *s, int64_t len, const char *from, int64_t flen,
+                     const char *to, int64_t tlen, srt_str *out) {
+  if (flen == 0) {
+    store(out, s, static_cast<size_t>(len));
+    return;
+  }
+  std::string_view hay(s, static_cast<size_t>(len)), needle(from, static_cast<size_t>(flen));
+  size_t count = 0;
+  for (size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, at + needle.size()))
+    ++count;
+  size_t n = static_cast<size_t>(len) + count * static_cast<size_t>(tlen) - count * static_cast<size_t>(flen);
+  char *p = ctx->alloc(n), *w = p;
+  size_t prev = 0;
+  for (size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, prev)) {
+    std::memcpy(w, s + prev, at - prev);
+    w += at - prev;
+    std::memcpy(w, to, static_cast<size_t>(tlen));
+    w += tlen;
+    prev = at + needle.size();
+  }
+  std::memcpy(w, s + prev, static_cast<size_t>(len) - prev);
+  store(out, p, n);
+}
+
+int32_t srt_str_compare(const char *a, int64_t alen, const char *b, int64_t blen) {
+  int c = std::memcmp(a, b, static_cast<size_t>(std::min(alen, blen)));
+  if (c != 0)
+    return c < 0 ? -1 : 1;
+  return alen < blen ? -1 : alen > blen ? 1 : 0;
+}
+
+int32_t srt_str_find(const char *s, int64_t len, const char *part, int64_t plen) {
+  return std::string_view(s, static_cast<size_t>(len)).find(std::string_view(part, static_cast<size_t>(plen))) !=
+         std::string_view::npos;
+}
+
+void srt_i64_to_str(srt_ctx *ctx, int64_t v, srt_str *out) {
+  char *p = ctx->alloc(24);
+  auto [end, ec] = std::to_chars(p, p + 24, v);
+  store(out, p, static_cast<size_t>(end - p));
+}
+
+void srt_f64_to_str(srt_ctx *ctx, double v, srt_str *out) {
+  char *p = ctx->alloc(32);
+  store(out, p, srt_format_double(v, p));
+}
+
+void srt_ts_to_str(srt_ctx *ctx, int64_t ms, srt_str *out) {
+  char *p = ctx->alloc(32);
+  store(out, p, srt_format_timestamp(ms, p));
+}
+
+int32_t srt_str_to_i64(const char *s, int64_t len, int64_t *out) {
+  auto [p, ec] = std::from_chars(s, s + len, *out);
+  return ec == std::errc() && p == s + len && len > 0;
+}
+
+int32_t srt_str_to_f64(const char *s, int64_t len, double *out) {
+  auto [p, ec] = fast_float::from_chars(s, s + len, *out);
+  return ec == std::errc() && p == s + len && len > 0;
+}
+
+int32_t srt_str_to_ts(const char *s, int64_t len, int64_t *out) {
+  return srt_parse_timestamp(s, static_cast<size_t>(len), out);
+}
+
+int64_t srt_ts_part(int64_t ms, int32_t part) {
+  char buf[32];
+  srt_format_timestamp(ms, buf); // YYYY-MM-DDTHH:MM:SS.mmmZ
+  auto num = [&](int at, int n) {
+    int64_t v = 0;
+    for (int i = 0; i < n; ++i)
+      v = v * 10 + (buf[at + i] - '0');
+    return v;
+  };
+  switch (part) {
+  case 0: return num(0, 4);
+  case 1: return num(5, 2);
+  case 2: return num(8, 2);
+  case 3: return num(11, 2);
+  case 4: return num(14, 2);
+  default: return num(17, 2);
+  }
+}
+
+double srt_round(double x, int64_t digits) {
+  if (digits == 0)
+    return std::round(x);
+  double scale = std::pow(10.0, static_cast<double>(digits));
+  return std::round(x * scale) / scale;
+}
+
+} // extern "C"
