@@ -3,6 +3,7 @@
 
 #include "ast/AstPrinter.h"
 #include "driver/Compiler.h"
+#include "jit/Jit.h"
 #include "opt/PassManager.h"
 #include "parse/Parser.h"
 #include "plan/Plan.h"
@@ -27,7 +28,12 @@ struct CommonArgs {
   std::vector<std::string> disabledPasses;
   bool timePasses = false;
   std::string color = "auto";
+  int optLevel = 2;
+  bool verbose = false;
 };
+
+/// What to do after the plan is optimised.
+enum class Then { Nothing, Run };
 
 bool useColor(const std::string &mode) {
   if (mode == "always")
@@ -50,6 +56,8 @@ void addCommonOptions(CLI::App *cmd, CommonArgs &args, bool withEmit) {
   cmd->add_flag("--time-passes", args.timePasses, "Print how long each optimisation pass took");
   cmd->add_option("--color", args.color, "Colour diagnostics: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option("-O", args.optLevel, "Optimisation level of the generated code, 0 to 3 (default 2)")
+      ->check(CLI::Range(0, 3));
 }
 
 EmitAction emitAction(const std::string &s) {
@@ -64,7 +72,8 @@ EmitAction emitAction(const std::string &s) {
 
 /// Runs the stages an action needs, printing what it asks for. Returns the
 /// exit status.
-int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool inlineParams) {
+int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool inlineParams,
+            Then then = Then::Nothing) {
   CompilerOptions options;
   options.stdlibDir = defaultStdlibDir(argv0);
   options.disabledPasses = args.disabledPasses;
@@ -150,9 +159,14 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
     printPlanDot(std::cout, *compiler.plan());
     return finish(kOk);
   }
-  if (action == EmitAction::Llvm) {
-    diags.error({}, "--emit=llvm needs code generation, which is not implemented yet");
-    return finish(kCompileError);
+  if (action == EmitAction::Llvm)
+    return finish(printLlvm(*compiler.plan(), diags, args.optLevel, std::cout) ? kOk : kCompileError);
+  if (then == Then::Run) {
+    diags.flush(std::cerr, color); // warnings before the run's output
+    JitOptions options;
+    options.optLevel = args.optLevel;
+    options.verbose = args.verbose;
+    return finish(runPlan(*compiler.plan(), diags, options));
   }
   return finish(kOk);
 }
@@ -173,6 +187,7 @@ int main(int argc, char **argv) {
   auto *run = app.add_subcommand("run", "Compile a program with the JIT and run it");
   addCommonOptions(run, runArgs, false);
   run->add_option("--config", config, "YAML configuration file");
+  run->add_flag("-v,--verbose", runArgs.verbose, "Print the run summary even when nothing went wrong");
   auto *build = app.add_subcommand("build", "Compile a program to a standalone executable");
   addCommonOptions(build, buildArgs, false);
   build->add_option("-o,--output", output, "The executable to write");
@@ -187,13 +202,14 @@ int main(int argc, char **argv) {
 
   if (check->parsed())
     return compile(checkArgs, argv[0], emitAction(checkArgs.emit), /*inlineParams=*/true);
-  if (run->parsed() || build->parsed()) {
-    CommonArgs &args = run->parsed() ? runArgs : buildArgs;
-    int status = compile(args, argv[0], EmitAction::None, run->parsed());
+  if (run->parsed())
+    return compile(runArgs, argv[0], EmitAction::None, /*inlineParams=*/true, Then::Run);
+  if (build->parsed()) {
+    int status = compile(buildArgs, argv[0], EmitAction::None, /*inlineParams=*/false);
     if (status != kOk)
       return status;
-    std::cerr << "streamc " << (run->parsed() ? "run" : "build")
-              << ": the program checks, but code generation is not implemented yet\n";
+    std::cerr << "streamc build: the program checks, but building executables is not "
+                 "implemented yet\n";
     return kCompileError;
   }
   if (repl->parsed() || argc == 1) {

@@ -5,6 +5,9 @@
 /// writes to it as an input.
 
 #include "plan/LogicalOperator.h"
+#include "sema/Value.h"
+
+#include <map>
 
 namespace streamc {
 
@@ -17,6 +20,9 @@ public:
   const SinkDecl *decl = nullptr; ///< null for the implicit standard output
   std::string sinkName;
   std::string connector;
+  /// The connector's name and its constant arguments (see LogicalSource).
+  std::string connectorName;
+  std::map<std::string, Value> args;
   /// For each input: true if it sends a window's late records.
   std::vector<bool> lateInput;
   /// A Kafka sink's key, per input (null when there is none).

@@ -3,6 +3,9 @@
 /// Reads records from a connector (`source` declarations).
 
 #include "plan/LogicalOperator.h"
+#include "sema/Value.h"
+
+#include <map>
 
 namespace streamc {
 
@@ -15,6 +18,11 @@ public:
   const SourceDecl *decl = nullptr;
   std::string sourceName;
   std::string connector;          ///< e.g. `file("data/clicks.csv", format: "csv")`
+  /// The connector's name and its arguments' values (computed at compile
+  /// time; a positional argument under its spec name, e.g. "path"), with
+  /// the format filled in when it was left to the default.
+  std::string connectorName;
+  std::map<std::string, Value> args;
   int eventTimeField = -1;        ///< -1: processing time
   int64_t maxDelayMs = 0;
   /// Which fields any later operator reads (set by projection pruning; all

@@ -9,6 +9,7 @@
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
 #include "plan/LogicalWindowAggregate.h"
+#include "sema/Connectors.h"
 
 #include <map>
 
@@ -48,6 +49,35 @@ std::string connectorText(const ConnectorCall &c) {
     s += exprToSource(*c.args[i]->value);
   }
   return s + ")";
+}
+
+/// The constant arguments of a connector call by spec name (positional ones
+/// under their spec's name), with the default format filled in.
+std::map<std::string, Value> connectorArgs(const ConnectorCall &c, const Sema &sema,
+                                           ConnectorRole role) {
+  std::map<std::string, Value> out;
+  const ConnectorSpec *spec = findConnector(c.name);
+  size_t positional = 0;
+  for (const auto &arg : c.args) {
+    std::string name = arg->name;
+    if (name.empty() && spec) {
+      size_t seen = 0;
+      for (const auto &a : spec->args)
+        if (a.positional && seen++ == positional)
+          name = a.name;
+      ++positional;
+    }
+    if (auto v = sema.evalConstant(*arg->value))
+      out[name] = *v;
+  }
+  if (!out.count("format") && c.name != "null" && c.name != "generate") {
+    std::string fmt = "json";
+    if (c.name == "file" && out.count("path") && !out["path"].isNull())
+      fmt = formatFromExtension(out["path"].asString());
+    out["format"] = Value::string(fmt.empty() ? "json" : fmt);
+  }
+  (void)role;
+  return out;
 }
 
 /// What names in an expression refer to while lowering it.
@@ -99,6 +129,8 @@ private:
       o->decl = src;
       o->sourceName = src->name;
       o->connector = connectorText(*src->connector);
+      o->connectorName = src->connector->name;
+      o->args = connectorArgs(*src->connector, sema_, ConnectorRole::Source);
       o->eventTimeField = src->eventTimeField;
       o->maxDelayMs = src->maxDelayMs;
       o->output = src->recordType;
@@ -258,6 +290,8 @@ private:
     op->decl = decl;
     op->sinkName = decl->name;
     op->connector = connectorText(*decl->connector);
+    op->connectorName = decl->connector->name;
+    op->args = connectorArgs(*decl->connector, sema_, ConnectorRole::Sink);
     op->range = decl->range();
     return sinks_[decl] = plan_->add(std::move(op));
   }
@@ -267,6 +301,8 @@ private:
       auto op = std::make_unique<LogicalSink>();
       op->sinkName = "<stdout>";
       op->connector = "stdout(format: \"json\")";
+      op->connectorName = "stdout";
+      op->args["format"] = Value::string("json");
       stdout_ = plan_->add(std::move(op));
     }
     return stdout_;

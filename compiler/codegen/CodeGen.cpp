@@ -1,0 +1,416 @@
+#include "codegen/CodeGen.h"
+
+#include "codegen/ExprCodeGen.h"
+#include "codegen/RecordLayout.h"
+#include "plan/LogicalFanOut.h"
+#include "plan/LogicalFilter.h"
+#include "plan/LogicalFused.h"
+#include "plan/LogicalProject.h"
+#include "plan/LogicalSink.h"
+#include "plan/LogicalSource.h"
+
+#include <srt/runtime.h>
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <map>
+
+namespace streamc {
+
+using llvm::cast;
+using llvm::dyn_cast;
+
+namespace {
+
+int formatCode(const std::map<std::string, Value> &args) {
+  auto it = args.find("format");
+  std::string f = it == args.end() || it->second.isNull() ? "json" : it->second.asString();
+  return f == "csv" ? SRT_FORMAT_CSV : f == "table" ? SRT_FORMAT_TABLE : SRT_FORMAT_JSON;
+}
+
+/// Generates the module: the entry point, its loops, and the record
+/// layouts the runtime reads.
+class Generator {
+public:
+  Generator(const Plan &plan, llvm::LLVMContext &ctx, DiagnosticEngine &diags)
+      : plan_(plan), ctx_(ctx), diags_(diags),
+        module_(std::make_unique<llvm::Module>(plan.fileName, ctx)), rt_(*module_),
+        b_(ctx) {}
+
+  std::unique_ptr<llvm::Module> run() {
+    if (!supported())
+      return nullptr;
+    auto *fnTy = llvm::FunctionType::get(rt_.i32, {rt_.ptr, rt_.ptr}, false);
+    fn_ = llvm::Function::Create(fnTy, llvm::Function::ExternalLinkage, kEntryPoint, *module_);
+    runArg_ = fn_->getArg(0);
+    ctxArg_ = fn_->getArg(1);
+    runArg_->setName("run");
+    ctxArg_->setName("ctx");
+    entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
+    b_.SetInsertPoint(entry_);
+    failBlock_ = llvm::BasicBlock::Create(ctx_, "fail", fn_);
+
+    openSinks();
+    openSources();
+    for (LogicalSource *src : sources_)
+      emitSourceLoop(*src);
+    closeAll(/*status=*/nullptr);
+
+    // The failure path: close what was opened and report status 2.
+    b_.SetInsertPoint(failBlock_);
+    closeAll(b_.getInt32(2));
+
+    std::string err;
+    llvm::raw_string_ostream os(err);
+    if (llvm::verifyModule(*module_, &os)) {
+      diags_.error({}, "internal compiler error: the generated code does not verify: " + os.str());
+      return nullptr;
+    }
+    return std::move(module_);
+  }
+
+private:
+  // ---------------------------------------------------------- support check
+  bool supported() {
+    bool ok = true;
+    auto unsupported = [&](const LogicalOperator &op, const std::string &what) {
+      diags_.error(op.range, what + " is not supported by code generation yet");
+      ok = false;
+    };
+    for (LogicalOperator *op : plan_.topologicalOrder()) {
+      switch (op->kind()) {
+      case LogicalOperator::Kind::Source: {
+        auto *s = cast<LogicalSource>(op);
+        if (s->connectorName != "file" && s->connectorName != "stdin")
+          unsupported(*op, "source connector '" + s->connectorName + "'");
+        sources_.push_back(s);
+        break;
+      }
+      case LogicalOperator::Kind::Sink: {
+        auto *s = cast<LogicalSink>(op);
+        if (s->connectorName != "file" && s->connectorName != "stdout" && s->connectorName != "null")
+          unsupported(*op, "sink connector '" + s->connectorName + "'");
+        sinks_.push_back(s);
+        break;
+      }
+      case LogicalOperator::Kind::WindowAggregate: unsupported(*op, "'window'"); break;
+      case LogicalOperator::Kind::Lookup: unsupported(*op, "'lookup'"); break;
+      case LogicalOperator::Kind::Join: unsupported(*op, "'join'"); break;
+      default: break;
+      }
+    }
+    return ok;
+  }
+
+  // ------------------------------------------------------------- layouts
+  struct LayoutInfo {
+    RecordLayout layout;
+    llvm::GlobalVariable *global = nullptr;
+  };
+
+  /// The layout of a record type and its srt_layout global (all fields read,
+  /// or the source's read flags).
+  const LayoutInfo &layoutOf(const RecordType &type, const std::vector<bool> *read = nullptr) {
+    auto key = std::make_pair(&type, read);
+    auto it = layouts_.find(key);
+    if (it != layouts_.end())
+      return it->second;
+    LayoutInfo info;
+    info.layout = RecordLayout::of(type);
+    std::vector<llvm::Constant *> fields;
+    for (size_t i = 0; i < type.fields.size(); ++i) {
+      const FieldSlot &slot = info.layout.slots[i];
+      bool isRead = !read || read->empty() || (*read)[i];
+      fields.push_back(llvm::ConstantStruct::get(
+          rt_.fieldTy, {rt_.cstring(type.fields[i].name), b_.getInt32(runtimeType(type.fields[i].type.kind)),
+                        b_.getInt32(slot.offset), b_.getInt32(static_cast<uint32_t>(slot.nullOffset)),
+                        b_.getInt32(isRead ? 1 : 0)}));
+    }
+    auto *arrTy = llvm::ArrayType::get(rt_.fieldTy, fields.size());
+    auto *arr = new llvm::GlobalVariable(*module_, arrTy, true, llvm::GlobalValue::PrivateLinkage,
+                                         llvm::ConstantArray::get(arrTy, fields), "fields");
+    info.global = new llvm::GlobalVariable(
+        *module_, rt_.layoutTy, true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantStruct::get(rt_.layoutTy, {b_.getInt32(static_cast<uint32_t>(fields.size())),
+                                                 b_.getInt32(info.layout.size), arr}),
+        "layout");
+    return layouts_.emplace(key, std::move(info)).first->second;
+  }
+
+  // --------------------------------------------------- opening and closing
+  /// An entry-block slot holding a handle, null until opened, so the
+  /// failure path can close exactly what was opened.
+  llvm::AllocaInst *handleSlot(const char *name) {
+    llvm::IRBuilder<> eb(entry_, entry_->begin());
+    llvm::AllocaInst *slot = eb.CreateAlloca(rt_.ptr, nullptr, name);
+    eb.CreateStore(llvm::ConstantPointerNull::get(rt_.ptr), slot);
+    return slot;
+  }
+
+  void checkOpened(llvm::Value *handle) {
+    auto *ok = llvm::BasicBlock::Create(ctx_, "opened", fn_);
+    b_.CreateCondBr(b_.CreateIsNull(handle), failBlock_, ok);
+    b_.SetInsertPoint(ok);
+  }
+
+  llvm::Value *argString(const std::map<std::string, Value> &args, const char *name) {
+    auto it = args.find(name);
+    if (it == args.end() || it->second.isNull())
+      return llvm::ConstantPointerNull::get(rt_.ptr);
+    return rt_.cstring(it->second.asString());
+  }
+
+  void openSinks() {
+    for (LogicalSink *sink : sinks_) {
+      if (sink->connectorName == "null")
+        continue;
+      llvm::AllocaInst *slot = handleSlot("writer");
+      const LayoutInfo &info = layoutOf(*sink->inputs[0]->output);
+      llvm::Value *path = sink->connectorName == "file" ? argString(sink->args, "path")
+                                                         : llvm::ConstantPointerNull::get(rt_.ptr);
+      llvm::Value *w = b_.CreateCall(
+          rt_.fn("srt_writer_open", rt_.ptr, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr}),
+          {runArg_, rt_.cstring(sink->sinkName), path, b_.getInt32(formatCode(sink->args)), info.global});
+      b_.CreateStore(w, slot);
+      checkOpened(w);
+      writers_[sink] = {slot, w};
+    }
+  }
+
+  void openSources() {
+    for (LogicalSource *src : sources_) {
+      llvm::AllocaInst *slot = handleSlot("reader");
+      const LayoutInfo &info = layoutOf(*src->output, &src->readFields);
+      llvm::Value *path = src->connectorName == "file" ? argString(src->args, "path")
+                                                        : llvm::ConstantPointerNull::get(rt_.ptr);
+      llvm::Value *r = b_.CreateCall(
+          rt_.fn("srt_reader_open", rt_.ptr, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr}),
+          {runArg_, rt_.cstring(src->sourceName), path, b_.getInt32(formatCode(src->args)), info.global});
+      b_.CreateStore(r, slot);
+      checkOpened(r);
+      readers_[src] = {slot, r};
+    }
+  }
+
+  /// Closes every reader and writer (null-safe) and returns \p status, or
+  /// 0 / 2 depending on whether the writers closed cleanly.
+  void closeAll(llvm::Value *status) {
+    auto closeReader = rt_.fn("srt_reader_close", rt_.voidTy, {rt_.ptr});
+    auto closeWriter = rt_.fn("srt_writer_close", rt_.i32, {rt_.ptr});
+    for (auto &[src, h] : readers_)
+      b_.CreateCall(closeReader, {b_.CreateLoad(rt_.ptr, h.slot)});
+    llvm::Value *failed = b_.getFalse();
+    for (auto &[sink, h] : writers_) {
+      llvm::Value *w = b_.CreateLoad(rt_.ptr, h.slot);
+      auto *isNull = b_.CreateIsNull(w);
+      auto *doClose = llvm::BasicBlock::Create(ctx_, "close", fn_);
+      auto *after = llvm::BasicBlock::Create(ctx_, "closed", fn_);
+      llvm::BasicBlock *from = b_.GetInsertBlock();
+      b_.CreateCondBr(isNull, after, doClose);
+      b_.SetInsertPoint(doClose);
+      llvm::Value *rc = b_.CreateICmpNE(b_.CreateCall(closeWriter, {w}), b_.getInt32(0));
+      b_.CreateBr(after);
+      b_.SetInsertPoint(after);
+      auto *phi = b_.CreatePHI(rt_.i1, 2);
+      phi->addIncoming(b_.getFalse(), from);
+      phi->addIncoming(rc, doClose);
+      failed = b_.CreateOr(failed, phi);
+    }
+    b_.CreateRet(status ? status : b_.CreateSelect(failed, b_.getInt32(2), b_.getInt32(0)));
+  }
+
+  // ---------------------------------------------------------------- loops
+  void emitSourceLoop(LogicalSource &src) {
+    const LayoutInfo &info = layoutOf(*src.output, &src.readFields);
+    llvm::Value *record = entryAlloca(info.layout.size, "record");
+    auto *header = llvm::BasicBlock::Create(ctx_, "next." + src.sourceName, fn_);
+    auto *body = llvm::BasicBlock::Create(ctx_, "record." + src.sourceName, fn_);
+    auto *done = llvm::BasicBlock::Create(ctx_, "done." + src.sourceName, fn_);
+    b_.CreateBr(header);
+    b_.SetInsertPoint(header);
+    llvm::Value *reader = readers_[&src].value;
+    llvm::Value *got = b_.CreateCall(rt_.fn("srt_reader_next", rt_.i32, {rt_.ptr, rt_.ptr}),
+                                     {reader, record});
+    b_.CreateCondBr(b_.CreateICmpNE(got, b_.getInt32(0)), body, done);
+    b_.SetInsertPoint(body);
+    b_.CreateCall(rt_.fn("srt_record_begin", rt_.voidTy, {rt_.ptr}), {ctxArg_});
+    loop_ = {header, reader};
+    emitConsumers(src, record, *src.output);
+    b_.CreateBr(header);
+    b_.SetInsertPoint(done);
+  }
+
+  llvm::Value *entryAlloca(uint32_t size, const char *name) {
+    llvm::IRBuilder<> eb(entry_, entry_->begin());
+    auto *a = eb.CreateAlloca(llvm::ArrayType::get(rt_.i8, size), nullptr, name);
+    a->setAlignment(llvm::Align(8));
+    return a;
+  }
+
+  /// Emits, in order, the code of every operator reading \p producer's
+  /// records, given the record at \p record.
+  void emitConsumers(const LogicalOperator &producer, llvm::Value *record, const RecordType &type) {
+    for (LogicalOperator *c : plan_.topologicalOrder())
+      for (size_t i = 0; i < c->inputs.size(); ++i)
+        if (c->inputs[i] == &producer)
+          emitOperator(*c, i, record, type);
+  }
+
+  void emitOperator(const LogicalOperator &op, size_t slot, llvm::Value *record,
+                    const RecordType &type) {
+    switch (op.kind()) {
+    case LogicalOperator::Kind::FanOut:
+      emitConsumers(op, record, type);
+      return;
+    case LogicalOperator::Kind::Sink:
+      emitSinkWrite(cast<LogicalSink>(op), slot, record, type);
+      return;
+    case LogicalOperator::Kind::Fused:
+      emitSteps(cast<LogicalFused>(op), 0, record, type);
+      return;
+    case LogicalOperator::Kind::Filter:
+    case LogicalOperator::Kind::Project:
+      emitStateless(op, record, type, [&](llvm::Value *out, const RecordType &outType) {
+        emitConsumers(op, out, outType);
+      });
+      return;
+    default:
+      return; // rejected by supported()
+    }
+  }
+
+  void emitSteps(const LogicalFused &fused, size_t i, llvm::Value *record, const RecordType &type) {
+    if (i == fused.steps.size()) {
+      emitConsumers(fused, record, type);
+      return;
+    }
+    emitStateless(*fused.steps[i], record, type,
+                  [&](llvm::Value *out, const RecordType &outType) {
+                    emitSteps(fused, i + 1, out, outType);
+                  });
+  }
+
+  /// A filter or projection, then \p next on its output.
+  template <typename Next>
+  void emitStateless(const LogicalOperator &op, llvm::Value *record, const RecordType &type,
+                     Next next) {
+    ExprCodeGen exprs = exprGen(record, type);
+    if (auto *f = dyn_cast<LogicalFilter>(&op)) {
+      Val cond = exprs.emit(*f->condition);
+      llvm::Value *pass = b_.CreateAnd(b_.CreateNot(cond.null), cond.v);
+      auto *then = llvm::BasicBlock::Create(ctx_, "where", fn_);
+      auto *cont = llvm::BasicBlock::Create(ctx_, "next", fn_);
+      b_.CreateCondBr(pass, then, cont);
+      b_.SetInsertPoint(then);
+      next(record, *op.output);
+      b_.CreateBr(cont);
+      b_.SetInsertPoint(cont);
+      return;
+    }
+    auto &p = cast<LogicalProject>(op);
+    const RecordType &outType = *op.output;
+    const LayoutInfo &in = layoutOf(type);
+    const LayoutInfo &out = layoutOf(outType);
+    llvm::Value *outRec = entryAlloca(out.layout.size, p.isExtend ? "extended" : "selected");
+    // Compute every item before storing any, as an item may read a field
+    // another item replaces.
+    std::vector<Val> values;
+    for (const auto &e : p.exprs)
+      values.push_back(exprs.emit(*e));
+    for (size_t i = 0; i < outType.fields.size(); ++i) {
+      const Field &f = outType.fields[i];
+      int item = -1;
+      for (size_t k = 0; k < p.names.size(); ++k)
+        if (p.names[k] == f.name)
+          item = static_cast<int>(k);
+      Val v;
+      if (item >= 0)
+        v = values[item];
+      else // an extend passes the input field through
+        v = exprs.loadField(record, in.layout, type, type.indexOf(f.name));
+      exprs.storeField(outRec, out.layout, outType, static_cast<int>(i), v);
+    }
+    next(outRec, outType);
+  }
+
+  void emitSinkWrite(const LogicalSink &sink, size_t, llvm::Value *record, const RecordType &type) {
+    if (sink.connectorName == "null")
+      return;
+    const LayoutInfo &info = layoutOf(type);
+    b_.CreateCall(rt_.fn("srt_writer_write_as", rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.ptr}),
+                  {writers_.at(&sink).value, info.global, record});
+  }
+
+  ExprCodeGen exprGen(llvm::Value *record, const RecordType &type) {
+    const LayoutInfo &info = layoutOf(type);
+    ExprCodeGen::Env env;
+    env.record = record;
+    env.type = &type;
+    env.layout = &info.layout;
+    env.ctx = ctxArg_;
+    env.reject = [this](const char *reason) {
+      // The record is rejected: counted with its source and skipped.
+      b_.CreateCall(rt_.fn("srt_reader_reject", rt_.voidTy, {rt_.ptr, rt_.ptr}),
+                    {loop_.reader, rt_.cstring(reason)});
+      b_.CreateBr(loop_.header);
+    };
+    return ExprCodeGen(b_, rt_, fn_, entry_, env, plan_);
+  }
+
+  struct Handle {
+    llvm::AllocaInst *slot;
+    llvm::Value *value;
+  };
+  struct Loop {
+    llvm::BasicBlock *header = nullptr;
+    llvm::Value *reader = nullptr;
+  };
+
+  const Plan &plan_;
+  llvm::LLVMContext &ctx_;
+  DiagnosticEngine &diags_;
+  std::unique_ptr<llvm::Module> module_;
+  RuntimeDecls rt_;
+  llvm::IRBuilder<> b_;
+  llvm::Function *fn_ = nullptr;
+  llvm::Value *runArg_ = nullptr, *ctxArg_ = nullptr;
+  llvm::BasicBlock *entry_ = nullptr, *failBlock_ = nullptr;
+  std::vector<LogicalSource *> sources_;
+  std::vector<LogicalSink *> sinks_;
+  std::map<const LogicalSource *, Handle> readers_;
+  std::map<const LogicalSink *, Handle> writers_;
+  std::map<std::pair<const RecordType *, const std::vector<bool> *>, LayoutInfo> layouts_;
+  Loop loop_;
+};
+
+} // namespace
+
+std::unique_ptr<llvm::Module> generateModule(const Plan &plan, llvm::LLVMContext &context,
+                                             DiagnosticEngine &diags) {
+  return Generator(plan, context, diags).run();
+}
+
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &target, int level) {
+  if (level <= 0)
+    return;
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(&target);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::OptimizationLevel opt = level == 1   ? llvm::OptimizationLevel::O1
+                                : level == 2 ? llvm::OptimizationLevel::O2
+                                             : llvm::OptimizationLevel::O3;
+  pb.buildPerModuleDefaultPipeline(opt).run(module, mam);
+}
+
+} // namespace streamc

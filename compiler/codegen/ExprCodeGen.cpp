@@ -1,0 +1,538 @@
+#include "codegen/ExprCodeGen.h"
+
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/Module.h>
+
+namespace streamc {
+
+// ============================================================ RuntimeDecls
+
+RuntimeDecls::RuntimeDecls(llvm::Module &module) : module_(module) {
+  llvm::LLVMContext &c = module.getContext();
+  voidTy = llvm::Type::getVoidTy(c);
+  i1 = llvm::Type::getInt1Ty(c);
+  i8 = llvm::Type::getInt8Ty(c);
+  i32 = llvm::Type::getInt32Ty(c);
+  i64 = llvm::Type::getInt64Ty(c);
+  f64 = llvm::Type::getDoubleTy(c);
+  ptr = llvm::PointerType::get(c, 0);
+  strTy = llvm::StructType::create(c, {ptr, i64}, "srt_str");
+  fieldTy = llvm::StructType::create(c, {ptr, i32, i32, i32, i32}, "srt_field");
+  layoutTy = llvm::StructType::create(c, {i32, i32, ptr}, "srt_layout");
+}
+
+llvm::FunctionCallee RuntimeDecls::fn(const char *name, llvm::Type *ret,
+                                      std::vector<llvm::Type *> args) {
+  return module_.getOrInsertFunction(name, llvm::FunctionType::get(ret, args, false));
+}
+
+llvm::Constant *RuntimeDecls::cstring(const std::string &s) {
+  auto it = strings_.find(s);
+  if (it != strings_.end())
+    return it->second;
+  auto *init = llvm::ConstantDataArray::getString(module_.getContext(), s, true);
+  auto *g = new llvm::GlobalVariable(module_, init->getType(), true,
+                                     llvm::GlobalValue::PrivateLinkage, init, "str");
+  g->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  return strings_[s] = g;
+}
+
+llvm::Type *RuntimeDecls::valueType(TypeKind kind) {
+  switch (kind) {
+  case TypeKind::Bool: return i1;
+  case TypeKind::F64: return f64;
+  case TypeKind::String: return strTy;
+  default: return i64; // i64, timestamp, duration (and the type of `null`)
+  }
+}
+
+// ============================================================ ExprCodeGen
+
+llvm::Value *ExprCodeGen::zero(TypeKind kind) {
+  return llvm::Constant::getNullValue(rt_.valueType(kind));
+}
+
+llvm::Value *ExprCodeGen::anyNull(std::initializer_list<Val> vals) {
+  llvm::Value *n = b_.getFalse();
+  for (const Val &v : vals)
+    n = b_.CreateOr(n, v.null);
+  return n;
+}
+
+void ExprCodeGen::rejectIf(llvm::Value *bad, const char *reason) {
+  auto *reject = block("reject");
+  auto *ok = block("ok");
+  b_.CreateCondBr(bad, reject, ok);
+  b_.SetInsertPoint(reject);
+  env_.reject(reason);
+  b_.SetInsertPoint(ok);
+}
+
+llvm::AllocaInst *ExprCodeGen::strSlot() {
+  llvm::IRBuilder<> eb(entry_, entry_->begin());
+  return eb.CreateAlloca(rt_.strTy, nullptr, "str.out");
+}
+
+Val ExprCodeGen::callStr(const char *name, std::vector<llvm::Value *> args,
+                         std::vector<llvm::Type *> types, llvm::Value *null) {
+  llvm::AllocaInst *out = strSlot();
+  args.push_back(out);
+  types.push_back(rt_.ptr);
+  b_.CreateCall(rt_.fn(name, rt_.voidTy, types), args);
+  return {b_.CreateLoad(rt_.strTy, out), null};
+}
+
+llvm::Value *ExprCodeGen::strCompare(llvm::Value *a, llvm::Value *b) {
+  return b_.CreateCall(rt_.fn("srt_str_compare", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
+                       {ptrOf(a), lenOf(a), ptrOf(b), lenOf(b)});
+}
+
+Val ExprCodeGen::loadField(llvm::Value *record, const RecordLayout &layout, const RecordType &type,
+                           int index) {
+  const FieldSlot &slot = layout.slots[index];
+  TypeKind kind = type.fields[index].type.kind;
+  llvm::Value *addr = b_.CreateConstInBoundsGEP1_64(rt_.i8, record, slot.offset);
+  llvm::Value *v;
+  if (kind == TypeKind::Bool)
+    v = b_.CreateTrunc(b_.CreateLoad(rt_.i8, addr), rt_.i1);
+  else
+    v = b_.CreateLoad(rt_.valueType(kind), addr);
+  llvm::Value *null = b_.getFalse();
+  if (slot.nullOffset >= 0) {
+    llvm::Value *flag = b_.CreateConstInBoundsGEP1_64(rt_.i8, record, static_cast<uint64_t>(slot.nullOffset));
+    null = b_.CreateICmpNE(b_.CreateLoad(rt_.i8, flag), b_.getInt8(0));
+  }
+  return {v, null};
+}
+
+void ExprCodeGen::storeField(llvm::Value *record, const RecordLayout &layout, const RecordType &type,
+                             int index, Val v) {
+  const FieldSlot &slot = layout.slots[index];
+  TypeKind kind = type.fields[index].type.kind;
+  llvm::Value *addr = b_.CreateConstInBoundsGEP1_64(rt_.i8, record, slot.offset);
+  llvm::Value *value = v.v;
+  if (value->getType() != rt_.valueType(kind)) // a `null` constant
+    value = zero(kind);
+  if (kind == TypeKind::Bool)
+    b_.CreateStore(b_.CreateZExt(value, rt_.i8), addr);
+  else
+    b_.CreateStore(value, addr);
+  if (slot.nullOffset >= 0) {
+    llvm::Value *flag = b_.CreateConstInBoundsGEP1_64(rt_.i8, record, static_cast<uint64_t>(slot.nullOffset));
+    b_.CreateStore(b_.CreateZExt(v.null, rt_.i8), flag);
+  }
+}
+
+Val ExprCodeGen::emit(const PlanExpr &e) {
+  switch (e.kind) {
+  case PlanExpr::Kind::Const:
+    return constant(e);
+  case PlanExpr::Kind::Field:
+    return loadField(env_.record, *env_.layout, *env_.type, e.index);
+  case PlanExpr::Kind::Param: {
+    // Params are inlined as constants before code generation.
+    auto it = plan_.paramValues.find(e.param);
+    PlanExpr c(PlanExpr::Kind::Const, e.type, e.range);
+    if (it != plan_.paramValues.end())
+      c.value = it->second;
+    else
+      c.value = Value::null(e.type);
+    return constant(c);
+  }
+  case PlanExpr::Kind::FnArg:
+    return (*env_.fnArgs)[e.index];
+  case PlanExpr::Kind::Unary:
+    return unary(e);
+  case PlanExpr::Kind::Binary:
+    return e.binaryOp == BinaryOp::And || e.binaryOp == BinaryOp::Or ? logical(e) : binary(e);
+  case PlanExpr::Kind::IsNull: {
+    Val v = emit(*e.children[0]);
+    return {e.negated ? b_.CreateNot(v.null) : v.null, b_.getFalse()};
+  }
+  case PlanExpr::Kind::If:
+    return ifExpr(e);
+  case PlanExpr::Kind::In:
+    return in(e);
+  case PlanExpr::Kind::Call:
+    return e.builtin == BuiltinId::Coalesce ? coalesce(e) : call(e);
+  case PlanExpr::Kind::FnCall:
+    return fnCall(e);
+  case PlanExpr::Kind::OtherField:
+  case PlanExpr::Kind::AggRef:
+    break; // joins and windows: rejected before code generation
+  }
+  return {zero(e.type.kind), b_.getTrue()};
+}
+
+Val ExprCodeGen::constant(const PlanExpr &e) {
+  const Value &v = e.value;
+  TypeKind kind = e.type.kind;
+  if (v.isNull())
+    return {zero(kind), b_.getTrue()};
+  switch (v.type.kind) {
+  case TypeKind::Bool: return {b_.getInt1(v.asBool()), b_.getFalse()};
+  case TypeKind::F64: return {llvm::ConstantFP::get(rt_.f64, v.asDouble()), b_.getFalse()};
+  case TypeKind::String: {
+    llvm::Constant *s = rt_.cstring(v.asString());
+    llvm::Constant *str = llvm::ConstantStruct::get(
+        rt_.strTy, {s, b_.getInt64(static_cast<int64_t>(v.asString().size()))});
+    return {str, b_.getFalse()};
+  }
+  default: return {b_.getInt64(v.asInt()), b_.getFalse()};
+  }
+}
+
+Val ExprCodeGen::unary(const PlanExpr &e) {
+  Val a = emit(*e.children[0]);
+  if (e.unaryOp == UnaryOp::Not)
+    return {b_.CreateNot(a.v), a.null};
+  if (e.type.kind == TypeKind::F64)
+    return {b_.CreateFNeg(a.v), a.null};
+  return {b_.CreateNeg(a.v), a.null}; // wraps, like Java and Flink
+}
+
+Val ExprCodeGen::binary(const PlanExpr &e) {
+  BinaryOp op = e.binaryOp;
+  TypeKind operand = e.children[0]->type.kind;
+  if (operand == TypeKind::Null)
+    operand = e.children[1]->type.kind;
+  Val a = emit(*e.children[0]);
+  Val b = emit(*e.children[1]);
+  if (op >= BinaryOp::Eq && op <= BinaryOp::Ge)
+    return compare(op, a, b, operand);
+  llvm::Value *null = anyNull({a, b});
+  TypeKind kind = e.type.kind;
+  if (kind == TypeKind::String) // concatenation
+    return callStr("srt_str_concat", {env_.ctx, ptrOf(a.v), lenOf(a.v), ptrOf(b.v), lenOf(b.v)},
+                   {rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}, null);
+  if (kind == TypeKind::F64) {
+    switch (op) {
+    case BinaryOp::Add: return {b_.CreateFAdd(a.v, b.v), null};
+    case BinaryOp::Sub: return {b_.CreateFSub(a.v, b.v), null};
+    case BinaryOp::Mul: return {b_.CreateFMul(a.v, b.v), null};
+    case BinaryOp::Div: return {b_.CreateFDiv(a.v, b.v), null}; // IEEE: inf or nan
+    default: return {b_.CreateFRem(a.v, b.v), null};
+    }
+  }
+  // i64, durations, timestamps (milliseconds); results wrap on overflow.
+  switch (op) {
+  case BinaryOp::Add: return {b_.CreateAdd(a.v, b.v), null};
+  case BinaryOp::Sub: return {b_.CreateSub(a.v, b.v), null};
+  case BinaryOp::Mul: return {b_.CreateMul(a.v, b.v), null};
+  default: {
+    // Division by zero is an error for the record (when neither side is
+    // null); so is INT64_MIN / -1, which has no i64 result.
+    llvm::Value *byZero = b_.CreateAnd(b_.CreateNot(null), b_.CreateICmpEQ(b.v, b_.getInt64(0)));
+    rejectIf(byZero, op == BinaryOp::Div ? "division by zero" : "modulo by zero");
+    llvm::Value *overflow =
+        b_.CreateAnd(b_.CreateNot(null),
+                     b_.CreateAnd(b_.CreateICmpEQ(a.v, b_.getInt64(INT64_MIN)),
+                                  b_.CreateICmpEQ(b.v, b_.getInt64(-1))));
+    rejectIf(overflow, "integer overflow in division");
+    // A null operand may hold 0: divide by 1 instead, the result is null.
+    llvm::Value *divisor = b_.CreateSelect(null, b_.getInt64(1), b.v);
+    return {op == BinaryOp::Div ? b_.CreateSDiv(a.v, divisor) : b_.CreateSRem(a.v, divisor), null};
+  }
+  }
+}
+
+Val ExprCodeGen::compare(BinaryOp op, Val a, Val b, TypeKind kind) {
+  llvm::Value *null = anyNull({a, b});
+  llvm::Value *r;
+  if (kind == TypeKind::F64) {
+    llvm::CmpInst::Predicate p = op == BinaryOp::Eq   ? llvm::CmpInst::FCMP_OEQ
+                                 : op == BinaryOp::Ne ? llvm::CmpInst::FCMP_UNE
+                                 : op == BinaryOp::Lt ? llvm::CmpInst::FCMP_OLT
+                                 : op == BinaryOp::Le ? llvm::CmpInst::FCMP_OLE
+                                 : op == BinaryOp::Gt ? llvm::CmpInst::FCMP_OGT
+                                                      : llvm::CmpInst::FCMP_OGE;
+    r = b_.CreateFCmp(p, a.v, b.v);
+  } else {
+    llvm::Value *x = a.v, *y = b.v;
+    if (kind == TypeKind::String) {
+      x = strCompare(a.v, b.v);
+      y = b_.getInt32(0);
+    }
+    bool isUnsigned = kind == TypeKind::Bool; // false < true
+    llvm::CmpInst::Predicate p =
+        op == BinaryOp::Eq   ? llvm::CmpInst::ICMP_EQ
+        : op == BinaryOp::Ne ? llvm::CmpInst::ICMP_NE
+        : op == BinaryOp::Lt ? (isUnsigned ? llvm::CmpInst::ICMP_ULT : llvm::CmpInst::ICMP_SLT)
+        : op == BinaryOp::Le ? (isUnsigned ? llvm::CmpInst::ICMP_ULE : llvm::CmpInst::ICMP_SLE)
+        : op == BinaryOp::Gt ? (isUnsigned ? llvm::CmpInst::ICMP_UGT : llvm::CmpInst::ICMP_SGT)
+                             : (isUnsigned ? llvm::CmpInst::ICMP_UGE : llvm::CmpInst::ICMP_SGE);
+    r = b_.CreateICmp(p, x, y);
+  }
+  return {r, null};
+}
+
+Val ExprCodeGen::logical(const PlanExpr &e) {
+  // Three-valued logic: false and x = false, true or x = true; otherwise
+  // null when either side is null.
+  Val a = emit(*e.children[0]);
+  Val b = emit(*e.children[1]);
+  bool isAnd = e.binaryOp == BinaryOp::And;
+  llvm::Value *aKnown = b_.CreateNot(a.null), *bKnown = b_.CreateNot(b.null);
+  llvm::Value *decides; // a side that decides the result on its own
+  if (isAnd)
+    decides = b_.CreateOr(b_.CreateAnd(aKnown, b_.CreateNot(a.v)), b_.CreateAnd(bKnown, b_.CreateNot(b.v)));
+  else
+    decides = b_.CreateOr(b_.CreateAnd(aKnown, a.v), b_.CreateAnd(bKnown, b.v));
+  llvm::Value *null = b_.CreateAnd(b_.CreateOr(a.null, b.null), b_.CreateNot(decides));
+  llvm::Value *v = isAnd ? b_.CreateAnd(a.v, b.v) : b_.CreateOr(a.v, b.v);
+  // When decided by one side, the value is that decision.
+  v = isAnd ? b_.CreateAnd(v, b_.CreateNot(decides)) : b_.CreateOr(v, decides);
+  return {v, null};
+}
+
+Val ExprCodeGen::ifExpr(const PlanExpr &e) {
+  // Branches, not a select: only the taken branch may reject the record.
+  Val c = emit(*e.children[0]);
+  llvm::Value *take = b_.CreateAnd(b_.CreateNot(c.null), c.v);
+  auto *thenB = block("then"), *elseB = block("else"), *join = block("endif");
+  b_.CreateCondBr(take, thenB, elseB);
+  b_.SetInsertPoint(thenB);
+  Val t = emit(*e.children[1]);
+  llvm::BasicBlock *thenEnd = b_.GetInsertBlock();
+  b_.CreateBr(join);
+  b_.SetInsertPoint(elseB);
+  Val f = emit(*e.children[2]);
+  llvm::BasicBlock *elseEnd = b_.GetInsertBlock();
+  b_.CreateBr(join);
+  b_.SetInsertPoint(join);
+  llvm::Type *ty = rt_.valueType(e.type.kind);
+  auto fix = [&](llvm::Value *v, llvm::BasicBlock *at) {
+    if (v->getType() == ty)
+      return v;
+    (void)at;
+    return static_cast<llvm::Value *>(llvm::Constant::getNullValue(ty));
+  };
+  auto *v = b_.CreatePHI(ty, 2);
+  v->addIncoming(fix(t.v, thenEnd), thenEnd);
+  v->addIncoming(fix(f.v, elseEnd), elseEnd);
+  auto *n = b_.CreatePHI(rt_.i1, 2);
+  n->addIncoming(t.null, thenEnd);
+  n->addIncoming(f.null, elseEnd);
+  return {v, n};
+}
+
+Val ExprCodeGen::in(const PlanExpr &e) {
+  // `x in [a, b]` is `x == a or x == b` with three-valued logic.
+  Val x = emit(*e.children[0]);
+  TypeKind kind = e.children[0]->type.kind;
+  llvm::Value *found = b_.getFalse(), *sawNull = b_.getFalse();
+  for (size_t i = 1; i < e.children.size(); ++i) {
+    Val item = emit(*e.children[i]);
+    Val eq = compare(BinaryOp::Eq, x, item, kind == TypeKind::Null ? e.children[i]->type.kind : kind);
+    found = b_.CreateOr(found, b_.CreateAnd(b_.CreateNot(eq.null), eq.v));
+    sawNull = b_.CreateOr(sawNull, eq.null);
+  }
+  llvm::Value *null = b_.CreateAnd(sawNull, b_.CreateNot(found));
+  llvm::Value *v = e.negated ? b_.CreateNot(found) : found;
+  return {v, null};
+}
+
+Val ExprCodeGen::coalesce(const PlanExpr &e) {
+  // The first non-null argument; later arguments are evaluated only if
+  // needed.
+  llvm::Type *ty = rt_.valueType(e.type.kind);
+  auto *join = block("coalesce");
+  std::vector<std::pair<Val, llvm::BasicBlock *>> incoming;
+  for (size_t i = 0; i < e.children.size(); ++i) {
+    Val a = emit(*e.children[i]);
+    if (a.v->getType() != ty)
+      a.v = llvm::Constant::getNullValue(ty);
+    if (i + 1 == e.children.size()) {
+      incoming.push_back({a, b_.GetInsertBlock()});
+      b_.CreateBr(join);
+      break;
+    }
+    auto *next = block("coalesce.next");
+    incoming.push_back({a, b_.GetInsertBlock()});
+    b_.CreateCondBr(a.null, next, join);
+    b_.SetInsertPoint(next);
+  }
+  b_.SetInsertPoint(join);
+  auto *v = b_.CreatePHI(ty, static_cast<unsigned>(incoming.size()));
+  auto *n = b_.CreatePHI(rt_.i1, static_cast<unsigned>(incoming.size()));
+  for (auto &[val, from] : incoming) {
+    v->addIncoming(val.v, from);
+    n->addIncoming(val.null, from);
+  }
+  return {v, n};
+}
+
+Val ExprCodeGen::fnCall(const PlanExpr &e) {
+  // Only reached with --disable-pass=inline: the body is generated here,
+  // with the arguments as its environment.
+  std::vector<Val> args;
+  for (const auto &c : e.children)
+    args.push_back(emit(*c));
+  Env saved = env_;
+  env_.fnArgs = &args;
+  Val r = emit(*plan_.functions.at(e.fn));
+  env_ = saved;
+  return r;
+}
+
+Val ExprCodeGen::call(const PlanExpr &e) {
+  std::vector<Val> a;
+  for (const auto &c : e.children)
+    a.push_back(emit(*c));
+  llvm::Value *null = b_.getFalse();
+  for (const Val &v : a)
+    null = b_.CreateOr(null, v.null);
+  llvm::Module *m = fn_->getParent();
+  auto intrinsic = [&](llvm::Intrinsic::ID id, std::vector<llvm::Value *> args) {
+    return b_.CreateCall(llvm::Intrinsic::getDeclaration(m, id, {rt_.f64}), args);
+  };
+  auto argKind = [&](size_t i) { return e.children[i]->type.kind; };
+  switch (e.builtin) {
+  case BuiltinId::Abs:
+    if (e.type.kind == TypeKind::F64)
+      return {intrinsic(llvm::Intrinsic::fabs, {a[0].v}), null};
+    return {b_.CreateSelect(b_.CreateICmpSLT(a[0].v, b_.getInt64(0)), b_.CreateNeg(a[0].v), a[0].v), null};
+  case BuiltinId::Sqrt: return {intrinsic(llvm::Intrinsic::sqrt, {a[0].v}), null};
+  case BuiltinId::Exp: return {intrinsic(llvm::Intrinsic::exp, {a[0].v}), null};
+  case BuiltinId::Ln: return {intrinsic(llvm::Intrinsic::log, {a[0].v}), null};
+  case BuiltinId::Log10: return {intrinsic(llvm::Intrinsic::log10, {a[0].v}), null};
+  case BuiltinId::Pow: return {intrinsic(llvm::Intrinsic::pow, {a[0].v, a[1].v}), null};
+  case BuiltinId::Floor:
+  case BuiltinId::Ceil:
+    if (e.type.kind == TypeKind::I64)
+      return a[0];
+    return {intrinsic(e.builtin == BuiltinId::Floor ? llvm::Intrinsic::floor : llvm::Intrinsic::ceil,
+                      {a[0].v}),
+            null};
+  case BuiltinId::Round:
+    if (a.size() == 1)
+      return {intrinsic(llvm::Intrinsic::round, {a[0].v}), null};
+    return {b_.CreateCall(rt_.fn("srt_round", rt_.f64, {rt_.f64, rt_.i64}), {a[0].v, a[1].v}), null};
+  case BuiltinId::Min:
+  case BuiltinId::Max: {
+    BinaryOp keepFirst = e.builtin == BuiltinId::Min ? BinaryOp::Le : BinaryOp::Ge;
+    llvm::Value *pickFirst = compare(keepFirst, a[0], a[1], e.type.kind).v;
+    return {b_.CreateSelect(pickFirst, a[0].v, a[1].v), null};
+  }
+  case BuiltinId::Len: return {lenOf(a[0].v), null};
+  case BuiltinId::Lower:
+  case BuiltinId::Upper:
+    return callStr(e.builtin == BuiltinId::Lower ? "srt_str_lower" : "srt_str_upper",
+                   {env_.ctx, ptrOf(a[0].v), lenOf(a[0].v)}, {rt_.ptr, rt_.ptr, rt_.i64}, null);
+  case BuiltinId::Trim:
+    return callStr("srt_str_trim", {ptrOf(a[0].v), lenOf(a[0].v)}, {rt_.ptr, rt_.i64}, null);
+  case BuiltinId::Substr:
+    return callStr("srt_str_substr",
+                   {ptrOf(a[0].v), lenOf(a[0].v), a[1].v, a.size() > 2 ? a[2].v : b_.getInt64(-1)},
+                   {rt_.ptr, rt_.i64, rt_.i64, rt_.i64}, null);
+  case BuiltinId::Replace:
+    return callStr("srt_str_replace",
+                   {env_.ctx, ptrOf(a[0].v), lenOf(a[0].v), ptrOf(a[1].v), lenOf(a[1].v),
+                    ptrOf(a[2].v), lenOf(a[2].v)},
+                   {rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}, null);
+  case BuiltinId::Contains: {
+    llvm::Value *r = b_.CreateCall(rt_.fn("srt_str_find", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
+                                   {ptrOf(a[0].v), lenOf(a[0].v), ptrOf(a[1].v), lenOf(a[1].v)});
+    return {b_.CreateICmpNE(r, b_.getInt32(0)), null};
+  }
+  case BuiltinId::StartsWith:
+  case BuiltinId::EndsWith: {
+    // The string is at least as long as the part, and its first (or last)
+    // bytes compare equal to it.
+    llvm::Value *s = a[0].v, *p = a[1].v;
+    llvm::Value *fits = b_.CreateICmpSGE(lenOf(s), lenOf(p));
+    llvm::Value *start = e.builtin == BuiltinId::StartsWith
+                             ? ptrOf(s)
+                             : b_.CreateInBoundsGEP(rt_.i8, ptrOf(s),
+                                                    b_.CreateSelect(fits, b_.CreateSub(lenOf(s), lenOf(p)), b_.getInt64(0)));
+    llvm::Value *len = b_.CreateSelect(fits, lenOf(p), b_.getInt64(0));
+    llvm::Value *cmp = b_.CreateCall(rt_.fn("srt_str_compare", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
+                                     {start, len, ptrOf(p), len});
+    return {b_.CreateAnd(fits, b_.CreateICmpEQ(cmp, b_.getInt32(0))), null};
+  }
+  case BuiltinId::ToI64:
+    switch (argKind(0)) {
+    case TypeKind::F64:
+      return {b_.CreateIntrinsic(rt_.i64, llvm::Intrinsic::fptosi_sat, {a[0].v}), null};
+    case TypeKind::Bool: return {b_.CreateZExt(a[0].v, rt_.i64), null};
+    case TypeKind::String: {
+      llvm::AllocaInst *out;
+      {
+        llvm::IRBuilder<> eb(entry_, entry_->begin());
+        out = eb.CreateAlloca(rt_.i64, nullptr, "i64.out");
+      }
+      llvm::Value *ok = b_.CreateCall(rt_.fn("srt_str_to_i64", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr}),
+                                      {ptrOf(a[0].v), lenOf(a[0].v), out});
+      return {b_.CreateLoad(rt_.i64, out), b_.CreateOr(null, b_.CreateICmpEQ(ok, b_.getInt32(0)))};
+    }
+    default: return {a[0].v, null};
+    }
+  case BuiltinId::ToF64:
+    switch (argKind(0)) {
+    case TypeKind::I64: return {b_.CreateSIToFP(a[0].v, rt_.f64), null};
+    case TypeKind::Bool: return {b_.CreateUIToFP(a[0].v, rt_.f64), null};
+    case TypeKind::Duration: return {b_.CreateSIToFP(a[0].v, rt_.f64), null};
+    case TypeKind::String: {
+      llvm::AllocaInst *out;
+      {
+        llvm::IRBuilder<> eb(entry_, entry_->begin());
+        out = eb.CreateAlloca(rt_.f64, nullptr, "f64.out");
+      }
+      llvm::Value *ok = b_.CreateCall(rt_.fn("srt_str_to_f64", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr}),
+                                      {ptrOf(a[0].v), lenOf(a[0].v), out});
+      return {b_.CreateLoad(rt_.f64, out), b_.CreateOr(null, b_.CreateICmpEQ(ok, b_.getInt32(0)))};
+    }
+    default: return {a[0].v, null};
+    }
+  case BuiltinId::ToString:
+    switch (argKind(0)) {
+    case TypeKind::String: return a[0];
+    case TypeKind::Bool: {
+      llvm::Constant *t = rt_.cstring("true"), *f = rt_.cstring("false");
+      llvm::Value *p = b_.CreateSelect(a[0].v, t, f);
+      llvm::Value *n = b_.CreateSelect(a[0].v, b_.getInt64(4), b_.getInt64(5));
+      llvm::Value *s = b_.CreateInsertValue(b_.CreateInsertValue(llvm::UndefValue::get(rt_.strTy), p, 0), n, 1);
+      return {s, null};
+    }
+    case TypeKind::F64:
+      return callStr("srt_f64_to_str", {env_.ctx, a[0].v}, {rt_.ptr, rt_.f64}, null);
+    case TypeKind::Timestamp:
+      return callStr("srt_ts_to_str", {env_.ctx, a[0].v}, {rt_.ptr, rt_.i64}, null);
+    default: // i64 and durations (milliseconds)
+      return callStr("srt_i64_to_str", {env_.ctx, a[0].v}, {rt_.ptr, rt_.i64}, null);
+    }
+  case BuiltinId::Now:
+    return {b_.CreateCall(rt_.fn("srt_now", rt_.i64, {rt_.ptr}), {env_.ctx}), b_.getFalse()};
+  case BuiltinId::FloorTime: {
+    llvm::Value *unit = a[1].v;
+    rejectIf(b_.CreateAnd(b_.CreateNot(null), b_.CreateICmpSLE(unit, b_.getInt64(0))),
+             "floor_time needs a positive duration");
+    llvm::Value *safe = b_.CreateSelect(null, b_.getInt64(1), unit);
+    // Floor division, also for times before 1970.
+    llvm::Value *rem = b_.CreateSRem(a[0].v, safe);
+    llvm::Value *adj = b_.CreateSelect(b_.CreateICmpSLT(rem, b_.getInt64(0)), b_.CreateAdd(rem, safe), rem);
+    return {b_.CreateSub(a[0].v, adj), null};
+  }
+  case BuiltinId::Year: case BuiltinId::Month: case BuiltinId::Day:
+  case BuiltinId::Hour: case BuiltinId::Minute: case BuiltinId::Second: {
+    int part = static_cast<int>(e.builtin) - static_cast<int>(BuiltinId::Year);
+    return {b_.CreateCall(rt_.fn("srt_ts_part", rt_.i64, {rt_.i64, rt_.i32}), {a[0].v, b_.getInt32(part)}),
+            null};
+  }
+  case BuiltinId::ParseTimestamp: {
+    llvm::AllocaInst *out;
+    {
+      llvm::IRBuilder<> eb(entry_, entry_->begin());
+      out = eb.CreateAlloca(rt_.i64, nullptr, "ts.out");
+    }
+    llvm::Value *ok = b_.CreateCall(rt_.fn("srt_str_to_ts", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr}),
+                                    {ptrOf(a[0].v), lenOf(a[0].v), out});
+    return {b_.CreateLoad(rt_.i64, out), b_.CreateOr(null, b_.CreateICmpEQ(ok, b_.getInt32(0)))};
+  }
+  default:
+    break; // aggregates never reach here
+  }
+  return {zero(e.type.kind), b_.getTrue()};
+}
+
+} // namespace streamc

@@ -1,0 +1,105 @@
+#pragma once
+/// \file
+/// Expression code generation. A value is a pair: the value itself and an
+/// i1 null flag (a constant false where the type is not nullable, which
+/// LLVM folds away). Strings are {ptr, i64} views.
+
+#include "codegen/RecordLayout.h"
+#include "plan/Plan.h"
+
+#include <llvm/IR/IRBuilder.h>
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace streamc {
+
+/// A generated value and its null flag.
+struct Val {
+  llvm::Value *v = nullptr;
+  llvm::Value *null = nullptr;
+};
+
+/// Types and runtime function declarations of a module.
+class RuntimeDecls {
+public:
+  explicit RuntimeDecls(llvm::Module &module);
+
+  llvm::Type *voidTy, *i1, *i8, *i32, *i64, *f64;
+  llvm::PointerType *ptr;
+  llvm::StructType *strTy;   ///< srt_str {ptr, i64}
+  llvm::StructType *fieldTy; ///< srt_field
+  llvm::StructType *layoutTy; ///< srt_layout
+
+  /// Declares (once) a runtime function.
+  llvm::FunctionCallee fn(const char *name, llvm::Type *ret, std::vector<llvm::Type *> args);
+  /// A NUL-terminated constant string (deduplicated).
+  llvm::Constant *cstring(const std::string &s);
+  /// The LLVM type of a value of \p kind.
+  llvm::Type *valueType(TypeKind kind);
+
+private:
+  llvm::Module &module_;
+  std::map<std::string, llvm::Constant *> strings_;
+};
+
+class ExprCodeGen {
+public:
+  struct Env {
+    llvm::Value *record = nullptr;
+    const RecordType *type = nullptr;
+    const RecordLayout *layout = nullptr;
+    llvm::Value *ctx = nullptr; ///< srt_ctx*
+    /// Emits the rejection of the current record (the insert block is then
+    /// terminated).
+    std::function<void(const char *)> reject;
+    /// Inside an fn body (when inlining was disabled): the arguments.
+    const std::vector<Val> *fnArgs = nullptr;
+  };
+
+  ExprCodeGen(llvm::IRBuilder<> &b, RuntimeDecls &rt, llvm::Function *fn, llvm::BasicBlock *entry,
+              Env env, const Plan &plan)
+      : b_(b), rt_(rt), fn_(fn), entry_(entry), env_(std::move(env)), plan_(plan) {}
+
+  Val emit(const PlanExpr &e);
+
+  Val loadField(llvm::Value *record, const RecordLayout &layout, const RecordType &type, int index);
+  void storeField(llvm::Value *record, const RecordLayout &layout, const RecordType &type,
+                  int index, Val v);
+
+private:
+  Val constant(const PlanExpr &e);
+  Val unary(const PlanExpr &e);
+  Val binary(const PlanExpr &e);
+  Val logical(const PlanExpr &e);
+  Val compare(BinaryOp op, Val a, Val b, TypeKind kind);
+  Val ifExpr(const PlanExpr &e);
+  Val in(const PlanExpr &e);
+  Val call(const PlanExpr &e);
+  Val coalesce(const PlanExpr &e);
+  Val fnCall(const PlanExpr &e);
+
+  /// Rejects the record when \p bad holds (and continues otherwise).
+  void rejectIf(llvm::Value *bad, const char *reason);
+  llvm::Value *anyNull(std::initializer_list<Val> vals);
+  llvm::Value *zero(TypeKind kind);
+  llvm::AllocaInst *strSlot();
+  Val callStr(const char *name, std::vector<llvm::Value *> args, std::vector<llvm::Type *> types,
+              llvm::Value *null);
+  llvm::Value *ptrOf(llvm::Value *str) { return b_.CreateExtractValue(str, 0); }
+  llvm::Value *lenOf(llvm::Value *str) { return b_.CreateExtractValue(str, 1); }
+  llvm::Value *strCompare(llvm::Value *a, llvm::Value *b);
+  llvm::BasicBlock *block(const char *name) {
+    return llvm::BasicBlock::Create(b_.getContext(), name, fn_);
+  }
+
+  llvm::IRBuilder<> &b_;
+  RuntimeDecls &rt_;
+  llvm::Function *fn_;
+  llvm::BasicBlock *entry_;
+  Env env_;
+  const Plan &plan_;
+};
+
+} // namespace streamc

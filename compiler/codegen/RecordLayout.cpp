@@ -1,0 +1,44 @@
+#include "codegen/RecordLayout.h"
+
+#include <srt/runtime.h>
+
+namespace streamc {
+
+uint32_t runtimeType(TypeKind kind) {
+  switch (kind) {
+  case TypeKind::Bool: return SRT_BOOL;
+  case TypeKind::I64: return SRT_I64;
+  case TypeKind::F64: return SRT_F64;
+  case TypeKind::String: return SRT_STRING;
+  case TypeKind::Timestamp: return SRT_TIMESTAMP;
+  case TypeKind::Duration: return SRT_DURATION;
+  default: return SRT_I64;
+  }
+}
+
+RecordLayout RecordLayout::of(const RecordType &type) {
+  RecordLayout layout;
+  uint32_t offset = 0;
+  // Strings (16 bytes), then 8-byte values, then bools, so none needs
+  // padding.
+  auto sizeOf = [](TypeKind k) -> uint32_t {
+    return k == TypeKind::String ? 16 : k == TypeKind::Bool ? 1 : 8;
+  };
+  layout.slots.resize(type.fields.size());
+  for (uint32_t want : {16u, 8u, 1u})
+    for (size_t i = 0; i < type.fields.size(); ++i)
+      if (sizeOf(type.fields[i].type.kind) == want) {
+        layout.slots[i].offset = offset;
+        layout.slots[i].size = want;
+        offset += want;
+      }
+  for (size_t i = 0; i < type.fields.size(); ++i)
+    if (type.fields[i].type.nullable)
+      layout.slots[i].nullOffset = static_cast<int32_t>(offset++);
+  layout.size = (offset + 7) / 8 * 8;
+  if (layout.size == 0)
+    layout.size = 8;
+  return layout;
+}
+
+} // namespace streamc

@@ -1,0 +1,30 @@
+#pragma once
+/// \file
+/// How a record type is laid out in memory: the compiler chooses it, the
+/// runtime learns it through an srt_layout. Values first (8-byte aligned,
+/// strings as {ptr, len}), then one null byte per nullable field.
+
+#include "sema/Type.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace streamc {
+
+struct FieldSlot {
+  uint32_t offset = 0;
+  int32_t nullOffset = -1; ///< -1: the field is never null
+  uint32_t size = 0;
+};
+
+struct RecordLayout {
+  std::vector<FieldSlot> slots;
+  uint32_t size = 0;
+
+  static RecordLayout of(const RecordType &type);
+};
+
+/// The runtime's enum srt_type for a value type.
+uint32_t runtimeType(TypeKind kind);
+
+} // namespace streamc

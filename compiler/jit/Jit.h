@@ -1,0 +1,28 @@
+#pragma once
+/// \file
+/// `streamc run`: compiles a plan to native code with LLVM's ORC LLJIT and
+/// runs it in this process. Runtime functions resolve to the copies linked
+/// into `streamc`.
+
+#include "plan/Plan.h"
+#include "support/Diagnostics.h"
+
+#include <iosfwd>
+
+namespace streamc {
+
+struct JitOptions {
+  int optLevel = 2;
+  bool verbose = false; ///< the run summary even when nothing went wrong
+};
+
+/// Compiles and runs \p plan. Compile problems go to \p diags (status 1);
+/// a connector failure (missing file, unwritable sink) is printed as one line
+/// naming the source or sink (status 2). Otherwise 0.
+int runPlan(const Plan &plan, DiagnosticEngine &diags, const JitOptions &options);
+
+/// Generates and optimises the module for \p plan and prints its IR
+/// (`--emit=llvm`). Returns false after reporting a problem.
+bool printLlvm(const Plan &plan, DiagnosticEngine &diags, int optLevel, std::ostream &os);
+
+} // namespace streamc
