@@ -237,11 +237,51 @@ private:
                                      {reader, record});
     b_.CreateCondBr(b_.CreateICmpNE(got, b_.getInt32(0)), body, done);
     b_.SetInsertPoint(body);
-    b_.CreateCall(rt_.fn("srt_record_begin", rt_.voidTy, {rt_.ptr}), {ctxArg_});
+    if (usesRecordContext())
+      b_.CreateCall(rt_.fn("srt_record_begin", rt_.voidTy, {rt_.ptr}), {ctxArg_});
     loop_ = {header, reader};
     emitConsumers(src, record, *src.output);
     b_.CreateBr(header);
     b_.SetInsertPoint(done);
+  }
+
+  /// True if some expression builds strings in the record arena or reads
+  /// now(): only then does each record start with srt_record_begin.
+  bool usesRecordContext() const {
+    bool uses = false;
+    auto check = [&](const PlanExpr &e) {
+      e.walk([&](const PlanExpr &x) {
+        if (x.kind == PlanExpr::Kind::Binary && x.binaryOp == BinaryOp::Add &&
+            x.type.kind == TypeKind::String)
+          uses = true;
+        if (x.kind == PlanExpr::Kind::Call &&
+            (x.builtin == BuiltinId::Lower || x.builtin == BuiltinId::Upper ||
+             x.builtin == BuiltinId::Replace || x.builtin == BuiltinId::Now ||
+             (x.builtin == BuiltinId::ToString && x.children[0]->type.kind != TypeKind::String &&
+              x.children[0]->type.kind != TypeKind::Bool)))
+          uses = true;
+      });
+    };
+    for (const auto &op : plan_.operators())
+      visitExprs(*op, check);
+    for (const auto &[fn, body] : plan_.functions)
+      check(*body);
+    return uses;
+  }
+
+  template <typename F> static void visitExprs(const LogicalOperator &op, F &&f) {
+    if (auto *filter = dyn_cast<LogicalFilter>(&op))
+      f(*filter->condition);
+    else if (auto *p = dyn_cast<LogicalProject>(&op))
+      for (const auto &e : p->exprs)
+        f(*e);
+    else if (auto *fused = dyn_cast<LogicalFused>(&op))
+      for (const auto &step : fused->steps)
+        visitExprs(*step, f);
+    else if (auto *sink = dyn_cast<LogicalSink>(&op))
+      for (const auto &k : sink->keys)
+        if (k)
+          f(*k);
   }
 
   llvm::Value *entryAlloca(uint32_t size, const char *name) {
