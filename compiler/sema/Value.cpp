@@ -35,72 +35,39 @@ std::string Value::str() const {
 }
 
 bool parseValue(const std::string &text, Type t, Value &out, std::string &error) {
-  auto parseInt = [&](std::string_view s, int64_t &v) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    return ec == std::errc() && p == s.data() + s.size() && !s.empty();
-  };
+  // One parser for the compiler and built executables: the runtime's.
   if (t.nullable && text == "null") {
     out = Value::null(t);
     return true;
   }
-  switch (t.kind) {
-  case TypeKind::Bool:
-    if (text == "true" || text == "false") {
-      out = Value::boolean(text == "true");
-      return true;
-    }
-    error = "expected true or false";
-    return false;
-  case TypeKind::I64: {
-    int64_t v;
-    if (parseInt(text, v)) {
-      out = Value::i64(v);
-      return true;
-    }
-    error = "expected an integer";
-    return false;
-  }
-  case TypeKind::F64: {
-    char *end = nullptr;
-    double v = std::strtod(text.c_str(), &end);
-    if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(v)) {
-      out = Value::f64(v);
-      return true;
-    }
-    error = "expected a number";
-    return false;
-  }
-  case TypeKind::String:
+  if (t.kind == TypeKind::String) {
     out = Value::string(text);
     return true;
-  case TypeKind::Timestamp: {
-    int64_t ms;
-    if (parseTimestamp(text, ms)) {
-      out = Value::timestamp(ms);
-      return true;
-    }
-    error = "expected an RFC 3339 timestamp or epoch milliseconds";
+  }
+  union {
+    uint8_t b;
+    int64_t i;
+    double d;
+  } raw;
+  const char *why = "unsupported type";
+  uint32_t type = t.kind == TypeKind::Bool        ? SRT_BOOL
+                  : t.kind == TypeKind::I64       ? SRT_I64
+                  : t.kind == TypeKind::F64       ? SRT_F64
+                  : t.kind == TypeKind::Timestamp ? SRT_TIMESTAMP
+                  : t.kind == TypeKind::Duration  ? SRT_DURATION
+                                                  : 0;
+  if (!type || !srt_parse_value(type, text.c_str(), &raw, &why)) {
+    error = why;
     return false;
   }
-  case TypeKind::Duration: {
-    size_t unitPos = text.find_first_not_of("0123456789");
-    int64_t n;
-    if (unitPos != 0 && parseInt(std::string_view(text).substr(0, unitPos), n)) {
-      std::string unit = unitPos == std::string::npos ? "ms" : text.substr(unitPos);
-      int64_t scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000
-                    : unit == "h" ? 3'600'000 : unit == "d" ? 86'400'000 : 0;
-      if (scale != 0) {
-        out = Value::duration(n * scale);
-        return true;
-      }
-    }
-    error = "expected a duration such as 500ms, 5s, 1m, 2h or 1d";
-    return false;
+  switch (t.kind) {
+  case TypeKind::Bool: out = Value::boolean(raw.b != 0); break;
+  case TypeKind::F64: out = Value::f64(raw.d); break;
+  case TypeKind::Timestamp: out = Value::timestamp(raw.i); break;
+  case TypeKind::Duration: out = Value::duration(raw.i); break;
+  default: out = Value::i64(raw.i); break;
   }
-  default:
-    error = "unsupported type";
-    return false;
-  }
+  return true;
 }
 
 } // namespace streamc

@@ -175,6 +175,40 @@ int64_t srt_ts_part(int64_t ms, int32_t part);
 /** round(x, digits) */
 double srt_round(double x, int64_t digits);
 
+/* ------------------------------------------------ standalone executables */
+
+/** A param of a built program: its current value lives in `value` (the
+ * type's C representation) and `null` (1 = null). */
+typedef struct srt_param {
+  const char *name;
+  uint32_t type;     /* enum srt_type */
+  uint32_t nullable;
+  void *value;
+  uint8_t *null;
+  uint32_t has_value; /* 0: no default; must be given */
+} srt_param;
+
+/** What `main` of a built executable needs to know about its program. */
+typedef struct srt_program {
+  const char *name;
+  const char *help; /* the program's sources, sinks and params, for --help */
+  srt_param *params;
+  uint32_t nparams;
+  int32_t (*run)(srt_run *run, srt_ctx *ctx);
+} srt_program;
+
+/** The `main` of a built executable: parses --param k=v and --help, runs
+ * the program, prints the run summary, returns the exit status. */
+int srt_aot_main(int argc, char **argv, const srt_program *program);
+
+/**
+ * Parses a command-line value of a param of `type` (`800`, `0.5`, `true`,
+ * `5s` or `5000` for durations, RFC 3339 or epoch ms for timestamps, any
+ * text for strings, which are not copied) into `out`. Returns 1, or 0 with
+ * `*error` set to a static explanation.
+ */
+int srt_parse_value(uint32_t type, const char *text, void *out, const char **error);
+
 /* ----------------------------------------------------- time and numbers */
 
 /** Parses RFC 3339 (`2025-01-01T00:00:05.250Z`, offsets allowed, date only

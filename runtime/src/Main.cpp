@@ -1,0 +1,161 @@
+/// \file
+/// The entry of built executables: command-line parsing (--param, --help),
+/// the run, and its summary.
+
+#include "Run.h"
+#include "srt/runtime.h"
+
+#include <fast_float/fast_float.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace {
+const char *typeName(uint32_t t) {
+  switch (t) {
+  case SRT_BOOL: return "bool";
+  case SRT_I64: return "i64";
+  case SRT_F64: return "f64";
+  case SRT_STRING: return "string";
+  case SRT_TIMESTAMP: return "timestamp";
+  case SRT_DURATION: return "duration";
+  default: return "?";
+  }
+}
+
+bool parseInt(const char *b, const char *e, int64_t &v) {
+  auto [p, ec] = std::from_chars(b, e, v);
+  return ec == std::errc() && p == e && b != e;
+}
+} // namespace
+
+extern "C" {
+
+int srt_parse_value(uint32_t type, const char *text, void *out, const char **error) {
+  size_t len = std::strlen(text);
+  const char *end = text + len;
+  switch (type) {
+  case SRT_BOOL:
+    if (!std::strcmp(text, "true") || !std::strcmp(text, "false")) {
+      *static_cast<uint8_t *>(out) = text[0] == 't';
+      return 1;
+    }
+    *error = "expected true or false";
+    return 0;
+  case SRT_I64:
+    if (parseInt(text, end, *static_cast<int64_t *>(out)))
+      return 1;
+    *error = "expected an integer";
+    return 0;
+  case SRT_F64: {
+    double v;
+    auto [p, ec] = fast_float::from_chars(text, end, v);
+    if (ec == std::errc() && p == end && len > 0 && v - v == 0) {
+      *static_cast<double *>(out) = v;
+      return 1;
+    }
+    *error = "expected a number";
+    return 0;
+  }
+  case SRT_STRING:
+    *static_cast<srt_str *>(out) = {text, static_cast<int64_t>(len)};
+    return 1;
+  case SRT_TIMESTAMP:
+    if (srt_parse_timestamp(text, len, static_cast<int64_t *>(out)))
+      return 1;
+    *error = "expected an RFC 3339 timestamp or epoch milliseconds";
+    return 0;
+  case SRT_DURATION: {
+    const char *unit = text;
+    while (unit < end && *unit >= '0' && *unit <= '9')
+      ++unit;
+    int64_t n, scale = 0;
+    std::string u(unit, end);
+    scale = u.empty() || u == "ms" ? 1 : u == "s" ? 1000 : u == "m" ? 60'000
+          : u == "h" ? 3'600'000 : u == "d" ? 86'400'000 : 0;
+    if (unit != text && scale && parseInt(text, unit, n) &&
+        !__builtin_mul_overflow(n, scale, static_cast<int64_t *>(out)))
+      return 1;
+    *error = "expected a duration such as 500ms, 5s, 1m, 2h or 1d";
+    return 0;
+  }
+  default:
+    *error = "unsupported type";
+    return 0;
+  }
+}
+
+int srt_aot_main(int argc, char **argv, const srt_program *program) {
+  const char *self = argc > 0 ? argv[0] : program->name;
+  bool verbose = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::printf("%s: built by streamc from %s\n\nUsage: %s [--param name=value]... [-v]\n\n%s",
+                  self, program->name, self, program->help);
+      return 0;
+    }
+    if (arg == "-v" || arg == "--verbose") {
+      verbose = true;
+      continue;
+    }
+    std::string kv;
+    if (arg == "--param" && i + 1 < argc)
+      kv = argv[++i];
+    else if (arg.rfind("--param=", 0) == 0)
+      kv = arg.substr(8);
+    else {
+      std::fprintf(stderr, "error: unknown argument '%s' (see %s --help)\n", arg.c_str(), self);
+      return 2;
+    }
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::fprintf(stderr, "error: --param expects name=value, found '%s'\n", kv.c_str());
+      return 2;
+    }
+    std::string name = kv.substr(0, eq);
+    const char *text = (arg == "--param" ? argv[i] : argv[i] + 8) + eq + 1; // lives in argv
+    srt_param *p = nullptr;
+    for (uint32_t k = 0; k < program->nparams; ++k)
+      if (name == program->params[k].name)
+        p = &program->params[k];
+    if (!p) {
+      std::fprintf(stderr, "error: unknown param '%s'\n", name.c_str());
+      return 2;
+    }
+    if (p->nullable && !std::strcmp(text, "null")) {
+      *p->null = 1;
+      p->has_value = 1;
+      continue;
+    }
+    const char *why = nullptr;
+    if (!srt_parse_value(p->type, text, p->value, &why)) {
+      std::fprintf(stderr, "error: invalid value '%s' for param '%s' of type %s%s: %s\n", text,
+                   p->name, typeName(p->type), p->nullable ? "?" : "", why);
+      return 2;
+    }
+    *p->null = 0;
+    p->has_value = 1;
+  }
+  for (uint32_t k = 0; k < program->nparams; ++k)
+    if (!program->params[k].has_value) {
+      std::fprintf(stderr, "error: param '%s' has no value: pass --param %s=...\n",
+                   program->params[k].name, program->params[k].name);
+      return 2;
+    }
+
+  srt_run *run = srt_run_create();
+  srt_ctx *ctx = srt_ctx_create(run);
+  int status = program->run(run, ctx);
+  std::fflush(stdout);
+  if (const char *error = srt_run_error(run))
+    std::fprintf(stderr, "error: %s\n", error);
+  srt_run_report(run, verbose);
+  srt_ctx_destroy(ctx);
+  srt_run_destroy(run);
+  return status;
+}
+
+} // extern "C"
