@@ -8,6 +8,7 @@
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "ast/AST.h"
 
 #include <srt/runtime.h>
 
@@ -36,8 +37,9 @@ int formatCode(const std::map<std::string, Value> &args) {
 /// layouts the runtime reads.
 class Generator {
 public:
-  Generator(const Plan &plan, llvm::LLVMContext &ctx, DiagnosticEngine &diags)
-      : plan_(plan), ctx_(ctx), diags_(diags),
+  Generator(const Plan &plan, llvm::LLVMContext &ctx, DiagnosticEngine &diags,
+            const CodegenOptions &options)
+      : plan_(plan), ctx_(ctx), diags_(diags), options_(options),
         module_(std::make_unique<llvm::Module>(plan.fileName, ctx)), rt_(*module_),
         b_(ctx) {}
 
@@ -53,6 +55,8 @@ public:
     entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
     b_.SetInsertPoint(entry_);
     failBlock_ = llvm::BasicBlock::Create(ctx_, "fail", fn_);
+    if (options_.standalone)
+      createParamGlobals();
 
     openSinks();
     openSources();
@@ -63,6 +67,9 @@ public:
     // The failure path: close what was opened and report status 2.
     b_.SetInsertPoint(failBlock_);
     closeAll(b_.getInt32(2));
+
+    if (options_.standalone)
+      emitStandaloneMain();
 
     std::string err;
     llvm::raw_string_ostream os(err);
@@ -221,6 +228,84 @@ private:
       failed = b_.CreateOr(failed, phi);
     }
     b_.CreateRet(status ? status : b_.CreateSelect(failed, b_.getInt32(2), b_.getInt32(0)));
+  }
+
+  // -------------------------------------------------- standalone programs
+  /// One global per param for its value and one for its null flag,
+  /// initialised to the default; `--param` overwrites them at start-up.
+  void createParamGlobals() {
+    for (const ParamDecl *p : plan_.params) {
+      Type t = p->type->resolved;
+      auto it = plan_.paramValues.find(p);
+      bool has = it != plan_.paramValues.end();
+      llvm::Type *ty = t.kind == TypeKind::Bool ? rt_.i8 : rt_.valueType(t.kind);
+      llvm::Constant *init = llvm::Constant::getNullValue(ty);
+      bool isNull = !has || it->second.isNull();
+      if (has && !it->second.isNull()) {
+        const Value &v = it->second;
+        switch (t.kind) {
+        case TypeKind::Bool: init = b_.getInt8(v.asBool()); break;
+        case TypeKind::F64: init = llvm::ConstantFP::get(rt_.f64, v.asDouble()); break;
+        case TypeKind::String:
+          init = llvm::ConstantStruct::get(rt_.strTy, {rt_.cstring(v.asString()),
+                                                       b_.getInt64(static_cast<int64_t>(v.asString().size()))});
+          break;
+        default: init = b_.getInt64(v.asInt()); break;
+        }
+      }
+      auto *value = new llvm::GlobalVariable(*module_, ty, false, llvm::GlobalValue::InternalLinkage,
+                                             init, "param." + p->name);
+      auto *null = new llvm::GlobalVariable(*module_, rt_.i8, false, llvm::GlobalValue::InternalLinkage,
+                                            b_.getInt8(isNull), "param." + p->name + ".null");
+      paramGlobals_[p] = {value, null};
+    }
+  }
+
+  std::string helpText() const {
+    std::string help = "Sources:\n";
+    for (const LogicalSource *s : sources_)
+      help += "  " + s->sourceName + " = " + s->connector + "\n";
+    help += "Sinks:\n";
+    for (const LogicalSink *s : sinks_)
+      help += "  " + s->sinkName + " = " + s->connector + "\n";
+    help += "Params (set with --param name=value):\n";
+    if (plan_.params.empty())
+      help += "  (none)\n";
+    for (const ParamDecl *p : plan_.params) {
+      auto it = plan_.paramValues.find(p);
+      help += "  " + p->name + ": " + p->type->resolved.str() +
+              (it == plan_.paramValues.end() ? "  (required)" : " = " + it->second.str()) + "\n";
+    }
+    return help;
+  }
+
+  /// The param table, the program descriptor and `main`.
+  void emitStandaloneMain() {
+    auto *paramTy = llvm::StructType::create(ctx_, {rt_.ptr, rt_.i32, rt_.i32, rt_.ptr, rt_.ptr, rt_.i32},
+                                             "srt_param");
+    std::vector<llvm::Constant *> rows;
+    for (const ParamDecl *p : plan_.params) {
+      auto [value, null] = paramGlobals_.at(p);
+      Type t = p->type->resolved;
+      rows.push_back(llvm::ConstantStruct::get(
+          paramTy, {rt_.cstring(p->name), b_.getInt32(runtimeType(t.kind)), b_.getInt32(t.nullable),
+                    value, null, b_.getInt32(plan_.paramValues.count(p) ? 1 : 0)}));
+    }
+    auto *tableTy = llvm::ArrayType::get(paramTy, rows.size());
+    auto *table = new llvm::GlobalVariable(*module_, tableTy, false, llvm::GlobalValue::InternalLinkage,
+                                           llvm::ConstantArray::get(tableTy, rows), "params");
+    auto *programTy = llvm::StructType::create(ctx_, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr},
+                                               "srt_program");
+    auto *program = new llvm::GlobalVariable(
+        *module_, programTy, true, llvm::GlobalValue::InternalLinkage,
+        llvm::ConstantStruct::get(programTy, {rt_.cstring(plan_.fileName), rt_.cstring(helpText()), table,
+                                              b_.getInt32(static_cast<uint32_t>(rows.size())), fn_}),
+        "program");
+    auto *mainTy = llvm::FunctionType::get(rt_.i32, {rt_.i32, rt_.ptr}, false);
+    auto *main = llvm::Function::Create(mainTy, llvm::Function::ExternalLinkage, "main", *module_);
+    llvm::IRBuilder<> mb(llvm::BasicBlock::Create(ctx_, "entry", main));
+    mb.CreateRet(mb.CreateCall(rt_.fn("srt_aot_main", rt_.i32, {rt_.i32, rt_.ptr, rt_.ptr}),
+                               {main->getArg(0), main->getArg(1), program}));
   }
 
   // ---------------------------------------------------------------- loops
@@ -392,6 +477,8 @@ private:
     env.type = &type;
     env.layout = &info.layout;
     env.ctx = ctxArg_;
+    if (options_.standalone)
+      env.params = &paramGlobals_;
     env.reject = [this](const char *reason) {
       // The record is rejected: counted with its source and skipped.
       b_.CreateCall(rt_.fn("srt_reader_reject", rt_.voidTy, {rt_.ptr, rt_.ptr}),
@@ -413,6 +500,8 @@ private:
   const Plan &plan_;
   llvm::LLVMContext &ctx_;
   DiagnosticEngine &diags_;
+  CodegenOptions options_;
+  std::map<const ParamDecl *, std::pair<llvm::GlobalVariable *, llvm::GlobalVariable *>> paramGlobals_;
   std::unique_ptr<llvm::Module> module_;
   RuntimeDecls rt_;
   llvm::IRBuilder<> b_;
@@ -430,8 +519,8 @@ private:
 } // namespace
 
 std::unique_ptr<llvm::Module> generateModule(const Plan &plan, llvm::LLVMContext &context,
-                                             DiagnosticEngine &diags) {
-  return Generator(plan, context, diags).run();
+                                             DiagnosticEngine &diags, const CodegenOptions &options) {
+  return Generator(plan, context, diags, options).run();
 }
 
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &target, int level) {

@@ -24,10 +24,17 @@ namespace streamc {
 /// The name of the generated entry point.
 inline constexpr const char *kEntryPoint = "streamc_main";
 
+struct CodegenOptions {
+  /// A standalone executable: params are globals set by `--param` at
+  /// start-up (not constants), and the module defines `main`.
+  bool standalone = false;
+};
+
 /// Generates the module for \p plan. Operators code generation does not
 /// support yet are reported (at their location) and yield null.
 std::unique_ptr<llvm::Module> generateModule(const Plan &plan, llvm::LLVMContext &context,
-                                             DiagnosticEngine &diags);
+                                             DiagnosticEngine &diags,
+                                             const CodegenOptions &options = {});
 
 /// Runs LLVM's standard pipeline at -O0..-O3 on \p module.
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &target, int level);

@@ -130,7 +130,15 @@ Val ExprCodeGen::emit(const PlanExpr &e) {
   case PlanExpr::Kind::Field:
     return loadField(env_.record, *env_.layout, *env_.type, e.index);
   case PlanExpr::Kind::Param: {
-    // Params are inlined as constants before code generation.
+    if (env_.params) { // a built executable: the value set at start-up
+      auto [value, null] = env_.params->at(e.param);
+      llvm::Type *ty = e.type.kind == TypeKind::Bool ? rt_.i8 : rt_.valueType(e.type.kind);
+      llvm::Value *v = b_.CreateLoad(ty, value);
+      if (e.type.kind == TypeKind::Bool)
+        v = b_.CreateTrunc(v, rt_.i1);
+      return {v, b_.CreateICmpNE(b_.CreateLoad(rt_.i8, null), b_.getInt8(0))};
+    }
+    // Under the JIT params were inlined as constants; any left are constant.
     auto it = plan_.paramValues.find(e.param);
     PlanExpr c(PlanExpr::Kind::Const, e.type, e.range);
     if (it != plan_.paramValues.end())

@@ -56,6 +56,10 @@ public:
     std::function<void(const char *)> reject;
     /// Inside an fn body (when inlining was disabled): the arguments.
     const std::vector<Val> *fnArgs = nullptr;
+    /// Params read at start-up (built executables): their value and null
+    /// flag globals. Without them params are constants.
+    const std::map<const ParamDecl *, std::pair<llvm::GlobalVariable *, llvm::GlobalVariable *>>
+        *params = nullptr;
   };
 
   ExprCodeGen(llvm::IRBuilder<> &b, RuntimeDecls &rt, llvm::Function *fn, llvm::BasicBlock *entry,

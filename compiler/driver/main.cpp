@@ -3,6 +3,7 @@
 
 #include "ast/AstPrinter.h"
 #include "driver/Compiler.h"
+#include "aot/Aot.h"
 #include "jit/Jit.h"
 #include "opt/PassManager.h"
 #include "parse/Parser.h"
@@ -11,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <unistd.h>
 
@@ -33,7 +35,7 @@ struct CommonArgs {
 };
 
 /// What to do after the plan is optimised.
-enum class Then { Nothing, Run };
+enum class Then { Nothing, Run, Build };
 
 bool useColor(const std::string &mode) {
   if (mode == "always")
@@ -73,7 +75,7 @@ EmitAction emitAction(const std::string &s) {
 /// Runs the stages an action needs, printing what it asks for. Returns the
 /// exit status.
 int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool inlineParams,
-            Then then = Then::Nothing) {
+            Then then = Then::Nothing, const std::string &output = "") {
   CompilerOptions options;
   options.stdlibDir = defaultStdlibDir(argv0);
   options.disabledPasses = args.disabledPasses;
@@ -168,6 +170,13 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
     options.verbose = args.verbose;
     return finish(runPlan(*compiler.plan(), diags, options));
   }
+  if (then == Then::Build) {
+    BuildOptions options;
+    options.output = output;
+    options.optLevel = args.optLevel;
+    options.argv0 = argv0;
+    return finish(buildExecutable(*compiler.plan(), diags, options));
+  }
   return finish(kOk);
 }
 
@@ -205,12 +214,10 @@ int main(int argc, char **argv) {
   if (run->parsed())
     return compile(runArgs, argv[0], EmitAction::None, /*inlineParams=*/true, Then::Run);
   if (build->parsed()) {
-    int status = compile(buildArgs, argv[0], EmitAction::None, /*inlineParams=*/false);
-    if (status != kOk)
-      return status;
-    std::cerr << "streamc build: the program checks, but building executables is not "
-                 "implemented yet\n";
-    return kCompileError;
+    if (output.empty()) // app.stream -> ./app
+      output = std::filesystem::path(buildArgs.file).stem().string();
+    return compile(buildArgs, argv[0], EmitAction::None, /*inlineParams=*/false, Then::Build,
+                   output);
   }
   if (repl->parsed() || argc == 1) {
     if (argc == 1 && !isatty(STDIN_FILENO)) {
