@@ -10,6 +10,8 @@ config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.streamc_obj_root, "test")
 
+# %run: `streamc run` and a built executable must agree; prints the result.
+config.substitutions.append(("%run", "python3 " + os.path.join(config.test_source_root, "run-jit-aot.py") + " " + config.streamc_bin))
 config.substitutions.append(("%streamc", config.streamc_bin))
 config.substitutions.append(("%examples", os.path.join(config.streamc_src_root, "examples")))
 config.substitutions.append(("%stdlib", os.path.join(config.streamc_src_root, "stdlib")))

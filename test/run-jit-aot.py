@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Runs a program both ways — `streamc run` (JIT) and `streamc build` plus the
+built executable (AOT) — and fails unless their standard output, standard
+error and exit status are identical. Prints the JIT's output and exits with
+its status, so a test FileChecks one result that both paths produced.
+
+usage: run-jit-aot.py STREAMC PROGRAM [ARGS...]
+  --param k=v goes to both; other arguments (-O2, --disable-pass=...) are
+  compiler options and go to `streamc run` and `streamc build`.
+Standard input, when given, is fed to both runs.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def main() -> int:
+    streamc, program, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    params, compiler = [], []
+    i = 0
+    while i < len(args):
+        if args[i] == "--param" and i + 1 < len(args):
+            params += args[i:i + 2]
+            i += 2
+            continue
+        (params if args[i].startswith("--param=") else compiler).append(args[i])
+        i += 1
+    stdin = sys.stdin.buffer.read() if not sys.stdin.isatty() else b""
+
+    jit = subprocess.run([streamc, "run", program] + compiler + params, input=stdin,
+                         capture_output=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        exe = os.path.join(tmp, "program")
+        build = subprocess.run([streamc, "build", program, "-o", exe] + compiler,
+                               capture_output=True)
+        if build.returncode != 0:
+            # A program that does not compile fails the same way in both.
+            if (build.returncode, build.stderr) != (jit.returncode, jit.stderr):
+                sys.stderr.write("run-jit-aot: build failed differently from run\n")
+                sys.stderr.write(build.stderr.decode(errors="replace"))
+                return 99
+            aot = jit
+        else:
+            aot = subprocess.run([exe] + params, input=stdin, capture_output=True)
+    for what, a, b in (("stdout", jit.stdout, aot.stdout), ("stderr", jit.stderr, aot.stderr),
+                       ("exit status", jit.returncode, aot.returncode)):
+        if a != b:
+            sys.stderr.write(f"run-jit-aot: JIT and AOT differ in {what}:\n"
+                             f"--- JIT\n{a!r}\n--- AOT\n{b!r}\n")
+            return 99
+    sys.stdout.buffer.write(jit.stdout)
+    sys.stderr.buffer.write(jit.stderr)
+    return jit.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
