@@ -381,8 +381,17 @@ private:
   void emitConsumers(const LogicalOperator &producer, llvm::Value *record, const RecordType &type) {
     for (LogicalOperator *c : plan_.topologicalOrder())
       for (size_t i = 0; i < c->inputs.size(); ++i)
-        if (c->inputs[i] == &producer)
+        if (c->inputs[i] == &producer) {
+          // A record error inside this consumer skips only its own
+          // downstream: the record still reaches the other consumers.
+          auto *after = llvm::BasicBlock::Create(ctx_, "after", fn_);
+          llvm::BasicBlock *saved = rejectTarget_;
+          rejectTarget_ = after;
           emitOperator(*c, i, record, type);
+          rejectTarget_ = saved;
+          b_.CreateBr(after);
+          b_.SetInsertPoint(after);
+        }
   }
 
   void emitOperator(const LogicalOperator &op, size_t slot, llvm::Value *record,
@@ -480,10 +489,11 @@ private:
     if (options_.standalone)
       env.params = &paramGlobals_;
     env.reject = [this](const char *reason) {
-      // The record is rejected: counted with its source and skipped.
+      // The record is rejected by this consumer: counted against its source
+      // and skipped here.
       b_.CreateCall(rt_.fn("srt_reader_reject", rt_.voidTy, {rt_.ptr, rt_.ptr}),
                     {loop_.reader, rt_.cstring(reason)});
-      b_.CreateBr(loop_.header);
+      b_.CreateBr(rejectTarget_);
     };
     return ExprCodeGen(b_, rt_, fn_, entry_, env, plan_);
   }
@@ -514,6 +524,7 @@ private:
   std::map<const LogicalSink *, Handle> writers_;
   std::map<std::pair<const RecordType *, const std::vector<bool> *>, LayoutInfo> layouts_;
   Loop loop_;
+  llvm::BasicBlock *rejectTarget_ = nullptr;
 };
 
 } // namespace

@@ -218,8 +218,13 @@ Val ExprCodeGen::binary(const PlanExpr &e) {
     case BinaryOp::Add: return {b_.CreateFAdd(a.v, b.v), null};
     case BinaryOp::Sub: return {b_.CreateFSub(a.v, b.v), null};
     case BinaryOp::Mul: return {b_.CreateFMul(a.v, b.v), null};
-    case BinaryOp::Div: return {b_.CreateFDiv(a.v, b.v), null}; // IEEE: inf or nan
-    default: return {b_.CreateFRem(a.v, b.v), null};
+    default: {
+      // Division by zero is an error for the record, for floats too (§9).
+      llvm::Value *byZero = b_.CreateAnd(b_.CreateNot(null),
+                                         b_.CreateFCmpOEQ(b.v, llvm::ConstantFP::get(rt_.f64, 0.0)));
+      rejectIf(byZero, op == BinaryOp::Div ? "division by zero" : "modulo by zero");
+      return {op == BinaryOp::Div ? b_.CreateFDiv(a.v, b.v) : b_.CreateFRem(a.v, b.v), null};
+    }
     }
   }
   // i64, durations, timestamps (milliseconds); results wrap on overflow.
@@ -431,7 +436,8 @@ Val ExprCodeGen::call(const PlanExpr &e) {
     return callStr("srt_str_trim", {ptrOf(a[0].v), lenOf(a[0].v)}, {rt_.ptr, rt_.i64}, null);
   case BuiltinId::Substr:
     return callStr("srt_str_substr",
-                   {ptrOf(a[0].v), lenOf(a[0].v), a[1].v, a.size() > 2 ? a[2].v : b_.getInt64(-1)},
+                   {ptrOf(a[0].v), lenOf(a[0].v), a[1].v,
+                    a.size() > 2 ? a[2].v : b_.getInt64(INT64_MAX)}, // default: to the end
                    {rt_.ptr, rt_.i64, rt_.i64, rt_.i64}, null);
   case BuiltinId::Replace:
     return callStr("srt_str_replace",

@@ -8,6 +8,7 @@
 #include "opt/PassManager.h"
 #include "parse/Parser.h"
 #include "plan/Plan.h"
+#include "ast/AST.h"
 #include "sema/Imports.h"
 
 #include <CLI/CLI.hpp>
@@ -164,6 +165,12 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
   if (action == EmitAction::Llvm)
     return finish(printLlvm(*compiler.plan(), diags, args.optLevel, std::cout) ? kOk : kCompileError);
   if (then == Then::Run) {
+    for (const ParamDecl *p : compiler.plan()->params)
+      if (!compiler.plan()->paramValues.count(p))
+        diags.error(p->nameRange, "param '" + p->name + "' has no value: give it a default or pass --param " +
+                                      p->name + "=...");
+    if (diags.hasErrors())
+      return finish(kConfigError);
     diags.flush(std::cerr, color); // warnings before the run's output
     JitOptions options;
     options.optLevel = args.optLevel;

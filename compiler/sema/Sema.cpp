@@ -675,6 +675,28 @@ void Sema::checkSinkKey(const SinkDecl &sink, const Scope &scope) {
   }
 }
 
+void Sema::checkSinkShape(const SinkDecl &sink, const RecordTypeRef &type, SourceRange at) {
+  // CSV and tables have one header: every pipeline into such a sink must
+  // write the same fields. JSON lines may differ from line to line.
+  std::string format = "json";
+  if (const ConnectorArg *f = sink.connector->find("format")) {
+    if (auto v = evalConstant(*f->value); v && !v->isNull() && v->type.kind == TypeKind::String)
+      format = v->asString();
+  } else if (sink.connector->name == "file" && !sink.connector->args.empty() &&
+             sink.connector->args[0]->name.empty()) {
+    if (auto v = evalConstant(*sink.connector->args[0]->value); v && v->type.kind == TypeKind::String)
+      format = formatFromExtension(v->asString());
+  }
+  auto [it, first] = sinkShapes_.emplace(&sink, std::make_pair(type, at));
+  if (first || (format != "csv" && format != "table") || it->second.first->str() == type->str())
+    return;
+  Diagnostic &d = diags_.error(at, "sink '" + sink.name + "' writes " + format +
+                                       " with one header, but this pipeline's records are " +
+                                       type->str() + " and another's are " +
+                                       it->second.first->str());
+  d.notes.push_back({it->second.second, "the other pipeline writes to '" + sink.name + "' here"});
+}
+
 void Sema::checkStageNames(Stage &s) {
   switch (s.kind()) {
   case Stage::Kind::Into:
@@ -880,8 +902,10 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
     if (!last)
       diags_.error(s.range(), "'into' must be the last stage of a pipeline");
     if (auto *sink = llvm::dyn_cast_or_null<SinkDecl>(
-            findSymbol(into.sink, into.sinkRange, Stmt::Kind::Sink, "sink")))
+            findSymbol(into.sink, into.sinkRange, Stmt::Kind::Sink, "sink"))) {
       checkSinkKey(*sink, scope);
+      checkSinkShape(*sink, in, s.range());
+    }
     return in;
   }
   }

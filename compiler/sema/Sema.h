@@ -93,6 +93,7 @@ private:
   /// they use (sinks, tables, streams) are still checked.
   void checkStageNames(Stage &s);
   void checkSinkKey(const SinkDecl &sink, const Scope &scope);
+  void checkSinkShape(const SinkDecl &sink, const RecordTypeRef &type, SourceRange at);
   const Stmt *findSymbol(const std::string &name, SourceRange at, Stmt::Kind kind,
                          const char *what);
 
@@ -130,6 +131,8 @@ private:
   std::map<const Stmt *, StreamInfo> streams_;
   std::map<const Stmt *, State> state_;
   std::set<const Stmt *> usedStreams_;
+  /// The first record type written to each sink, and where.
+  std::map<const SinkDecl *, std::pair<RecordTypeRef, SourceRange>> sinkShapes_;
   std::vector<const FnDecl *> fnStack_;
   std::vector<const ParamDecl *> paramStack_;
   std::vector<const LetDecl *> letStack_;

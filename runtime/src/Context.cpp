@@ -109,9 +109,9 @@ void srt_str_trim(const char *s, int64_t len, srt_str *out) {
 }
 
 void srt_str_substr(const char *s, int64_t len, int64_t start, int64_t count, srt_str *out) {
-  // 0-based, clamped to the string; a negative count means "to the end".
+  // 0-based, clamped to the string; a negative count is an empty string.
   int64_t b = std::clamp<int64_t>(start, 0, len);
-  int64_t e = count < 0 ? len : std::clamp<int64_t>(b + std::min<int64_t>(count, len), b, len);
+  int64_t e = b + std::clamp<int64_t>(count, 0, len - b);
   store(out, s + b, static_cast<size_t>(e - b));
 }
 
@@ -173,8 +173,9 @@ int32_t srt_str_to_i64(const char *s, int64_t len, int64_t *out) {
 }
 
 int32_t srt_str_to_f64(const char *s, int64_t len, double *out) {
+  // "nan" and "inf" are not numbers a record can hold: null.
   auto [p, ec] = fast_float::from_chars(s, s + len, *out);
-  return ec == std::errc() && p == s + len && len > 0;
+  return ec == std::errc() && p == s + len && len > 0 && std::isfinite(*out);
 }
 
 int32_t srt_str_to_ts(const char *s, int64_t len, int64_t *out) {

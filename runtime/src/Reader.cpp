@@ -12,6 +12,7 @@
 #include <simdjson.h>
 
 #include <cerrno>
+#include <cmath>
 #include <charconv>
 #include <cstring>
 #include <fcntl.h>
@@ -123,7 +124,7 @@ Problem parseText(void *record, const srt_field &f, std::string_view text) {
   case SRT_F64: {
     double v;
     auto [p, ec] = fast_float::from_chars(b, e, v);
-    if (ec != std::errc() || p != e)
+    if (ec != std::errc() || p != e || !std::isfinite(v))
       return "not a number";
     at<double>(record, f.offset) = v;
     return {};
@@ -164,6 +165,7 @@ struct srt_reader {
   std::unique_ptr<Input> input;
   int64_t line = 0;     ///< 1-based line of the current record's first line
   int64_t nextLine = 1; ///< the line the next record starts on
+  bool rejectedCurrent = false; ///< a pipeline rejected the current record
 
   // CSV: for each column of the header, the field it fills (-1: ignored).
   std::vector<int> columnField;
@@ -509,6 +511,7 @@ srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char 
 int srt_reader_next(srt_reader *r, void *record) {
   size_t b, e;
   int64_t lines;
+  r->rejectedCurrent = false;
   while (r->nextRecord(b, e, lines)) {
     r->line = r->nextLine;
     r->nextLine += lines;
@@ -524,6 +527,11 @@ int srt_reader_next(srt_reader *r, void *record) {
 }
 
 void srt_reader_reject(srt_reader *r, const char *reason) {
+  // A pipeline could not evaluate the record: it counts as skipped (once,
+  // however many pipelines reject it), not as read.
+  if (r->rejectedCurrent)
+    return;
+  r->rejectedCurrent = true;
   --r->stats->read;
   r->malformed(reason);
 }
