@@ -18,6 +18,7 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <cstring>
 #include <map>
 
 namespace streamc {
@@ -27,11 +28,6 @@ using llvm::dyn_cast;
 
 namespace {
 
-int formatCode(const std::map<std::string, Value> &args) {
-  auto it = args.find("format");
-  std::string f = it == args.end() || it->second.isNull() ? "json" : it->second.asString();
-  return f == "csv" ? SRT_FORMAT_CSV : f == "table" ? SRT_FORMAT_TABLE : SRT_FORMAT_JSON;
-}
 
 /// Generates the module: the entry point, its loops, and the record
 /// layouts the runtime reads.
@@ -164,11 +160,25 @@ private:
     b_.SetInsertPoint(ok);
   }
 
-  llvm::Value *argString(const std::map<std::string, Value> &args, const char *name) {
-    auto it = args.find(name);
-    if (it == args.end() || it->second.isNull())
-      return llvm::ConstantPointerNull::get(rt_.ptr);
-    return rt_.cstring(it->second.asString());
+  /// A connector argument's text as (ptr, len), computed at start-up; a
+  /// null ptr when absent (\p fallback, if given, otherwise).
+  std::pair<llvm::Value *, llvm::Value *> argText(const std::map<std::string, PlanExprPtr> &exprs,
+                                                  const char *name, const char *fallback) {
+    auto it = exprs.find(name);
+    if (it == exprs.end()) {
+      if (!fallback)
+        return {llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0)};
+      return {rt_.cstring(fallback), b_.getInt64(static_cast<int64_t>(std::strlen(fallback)))};
+    }
+    ExprCodeGen gen = exprGen(nullptr, nullptr, nullptr);
+    Val v = gen.emit(*it->second);
+    return {b_.CreateExtractValue(v.v, 0), b_.CreateExtractValue(v.v, 1)};
+  }
+
+  /// The format name to use when the program did not give one.
+  static std::string defaultFormat(const std::map<std::string, Value> &args) {
+    auto it = args.find("format");
+    return it == args.end() || it->second.isNull() ? "json" : it->second.asString();
   }
 
   void openSinks() {
@@ -177,11 +187,17 @@ private:
         continue;
       llvm::AllocaInst *slot = handleSlot("writer");
       const LayoutInfo &info = layoutOf(*sink->inputs[0]->output);
-      llvm::Value *path = sink->connectorName == "file" ? argString(sink->args, "path")
-                                                         : llvm::ConstantPointerNull::get(rt_.ptr);
+      auto path = sink->connectorName == "file"
+                      ? argText(sink->argExprs, "path", nullptr)
+                      : std::make_pair<llvm::Value *, llvm::Value *>(llvm::ConstantPointerNull::get(rt_.ptr),
+                                                                      b_.getInt64(0));
+      std::string fallback = defaultFormat(sink->args);
+      auto format = argText(sink->argExprs, "format", fallback.c_str());
       llvm::Value *w = b_.CreateCall(
-          rt_.fn("srt_writer_open", rt_.ptr, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr}),
-          {runArg_, rt_.cstring(sink->sinkName), path, b_.getInt32(formatCode(sink->args)), info.global});
+          rt_.fn("srt_writer_open_text", rt_.ptr,
+                 {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr}),
+          {runArg_, rt_.cstring(sink->sinkName), path.first, path.second, format.first, format.second,
+           info.global});
       b_.CreateStore(w, slot);
       checkOpened(w);
       writers_[sink] = {slot, w};
@@ -192,11 +208,17 @@ private:
     for (LogicalSource *src : sources_) {
       llvm::AllocaInst *slot = handleSlot("reader");
       const LayoutInfo &info = layoutOf(*src->output, &src->readFields);
-      llvm::Value *path = src->connectorName == "file" ? argString(src->args, "path")
-                                                        : llvm::ConstantPointerNull::get(rt_.ptr);
+      auto path = src->connectorName == "file"
+                      ? argText(src->argExprs, "path", nullptr)
+                      : std::make_pair<llvm::Value *, llvm::Value *>(llvm::ConstantPointerNull::get(rt_.ptr),
+                                                                      b_.getInt64(0));
+      std::string fallback = defaultFormat(src->args);
+      auto format = argText(src->argExprs, "format", fallback.c_str());
       llvm::Value *r = b_.CreateCall(
-          rt_.fn("srt_reader_open", rt_.ptr, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr}),
-          {runArg_, rt_.cstring(src->sourceName), path, b_.getInt32(formatCode(src->args)), info.global});
+          rt_.fn("srt_reader_open_text", rt_.ptr,
+                 {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr}),
+          {runArg_, rt_.cstring(src->sourceName), path.first, path.second, format.first, format.second,
+           info.global});
       b_.CreateStore(r, slot);
       checkOpened(r);
       readers_[src] = {slot, r};
@@ -481,10 +503,15 @@ private:
 
   ExprCodeGen exprGen(llvm::Value *record, const RecordType &type) {
     const LayoutInfo &info = layoutOf(type);
+    return exprGen(record, &type, &info.layout);
+  }
+
+  /// Without a record (record == null): constants and params only.
+  ExprCodeGen exprGen(llvm::Value *record, const RecordType *type, const RecordLayout *layout) {
     ExprCodeGen::Env env;
     env.record = record;
-    env.type = &type;
-    env.layout = &info.layout;
+    env.type = type;
+    env.layout = layout;
     env.ctx = ctxArg_;
     if (options_.standalone)
       env.params = &paramGlobals_;

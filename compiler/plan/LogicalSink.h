@@ -23,6 +23,9 @@ public:
   /// The connector's name and its constant arguments (see LogicalSource).
   std::string connectorName;
   std::map<std::string, Value> args;
+  /// The same arguments as expressions over literals and params: a built
+  /// executable evaluates them at start-up, after `--param`.
+  std::map<std::string, PlanExprPtr> argExprs;
   /// For each input: true if it sends a window's late records.
   std::vector<bool> lateInput;
   /// A Kafka sink's key, per input (null when there is none).

@@ -23,6 +23,9 @@ public:
   /// the format filled in when it was left to the default.
   std::string connectorName;
   std::map<std::string, Value> args;
+  /// The same arguments as expressions over literals and params: a built
+  /// executable evaluates them at start-up, after `--param`.
+  std::map<std::string, PlanExprPtr> argExprs;
   int eventTimeField = -1;        ///< -1: processing time
   int64_t maxDelayMs = 0;
   /// Which fields any later operator reads (set by projection pruning; all

@@ -131,6 +131,7 @@ private:
       o->connector = connectorText(*src->connector);
       o->connectorName = src->connector->name;
       o->args = connectorArgs(*src->connector, sema_, ConnectorRole::Source);
+      o->argExprs = connectorArgExprs(*src->connector);
       o->eventTimeField = src->eventTimeField;
       o->maxDelayMs = src->maxDelayMs;
       o->output = src->recordType;
@@ -280,6 +281,29 @@ private:
     return op;
   }
 
+  /// The constant arguments of a connector as plan expressions, by spec
+  /// name (the record-level `key:` of a Kafka sink is not one of them).
+  std::map<std::string, PlanExprPtr> connectorArgExprs(const ConnectorCall &c) {
+    std::map<std::string, PlanExprPtr> out;
+    const ConnectorSpec *spec = findConnector(c.name);
+    size_t positional = 0;
+    for (const auto &arg : c.args) {
+      std::string name = arg->name;
+      if (name.empty() && spec) {
+        size_t seen = 0;
+        for (const auto &a : spec->args)
+          if (a.positional && seen++ == positional)
+            name = a.name;
+        ++positional;
+      }
+      if (name == "key")
+        continue;
+      LowerScope none;
+      out[name] = lower(*arg->value, none);
+    }
+    return out;
+  }
+
   // -------------------------------------------------------------- sinks
   LogicalSink *namedSink(const std::string &name) {
     auto *decl = cast<SinkDecl>(sema_.lookup(name));
@@ -292,6 +316,7 @@ private:
     op->connector = connectorText(*decl->connector);
     op->connectorName = decl->connector->name;
     op->args = connectorArgs(*decl->connector, sema_, ConnectorRole::Sink);
+    op->argExprs = connectorArgExprs(*decl->connector);
     op->range = decl->range();
     return sinks_[decl] = plan_->add(std::move(op));
   }

@@ -503,6 +503,21 @@ srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path, 
   return makeReader(run, source, format, layout, std::make_unique<Input>(fd, path != nullptr));
 }
 
+srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *path,
+                                 int64_t path_len, const char *format, int64_t format_len,
+                                 const srt_layout *layout) {
+  int code = formatCode(format, format_len);
+  if (code != SRT_FORMAT_CSV && code != SRT_FORMAT_JSON) {
+    run->error = std::string("source ") + (source ? source : "?") + ": unknown format '" +
+                 std::string(format, static_cast<size_t>(format_len)) + "' (csv or json)";
+    return nullptr;
+  }
+  if (!path)
+    return srt_reader_open(run, source, nullptr, code, layout);
+  std::string p(path, static_cast<size_t>(path_len));
+  return srt_reader_open(run, source, p.c_str(), code, layout);
+}
+
 srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data,
                                    size_t len, int format, const srt_layout *layout) {
   return makeReader(run, source, format, layout, std::make_unique<Input>(data, len));

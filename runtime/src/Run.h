@@ -21,6 +21,12 @@ struct SinkStats {
   int64_t written = 0;
 };
 
+/// The srt_format of a format name, or 0.
+inline int formatCode(const char *text, int64_t len) {
+  std::string f(text, static_cast<size_t>(len));
+  return f == "csv" ? SRT_FORMAT_CSV : f == "json" ? SRT_FORMAT_JSON : f == "table" ? SRT_FORMAT_TABLE : 0;
+}
+
 struct srt_run {
   std::string error; ///< the last fatal error
   std::vector<SourceStats *> sources;

@@ -276,6 +276,21 @@ srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, in
   return w;
 }
 
+srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *path,
+                                 int64_t path_len, const char *format, int64_t format_len,
+                                 const srt_layout *layout) {
+  int code = formatCode(format, format_len);
+  if (!code) {
+    run->error = std::string("sink ") + (sink ? sink : "?") + ": unknown format '" +
+                 std::string(format, static_cast<size_t>(format_len)) + "' (csv, json or table)";
+    return nullptr;
+  }
+  if (!path)
+    return srt_writer_open(run, sink, nullptr, code, layout);
+  std::string p(path, static_cast<size_t>(path_len));
+  return srt_writer_open(run, sink, p.c_str(), code, layout);
+}
+
 srt_writer *srt_writer_open_memory(srt_run *run, const char *sink, int format,
                                    const srt_layout *layout) {
   srt_writer *w = makeWriter(run, sink, format, layout);

@@ -92,6 +92,12 @@ typedef struct srt_reader srt_reader;
  */
 srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path,
                             int format, const srt_layout *layout);
+/** srt_reader_open with the path and the format as text (ptr, len): the
+ * format is "csv" or "json"; a null path is standard input. Generated code
+ * computes both at start-up (a built executable's `--param` may set them). */
+srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *path,
+                                 int64_t path_len, const char *format, int64_t format_len,
+                                 const srt_layout *layout);
 /** Opens a reader over a memory buffer (tests, the REPL); the buffer must
  * outlive the reader. */
 srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data,
@@ -112,6 +118,11 @@ typedef struct srt_writer srt_writer;
  * srt_run_error() set, when the file cannot be created. */
 srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, int format,
                             const srt_layout *layout);
+/** srt_writer_open with the path and format ("csv", "json", "table") as
+ * text; a null path is standard output. */
+srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *path,
+                                 int64_t path_len, const char *format, int64_t format_len,
+                                 const srt_layout *layout);
 /** Opens a writer that appends to a memory buffer, read with
  * srt_writer_contents() (tests, the REPL). */
 srt_writer *srt_writer_open_memory(srt_run *run, const char *sink, int format,
