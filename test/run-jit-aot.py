@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Runs a program both ways — `streamc run` (JIT) and `streamc build` plus the
-built executable (AOT) — and fails unless their standard output, standard
-error and exit status are identical. Prints the JIT's output and exits with
-its status, so a test FileChecks one result that both paths produced.
+built executable (AOT) — and fails unless their standard output, exit status
+and run summary (the `source ...`/`sink ...` lines on standard error) are
+identical. Prints the JIT's output and exits with its status, so a test
+FileChecks one result that both paths produced. (Compile-time diagnostics
+differ by design: `run` prints them, a built executable does not.)
 
 usage: run-jit-aot.py STREAMC PROGRAM [ARGS...]
-  --param k=v goes to both; other arguments (-O2, --disable-pass=...) are
-  compiler options and go to `streamc run` and `streamc build`.
+  --param k=v and -v go to both; other arguments (-O2, --disable-pass=...)
+  are compiler options and go to `streamc run` and `streamc build`.
 Standard input, when given, is fed to both runs.
 """
 import os
@@ -16,7 +18,9 @@ import tempfile
 
 
 def main() -> int:
-    streamc, program, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    streamc, rest = sys.argv[1], sys.argv[2:]
+    program = next(a for a in rest if a.endswith(".stream"))
+    args = [a for a in rest if a is not program]
     params, compiler = [], []
     i = 0
     while i < len(args):
@@ -24,7 +28,8 @@ def main() -> int:
             params += args[i:i + 2]
             i += 2
             continue
-        (params if args[i].startswith("--param=") else compiler).append(args[i])
+        runtime_flag = args[i].startswith("--param=") or args[i] in ("-v", "--verbose")
+        (params if runtime_flag else compiler).append(args[i])
         i += 1
     stdin = sys.stdin.buffer.read() if not sys.stdin.isatty() else b""
 
@@ -43,13 +48,18 @@ def main() -> int:
             aot = jit
         else:
             aot = subprocess.run([exe] + params, input=stdin, capture_output=True)
-    for what, a, b in (("stdout", jit.stdout, aot.stdout), ("stderr", jit.stderr, aot.stderr),
+    def summary(err):
+        return [l for l in err.splitlines() if l.startswith((b"source ", b"sink "))]
+
+    for what, a, b in (("stdout", jit.stdout, aot.stdout),
+                       ("run summary", summary(jit.stderr), summary(aot.stderr)),
                        ("exit status", jit.returncode, aot.returncode)):
         if a != b:
             sys.stderr.write(f"run-jit-aot: JIT and AOT differ in {what}:\n"
                              f"--- JIT\n{a!r}\n--- AOT\n{b!r}\n")
             return 99
     sys.stdout.buffer.write(jit.stdout)
+    sys.stdout.flush()  # the program's stdout comes before its summary
     sys.stderr.buffer.write(jit.stderr)
     return jit.returncode
 
