@@ -279,6 +279,10 @@ struct srt_reader {
     }
     columnField.assign(cells.size(), -1);
     std::vector<bool> found(fields.size(), false);
+    // A UTF-8 byte-order mark (as spreadsheets write) is not part of the
+    // first column's name.
+    if (!cells.empty() && cells[0].substr(0, 3) == "\xEF\xBB\xBF")
+      cells[0].remove_prefix(3);
     for (size_t c = 0; c < cells.size(); ++c) {
       std::string_view name = cells[c];
       while (!name.empty() && name.front() == ' ')
@@ -361,7 +365,8 @@ struct srt_reader {
       return false;
     }
     if (auto err = doc.get_object().get(obj); err) {
-      malformed("not a JSON object");
+      malformed(err == INCORRECT_TYPE ? std::string("not a JSON object")
+                                      : std::string("invalid JSON: ") + error_message(err));
       return false;
     }
     seen.assign(fields.size(), 0);
@@ -386,6 +391,11 @@ struct srt_reader {
         malformed(std::string("field '") + f.name + "': " + p);
         return false;
       }
+    }
+    // One object per line: anything after it (a second object) is an error.
+    if (!doc.current_location().error()) {
+      malformed("invalid JSON: more than one value on the line");
+      return false;
     }
     for (size_t fi = 0; fi < fields.size(); ++fi)
       if (fields[fi].read && !seen[fi]) {

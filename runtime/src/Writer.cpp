@@ -109,6 +109,30 @@ void appendCsvCell(std::string &out, const std::string &cell) {
   out += '"';
 }
 
+/// Display width: UTF-8 characters, not bytes.
+size_t displayWidth(const std::string &s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+/// A table cell on one line: control characters are escaped.
+std::string tableCell(const std::string &s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      out += c;
+  }
+  return out;
+}
+
 bool rightAligned(uint32_t type) {
   return type == SRT_I64 || type == SRT_F64 || type == SRT_DURATION;
 }
@@ -169,7 +193,7 @@ struct srt_writer {
           c = "null";
         else
           appendValue(c, record, f, false);
-        row.push_back(std::move(c));
+        row.push_back(tableCell(c));
       }
       row.resize(this->fields.size()); // the table's columns are the first layout's
       tableRows.push_back(std::move(row));
@@ -185,15 +209,15 @@ struct srt_writer {
       return;
     std::vector<size_t> width(fields.size());
     for (size_t i = 0; i < fields.size(); ++i)
-      width[i] = std::strlen(fields[i].name);
+      width[i] = displayWidth(fields[i].name);
     for (const auto &row : tableRows)
       for (size_t i = 0; i < row.size(); ++i)
-        width[i] = std::max(width[i], row[i].size());
+        width[i] = std::max(width[i], displayWidth(row[i]));
     auto line = [&](const std::vector<std::string> &cells, bool header) {
       for (size_t i = 0; i < cells.size(); ++i) {
         if (i)
           buffer += "  ";
-        size_t pad = width[i] - cells[i].size();
+        size_t pad = width[i] - displayWidth(cells[i]);
         bool right = !header && rightAligned(fields[i].type);
         if (right)
           buffer.append(pad, ' ');
