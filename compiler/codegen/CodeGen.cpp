@@ -109,6 +109,12 @@ private:
     return ok;
   }
 
+  /// A reader or writer: its slot (for cleanup) and its value.
+  struct Handle {
+    llvm::AllocaInst *slot;
+    llvm::Value *value;
+  };
+
   // ------------------------------------------------------------- layouts
   struct LayoutInfo {
     RecordLayout layout;
@@ -181,48 +187,37 @@ private:
     return it == args.end() || it->second.isNull() ? "json" : it->second.asString();
   }
 
+  /// Opens a reader or writer through `srt_{reader,writer}_open_text`,
+  /// keeping the handle in an entry-block slot for the cleanup paths.
+  Handle openConnector(const char *function, const char *slotName, const std::string &name,
+                       const std::string &connector, const std::map<std::string, Value> &args,
+                       const std::map<std::string, PlanExprPtr> &argExprs, const LayoutInfo &info) {
+    llvm::AllocaInst *slot = handleSlot(slotName);
+    auto path = connector == "file"
+                    ? argText(argExprs, "path", nullptr)
+                    : std::make_pair<llvm::Value *, llvm::Value *>(llvm::ConstantPointerNull::get(rt_.ptr),
+                                                                    b_.getInt64(0));
+    std::string fallback = defaultFormat(args);
+    auto format = argText(argExprs, "format", fallback.c_str());
+    llvm::Value *h = b_.CreateCall(
+        rt_.fn(function, rt_.ptr, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr}),
+        {runArg_, rt_.cstring(name), path.first, path.second, format.first, format.second, info.global});
+    b_.CreateStore(h, slot);
+    checkOpened(h);
+    return {slot, h};
+  }
+
   void openSinks() {
-    for (LogicalSink *sink : sinks_) {
-      if (sink->connectorName == "null")
-        continue;
-      llvm::AllocaInst *slot = handleSlot("writer");
-      const LayoutInfo &info = layoutOf(*sink->inputs[0]->output);
-      auto path = sink->connectorName == "file"
-                      ? argText(sink->argExprs, "path", nullptr)
-                      : std::make_pair<llvm::Value *, llvm::Value *>(llvm::ConstantPointerNull::get(rt_.ptr),
-                                                                      b_.getInt64(0));
-      std::string fallback = defaultFormat(sink->args);
-      auto format = argText(sink->argExprs, "format", fallback.c_str());
-      llvm::Value *w = b_.CreateCall(
-          rt_.fn("srt_writer_open_text", rt_.ptr,
-                 {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr}),
-          {runArg_, rt_.cstring(sink->sinkName), path.first, path.second, format.first, format.second,
-           info.global});
-      b_.CreateStore(w, slot);
-      checkOpened(w);
-      writers_[sink] = {slot, w};
-    }
+    for (LogicalSink *sink : sinks_)
+      if (sink->connectorName != "null")
+        writers_[sink] = openConnector("srt_writer_open_text", "writer", sink->sinkName, sink->connectorName,
+                                       sink->args, sink->argExprs, layoutOf(*sink->inputs[0]->output));
   }
 
   void openSources() {
-    for (LogicalSource *src : sources_) {
-      llvm::AllocaInst *slot = handleSlot("reader");
-      const LayoutInfo &info = layoutOf(*src->output, &src->readFields);
-      auto path = src->connectorName == "file"
-                      ? argText(src->argExprs, "path", nullptr)
-                      : std::make_pair<llvm::Value *, llvm::Value *>(llvm::ConstantPointerNull::get(rt_.ptr),
-                                                                      b_.getInt64(0));
-      std::string fallback = defaultFormat(src->args);
-      auto format = argText(src->argExprs, "format", fallback.c_str());
-      llvm::Value *r = b_.CreateCall(
-          rt_.fn("srt_reader_open_text", rt_.ptr,
-                 {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr}),
-          {runArg_, rt_.cstring(src->sourceName), path.first, path.second, format.first, format.second,
-           info.global});
-      b_.CreateStore(r, slot);
-      checkOpened(r);
-      readers_[src] = {slot, r};
-    }
+    for (LogicalSource *src : sources_)
+      readers_[src] = openConnector("srt_reader_open_text", "reader", src->sourceName, src->connectorName,
+                                    src->args, src->argExprs, layoutOf(*src->output, &src->readFields));
   }
 
   /// Closes every reader and writer (null-safe) and returns \p status, or
@@ -525,10 +520,6 @@ private:
     return ExprCodeGen(b_, rt_, fn_, entry_, env, plan_);
   }
 
-  struct Handle {
-    llvm::AllocaInst *slot;
-    llvm::Value *value;
-  };
   struct Loop {
     llvm::BasicBlock *header = nullptr;
     llvm::Value *reader = nullptr;

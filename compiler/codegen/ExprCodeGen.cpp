@@ -82,6 +82,19 @@ Val ExprCodeGen::callStr(const char *name, std::vector<llvm::Value *> args,
   return {b_.CreateLoad(rt_.strTy, out), null};
 }
 
+Val ExprCodeGen::parseString(const char *function, llvm::Type *type, Val str, llvm::Value *null) {
+  // The runtime parses into an entry-block slot; text that does not parse
+  // gives null.
+  llvm::AllocaInst *out;
+  {
+    llvm::IRBuilder<> eb(entry_, entry_->begin());
+    out = eb.CreateAlloca(type, nullptr, "parsed");
+  }
+  llvm::Value *ok = b_.CreateCall(rt_.fn(function, rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr}),
+                                  {ptrOf(str.v), lenOf(str.v), out});
+  return {b_.CreateLoad(type, out), b_.CreateOr(null, b_.CreateICmpEQ(ok, b_.getInt32(0)))};
+}
+
 llvm::Value *ExprCodeGen::strCompare(llvm::Value *a, llvm::Value *b) {
   return b_.CreateCall(rt_.fn("srt_str_compare", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
                        {ptrOf(a), lenOf(a), ptrOf(b), lenOf(b)});
@@ -469,16 +482,7 @@ Val ExprCodeGen::call(const PlanExpr &e) {
     case TypeKind::F64:
       return {b_.CreateIntrinsic(rt_.i64, llvm::Intrinsic::fptosi_sat, {a[0].v}), null};
     case TypeKind::Bool: return {b_.CreateZExt(a[0].v, rt_.i64), null};
-    case TypeKind::String: {
-      llvm::AllocaInst *out;
-      {
-        llvm::IRBuilder<> eb(entry_, entry_->begin());
-        out = eb.CreateAlloca(rt_.i64, nullptr, "i64.out");
-      }
-      llvm::Value *ok = b_.CreateCall(rt_.fn("srt_str_to_i64", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr}),
-                                      {ptrOf(a[0].v), lenOf(a[0].v), out});
-      return {b_.CreateLoad(rt_.i64, out), b_.CreateOr(null, b_.CreateICmpEQ(ok, b_.getInt32(0)))};
-    }
+    case TypeKind::String: return parseString("srt_str_to_i64", rt_.i64, a[0], null);
     default: return {a[0].v, null};
     }
   case BuiltinId::ToF64:
@@ -486,16 +490,7 @@ Val ExprCodeGen::call(const PlanExpr &e) {
     case TypeKind::I64: return {b_.CreateSIToFP(a[0].v, rt_.f64), null};
     case TypeKind::Bool: return {b_.CreateUIToFP(a[0].v, rt_.f64), null};
     case TypeKind::Duration: return {b_.CreateSIToFP(a[0].v, rt_.f64), null};
-    case TypeKind::String: {
-      llvm::AllocaInst *out;
-      {
-        llvm::IRBuilder<> eb(entry_, entry_->begin());
-        out = eb.CreateAlloca(rt_.f64, nullptr, "f64.out");
-      }
-      llvm::Value *ok = b_.CreateCall(rt_.fn("srt_str_to_f64", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr}),
-                                      {ptrOf(a[0].v), lenOf(a[0].v), out});
-      return {b_.CreateLoad(rt_.f64, out), b_.CreateOr(null, b_.CreateICmpEQ(ok, b_.getInt32(0)))};
-    }
+    case TypeKind::String: return parseString("srt_str_to_f64", rt_.f64, a[0], null);
     default: return {a[0].v, null};
     }
   case BuiltinId::ToString:
@@ -533,16 +528,8 @@ Val ExprCodeGen::call(const PlanExpr &e) {
     return {b_.CreateCall(rt_.fn("srt_ts_part", rt_.i64, {rt_.i64, rt_.i32}), {a[0].v, b_.getInt32(part)}),
             null};
   }
-  case BuiltinId::ParseTimestamp: {
-    llvm::AllocaInst *out;
-    {
-      llvm::IRBuilder<> eb(entry_, entry_->begin());
-      out = eb.CreateAlloca(rt_.i64, nullptr, "ts.out");
-    }
-    llvm::Value *ok = b_.CreateCall(rt_.fn("srt_str_to_ts", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr}),
-                                    {ptrOf(a[0].v), lenOf(a[0].v), out});
-    return {b_.CreateLoad(rt_.i64, out), b_.CreateOr(null, b_.CreateICmpEQ(ok, b_.getInt32(0)))};
-  }
+  case BuiltinId::ParseTimestamp:
+    return parseString("srt_str_to_ts", rt_.i64, a[0], null);
   default:
     break; // aggregates never reach here
   }

@@ -94,6 +94,9 @@ private:
   llvm::Value *ptrOf(llvm::Value *str) { return b_.CreateExtractValue(str, 0); }
   llvm::Value *lenOf(llvm::Value *str) { return b_.CreateExtractValue(str, 1); }
   llvm::Value *strCompare(llvm::Value *a, llvm::Value *b);
+  /// Parses a string with a runtime `srt_str_to_*` function; null when it
+  /// does not parse.
+  Val parseString(const char *function, llvm::Type *type, Val str, llvm::Value *null);
   llvm::BasicBlock *block(const char *name) {
     return llvm::BasicBlock::Create(b_.getContext(), name, fn_);
   }
