@@ -7,7 +7,7 @@ FileChecks one result that both paths produced. (Compile-time diagnostics
 differ by design: `run` prints them, a built executable does not.)
 
 usage: run-jit-aot.py STREAMC PROGRAM [ARGS...]
-  --param k=v and -v go to both; other arguments (-O2, --disable-pass=...)
+  --param k=v, --config FILE and -v go to both; other arguments (-O2, --disable-pass=...)
   are compiler options and go to `streamc run` and `streamc build`.
 Standard input, when given, is fed to both runs.
 """
@@ -24,11 +24,11 @@ def main() -> int:
     params, compiler = [], []
     i = 0
     while i < len(args):
-        if args[i] == "--param" and i + 1 < len(args):
+        if args[i] in ("--param", "--config") and i + 1 < len(args):
             params += args[i:i + 2]
             i += 2
             continue
-        runtime_flag = args[i].startswith("--param=") or args[i] in ("-v", "--verbose")
+        runtime_flag = args[i].startswith(("--param=", "--config=")) or args[i] in ("-v", "--verbose")
         (params if runtime_flag else compiler).append(args[i])
         i += 1
     stdin = sys.stdin.buffer.read() if not sys.stdin.isatty() else b""

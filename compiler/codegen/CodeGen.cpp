@@ -311,12 +311,32 @@ private:
     auto *tableTy = llvm::ArrayType::get(paramTy, rows.size());
     auto *table = new llvm::GlobalVariable(*module_, tableTy, false, llvm::GlobalValue::InternalLinkage,
                                            llvm::ConstantArray::get(tableTy, rows), "params");
-    auto *programTy = llvm::StructType::create(ctx_, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr},
-                                               "srt_program");
+    // The names a config may refer to.
+    auto names = [&](const std::vector<std::string> &list, const char *name) {
+      std::vector<llvm::Constant *> ptrs;
+      for (const std::string &n : list)
+        ptrs.push_back(rt_.cstring(n));
+      auto *ty = llvm::ArrayType::get(rt_.ptr, ptrs.size());
+      return new llvm::GlobalVariable(*module_, ty, true, llvm::GlobalValue::PrivateLinkage,
+                                      llvm::ConstantArray::get(ty, ptrs), name);
+    };
+    std::vector<std::string> sourceNames, sinkNames;
+    for (const LogicalSource *src : sources_)
+      sourceNames.push_back(src->sourceName);
+    for (const LogicalSink *sink : sinks_)
+      if (sink->decl)
+        sinkNames.push_back(sink->sinkName);
+    auto *programTy = llvm::StructType::create(
+        ctx_, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr, rt_.i32}, "srt_program");
     auto *program = new llvm::GlobalVariable(
         *module_, programTy, true, llvm::GlobalValue::InternalLinkage,
-        llvm::ConstantStruct::get(programTy, {rt_.cstring(plan_.fileName), rt_.cstring(helpText()), table,
-                                              b_.getInt32(static_cast<uint32_t>(rows.size())), fn_}),
+        llvm::ConstantStruct::get(programTy,
+                                  {rt_.cstring(plan_.fileName), rt_.cstring(helpText()), table,
+                                   b_.getInt32(static_cast<uint32_t>(rows.size())), fn_,
+                                   names(sourceNames, "source.names"),
+                                   b_.getInt32(static_cast<uint32_t>(sourceNames.size())),
+                                   names(sinkNames, "sink.names"),
+                                   b_.getInt32(static_cast<uint32_t>(sinkNames.size()))}),
         "program");
     auto *mainTy = llvm::FunctionType::get(rt_.i32, {rt_.i32, rt_.ptr}, false);
     auto *main = llvm::Function::Create(mainTy, llvm::Function::ExternalLinkage, "main", *module_);

@@ -27,6 +27,7 @@ bool Compiler::load(const std::string &path) {
 
 bool Compiler::analyze() {
   sema_.setParamOverrides(options_.params);
+  sema_.setParamOrigins(options_.paramOrigins);
   return sema_.check(program_) && !diags_.hasErrors();
 }
 

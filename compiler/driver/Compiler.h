@@ -23,7 +23,8 @@ enum class EmitAction { None, Tokens, Ast, Plan, PlanOpt, Llvm, Dot };
 
 struct CompilerOptions {
   std::string stdlibDir;
-  std::map<std::string, std::string> params; ///< --param k=v
+  std::map<std::string, std::string> params; ///< --param k=v and the config's params:
+  std::map<std::string, std::string> paramOrigins; ///< "app.yaml:3" for the config's
   std::vector<std::string> disabledPasses;   ///< --disable-pass=NAME
   bool timePasses = false;                   ///< --time-passes
   /// Substitute param values into the plan (true for `run`, `check`; false
@@ -41,8 +42,12 @@ public:
   const CompilerOptions &options() const { return options_; }
   /// Sets a param's value (as text); it is typed against the declaration
   /// when the program is analysed.
-  void setParam(const std::string &name, const std::string &value) {
+  void setParam(const std::string &name, const std::string &value, const std::string &origin = "") {
     options_.params[name] = value;
+    if (origin.empty())
+      options_.paramOrigins.erase(name);
+    else
+      options_.paramOrigins[name] = origin;
   }
 
   /// Reads \p path and every module it imports. A missing main file is

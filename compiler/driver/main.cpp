@@ -7,11 +7,17 @@
 #include "jit/Jit.h"
 #include "opt/PassManager.h"
 #include "parse/Parser.h"
+#include "plan/LogicalSink.h"
+#include "plan/LogicalSource.h"
 #include "plan/Plan.h"
 #include "ast/AST.h"
 #include "sema/Imports.h"
 
 #include <CLI/CLI.hpp>
+#include <srt/runtime.h>
+
+#include <algorithm>
+#include <tuple>
 
 #include <filesystem>
 #include <iostream>
@@ -33,6 +39,13 @@ struct CommonArgs {
   std::string color = "auto";
   int optLevel = 2;
   bool verbose = false;
+  std::string config; ///< --config app.yaml
+};
+
+/// A loaded configuration (owned).
+struct ConfigHandle {
+  srt_config *config = nullptr;
+  ~ConfigHandle() { srt_config_destroy(config); }
 };
 
 /// What to do after the plan is optimised.
@@ -61,6 +74,30 @@ void addCommonOptions(CLI::App *cmd, CommonArgs &args, bool withEmit) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_option("-O", args.optLevel, "Optimisation level of the generated code, 0 to 3 (default 2)")
       ->check(CLI::Range(0, 3));
+}
+
+/// Every source and sink a config names must exist in the program.
+bool checkConfigNames(const Plan &plan, const srt_config *config, DiagnosticEngine &diags) {
+  std::vector<std::string> sources, sinks;
+  for (const auto &op : plan.operators()) {
+    if (auto *s = llvm::dyn_cast<LogicalSource>(op.get()))
+      sources.push_back(s->sourceName);
+    if (auto *s = llvm::dyn_cast<LogicalSink>(op.get()); s && s->decl)
+      sinks.push_back(s->sinkName);
+  }
+  bool ok = true;
+  for (auto [section, what, names] :
+       {std::tuple{SRT_CONFIG_SOURCES, "source", &sources}, std::tuple{SRT_CONFIG_SINKS, "sink", &sinks}})
+    for (uint32_t i = 0; i < srt_config_count(config, section); ++i) {
+      std::string name = srt_config_name(config, section, i, nullptr);
+      if (std::find(names->begin(), names->end(), name) == names->end()) {
+        std::string near = closestMatch(name, *names);
+        diags.error({}, std::string(srt_config_where(config, section, i)) + ": unknown " + what + " '" +
+                            name + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?"));
+        ok = false;
+      }
+    }
+  return ok;
 }
 
 EmitAction emitAction(const std::string &s) {
@@ -110,6 +147,23 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
     }
   }
 
+  // The config's params first: --param wins over them.
+  ConfigHandle config;
+  if (!args.config.empty()) {
+    srt_run *scratch = srt_run_create();
+    config.config = srt_config_load(scratch, args.config.c_str());
+    if (!config.config)
+      diags.error({}, srt_run_error(scratch));
+    srt_run_destroy(scratch);
+    if (!config.config)
+      return finish(kConfigError);
+    for (uint32_t i = 0; i < srt_config_count(config.config, SRT_CONFIG_PARAMS); ++i) {
+      const char *name = srt_config_name(config.config, SRT_CONFIG_PARAMS, i, nullptr);
+      compiler.setParam(name, srt_config_param(config.config, name),
+                        srt_config_where(config.config, SRT_CONFIG_PARAMS, i));
+    }
+  }
+
   for (const std::string &kv : args.params) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -148,6 +202,8 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
 
   if (!compiler.buildPlan())
     return finish(kCompileError);
+  if (config.config && !checkConfigNames(*compiler.plan(), config.config, diags))
+    return finish(kConfigError);
   if (action == EmitAction::Plan) {
     printPlan(std::cout, *compiler.plan(), compiler.sources());
     return finish(kOk);
@@ -175,6 +231,7 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
     JitOptions options;
     options.optLevel = args.optLevel;
     options.verbose = args.verbose;
+    options.config = config.config;
     return finish(runPlan(*compiler.plan(), diags, options));
   }
   if (then == Then::Build) {
@@ -196,13 +253,13 @@ int main(int argc, char **argv) {
 
   CommonArgs checkArgs, runArgs, buildArgs;
   std::string output;
-  std::string config;
 
   auto *check = app.add_subcommand("check", "Check a program and report its diagnostics");
   addCommonOptions(check, checkArgs, true);
   auto *run = app.add_subcommand("run", "Compile a program with the JIT and run it");
   addCommonOptions(run, runArgs, false);
-  run->add_option("--config", config, "YAML configuration file");
+  run->add_option("--config", runArgs.config, "YAML configuration file (params, sources, sinks)");
+  check->add_option("--config", checkArgs.config, "YAML configuration file to check with the program");
   run->add_flag("-v,--verbose", runArgs.verbose, "Print the run summary even when nothing went wrong");
   auto *build = app.add_subcommand("build", "Compile a program to a standalone executable");
   addCommonOptions(build, buildArgs, false);

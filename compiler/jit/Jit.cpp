@@ -85,6 +85,8 @@ int runPlan(const Plan &plan, DiagnosticEngine &diags, const JitOptions &options
   auto *main = entry->toPtr<int (*)(srt_run *, srt_ctx *)>();
 
   srt_run *run = srt_run_create();
+  if (options.config)
+    srt_run_use_config(run, options.config);
   srt_ctx *ctx = srt_ctx_create(run);
   int status = main(run, ctx);
   std::fflush(stdout);

@@ -7,6 +7,8 @@
 #include "plan/Plan.h"
 #include "support/Diagnostics.h"
 
+#include <srt/runtime.h>
+
 #include <iosfwd>
 
 namespace streamc {
@@ -14,6 +16,7 @@ namespace streamc {
 struct JitOptions {
   int optLevel = 2;
   bool verbose = false; ///< the run summary even when nothing went wrong
+  const ::srt_config *config = nullptr; ///< --config: source/sink overrides
 };
 
 /// Compiles and runs \p plan. Compile problems go to \p diags (status 1);

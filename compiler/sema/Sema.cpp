@@ -57,7 +57,7 @@ bool Sema::check(Program &program) {
       for (const auto &[n, st] : symbols_)
         if (isa<ParamDecl>(st))
           names.push_back(n);
-      diags_.error({}, "unknown param '" + name + "'" + suggestion(name, names));
+      diags_.error({}, originOf(name) + "unknown param '" + name + "'" + suggestion(name, names));
       ++configErrors_;
     }
   }
@@ -237,8 +237,8 @@ void Sema::checkParam(ParamDecl &d) {
       pv.value = v;
       pv.overridden = true;
     } else {
-      Diagnostic &diag = diags_.error({}, "invalid value '" + it->second + "' for param '" +
-                                              d.name + "' of type " + t.str() + ": " + why);
+      Diagnostic &diag = diags_.error({}, originOf(d.name) + "invalid value '" + it->second +
+                                              "' for param '" + d.name + "' of type " + t.str() + ": " + why);
       diag.notes.push_back({d.nameRange, "param '" + d.name + "' declared here"});
       ++configErrors_;
     }

@@ -39,6 +39,9 @@ public:
   void setParamOverrides(std::map<std::string, std::string> overrides) {
     overrides_ = std::move(overrides);
   }
+  /// Where each override came from ("app.yaml:3"), for messages; absent for
+  /// the command line.
+  void setParamOrigins(std::map<std::string, std::string> origins) { origins_ = std::move(origins); }
 
   /// Checks the whole program. Returns false if any error was reported.
   bool check(Program &program);
@@ -123,6 +126,11 @@ private:
   const SourceManager &sm_;
   DiagnosticEngine &diags_;
   std::map<std::string, std::string> overrides_;
+  std::map<std::string, std::string> origins_;
+  std::string originOf(const std::string &param) const {
+    auto it = origins_.find(param);
+    return it == origins_.end() ? "" : it->second + ": ";
+  }
   unsigned configErrors_ = 0;
 
   std::unordered_map<std::string, Stmt *> symbols_;

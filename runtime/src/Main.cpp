@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace {
 const char *typeName(uint32_t t) {
@@ -87,13 +88,90 @@ int srt_parse_value(uint32_t type, const char *text, void *out, const char **err
   }
 }
 
+namespace {
+/// Sets a param from text; prints the error and returns false when the text
+/// does not fit its type. `origin` says where the value came from.
+bool setParam(srt_param &p, const char *text, const std::string &origin) {
+  if (p.nullable && !std::strcmp(text, "null")) {
+    *p.null = 1;
+    p.has_value = 1;
+    return true;
+  }
+  const char *why = nullptr;
+  if (!srt_parse_value(p.type, text, p.value, &why)) {
+    std::fprintf(stderr, "error: %sinvalid value '%s' for param '%s' of type %s%s: %s\n",
+                 origin.c_str(), text, p.name, typeName(p.type), p.nullable ? "?" : "", why);
+    return false;
+  }
+  *p.null = 0;
+  p.has_value = 1;
+  return true;
+}
+
+srt_param *findParam(const srt_program *program, const std::string &name) {
+  for (uint32_t k = 0; k < program->nparams; ++k)
+    if (name == program->params[k].name)
+      return &program->params[k];
+  return nullptr;
+}
+
+/// Applies a config's params and checks its source and sink names.
+bool applyConfig(const srt_program *program, const srt_config *config,
+                 const std::vector<std::string> &givenOnCommandLine) {
+  for (uint32_t i = 0; i < srt_config_count(config, SRT_CONFIG_PARAMS); ++i) {
+    std::string name = srt_config_name(config, SRT_CONFIG_PARAMS, i, nullptr);
+    std::string where = std::string(srt_config_where(config, SRT_CONFIG_PARAMS, i)) + ": ";
+    srt_param *p = findParam(program, name);
+    if (!p) {
+      std::fprintf(stderr, "error: %sunknown param '%s'\n", where.c_str(), name.c_str());
+      return false;
+    }
+    bool overridden = false;
+    for (const std::string &g : givenOnCommandLine)
+      overridden |= g == name;
+    if (!overridden && !setParam(*p, srt_config_param(config, name.c_str()), where))
+      return false;
+  }
+  struct Section {
+    int id;
+    const char *what;
+    const char *const *names;
+    uint32_t n;
+  };
+  for (Section s : {Section{SRT_CONFIG_SOURCES, "source", program->sources, program->nsources},
+                    Section{SRT_CONFIG_SINKS, "sink", program->sinks, program->nsinks}})
+    for (uint32_t i = 0; i < srt_config_count(config, s.id); ++i) {
+      std::string name = srt_config_name(config, s.id, i, nullptr);
+      bool known = false;
+      for (uint32_t k = 0; k < s.n; ++k)
+        known |= name == s.names[k];
+      if (!known) {
+        std::fprintf(stderr, "error: %s: unknown %s '%s'\n", srt_config_where(config, s.id, i), s.what,
+                     name.c_str());
+        return false;
+      }
+    }
+  return true;
+}
+} // namespace
+
 int srt_aot_main(int argc, char **argv, const srt_program *program) {
   const char *self = argc > 0 ? argv[0] : program->name;
   bool verbose = false;
+  const char *configPath = nullptr;
+  std::vector<std::string> given;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) {
+      configPath = argv[++i];
+      continue;
+    }
+    if (arg.rfind("--config=", 0) == 0) {
+      configPath = argv[i] + 9;
+      continue;
+    }
     if (arg == "--help" || arg == "-h") {
-      std::printf("%s: built by streamc from %s\n\nUsage: %s [--param name=value]... [-v]\n\n%s",
+      std::printf("%s: built by streamc from %s\n\nUsage: %s [--config FILE] [--param name=value]... [-v]\n\n%s",
                   self, program->name, self, program->help);
       return 0;
     }
@@ -117,27 +195,28 @@ int srt_aot_main(int argc, char **argv, const srt_program *program) {
     }
     std::string name = kv.substr(0, eq);
     const char *text = (arg == "--param" ? argv[i] : argv[i] + 8) + eq + 1; // lives in argv
-    srt_param *p = nullptr;
-    for (uint32_t k = 0; k < program->nparams; ++k)
-      if (name == program->params[k].name)
-        p = &program->params[k];
+    srt_param *p = findParam(program, name);
     if (!p) {
       std::fprintf(stderr, "error: unknown param '%s'\n", name.c_str());
       return 2;
     }
-    if (p->nullable && !std::strcmp(text, "null")) {
-      *p->null = 1;
-      p->has_value = 1;
-      continue;
-    }
-    const char *why = nullptr;
-    if (!srt_parse_value(p->type, text, p->value, &why)) {
-      std::fprintf(stderr, "error: invalid value '%s' for param '%s' of type %s%s: %s\n", text,
-                   p->name, typeName(p->type), p->nullable ? "?" : "", why);
+    if (!setParam(*p, text, ""))
+      return 2;
+    given.push_back(name);
+  }
+
+  srt_run *run = srt_run_create();
+  srt_config *config = nullptr;
+  if (configPath) {
+    config = srt_config_load(run, configPath);
+    if (!config || !applyConfig(program, config, given)) {
+      if (!config)
+        std::fprintf(stderr, "error: %s\n", srt_run_error(run));
+      srt_config_destroy(config);
+      srt_run_destroy(run);
       return 2;
     }
-    *p->null = 0;
-    p->has_value = 1;
+    srt_run_use_config(run, config);
   }
   for (uint32_t k = 0; k < program->nparams; ++k)
     if (!program->params[k].has_value) {
@@ -146,7 +225,6 @@ int srt_aot_main(int argc, char **argv, const srt_program *program) {
       return 2;
     }
 
-  srt_run *run = srt_run_create();
   srt_ctx *ctx = srt_ctx_create(run);
   int status = program->run(run, ctx);
   std::fflush(stdout);
@@ -155,6 +233,7 @@ int srt_aot_main(int argc, char **argv, const srt_program *program) {
   srt_run_report(run, verbose);
   srt_ctx_destroy(ctx);
   srt_run_destroy(run);
+  srt_config_destroy(config);
   return status;
 }
 

@@ -516,6 +516,17 @@ srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path, 
 srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *path,
                                  int64_t path_len, const char *format, int64_t format_len,
                                  const srt_layout *layout) {
+  std::string overridePath, overrideFormat;
+  if (const char *p = configArg(run, SRT_CONFIG_SOURCES, source, "path")) {
+    overridePath = p;
+    path = overridePath.c_str();
+    path_len = static_cast<int64_t>(overridePath.size());
+  }
+  if (const char *f = configArg(run, SRT_CONFIG_SOURCES, source, "format")) {
+    overrideFormat = f;
+    format = overrideFormat.c_str();
+    format_len = static_cast<int64_t>(overrideFormat.size());
+  }
   int code = formatCode(format, format_len);
   if (code != SRT_FORMAT_CSV && code != SRT_FORMAT_JSON) {
     run->error = std::string("source ") + (source ? source : "?") + ": unknown format '" +

@@ -21,6 +21,10 @@ struct SinkStats {
   int64_t written = 0;
 };
 
+/// A config override of a connector argument of source or sink `name`, or
+/// null (Config.cpp).
+const char *configArg(const srt_run *run, int section, const char *name, const char *arg);
+
 /// The srt_format of a format name, or 0.
 inline int formatCode(const char *text, int64_t len) {
   std::string f(text, static_cast<size_t>(len));
@@ -29,6 +33,7 @@ inline int formatCode(const char *text, int64_t len) {
 
 struct srt_run {
   std::string error; ///< the last fatal error
+  const srt_config *config = nullptr; ///< overrides of connector arguments
   std::vector<SourceStats *> sources;
   std::vector<SinkStats *> sinks;
 

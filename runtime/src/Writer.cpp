@@ -303,6 +303,17 @@ srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, in
 srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *path,
                                  int64_t path_len, const char *format, int64_t format_len,
                                  const srt_layout *layout) {
+  std::string overridePath, overrideFormat;
+  if (const char *p = configArg(run, SRT_CONFIG_SINKS, sink, "path")) {
+    overridePath = p;
+    path = overridePath.c_str();
+    path_len = static_cast<int64_t>(overridePath.size());
+  }
+  if (const char *f = configArg(run, SRT_CONFIG_SINKS, sink, "format")) {
+    overrideFormat = f;
+    format = overrideFormat.c_str();
+    format_len = static_cast<int64_t>(overrideFormat.size());
+  }
   int code = formatCode(format, format_len);
   if (!code) {
     run->error = std::string("sink ") + (sink ? sink : "?") + ": unknown format '" +

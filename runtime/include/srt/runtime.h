@@ -186,6 +186,37 @@ int64_t srt_ts_part(int64_t ms, int32_t part);
 /** round(x, digits) */
 double srt_round(double x, int64_t digits);
 
+/* ------------------------------------------------------ configuration */
+
+/**
+ * A YAML configuration file (`--config app.yaml`):
+ *
+ *   params:  { threshold: 800 }
+ *   sources: { clicks: { path: data/other.csv, format: csv } }
+ *   sinks:   { out: { format: table } }
+ *
+ * Loaded once by `streamc run` or a built executable; readers and writers
+ * apply the sources:/sinks: overrides of their connector arguments by name.
+ */
+typedef struct srt_config srt_config;
+
+enum srt_config_section { SRT_CONFIG_PARAMS = 0, SRT_CONFIG_SOURCES = 1, SRT_CONFIG_SINKS = 2 };
+
+/** Loads and checks a configuration. Returns NULL with srt_run_error() set
+ * to `FILE:LINE: message` (an unknown key names the key and its line). */
+srt_config *srt_config_load(srt_run *run, const char *path);
+void srt_config_destroy(srt_config *config);
+/** The entries of a section: their count, and each one's name and line. */
+uint32_t srt_config_count(const srt_config *config, int section);
+const char *srt_config_name(const srt_config *config, int section, uint32_t i, int32_t *line);
+/** The text of a param's value, or NULL. */
+const char *srt_config_param(const srt_config *config, const char *name);
+/** "FILE:LINE" of an entry, for messages. */
+const char *srt_config_where(const srt_config *config, int section, uint32_t i);
+/** Makes readers and writers of `run` apply the config's overrides (the run
+ * does not own the config). */
+void srt_run_use_config(srt_run *run, const srt_config *config);
+
 /* ------------------------------------------------ standalone executables */
 
 /** A param of a built program: its current value lives in `value` (the
@@ -206,10 +237,15 @@ typedef struct srt_program {
   srt_param *params;
   uint32_t nparams;
   int32_t (*run)(srt_run *run, srt_ctx *ctx);
+  const char *const *sources; /* names, for checking a config */
+  uint32_t nsources;
+  const char *const *sinks;
+  uint32_t nsinks;
 } srt_program;
 
-/** The `main` of a built executable: parses --param k=v and --help, runs
- * the program, prints the run summary, returns the exit status. */
+/** The `main` of a built executable: parses --config FILE, --param k=v
+ * (which wins over the config) and --help, runs the program, prints the run
+ * summary, returns the exit status. */
 int srt_aot_main(int argc, char **argv, const srt_program *program);
 
 /**

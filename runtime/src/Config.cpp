@@ -1,0 +1,169 @@
+/// \file
+/// YAML configuration (yaml-cpp): loading, checking every key with its line,
+/// and the lookups readers, writers and the compiler make.
+
+#include "Run.h"
+#include "srt/runtime.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+struct srt_config {
+  struct Entry {
+    std::string name;
+    int line = 0;
+    std::string value;                        ///< params
+    std::map<std::string, std::string> args;  ///< sources, sinks
+    std::string where;
+  };
+  std::string file;
+  std::vector<Entry> sections[3];
+};
+
+namespace {
+
+/// A configuration error: the message, at a line of the file.
+struct ConfigError {
+  int line;
+  std::string message;
+};
+
+int lineOf(const YAML::Node &n) { return n.Mark().line + 1; }
+
+const char *kindOf(const YAML::Node &n) {
+  switch (n.Type()) {
+  case YAML::NodeType::Sequence: return "a list";
+  case YAML::NodeType::Map: return "a mapping";
+  case YAML::NodeType::Null: return "nothing";
+  default: return "a single value";
+  }
+}
+
+void expectMap(const YAML::Node &n, const std::string &what) {
+  if (!n.IsMap())
+    throw ConfigError{lineOf(n), "'" + what + "' must be a mapping, found " + kindOf(n)};
+}
+
+std::string scalar(const YAML::Node &n, const std::string &what) {
+  if (!n.IsScalar())
+    throw ConfigError{lineOf(n), "'" + what + "' must be a single value, found " + kindOf(n)};
+  return n.Scalar();
+}
+
+/// The connector arguments a config may override.
+const char *const kArgs[] = {"path", "format", "topic", "kind", "events", "rate", "seed"};
+
+void loadConnectors(srt_config &c, int section, const YAML::Node &n, const char *what) {
+  expectMap(n, what);
+  for (const auto &kv : n) {
+    std::string name = kv.first.Scalar();
+    expectMap(kv.second, std::string(what) + "." + name);
+    srt_config::Entry e;
+    e.name = name;
+    e.line = lineOf(kv.first);
+    for (const auto &arg : kv.second) {
+      std::string key = arg.first.Scalar();
+      bool known = false;
+      for (const char *a : kArgs)
+        known |= key == a;
+      if (!known)
+        throw ConfigError{lineOf(arg.first),
+                          "unknown key '" + std::string(what) + "." + name + "." + key +
+                              "' (connector arguments: path, format, topic, kind, events, rate, seed)"};
+      e.args[key] = scalar(arg.second, std::string(what) + "." + name + "." + key);
+    }
+    c.sections[section].push_back(std::move(e));
+  }
+}
+
+} // namespace
+
+extern "C" {
+
+srt_config *srt_config_load(srt_run *run, const char *path) {
+  auto c = std::make_unique<srt_config>();
+  c->file = path;
+  try {
+    YAML::Node root = YAML::LoadFile(path);
+    if (root.IsNull())
+      return c.release(); // an empty file configures nothing
+    expectMap(root, "the configuration");
+    for (const auto &kv : root) {
+      std::string key = kv.first.Scalar();
+      if (key == "params") {
+        expectMap(kv.second, "params");
+        for (const auto &p : kv.second) {
+          srt_config::Entry e;
+          e.name = p.first.Scalar();
+          e.line = lineOf(p.first);
+          e.value = scalar(p.second, "params." + e.name);
+          c->sections[SRT_CONFIG_PARAMS].push_back(std::move(e));
+        }
+      } else if (key == "sources") {
+        loadConnectors(*c, SRT_CONFIG_SOURCES, kv.second, "sources");
+      } else if (key == "sinks") {
+        loadConnectors(*c, SRT_CONFIG_SINKS, kv.second, "sinks");
+      } else if (key == "kafka" || key == "runtime") {
+        throw ConfigError{lineOf(kv.first), "'" + key + "' is not supported by this version of streamc yet"};
+      } else {
+        throw ConfigError{lineOf(kv.first),
+                          "unknown key '" + key + "' (expected params, sources or sinks)"};
+      }
+    }
+  } catch (const ConfigError &e) {
+    run->error = std::string(path) + ":" + std::to_string(e.line) + ": " + e.message;
+    return nullptr;
+  } catch (const YAML::BadFile &) {
+    run->error = std::string("cannot read configuration ") + path;
+    return nullptr;
+  } catch (const YAML::Exception &e) {
+    run->error = std::string(path) + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg;
+    return nullptr;
+  }
+  for (auto &section : c->sections)
+    for (auto &e : section)
+      e.where = c->file + ":" + std::to_string(e.line);
+  return c.release();
+}
+
+void srt_config_destroy(srt_config *config) { delete config; }
+
+uint32_t srt_config_count(const srt_config *c, int section) {
+  return static_cast<uint32_t>(c->sections[section].size());
+}
+
+const char *srt_config_name(const srt_config *c, int section, uint32_t i, int32_t *line) {
+  if (line)
+    *line = c->sections[section][i].line;
+  return c->sections[section][i].name.c_str();
+}
+
+const char *srt_config_where(const srt_config *c, int section, uint32_t i) {
+  return c->sections[section][i].where.c_str();
+}
+
+const char *srt_config_param(const srt_config *c, const char *name) {
+  for (const auto &e : c->sections[SRT_CONFIG_PARAMS])
+    if (e.name == name)
+      return e.value.c_str();
+  return nullptr;
+}
+
+void srt_run_use_config(srt_run *run, const srt_config *config) { run->config = config; }
+
+} // extern "C"
+
+/// The override of a connector argument for a source or sink, or null.
+const char *configArg(const srt_run *run, int section, const char *name, const char *arg) {
+  if (!run->config || !name)
+    return nullptr;
+  for (const auto &e : run->config->sections[section])
+    if (e.name == name) {
+      auto it = e.args.find(arg);
+      return it == e.args.end() ? nullptr : it->second.c_str();
+    }
+  return nullptr;
+}
