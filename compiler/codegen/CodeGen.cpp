@@ -88,7 +88,7 @@ private:
       switch (op->kind()) {
       case LogicalOperator::Kind::Source: {
         auto *s = cast<LogicalSource>(op);
-        if (s->connectorName != "file" && s->connectorName != "stdin")
+        if (s->connectorName != "file" && s->connectorName != "stdin" && s->connectorName != "generate")
           unsupported(*op, "source connector '" + s->connectorName + "'");
         sources_.push_back(s);
         break;
@@ -214,9 +214,38 @@ private:
                                        sink->args, sink->argExprs, layoutOf(*sink->inputs[0]->output));
   }
 
+  /// A numeric connector argument computed at start-up, or \p fallback.
+  llvm::Value *argNumber(const std::map<std::string, PlanExprPtr> &exprs, const char *name,
+                         llvm::Value *fallback, bool asDouble) {
+    auto it = exprs.find(name);
+    if (it == exprs.end())
+      return fallback;
+    Val v = exprGen(nullptr, nullptr, nullptr).emit(*it->second);
+    if (asDouble && v.v->getType() != rt_.f64)
+      return b_.CreateSIToFP(v.v, rt_.f64);
+    return v.v;
+  }
+
+  /// `generate(kind:, events:, rate:, seed:)`.
+  Handle openGenerator(const LogicalSource &src) {
+    llvm::AllocaInst *slot = handleSlot("reader");
+    auto kind = argText(src.argExprs, "kind", "sequence");
+    llvm::Value *r = b_.CreateCall(
+        rt_.fn("srt_reader_open_generator", rt_.ptr,
+               {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.i64, rt_.f64, rt_.i64, rt_.ptr}),
+        {runArg_, rt_.cstring(src.sourceName), kind.first, kind.second,
+         argNumber(src.argExprs, "events", b_.getInt64(-1), false),
+         argNumber(src.argExprs, "rate", llvm::ConstantFP::get(rt_.f64, 0.0), true),
+         argNumber(src.argExprs, "seed", b_.getInt64(0), false),
+         layoutOf(*src.output, &src.readFields).global});
+    b_.CreateStore(r, slot);
+    checkOpened(r);
+    return {slot, r};
+  }
+
   void openSources() {
     for (LogicalSource *src : sources_)
-      readers_[src] = openConnector("srt_reader_open_text", "reader", src->sourceName, src->connectorName,
+      readers_[src] = src->connectorName == "generate" ? openGenerator(*src) : openConnector("srt_reader_open_text", "reader", src->sourceName, src->connectorName,
                                     src->args, src->argExprs, layoutOf(*src->output, &src->readFields));
   }
 

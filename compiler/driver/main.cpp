@@ -265,6 +265,16 @@ int main(int argc, char **argv) {
   addCommonOptions(build, buildArgs, false);
   build->add_option("-o,--output", output, "The executable to write");
   auto *repl = app.add_subcommand("repl", "Start the interactive shell");
+  std::string genKind, genFormat = "json";
+  int64_t genEvents = 10, genSeed = 0;
+  auto *gen = app.add_subcommand("gen", "Write records of a built-in generator to standard output");
+  gen->add_option("kind", genKind,
+                  "sequence, ysb, nexmark_person, nexmark_auction, nexmark_bid, or ysb-campaigns "
+                  "(the YSB ad -> campaign table)")
+      ->required();
+  gen->add_option("--events", genEvents, "How many records (default 10)")->check(CLI::NonNegativeNumber);
+  gen->add_option("--seed", genSeed, "The generator's seed (default 0)");
+  gen->add_option("--format", genFormat, "json or csv")->check(CLI::IsMember({"json", "csv"}));
 
   try {
     app.parse(argc, argv);
@@ -273,6 +283,8 @@ int main(int argc, char **argv) {
     return code == 0 ? 0 : kConfigError;
   }
 
+  if (gen->parsed())
+    return srt_gen_main(genKind.c_str(), genEvents, genSeed, genFormat.c_str());
   if (check->parsed())
     return compile(checkArgs, argv[0], emitAction(checkArgs.emit), /*inlineParams=*/true);
   if (run->parsed())

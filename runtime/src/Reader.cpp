@@ -5,6 +5,7 @@
 /// std::from_chars, JSON uses simdjson's on-demand API. A malformed record is
 /// skipped, counted and remembered; it never ends the input.
 
+#include "Generator.h"
 #include "Run.h"
 #include "srt/runtime.h"
 
@@ -163,6 +164,7 @@ struct srt_reader {
   srt_layout layout{};
   std::vector<srt_field> fields; ///< a copy of the layout's fields
   std::unique_ptr<Input> input;
+  std::unique_ptr<Generator> generator; ///< a generator source (no input)
   int64_t line = 0;     ///< 1-based line of the current record's first line
   int64_t nextLine = 1; ///< the line the next record starts on
   bool rejectedCurrent = false; ///< a pipeline rejected the current record
@@ -539,12 +541,36 @@ srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *p
   return srt_reader_open(run, source, p.c_str(), code, layout);
 }
 
+srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const char *kind,
+                                      int64_t kind_len, int64_t events, double rate, int64_t seed,
+                                      const srt_layout *layout) {
+  std::string k(kind, static_cast<size_t>(kind_len));
+  if (!generatorFields(k)) {
+    run->error = std::string("source ") + (source ? source : "?") + ": unknown generator kind '" + k + "'";
+    return nullptr;
+  }
+  auto *r = new srt_reader();
+  r->run = run;
+  r->stats = run->addSource(source);
+  r->layout = *layout;
+  r->fields.assign(layout->fields, layout->fields + layout->nfields);
+  r->layout.fields = r->fields.data();
+  r->generator = std::make_unique<Generator>(k, events, rate, static_cast<uint64_t>(seed));
+  return r;
+}
+
 srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data,
                                    size_t len, int format, const srt_layout *layout) {
   return makeReader(run, source, format, layout, std::make_unique<Input>(data, len));
 }
 
 int srt_reader_next(srt_reader *r, void *record) {
+  if (r->generator) {
+    if (!r->generator->next(r->fields, record))
+      return 0;
+    ++r->stats->read;
+    return 1;
+  }
   size_t b, e;
   int64_t lines;
   r->rejectedCurrent = false;

@@ -98,6 +98,17 @@ srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path,
 srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *path,
                                  int64_t path_len, const char *format, int64_t format_len,
                                  const srt_layout *layout);
+/** Opens a built-in generator (`generate(kind: ...)`) as a source: it fills
+ * the read fields of `layout` by name. `events` < 0: unbounded; `rate` <= 0:
+ * unthrottled; `seed` makes it deterministic. */
+srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const char *kind,
+                                      int64_t kind_len, int64_t events, double rate, int64_t seed,
+                                      const srt_layout *layout);
+/** `streamc gen KIND`: writes `events` records of generator `kind` (all its
+ * fields), or with kind "ysb-campaigns" the YSB ad -> campaign table, to
+ * standard output in `format` ("json" or "csv"). Returns 0, or 2 after a
+ * message on stderr. */
+int srt_gen_main(const char *kind, int64_t events, int64_t seed, const char *format);
 /** Opens a reader over a memory buffer (tests, the REPL); the buffer must
  * outlive the reader. */
 srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data,
