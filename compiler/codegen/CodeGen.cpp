@@ -5,6 +5,7 @@
 #include "plan/LogicalFanOut.h"
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalFused.h"
+#include "plan/LogicalLookup.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
@@ -18,6 +19,7 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -55,6 +57,7 @@ public:
       createParamGlobals();
 
     openSinks();
+    openTables();
     openSources();
     for (LogicalSource *src : sources_)
       emitSourceLoop(*src);
@@ -101,7 +104,13 @@ private:
         break;
       }
       case LogicalOperator::Kind::WindowAggregate: unsupported(*op, "'window'"); break;
-      case LogicalOperator::Kind::Lookup: unsupported(*op, "'lookup'"); break;
+      case LogicalOperator::Kind::Lookup: {
+        auto *l = cast<LogicalLookup>(op);
+        if (std::find_if(lookups_.begin(), lookups_.end(),
+                         [&](const LogicalLookup *x) { return x->table == l->table; }) == lookups_.end())
+          lookups_.push_back(l);
+        break;
+      }
       case LogicalOperator::Kind::Join: unsupported(*op, "'join'"); break;
       default: break;
       }
@@ -243,6 +252,24 @@ private:
     return {slot, r};
   }
 
+  /// Loads every table a lookup reads, before any source is read.
+  void openTables() {
+    for (const LogicalLookup *l : lookups_) {
+      llvm::AllocaInst *slot = handleSlot("table");
+      auto path = argText(l->argExprs, "path", nullptr);
+      std::string fallback = defaultFormat(l->args);
+      auto format = argText(l->argExprs, "format", fallback.c_str());
+      llvm::Value *t = b_.CreateCall(
+          rt_.fn("srt_table_load", rt_.ptr,
+                 {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr, rt_.i32}),
+          {runArg_, rt_.cstring(l->tableName), path.first, path.second, format.first, format.second,
+           layoutOf(*l->tableType).global, b_.getInt32(static_cast<uint32_t>(l->tableKeyField))});
+      b_.CreateStore(t, slot);
+      checkOpened(t);
+      tables_[l->table] = {slot, t};
+    }
+  }
+
   void openSources() {
     for (LogicalSource *src : sources_)
       readers_[src] = src->connectorName == "generate" ? openGenerator(*src) : openConnector("srt_reader_open_text", "reader", src->sourceName, src->connectorName,
@@ -256,6 +283,9 @@ private:
     auto closeWriter = rt_.fn("srt_writer_close", rt_.i32, {rt_.ptr});
     for (auto &[src, h] : readers_)
       b_.CreateCall(closeReader, {b_.CreateLoad(rt_.ptr, h.slot)});
+    auto destroyTable = rt_.fn("srt_table_destroy", rt_.voidTy, {rt_.ptr});
+    for (auto &[table, h] : tables_)
+      b_.CreateCall(destroyTable, {b_.CreateLoad(rt_.ptr, h.slot)});
     llvm::Value *failed = b_.getFalse();
     for (auto &[sink, h] : writers_) {
       llvm::Value *w = b_.CreateLoad(rt_.ptr, h.slot);
@@ -472,6 +502,9 @@ private:
     case LogicalOperator::Kind::Fused:
       emitSteps(cast<LogicalFused>(op), 0, record, type);
       return;
+    case LogicalOperator::Kind::Lookup:
+      emitLookup(cast<LogicalLookup>(op), record, type);
+      return;
     case LogicalOperator::Kind::Filter:
     case LogicalOperator::Kind::Project:
       emitStateless(op, record, type, [&](llvm::Value *out, const RecordType &outType) {
@@ -537,6 +570,56 @@ private:
     next(outRec, outType);
   }
 
+  /// Probes the table with the key; the output record is the input's fields
+  /// then the table's (null when `or null` keeps an unmatched record).
+  void emitLookup(const LogicalLookup &l, llvm::Value *record, const RecordType &type) {
+    ExprCodeGen exprs = exprGen(record, type);
+    Val key = exprs.emit(*l.key);
+    llvm::Value *table = tables_.at(l.table).value;
+    llvm::Value *found;
+    if (l.key->type.kind == TypeKind::String)
+      found = b_.CreateCall(rt_.fn("srt_table_find_str", rt_.ptr, {rt_.ptr, rt_.ptr, rt_.i64}),
+                            {table, b_.CreateExtractValue(key.v, 0), b_.CreateExtractValue(key.v, 1)});
+    else
+      found = b_.CreateCall(rt_.fn("srt_table_find_i64", rt_.ptr, {rt_.ptr, rt_.i64}), {table, key.v});
+    // A null key matches nothing.
+    found = b_.CreateSelect(key.null, llvm::ConstantPointerNull::get(rt_.ptr), found);
+    llvm::Value *matched = b_.CreateIsNotNull(found);
+
+    const RecordType &outType = *l.output;
+    const LayoutInfo &in = layoutOf(type);
+    const LayoutInfo &out = layoutOf(outType);
+    const LayoutInfo &tableLayout = layoutOf(*l.tableType);
+    llvm::Value *outRec = entryAlloca(out.layout.size, "looked_up");
+    size_t n = type.fields.size();
+    for (size_t i = 0; i < n; ++i)
+      exprs.storeField(outRec, out.layout, outType, static_cast<int>(i),
+                       exprs.loadField(record, in.layout, type, static_cast<int>(i)));
+
+    auto *hit = llvm::BasicBlock::Create(ctx_, "lookup.hit", fn_);
+    auto *miss = llvm::BasicBlock::Create(ctx_, "lookup.miss", fn_);
+    auto *join = llvm::BasicBlock::Create(ctx_, "lookup.done", fn_);
+    b_.CreateCondBr(matched, hit, miss);
+    b_.SetInsertPoint(hit);
+    for (size_t j = 0; j < l.tableType->fields.size(); ++j)
+      exprs.storeField(outRec, out.layout, outType, static_cast<int>(n + j),
+                       exprs.loadField(found, tableLayout.layout, *l.tableType, static_cast<int>(j)));
+    b_.CreateBr(join);
+    b_.SetInsertPoint(miss);
+    if (l.keepUnmatched) {
+      for (size_t j = 0; j < l.tableType->fields.size(); ++j) {
+        TypeKind kind = l.tableType->fields[j].type.kind;
+        exprs.storeField(outRec, out.layout, outType, static_cast<int>(n + j),
+                         {llvm::Constant::getNullValue(rt_.valueType(kind)), b_.getTrue()});
+      }
+      b_.CreateBr(join);
+    } else {
+      b_.CreateBr(rejectTarget_); // no match: the record goes no further here
+    }
+    b_.SetInsertPoint(join);
+    emitConsumers(l, outRec, outType);
+  }
+
   void emitSinkWrite(const LogicalSink &sink, size_t, llvm::Value *record, const RecordType &type) {
     if (sink.connectorName == "null")
       return;
@@ -589,6 +672,8 @@ private:
   std::vector<LogicalSink *> sinks_;
   std::map<const LogicalSource *, Handle> readers_;
   std::map<const LogicalSink *, Handle> writers_;
+  std::vector<const LogicalLookup *> lookups_;              ///< one per table
+  std::map<const TableDecl *, Handle> tables_;
   std::map<std::pair<const RecordType *, const std::vector<bool> *>, LayoutInfo> layouts_;
   Loop loop_;
   llvm::BasicBlock *rejectTarget_ = nullptr;

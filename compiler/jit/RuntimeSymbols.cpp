@@ -8,7 +8,8 @@ const std::vector<std::pair<const char *, void *>> &runtimeSymbols() {
 #define SRT_SYMBOL(name) {#name, reinterpret_cast<void *>(&name)}
   static const std::vector<std::pair<const char *, void *>> symbols = {
       SRT_SYMBOL(srt_reader_open),   SRT_SYMBOL(srt_reader_open_text), SRT_SYMBOL(srt_writer_open_text),
-      SRT_SYMBOL(srt_reader_open_generator),   SRT_SYMBOL(srt_reader_next),  SRT_SYMBOL(srt_reader_reject),
+      SRT_SYMBOL(srt_reader_open_generator), SRT_SYMBOL(srt_table_load), SRT_SYMBOL(srt_table_find_i64),
+      SRT_SYMBOL(srt_table_find_str), SRT_SYMBOL(srt_table_destroy),   SRT_SYMBOL(srt_reader_next),  SRT_SYMBOL(srt_reader_reject),
       SRT_SYMBOL(srt_reader_close),  SRT_SYMBOL(srt_writer_open),  SRT_SYMBOL(srt_writer_write),
       SRT_SYMBOL(srt_writer_write_as), SRT_SYMBOL(srt_writer_close), SRT_SYMBOL(srt_record_begin),
       SRT_SYMBOL(srt_now),           SRT_SYMBOL(srt_str_concat),   SRT_SYMBOL(srt_str_lower),

@@ -3,6 +3,9 @@
 /// Stream–table join (`lookup <table> on <key> [or null]`).
 
 #include "plan/LogicalOperator.h"
+#include "sema/Value.h"
+
+#include <map>
 
 namespace streamc {
 
@@ -15,6 +18,9 @@ public:
   const TableDecl *table = nullptr;
   std::string tableName;
   std::string connector;
+  /// The table's constant connector arguments (see LogicalSource).
+  std::map<std::string, Value> args;
+  std::map<std::string, PlanExprPtr> argExprs;
   RecordTypeRef tableType;
   int tableKeyField = -1;
   PlanExprPtr key; ///< over the input record

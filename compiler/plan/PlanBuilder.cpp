@@ -201,6 +201,8 @@ private:
       op->table = table;
       op->tableName = table->name;
       op->connector = connectorText(*table->connector);
+      op->args = connectorArgs(*table->connector, sema_, ConnectorRole::Table);
+      op->argExprs = connectorArgExprs(*table->connector);
       op->tableType = table->recordType;
       op->tableKeyField = table->keyField;
       op->key = lower(*l.key, scope);

@@ -197,6 +197,24 @@ int64_t srt_ts_part(int64_t ms, int32_t part);
 /** round(x, digits) */
 double srt_round(double x, int64_t digits);
 
+/* ------------------------------------------------------------- tables */
+
+/** A table (`table t: S = file(...) key k`): loaded fully before streaming
+ * starts, keyed by one field, probed per record by `lookup`. */
+typedef struct srt_table srt_table;
+
+/** Loads every record of the file into memory (strings copied), keyed by
+ * field `key_field` of `layout`. Malformed rows are skipped and counted as
+ * for a source; a later row with a key already seen replaces it. NULL with
+ * srt_run_error() set when the file cannot be read. */
+srt_table *srt_table_load(srt_run *run, const char *name, const char *path, int64_t path_len,
+                          const char *format, int64_t format_len, const srt_layout *layout,
+                          uint32_t key_field);
+/** The record with this key, or NULL. */
+const void *srt_table_find_i64(const srt_table *table, int64_t key);
+const void *srt_table_find_str(const srt_table *table, const char *key, int64_t len);
+void srt_table_destroy(srt_table *table);
+
 /* ------------------------------------------------------ configuration */
 
 /**
