@@ -82,8 +82,9 @@ int buildExecutable(const Plan &plan, DiagnosticEngine &diags, const BuildOption
     return 2;
   }
   std::string runtime = runtimeLibrary(options.argv0);
-  std::vector<std::string> args = {*driver, std::string(object), runtime, "-lsimdjson",
-                                   "-lyaml-cpp", "-lxxhash", "-lm", "-o", options.output};
+  std::vector<std::string> args = {*driver,       std::string(object), runtime, "-lsimdjson",
+                                   "-lyaml-cpp",  "-lxxhash",          "-lm",   "-o",
+                                   options.output};
   std::vector<llvm::StringRef> refs(args.begin(), args.end());
   std::string linkError;
   int rc = llvm::sys::ExecuteAndWait(*driver, refs, std::nullopt, {}, 0, 0, &linkError);
@@ -91,7 +92,8 @@ int buildExecutable(const Plan &plan, DiagnosticEngine &diags, const BuildOption
   if (rc != 0) {
     diags.error({}, "linking " + options.output + " failed" +
                         (linkError.empty() ? "" : ": " + linkError) + " (command: " + args[0] +
-                        " ... " + runtime + " -lsimdjson -lyaml-cpp -lxxhash -lm -o " + options.output + ")");
+                        " ... " + runtime + " -lsimdjson -lyaml-cpp -lxxhash -lm -o " +
+                        options.output + ")");
     return 2;
   }
   return 0;

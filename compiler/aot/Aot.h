@@ -14,7 +14,7 @@ namespace streamc {
 struct BuildOptions {
   std::string output; ///< the executable to write
   int optLevel = 2;
-  std::string argv0;  ///< to find the runtime library beside an installed streamc
+  std::string argv0; ///< to find the runtime library beside an installed streamc
 };
 
 /// Returns 0 on success; problems are reported to \p diags (1: the program,

@@ -81,8 +81,7 @@ public:
 
 class FloatLiteral : public Expr {
 public:
-  FloatLiteral(SourceRange r, double value)
-      : Expr(Kind::FloatLit, r), value(value) {}
+  FloatLiteral(SourceRange r, double value) : Expr(Kind::FloatLit, r), value(value) {}
   double value;
   static bool classof(const Expr *e) { return e->kind() == Kind::FloatLit; }
 };
@@ -111,8 +110,7 @@ public:
 /// `250ms`, `5s`: the value in milliseconds.
 class DurationLiteral : public Expr {
 public:
-  DurationLiteral(SourceRange r, int64_t millis)
-      : Expr(Kind::DurationLit, r), millis(millis) {}
+  DurationLiteral(SourceRange r, int64_t millis) : Expr(Kind::DurationLit, r), millis(millis) {}
   int64_t millis;
   static bool classof(const Expr *e) { return e->kind() == Kind::DurationLit; }
 };
@@ -135,8 +133,7 @@ struct NameBinding {
 /// A bare identifier: a field, a param, or an fn parameter.
 class NameExpr : public Expr {
 public:
-  NameExpr(SourceRange r, std::string name)
-      : Expr(Kind::Name, r), name(std::move(name)) {}
+  NameExpr(SourceRange r, std::string name) : Expr(Kind::Name, r), name(std::move(name)) {}
   std::string name;
   NameBinding binding; ///< set by sema
   static bool classof(const Expr *e) { return e->kind() == Kind::Name; }
@@ -145,10 +142,9 @@ public:
 /// `base.field`: in a join condition, a field of one side.
 class FieldAccessExpr : public Expr {
 public:
-  FieldAccessExpr(SourceRange r, ExprPtr base, std::string field,
-                  SourceRange fieldRange)
-      : Expr(Kind::FieldAccess, r), base(std::move(base)),
-        field(std::move(field)), fieldRange(fieldRange) {}
+  FieldAccessExpr(SourceRange r, ExprPtr base, std::string field, SourceRange fieldRange)
+      : Expr(Kind::FieldAccess, r), base(std::move(base)), field(std::move(field)),
+        fieldRange(fieldRange) {}
   ExprPtr base;
   std::string field;
   SourceRange fieldRange;
@@ -173,10 +169,8 @@ const char *binaryOpSpelling(BinaryOp op);
 
 class BinaryExpr : public Expr {
 public:
-  BinaryExpr(SourceRange r, BinaryOp op, ExprPtr lhs, ExprPtr rhs,
-             SourceRange opRange)
-      : Expr(Kind::Binary, r), op(op), lhs(std::move(lhs)),
-        rhs(std::move(rhs)), opRange(opRange) {}
+  BinaryExpr(SourceRange r, BinaryOp op, ExprPtr lhs, ExprPtr rhs, SourceRange opRange)
+      : Expr(Kind::Binary, r), op(op), lhs(std::move(lhs)), rhs(std::move(rhs)), opRange(opRange) {}
   BinaryOp op;
   ExprPtr lhs, rhs;
   SourceRange opRange;
@@ -187,8 +181,7 @@ public:
 class InExpr : public Expr {
 public:
   InExpr(SourceRange r, ExprPtr operand, std::vector<ExprPtr> list, bool negated)
-      : Expr(Kind::In, r), operand(std::move(operand)), list(std::move(list)),
-        negated(negated) {}
+      : Expr(Kind::In, r), operand(std::move(operand)), list(std::move(list)), negated(negated) {}
   ExprPtr operand;
   std::vector<ExprPtr> list;
   bool negated;
@@ -221,8 +214,7 @@ enum class CalleeKind { Unresolved, Builtin, Fn, Aggregate };
 /// `f(a, b)`: a built-in, an `fn`, or (inside `aggregate {}`) an aggregate.
 class CallExpr : public Expr {
 public:
-  CallExpr(SourceRange r, std::string callee, SourceRange calleeRange,
-           std::vector<ExprPtr> args)
+  CallExpr(SourceRange r, std::string callee, SourceRange calleeRange, std::vector<ExprPtr> args)
       : Expr(Kind::Call, r), callee(std::move(callee)), calleeRange(calleeRange),
         args(std::move(args)) {}
   std::string callee;
@@ -252,8 +244,7 @@ public:
 class NamedExpr : public Node {
 public:
   NamedExpr(SourceRange r, std::string name, SourceRange nameRange, ExprPtr expr)
-      : Node(r), name(std::move(name)), nameRange(nameRange),
-        expr(std::move(expr)) {}
+      : Node(r), name(std::move(name)), nameRange(nameRange), expr(std::move(expr)) {}
   std::string name;
   SourceRange nameRange;
   ExprPtr expr;
@@ -263,10 +254,8 @@ public:
 /// One argument of a connector call: `format: "csv"` or a positional value.
 class ConnectorArg : public Node {
 public:
-  ConnectorArg(SourceRange r, std::string name, SourceRange nameRange,
-               ExprPtr value)
-      : Node(r), name(std::move(name)), nameRange(nameRange),
-        value(std::move(value)) {}
+  ConnectorArg(SourceRange r, std::string name, SourceRange nameRange, ExprPtr value)
+      : Node(r), name(std::move(name)), nameRange(nameRange), value(std::move(value)) {}
   std::string name; ///< empty for a positional argument
   SourceRange nameRange;
   ExprPtr value;
@@ -277,8 +266,7 @@ class ConnectorCall : public Node {
 public:
   ConnectorCall(SourceRange r, std::string name, SourceRange nameRange,
                 std::vector<std::unique_ptr<ConnectorArg>> args)
-      : Node(r), name(std::move(name)), nameRange(nameRange),
-        args(std::move(args)) {}
+      : Node(r), name(std::move(name)), nameRange(nameRange), args(std::move(args)) {}
   std::string name;
   SourceRange nameRange;
   std::vector<std::unique_ptr<ConnectorArg>> args;
@@ -294,10 +282,8 @@ public:
 /// `tumbling(1m)`, `sliding(10m, 1m)`, `session(30s)`, `count(100)`
 class WindowSpec : public Node {
 public:
-  WindowSpec(SourceRange r, std::string kind, SourceRange kindRange,
-             std::vector<ExprPtr> args)
-      : Node(r), kind(std::move(kind)), kindRange(kindRange),
-        args(std::move(args)) {}
+  WindowSpec(SourceRange r, std::string kind, SourceRange kindRange, std::vector<ExprPtr> args)
+      : Node(r), kind(std::move(kind)), kindRange(kindRange), args(std::move(args)) {}
   std::string kind;
   SourceRange kindRange;
   std::vector<ExprPtr> args;
@@ -349,8 +335,8 @@ class WindowStage : public Stage {
 public:
   WindowStage(SourceRange r, std::unique_ptr<WindowSpec> spec,
               std::vector<std::unique_ptr<NamedExpr>> keys,
-              std::vector<std::unique_ptr<NamedExpr>> aggregates,
-              std::string lateSink, SourceRange lateSinkRange)
+              std::vector<std::unique_ptr<NamedExpr>> aggregates, std::string lateSink,
+              SourceRange lateSinkRange)
       : Stage(Kind::Window, r), spec(std::move(spec)), keys(std::move(keys)),
         aggregates(std::move(aggregates)), lateSink(std::move(lateSink)),
         lateSinkRange(lateSinkRange) {}
@@ -364,8 +350,7 @@ public:
 
 class LookupStage : public Stage {
 public:
-  LookupStage(SourceRange r, std::string table, SourceRange tableRange,
-              ExprPtr key, bool orNull)
+  LookupStage(SourceRange r, std::string table, SourceRange tableRange, ExprPtr key, bool orNull)
       : Stage(Kind::Lookup, r), table(std::move(table)), tableRange(tableRange),
         key(std::move(key)), orNull(orNull) {}
   std::string table;
@@ -377,10 +362,10 @@ public:
 
 class JoinStage : public Stage {
 public:
-  JoinStage(SourceRange r, std::string stream, SourceRange streamRange,
-            ExprPtr cond, ExprPtr within)
-      : Stage(Kind::Join, r), stream(std::move(stream)),
-        streamRange(streamRange), cond(std::move(cond)), within(std::move(within)) {}
+  JoinStage(SourceRange r, std::string stream, SourceRange streamRange, ExprPtr cond,
+            ExprPtr within)
+      : Stage(Kind::Join, r), stream(std::move(stream)), streamRange(streamRange),
+        cond(std::move(cond)), within(std::move(within)) {}
   std::string stream;
   SourceRange streamRange;
   ExprPtr cond;
@@ -401,10 +386,8 @@ public:
 /// `from x | stage | stage ...`
 class Pipeline : public Node {
 public:
-  Pipeline(SourceRange r, std::string from, SourceRange fromRange,
-           std::vector<StagePtr> stages)
-      : Node(r), from(std::move(from)), fromRange(fromRange),
-        stages(std::move(stages)) {}
+  Pipeline(SourceRange r, std::string from, SourceRange fromRange, std::vector<StagePtr> stages)
+      : Node(r), from(std::move(from)), fromRange(fromRange), stages(std::move(stages)) {}
   std::string from;
   SourceRange fromRange;
   std::vector<StagePtr> stages;
@@ -447,8 +430,7 @@ public:
 
 class FieldDecl : public Node {
 public:
-  FieldDecl(SourceRange r, std::string name, SourceRange nameRange,
-            std::unique_ptr<TypeRef> type)
+  FieldDecl(SourceRange r, std::string name, SourceRange nameRange, std::unique_ptr<TypeRef> type)
       : Node(r), name(std::move(name)), nameRange(nameRange), type(std::move(type)) {}
   std::string name;
   SourceRange nameRange;
@@ -477,13 +459,11 @@ public:
 
 class SourceDecl : public Stmt {
 public:
-  SourceDecl(SourceRange r, std::string name, SourceRange nameRange,
-             std::string schema, SourceRange schemaRange,
-             std::unique_ptr<ConnectorCall> connector,
+  SourceDecl(SourceRange r, std::string name, SourceRange nameRange, std::string schema,
+             SourceRange schemaRange, std::unique_ptr<ConnectorCall> connector,
              std::vector<std::unique_ptr<SourceOption>> options)
-      : Stmt(Kind::Source, r, std::move(name), nameRange),
-        schema(std::move(schema)), schemaRange(schemaRange),
-        connector(std::move(connector)), options(std::move(options)) {}
+      : Stmt(Kind::Source, r, std::move(name), nameRange), schema(std::move(schema)),
+        schemaRange(schemaRange), connector(std::move(connector)), options(std::move(options)) {}
   std::string schema;
   SourceRange schemaRange;
   std::unique_ptr<ConnectorCall> connector;
@@ -498,13 +478,12 @@ public:
 
 class TableDecl : public Stmt {
 public:
-  TableDecl(SourceRange r, std::string name, SourceRange nameRange,
-            std::string schema, SourceRange schemaRange,
-            std::unique_ptr<ConnectorCall> connector, std::string key,
+  TableDecl(SourceRange r, std::string name, SourceRange nameRange, std::string schema,
+            SourceRange schemaRange, std::unique_ptr<ConnectorCall> connector, std::string key,
             SourceRange keyRange)
       : Stmt(Kind::Table, r, std::move(name), nameRange), schema(std::move(schema)),
-        schemaRange(schemaRange), connector(std::move(connector)),
-        key(std::move(key)), keyRange(keyRange) {}
+        schemaRange(schemaRange), connector(std::move(connector)), key(std::move(key)),
+        keyRange(keyRange) {}
   std::string schema;
   SourceRange schemaRange;
   std::unique_ptr<ConnectorCall> connector;
@@ -520,16 +499,15 @@ class SinkDecl : public Stmt {
 public:
   SinkDecl(SourceRange r, std::string name, SourceRange nameRange,
            std::unique_ptr<ConnectorCall> connector)
-      : Stmt(Kind::Sink, r, std::move(name), nameRange),
-        connector(std::move(connector)) {}
+      : Stmt(Kind::Sink, r, std::move(name), nameRange), connector(std::move(connector)) {}
   std::unique_ptr<ConnectorCall> connector;
   static bool classof(const Stmt *s) { return s->kind() == Kind::Sink; }
 };
 
 class ParamDecl : public Stmt {
 public:
-  ParamDecl(SourceRange r, std::string name, SourceRange nameRange,
-            std::unique_ptr<TypeRef> type, ExprPtr defaultValue)
+  ParamDecl(SourceRange r, std::string name, SourceRange nameRange, std::unique_ptr<TypeRef> type,
+            ExprPtr defaultValue)
       : Stmt(Kind::Param, r, std::move(name), nameRange), type(std::move(type)),
         defaultValue(std::move(defaultValue)) {}
   std::unique_ptr<TypeRef> type;
@@ -539,8 +517,7 @@ public:
 
 class FnParam : public Node {
 public:
-  FnParam(SourceRange r, std::string name, SourceRange nameRange,
-          std::unique_ptr<TypeRef> type)
+  FnParam(SourceRange r, std::string name, SourceRange nameRange, std::unique_ptr<TypeRef> type)
       : Node(r), name(std::move(name)), nameRange(nameRange), type(std::move(type)) {}
   std::string name;
   SourceRange nameRange;
@@ -550,8 +527,8 @@ public:
 class FnDecl : public Stmt {
 public:
   FnDecl(SourceRange r, std::string name, SourceRange nameRange,
-         std::vector<std::unique_ptr<FnParam>> params,
-         std::unique_ptr<TypeRef> returnType, ExprPtr body)
+         std::vector<std::unique_ptr<FnParam>> params, std::unique_ptr<TypeRef> returnType,
+         ExprPtr body)
       : Stmt(Kind::Fn, r, std::move(name), nameRange), params(std::move(params)),
         returnType(std::move(returnType)), body(std::move(body)) {}
   std::vector<std::unique_ptr<FnParam>> params;

@@ -12,11 +12,21 @@ std::string quoteString(const std::string &s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\t': out += "\\t"; break;
-    case '\r': out += "\\r"; break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
     default:
       if (c < 0x20) {
         char buf[8];
@@ -31,16 +41,17 @@ std::string quoteString(const std::string &s) {
 }
 
 std::string formatDuration(int64_t ms) {
-  struct Unit { int64_t scale; const char *suffix; };
-  static const Unit units[] = {{86'400'000, "d"}, {3'600'000, "h"},
-                               {60'000, "m"},     {1000, "s"}};
+  struct Unit {
+    int64_t scale;
+    const char *suffix;
+  };
+  static const Unit units[] = {{86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}};
   if (ms != 0)
     for (const Unit &u : units)
       if (ms % u.scale == 0)
         return std::to_string(ms / u.scale) + u.suffix;
   return std::to_string(ms) + "ms";
 }
-
 
 std::string exprToSource(const Expr &e) {
   using llvm::cast;
@@ -70,8 +81,8 @@ std::string exprToSource(const Expr &e) {
   }
   case Expr::Kind::Binary: {
     auto &b = cast<BinaryExpr>(e);
-    return "(" + exprToSource(*b.lhs) + " " + binaryOpSpelling(b.op) + " " +
-           exprToSource(*b.rhs) + ")";
+    return "(" + exprToSource(*b.lhs) + " " + binaryOpSpelling(b.op) + " " + exprToSource(*b.rhs) +
+           ")";
   }
   case Expr::Kind::In: {
     auto &in = cast<InExpr>(e);
@@ -82,13 +93,12 @@ std::string exprToSource(const Expr &e) {
   }
   case Expr::Kind::IsNull: {
     auto &n = cast<IsNullExpr>(e);
-    return "(" + exprToSource(*n.operand) +
-           (n.negated ? " is not null)" : " is null)");
+    return "(" + exprToSource(*n.operand) + (n.negated ? " is not null)" : " is null)");
   }
   case Expr::Kind::If: {
     auto &i = cast<IfExpr>(e);
-    return "(if " + exprToSource(*i.cond) + " then " + exprToSource(*i.thenExpr) +
-           " else " + exprToSource(*i.elseExpr) + ")";
+    return "(if " + exprToSource(*i.cond) + " then " + exprToSource(*i.thenExpr) + " else " +
+           exprToSource(*i.elseExpr) + ")";
   }
   case Expr::Kind::Call: {
     auto &c = cast<CallExpr>(e);
@@ -175,8 +185,7 @@ private:
       end(d.range());
       Indent in(depth_);
       for (const auto &f : d.fields) {
-        line("FieldDecl '" + f->name + "' " + f->type->name +
-             (f->type->nullable ? "?" : ""));
+        line("FieldDecl '" + f->name + "' " + f->type->name + (f->type->nullable ? "?" : ""));
         end(f->range());
       }
       return;
@@ -231,8 +240,7 @@ private:
       end(d.range());
       Indent in(depth_);
       for (const auto &p : d.params) {
-        line("FnParam '" + p->name + "' " + p->type->name +
-             (p->type->nullable ? "?" : ""));
+        line("FnParam '" + p->name + "' " + p->type->name + (p->type->nullable ? "?" : ""));
         end(p->range());
       }
       expr(*d.body);
@@ -274,8 +282,7 @@ private:
 
   void stage(const Stage &s) {
     using llvm::cast;
-    std::string out =
-        s.outputType ? " -> " + s.outputType->str() : std::string();
+    std::string out = s.outputType ? " -> " + s.outputType->str() : std::string();
     switch (s.kind()) {
     case Stage::Kind::Where: {
       line("WhereStage" + out);

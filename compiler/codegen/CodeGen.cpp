@@ -1,5 +1,6 @@
 #include "codegen/CodeGen.h"
 
+#include "ast/AST.h"
 #include "codegen/ExprCodeGen.h"
 #include "codegen/RecordLayout.h"
 #include "plan/LogicalFanOut.h"
@@ -9,7 +10,6 @@
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
-#include "ast/AST.h"
 
 #include <srt/runtime.h>
 
@@ -30,7 +30,6 @@ using llvm::dyn_cast;
 
 namespace {
 
-
 /// Generates the module: the entry point, its loops, and the record
 /// layouts the runtime reads.
 class Generator {
@@ -38,8 +37,7 @@ public:
   Generator(const Plan &plan, llvm::LLVMContext &ctx, DiagnosticEngine &diags,
             const CodegenOptions &options)
       : plan_(plan), ctx_(ctx), diags_(diags), options_(options),
-        module_(std::make_unique<llvm::Module>(plan.fileName, ctx)), rt_(*module_),
-        b_(ctx) {}
+        module_(std::make_unique<llvm::Module>(plan.fileName, ctx)), rt_(*module_), b_(ctx) {}
 
   std::unique_ptr<llvm::Module> run() {
     if (!supported())
@@ -91,28 +89,36 @@ private:
       switch (op->kind()) {
       case LogicalOperator::Kind::Source: {
         auto *s = cast<LogicalSource>(op);
-        if (s->connectorName != "file" && s->connectorName != "stdin" && s->connectorName != "generate")
+        if (s->connectorName != "file" && s->connectorName != "stdin" &&
+            s->connectorName != "generate")
           unsupported(*op, "source connector '" + s->connectorName + "'");
         sources_.push_back(s);
         break;
       }
       case LogicalOperator::Kind::Sink: {
         auto *s = cast<LogicalSink>(op);
-        if (s->connectorName != "file" && s->connectorName != "stdout" && s->connectorName != "null")
+        if (s->connectorName != "file" && s->connectorName != "stdout" &&
+            s->connectorName != "null")
           unsupported(*op, "sink connector '" + s->connectorName + "'");
         sinks_.push_back(s);
         break;
       }
-      case LogicalOperator::Kind::WindowAggregate: unsupported(*op, "'window'"); break;
+      case LogicalOperator::Kind::WindowAggregate:
+        unsupported(*op, "'window'");
+        break;
       case LogicalOperator::Kind::Lookup: {
         auto *l = cast<LogicalLookup>(op);
-        if (std::find_if(lookups_.begin(), lookups_.end(),
-                         [&](const LogicalLookup *x) { return x->table == l->table; }) == lookups_.end())
+        if (std::find_if(lookups_.begin(), lookups_.end(), [&](const LogicalLookup *x) {
+              return x->table == l->table;
+            }) == lookups_.end())
           lookups_.push_back(l);
         break;
       }
-      case LogicalOperator::Kind::Join: unsupported(*op, "'join'"); break;
-      default: break;
+      case LogicalOperator::Kind::Join:
+        unsupported(*op, "'join'");
+        break;
+      default:
+        break;
       }
     }
     return ok;
@@ -144,9 +150,10 @@ private:
       const FieldSlot &slot = info.layout.slots[i];
       bool isRead = !read || read->empty() || (*read)[i];
       fields.push_back(llvm::ConstantStruct::get(
-          rt_.fieldTy, {rt_.cstring(type.fields[i].name), b_.getInt32(runtimeType(type.fields[i].type.kind)),
-                        b_.getInt32(slot.offset), b_.getInt32(static_cast<uint32_t>(slot.nullOffset)),
-                        b_.getInt32(isRead ? 1 : 0)}));
+          rt_.fieldTy,
+          {rt_.cstring(type.fields[i].name), b_.getInt32(runtimeType(type.fields[i].type.kind)),
+           b_.getInt32(slot.offset), b_.getInt32(static_cast<uint32_t>(slot.nullOffset)),
+           b_.getInt32(isRead ? 1 : 0)}));
     }
     auto *arrTy = llvm::ArrayType::get(rt_.fieldTy, fields.size());
     auto *arr = new llvm::GlobalVariable(*module_, arrTy, true, llvm::GlobalValue::PrivateLinkage,
@@ -202,15 +209,15 @@ private:
                        const std::string &connector, const std::map<std::string, Value> &args,
                        const std::map<std::string, PlanExprPtr> &argExprs, const LayoutInfo &info) {
     llvm::AllocaInst *slot = handleSlot(slotName);
-    auto path = connector == "file"
-                    ? argText(argExprs, "path", nullptr)
-                    : std::make_pair<llvm::Value *, llvm::Value *>(llvm::ConstantPointerNull::get(rt_.ptr),
-                                                                    b_.getInt64(0));
+    auto path = connector == "file" ? argText(argExprs, "path", nullptr)
+                                    : std::make_pair<llvm::Value *, llvm::Value *>(
+                                          llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
     std::string fallback = defaultFormat(args);
     auto format = argText(argExprs, "format", fallback.c_str());
     llvm::Value *h = b_.CreateCall(
         rt_.fn(function, rt_.ptr, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr}),
-        {runArg_, rt_.cstring(name), path.first, path.second, format.first, format.second, info.global});
+        {runArg_, rt_.cstring(name), path.first, path.second, format.first, format.second,
+         info.global});
     b_.CreateStore(h, slot);
     checkOpened(h);
     return {slot, h};
@@ -219,8 +226,9 @@ private:
   void openSinks() {
     for (LogicalSink *sink : sinks_)
       if (sink->connectorName != "null")
-        writers_[sink] = openConnector("srt_writer_open_text", "writer", sink->sinkName, sink->connectorName,
-                                       sink->args, sink->argExprs, layoutOf(*sink->inputs[0]->output));
+        writers_[sink] =
+            openConnector("srt_writer_open_text", "writer", sink->sinkName, sink->connectorName,
+                          sink->args, sink->argExprs, layoutOf(*sink->inputs[0]->output));
   }
 
   /// A numeric connector argument computed at start-up, or \p fallback.
@@ -272,8 +280,11 @@ private:
 
   void openSources() {
     for (LogicalSource *src : sources_)
-      readers_[src] = src->connectorName == "generate" ? openGenerator(*src) : openConnector("srt_reader_open_text", "reader", src->sourceName, src->connectorName,
-                                    src->args, src->argExprs, layoutOf(*src->output, &src->readFields));
+      readers_[src] =
+          src->connectorName == "generate"
+              ? openGenerator(*src)
+              : openConnector("srt_reader_open_text", "reader", src->sourceName, src->connectorName,
+                              src->args, src->argExprs, layoutOf(*src->output, &src->readFields));
   }
 
   /// Closes every reader and writer (null-safe) and returns \p status, or
@@ -320,19 +331,27 @@ private:
       if (has && !it->second.isNull()) {
         const Value &v = it->second;
         switch (t.kind) {
-        case TypeKind::Bool: init = b_.getInt8(v.asBool()); break;
-        case TypeKind::F64: init = llvm::ConstantFP::get(rt_.f64, v.asDouble()); break;
-        case TypeKind::String:
-          init = llvm::ConstantStruct::get(rt_.strTy, {rt_.cstring(v.asString()),
-                                                       b_.getInt64(static_cast<int64_t>(v.asString().size()))});
+        case TypeKind::Bool:
+          init = b_.getInt8(v.asBool());
           break;
-        default: init = b_.getInt64(v.asInt()); break;
+        case TypeKind::F64:
+          init = llvm::ConstantFP::get(rt_.f64, v.asDouble());
+          break;
+        case TypeKind::String:
+          init = llvm::ConstantStruct::get(
+              rt_.strTy,
+              {rt_.cstring(v.asString()), b_.getInt64(static_cast<int64_t>(v.asString().size()))});
+          break;
+        default:
+          init = b_.getInt64(v.asInt());
+          break;
         }
       }
-      auto *value = new llvm::GlobalVariable(*module_, ty, false, llvm::GlobalValue::InternalLinkage,
-                                             init, "param." + p->name);
-      auto *null = new llvm::GlobalVariable(*module_, rt_.i8, false, llvm::GlobalValue::InternalLinkage,
-                                            b_.getInt8(isNull), "param." + p->name + ".null");
+      auto *value = new llvm::GlobalVariable(
+          *module_, ty, false, llvm::GlobalValue::InternalLinkage, init, "param." + p->name);
+      auto *null =
+          new llvm::GlobalVariable(*module_, rt_.i8, false, llvm::GlobalValue::InternalLinkage,
+                                   b_.getInt8(isNull), "param." + p->name + ".null");
       paramGlobals_[p] = {value, null};
     }
   }
@@ -357,8 +376,8 @@ private:
 
   /// The param table, the program descriptor and `main`.
   void emitStandaloneMain() {
-    auto *paramTy = llvm::StructType::create(ctx_, {rt_.ptr, rt_.i32, rt_.i32, rt_.ptr, rt_.ptr, rt_.i32},
-                                             "srt_param");
+    auto *paramTy = llvm::StructType::create(
+        ctx_, {rt_.ptr, rt_.i32, rt_.i32, rt_.ptr, rt_.ptr, rt_.i32}, "srt_param");
     std::vector<llvm::Constant *> rows;
     for (const ParamDecl *p : plan_.params) {
       auto [value, null] = paramGlobals_.at(p);
@@ -368,8 +387,9 @@ private:
                     value, null, b_.getInt32(plan_.paramValues.count(p) ? 1 : 0)}));
     }
     auto *tableTy = llvm::ArrayType::get(paramTy, rows.size());
-    auto *table = new llvm::GlobalVariable(*module_, tableTy, false, llvm::GlobalValue::InternalLinkage,
-                                           llvm::ConstantArray::get(tableTy, rows), "params");
+    auto *table =
+        new llvm::GlobalVariable(*module_, tableTy, false, llvm::GlobalValue::InternalLinkage,
+                                 llvm::ConstantArray::get(tableTy, rows), "params");
     // The names a config may refer to.
     auto names = [&](const std::vector<std::string> &list, const char *name) {
       std::vector<llvm::Constant *> ptrs;
@@ -386,7 +406,8 @@ private:
       if (sink->decl)
         sinkNames.push_back(sink->sinkName);
     auto *programTy = llvm::StructType::create(
-        ctx_, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr, rt_.i32}, "srt_program");
+        ctx_, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr, rt_.i32},
+        "srt_program");
     auto *program = new llvm::GlobalVariable(
         *module_, programTy, true, llvm::GlobalValue::InternalLinkage,
         llvm::ConstantStruct::get(programTy,
@@ -414,8 +435,8 @@ private:
     b_.CreateBr(header);
     b_.SetInsertPoint(header);
     llvm::Value *reader = readers_[&src].value;
-    llvm::Value *got = b_.CreateCall(rt_.fn("srt_reader_next", rt_.i32, {rt_.ptr, rt_.ptr}),
-                                     {reader, record});
+    llvm::Value *got =
+        b_.CreateCall(rt_.fn("srt_reader_next", rt_.i32, {rt_.ptr, rt_.ptr}), {reader, record});
     b_.CreateCondBr(b_.CreateICmpNE(got, b_.getInt32(0)), body, done);
     b_.SetInsertPoint(body);
     if (usesRecordContext())
@@ -521,10 +542,9 @@ private:
       emitConsumers(fused, record, type);
       return;
     }
-    emitStateless(*fused.steps[i], record, type,
-                  [&](llvm::Value *out, const RecordType &outType) {
-                    emitSteps(fused, i + 1, out, outType);
-                  });
+    emitStateless(*fused.steps[i], record, type, [&](llvm::Value *out, const RecordType &outType) {
+      emitSteps(fused, i + 1, out, outType);
+    });
   }
 
   /// A filter or projection, then \p next on its output.
@@ -578,10 +598,12 @@ private:
     llvm::Value *table = tables_.at(l.table).value;
     llvm::Value *found;
     if (l.key->type.kind == TypeKind::String)
-      found = b_.CreateCall(rt_.fn("srt_table_find_str", rt_.ptr, {rt_.ptr, rt_.ptr, rt_.i64}),
-                            {table, b_.CreateExtractValue(key.v, 0), b_.CreateExtractValue(key.v, 1)});
+      found =
+          b_.CreateCall(rt_.fn("srt_table_find_str", rt_.ptr, {rt_.ptr, rt_.ptr, rt_.i64}),
+                        {table, b_.CreateExtractValue(key.v, 0), b_.CreateExtractValue(key.v, 1)});
     else
-      found = b_.CreateCall(rt_.fn("srt_table_find_i64", rt_.ptr, {rt_.ptr, rt_.i64}), {table, key.v});
+      found =
+          b_.CreateCall(rt_.fn("srt_table_find_i64", rt_.ptr, {rt_.ptr, rt_.i64}), {table, key.v});
     // A null key matches nothing.
     found = b_.CreateSelect(key.null, llvm::ConstantPointerNull::get(rt_.ptr), found);
     llvm::Value *matched = b_.CreateIsNotNull(found);
@@ -602,8 +624,9 @@ private:
     b_.CreateCondBr(matched, hit, miss);
     b_.SetInsertPoint(hit);
     for (size_t j = 0; j < l.tableType->fields.size(); ++j)
-      exprs.storeField(outRec, out.layout, outType, static_cast<int>(n + j),
-                       exprs.loadField(found, tableLayout.layout, *l.tableType, static_cast<int>(j)));
+      exprs.storeField(
+          outRec, out.layout, outType, static_cast<int>(n + j),
+          exprs.loadField(found, tableLayout.layout, *l.tableType, static_cast<int>(j)));
     b_.CreateBr(join);
     b_.SetInsertPoint(miss);
     if (l.keepUnmatched) {
@@ -661,7 +684,8 @@ private:
   llvm::LLVMContext &ctx_;
   DiagnosticEngine &diags_;
   CodegenOptions options_;
-  std::map<const ParamDecl *, std::pair<llvm::GlobalVariable *, llvm::GlobalVariable *>> paramGlobals_;
+  std::map<const ParamDecl *, std::pair<llvm::GlobalVariable *, llvm::GlobalVariable *>>
+      paramGlobals_;
   std::unique_ptr<llvm::Module> module_;
   RuntimeDecls rt_;
   llvm::IRBuilder<> b_;
@@ -672,7 +696,7 @@ private:
   std::vector<LogicalSink *> sinks_;
   std::map<const LogicalSource *, Handle> readers_;
   std::map<const LogicalSink *, Handle> writers_;
-  std::vector<const LogicalLookup *> lookups_;              ///< one per table
+  std::vector<const LogicalLookup *> lookups_; ///< one per table
   std::map<const TableDecl *, Handle> tables_;
   std::map<std::pair<const RecordType *, const std::vector<bool> *>, LayoutInfo> layouts_;
   Loop loop_;
@@ -682,7 +706,8 @@ private:
 } // namespace
 
 std::unique_ptr<llvm::Module> generateModule(const Plan &plan, llvm::LLVMContext &context,
-                                             DiagnosticEngine &diags, const CodegenOptions &options) {
+                                             DiagnosticEngine &diags,
+                                             const CodegenOptions &options) {
   return Generator(plan, context, diags, options).run();
 }
 

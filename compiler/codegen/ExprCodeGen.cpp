@@ -39,10 +39,14 @@ llvm::Constant *RuntimeDecls::cstring(const std::string &s) {
 
 llvm::Type *RuntimeDecls::valueType(TypeKind kind) {
   switch (kind) {
-  case TypeKind::Bool: return i1;
-  case TypeKind::F64: return f64;
-  case TypeKind::String: return strTy;
-  default: return i64; // i64, timestamp, duration (and the type of `null`)
+  case TypeKind::Bool:
+    return i1;
+  case TypeKind::F64:
+    return f64;
+  case TypeKind::String:
+    return strTy;
+  default:
+    return i64; // i64, timestamp, duration (and the type of `null`)
   }
 }
 
@@ -112,14 +116,15 @@ Val ExprCodeGen::loadField(llvm::Value *record, const RecordLayout &layout, cons
     v = b_.CreateLoad(rt_.valueType(kind), addr);
   llvm::Value *null = b_.getFalse();
   if (slot.nullOffset >= 0) {
-    llvm::Value *flag = b_.CreateConstInBoundsGEP1_64(rt_.i8, record, static_cast<uint64_t>(slot.nullOffset));
+    llvm::Value *flag =
+        b_.CreateConstInBoundsGEP1_64(rt_.i8, record, static_cast<uint64_t>(slot.nullOffset));
     null = b_.CreateICmpNE(b_.CreateLoad(rt_.i8, flag), b_.getInt8(0));
   }
   return {v, null};
 }
 
-void ExprCodeGen::storeField(llvm::Value *record, const RecordLayout &layout, const RecordType &type,
-                             int index, Val v) {
+void ExprCodeGen::storeField(llvm::Value *record, const RecordLayout &layout,
+                             const RecordType &type, int index, Val v) {
   const FieldSlot &slot = layout.slots[index];
   TypeKind kind = type.fields[index].type.kind;
   llvm::Value *addr = b_.CreateConstInBoundsGEP1_64(rt_.i8, record, slot.offset);
@@ -131,7 +136,8 @@ void ExprCodeGen::storeField(llvm::Value *record, const RecordLayout &layout, co
   else
     b_.CreateStore(value, addr);
   if (slot.nullOffset >= 0) {
-    llvm::Value *flag = b_.CreateConstInBoundsGEP1_64(rt_.i8, record, static_cast<uint64_t>(slot.nullOffset));
+    llvm::Value *flag =
+        b_.CreateConstInBoundsGEP1_64(rt_.i8, record, static_cast<uint64_t>(slot.nullOffset));
     b_.CreateStore(b_.CreateZExt(v.null, rt_.i8), flag);
   }
 }
@@ -191,15 +197,18 @@ Val ExprCodeGen::constant(const PlanExpr &e) {
   if (v.isNull())
     return {zero(kind), b_.getTrue()};
   switch (v.type.kind) {
-  case TypeKind::Bool: return {b_.getInt1(v.asBool()), b_.getFalse()};
-  case TypeKind::F64: return {llvm::ConstantFP::get(rt_.f64, v.asDouble()), b_.getFalse()};
+  case TypeKind::Bool:
+    return {b_.getInt1(v.asBool()), b_.getFalse()};
+  case TypeKind::F64:
+    return {llvm::ConstantFP::get(rt_.f64, v.asDouble()), b_.getFalse()};
   case TypeKind::String: {
     llvm::Constant *s = rt_.cstring(v.asString());
     llvm::Constant *str = llvm::ConstantStruct::get(
         rt_.strTy, {s, b_.getInt64(static_cast<int64_t>(v.asString().size()))});
     return {str, b_.getFalse()};
   }
-  default: return {b_.getInt64(v.asInt()), b_.getFalse()};
+  default:
+    return {b_.getInt64(v.asInt()), b_.getFalse()};
   }
 }
 
@@ -228,13 +237,16 @@ Val ExprCodeGen::binary(const PlanExpr &e) {
                    {rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}, null);
   if (kind == TypeKind::F64) {
     switch (op) {
-    case BinaryOp::Add: return {b_.CreateFAdd(a.v, b.v), null};
-    case BinaryOp::Sub: return {b_.CreateFSub(a.v, b.v), null};
-    case BinaryOp::Mul: return {b_.CreateFMul(a.v, b.v), null};
+    case BinaryOp::Add:
+      return {b_.CreateFAdd(a.v, b.v), null};
+    case BinaryOp::Sub:
+      return {b_.CreateFSub(a.v, b.v), null};
+    case BinaryOp::Mul:
+      return {b_.CreateFMul(a.v, b.v), null};
     default: {
       // Division by zero is an error for the record, for floats too (§9).
-      llvm::Value *byZero = b_.CreateAnd(b_.CreateNot(null),
-                                         b_.CreateFCmpOEQ(b.v, llvm::ConstantFP::get(rt_.f64, 0.0)));
+      llvm::Value *byZero = b_.CreateAnd(
+          b_.CreateNot(null), b_.CreateFCmpOEQ(b.v, llvm::ConstantFP::get(rt_.f64, 0.0)));
       rejectIf(byZero, op == BinaryOp::Div ? "division by zero" : "modulo by zero");
       return {op == BinaryOp::Div ? b_.CreateFDiv(a.v, b.v) : b_.CreateFRem(a.v, b.v), null};
     }
@@ -242,18 +254,20 @@ Val ExprCodeGen::binary(const PlanExpr &e) {
   }
   // i64, durations, timestamps (milliseconds); results wrap on overflow.
   switch (op) {
-  case BinaryOp::Add: return {b_.CreateAdd(a.v, b.v), null};
-  case BinaryOp::Sub: return {b_.CreateSub(a.v, b.v), null};
-  case BinaryOp::Mul: return {b_.CreateMul(a.v, b.v), null};
+  case BinaryOp::Add:
+    return {b_.CreateAdd(a.v, b.v), null};
+  case BinaryOp::Sub:
+    return {b_.CreateSub(a.v, b.v), null};
+  case BinaryOp::Mul:
+    return {b_.CreateMul(a.v, b.v), null};
   default: {
     // Division by zero is an error for the record (when neither side is
     // null); so is INT64_MIN / -1, which has no i64 result.
     llvm::Value *byZero = b_.CreateAnd(b_.CreateNot(null), b_.CreateICmpEQ(b.v, b_.getInt64(0)));
     rejectIf(byZero, op == BinaryOp::Div ? "division by zero" : "modulo by zero");
     llvm::Value *overflow =
-        b_.CreateAnd(b_.CreateNot(null),
-                     b_.CreateAnd(b_.CreateICmpEQ(a.v, b_.getInt64(INT64_MIN)),
-                                  b_.CreateICmpEQ(b.v, b_.getInt64(-1))));
+        b_.CreateAnd(b_.CreateNot(null), b_.CreateAnd(b_.CreateICmpEQ(a.v, b_.getInt64(INT64_MIN)),
+                                                      b_.CreateICmpEQ(b.v, b_.getInt64(-1))));
     rejectIf(overflow, "integer overflow in division");
     // A null operand may hold 0: divide by 1 instead, the result is null.
     llvm::Value *divisor = b_.CreateSelect(null, b_.getInt64(1), b.v);
@@ -301,7 +315,8 @@ Val ExprCodeGen::logical(const PlanExpr &e) {
   llvm::Value *aKnown = b_.CreateNot(a.null), *bKnown = b_.CreateNot(b.null);
   llvm::Value *decides; // a side that decides the result on its own
   if (isAnd)
-    decides = b_.CreateOr(b_.CreateAnd(aKnown, b_.CreateNot(a.v)), b_.CreateAnd(bKnown, b_.CreateNot(b.v)));
+    decides = b_.CreateOr(b_.CreateAnd(aKnown, b_.CreateNot(a.v)),
+                          b_.CreateAnd(bKnown, b_.CreateNot(b.v)));
   else
     decides = b_.CreateOr(b_.CreateAnd(aKnown, a.v), b_.CreateAnd(bKnown, b.v));
   llvm::Value *null = b_.CreateAnd(b_.CreateOr(a.null, b.null), b_.CreateNot(decides));
@@ -349,7 +364,8 @@ Val ExprCodeGen::in(const PlanExpr &e) {
   llvm::Value *found = b_.getFalse(), *sawNull = b_.getFalse();
   for (size_t i = 1; i < e.children.size(); ++i) {
     Val item = emit(*e.children[i]);
-    Val eq = compare(BinaryOp::Eq, x, item, kind == TypeKind::Null ? e.children[i]->type.kind : kind);
+    Val eq =
+        compare(BinaryOp::Eq, x, item, kind == TypeKind::Null ? e.children[i]->type.kind : kind);
     found = b_.CreateOr(found, b_.CreateAnd(b_.CreateNot(eq.null), eq.v));
     sawNull = b_.CreateOr(sawNull, eq.null);
   }
@@ -417,30 +433,39 @@ Val ExprCodeGen::call(const PlanExpr &e) {
   case BuiltinId::Abs:
     if (e.type.kind == TypeKind::F64)
       return {intrinsic(llvm::Intrinsic::fabs, {a[0].v}), null};
-    return {b_.CreateSelect(b_.CreateICmpSLT(a[0].v, b_.getInt64(0)), b_.CreateNeg(a[0].v), a[0].v), null};
-  case BuiltinId::Sqrt: return {intrinsic(llvm::Intrinsic::sqrt, {a[0].v}), null};
-  case BuiltinId::Exp: return {intrinsic(llvm::Intrinsic::exp, {a[0].v}), null};
-  case BuiltinId::Ln: return {intrinsic(llvm::Intrinsic::log, {a[0].v}), null};
-  case BuiltinId::Log10: return {intrinsic(llvm::Intrinsic::log10, {a[0].v}), null};
-  case BuiltinId::Pow: return {intrinsic(llvm::Intrinsic::pow, {a[0].v, a[1].v}), null};
+    return {b_.CreateSelect(b_.CreateICmpSLT(a[0].v, b_.getInt64(0)), b_.CreateNeg(a[0].v), a[0].v),
+            null};
+  case BuiltinId::Sqrt:
+    return {intrinsic(llvm::Intrinsic::sqrt, {a[0].v}), null};
+  case BuiltinId::Exp:
+    return {intrinsic(llvm::Intrinsic::exp, {a[0].v}), null};
+  case BuiltinId::Ln:
+    return {intrinsic(llvm::Intrinsic::log, {a[0].v}), null};
+  case BuiltinId::Log10:
+    return {intrinsic(llvm::Intrinsic::log10, {a[0].v}), null};
+  case BuiltinId::Pow:
+    return {intrinsic(llvm::Intrinsic::pow, {a[0].v, a[1].v}), null};
   case BuiltinId::Floor:
   case BuiltinId::Ceil:
     if (e.type.kind == TypeKind::I64)
       return a[0];
-    return {intrinsic(e.builtin == BuiltinId::Floor ? llvm::Intrinsic::floor : llvm::Intrinsic::ceil,
-                      {a[0].v}),
-            null};
+    return {
+        intrinsic(e.builtin == BuiltinId::Floor ? llvm::Intrinsic::floor : llvm::Intrinsic::ceil,
+                  {a[0].v}),
+        null};
   case BuiltinId::Round:
     if (a.size() == 1)
       return {intrinsic(llvm::Intrinsic::round, {a[0].v}), null};
-    return {b_.CreateCall(rt_.fn("srt_round", rt_.f64, {rt_.f64, rt_.i64}), {a[0].v, a[1].v}), null};
+    return {b_.CreateCall(rt_.fn("srt_round", rt_.f64, {rt_.f64, rt_.i64}), {a[0].v, a[1].v}),
+            null};
   case BuiltinId::Min:
   case BuiltinId::Max: {
     BinaryOp keepFirst = e.builtin == BuiltinId::Min ? BinaryOp::Le : BinaryOp::Ge;
     llvm::Value *pickFirst = compare(keepFirst, a[0], a[1], e.type.kind).v;
     return {b_.CreateSelect(pickFirst, a[0].v, a[1].v), null};
   }
-  case BuiltinId::Len: return {lenOf(a[0].v), null};
+  case BuiltinId::Len:
+    return {lenOf(a[0].v), null};
   case BuiltinId::Lower:
   case BuiltinId::Upper:
     return callStr(e.builtin == BuiltinId::Lower ? "srt_str_lower" : "srt_str_upper",
@@ -458,8 +483,9 @@ Val ExprCodeGen::call(const PlanExpr &e) {
                     ptrOf(a[2].v), lenOf(a[2].v)},
                    {rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}, null);
   case BuiltinId::Contains: {
-    llvm::Value *r = b_.CreateCall(rt_.fn("srt_str_find", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
-                                   {ptrOf(a[0].v), lenOf(a[0].v), ptrOf(a[1].v), lenOf(a[1].v)});
+    llvm::Value *r =
+        b_.CreateCall(rt_.fn("srt_str_find", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
+                      {ptrOf(a[0].v), lenOf(a[0].v), ptrOf(a[1].v), lenOf(a[1].v)});
     return {b_.CreateICmpNE(r, b_.getInt32(0)), null};
   }
   case BuiltinId::StartsWith:
@@ -468,39 +494,52 @@ Val ExprCodeGen::call(const PlanExpr &e) {
     // bytes compare equal to it.
     llvm::Value *s = a[0].v, *p = a[1].v;
     llvm::Value *fits = b_.CreateICmpSGE(lenOf(s), lenOf(p));
-    llvm::Value *start = e.builtin == BuiltinId::StartsWith
-                             ? ptrOf(s)
-                             : b_.CreateInBoundsGEP(rt_.i8, ptrOf(s),
-                                                    b_.CreateSelect(fits, b_.CreateSub(lenOf(s), lenOf(p)), b_.getInt64(0)));
+    llvm::Value *start =
+        e.builtin == BuiltinId::StartsWith
+            ? ptrOf(s)
+            : b_.CreateInBoundsGEP(
+                  rt_.i8, ptrOf(s),
+                  b_.CreateSelect(fits, b_.CreateSub(lenOf(s), lenOf(p)), b_.getInt64(0)));
     llvm::Value *len = b_.CreateSelect(fits, lenOf(p), b_.getInt64(0));
-    llvm::Value *cmp = b_.CreateCall(rt_.fn("srt_str_compare", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
-                                     {start, len, ptrOf(p), len});
+    llvm::Value *cmp =
+        b_.CreateCall(rt_.fn("srt_str_compare", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
+                      {start, len, ptrOf(p), len});
     return {b_.CreateAnd(fits, b_.CreateICmpEQ(cmp, b_.getInt32(0))), null};
   }
   case BuiltinId::ToI64:
     switch (argKind(0)) {
     case TypeKind::F64:
       return {b_.CreateIntrinsic(rt_.i64, llvm::Intrinsic::fptosi_sat, {a[0].v}), null};
-    case TypeKind::Bool: return {b_.CreateZExt(a[0].v, rt_.i64), null};
-    case TypeKind::String: return parseString("srt_str_to_i64", rt_.i64, a[0], null);
-    default: return {a[0].v, null};
+    case TypeKind::Bool:
+      return {b_.CreateZExt(a[0].v, rt_.i64), null};
+    case TypeKind::String:
+      return parseString("srt_str_to_i64", rt_.i64, a[0], null);
+    default:
+      return {a[0].v, null};
     }
   case BuiltinId::ToF64:
     switch (argKind(0)) {
-    case TypeKind::I64: return {b_.CreateSIToFP(a[0].v, rt_.f64), null};
-    case TypeKind::Bool: return {b_.CreateUIToFP(a[0].v, rt_.f64), null};
-    case TypeKind::Duration: return {b_.CreateSIToFP(a[0].v, rt_.f64), null};
-    case TypeKind::String: return parseString("srt_str_to_f64", rt_.f64, a[0], null);
-    default: return {a[0].v, null};
+    case TypeKind::I64:
+      return {b_.CreateSIToFP(a[0].v, rt_.f64), null};
+    case TypeKind::Bool:
+      return {b_.CreateUIToFP(a[0].v, rt_.f64), null};
+    case TypeKind::Duration:
+      return {b_.CreateSIToFP(a[0].v, rt_.f64), null};
+    case TypeKind::String:
+      return parseString("srt_str_to_f64", rt_.f64, a[0], null);
+    default:
+      return {a[0].v, null};
     }
   case BuiltinId::ToString:
     switch (argKind(0)) {
-    case TypeKind::String: return a[0];
+    case TypeKind::String:
+      return a[0];
     case TypeKind::Bool: {
       llvm::Constant *t = rt_.cstring("true"), *f = rt_.cstring("false");
       llvm::Value *p = b_.CreateSelect(a[0].v, t, f);
       llvm::Value *n = b_.CreateSelect(a[0].v, b_.getInt64(4), b_.getInt64(5));
-      llvm::Value *s = b_.CreateInsertValue(b_.CreateInsertValue(llvm::UndefValue::get(rt_.strTy), p, 0), n, 1);
+      llvm::Value *s =
+          b_.CreateInsertValue(b_.CreateInsertValue(llvm::UndefValue::get(rt_.strTy), p, 0), n, 1);
       return {s, null};
     }
     case TypeKind::F64:
@@ -519,13 +558,19 @@ Val ExprCodeGen::call(const PlanExpr &e) {
     llvm::Value *safe = b_.CreateSelect(null, b_.getInt64(1), unit);
     // Floor division, also for times before 1970.
     llvm::Value *rem = b_.CreateSRem(a[0].v, safe);
-    llvm::Value *adj = b_.CreateSelect(b_.CreateICmpSLT(rem, b_.getInt64(0)), b_.CreateAdd(rem, safe), rem);
+    llvm::Value *adj =
+        b_.CreateSelect(b_.CreateICmpSLT(rem, b_.getInt64(0)), b_.CreateAdd(rem, safe), rem);
     return {b_.CreateSub(a[0].v, adj), null};
   }
-  case BuiltinId::Year: case BuiltinId::Month: case BuiltinId::Day:
-  case BuiltinId::Hour: case BuiltinId::Minute: case BuiltinId::Second: {
+  case BuiltinId::Year:
+  case BuiltinId::Month:
+  case BuiltinId::Day:
+  case BuiltinId::Hour:
+  case BuiltinId::Minute:
+  case BuiltinId::Second: {
     int part = static_cast<int>(e.builtin) - static_cast<int>(BuiltinId::Year);
-    return {b_.CreateCall(rt_.fn("srt_ts_part", rt_.i64, {rt_.i64, rt_.i32}), {a[0].v, b_.getInt32(part)}),
+    return {b_.CreateCall(rt_.fn("srt_ts_part", rt_.i64, {rt_.i64, rt_.i32}),
+                          {a[0].v, b_.getInt32(part)}),
             null};
   }
   case BuiltinId::ParseTimestamp:

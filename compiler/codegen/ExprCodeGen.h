@@ -28,8 +28,8 @@ public:
 
   llvm::Type *voidTy, *i1, *i8, *i32, *i64, *f64;
   llvm::PointerType *ptr;
-  llvm::StructType *strTy;   ///< srt_str {ptr, i64}
-  llvm::StructType *fieldTy; ///< srt_field
+  llvm::StructType *strTy;    ///< srt_str {ptr, i64}
+  llvm::StructType *fieldTy;  ///< srt_field
   llvm::StructType *layoutTy; ///< srt_layout
 
   /// Declares (once) a runtime function.

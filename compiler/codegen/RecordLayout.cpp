@@ -6,13 +6,20 @@ namespace streamc {
 
 uint32_t runtimeType(TypeKind kind) {
   switch (kind) {
-  case TypeKind::Bool: return SRT_BOOL;
-  case TypeKind::I64: return SRT_I64;
-  case TypeKind::F64: return SRT_F64;
-  case TypeKind::String: return SRT_STRING;
-  case TypeKind::Timestamp: return SRT_TIMESTAMP;
-  case TypeKind::Duration: return SRT_DURATION;
-  default: return SRT_I64;
+  case TypeKind::Bool:
+    return SRT_BOOL;
+  case TypeKind::I64:
+    return SRT_I64;
+  case TypeKind::F64:
+    return SRT_F64;
+  case TypeKind::String:
+    return SRT_STRING;
+  case TypeKind::Timestamp:
+    return SRT_TIMESTAMP;
+  case TypeKind::Duration:
+    return SRT_DURATION;
+  default:
+    return SRT_I64;
   }
 }
 

@@ -23,10 +23,10 @@ enum class EmitAction { None, Tokens, Ast, Plan, PlanOpt, Llvm, Dot };
 
 struct CompilerOptions {
   std::string stdlibDir;
-  std::map<std::string, std::string> params; ///< --param k=v and the config's params:
+  std::map<std::string, std::string> params;       ///< --param k=v and the config's params:
   std::map<std::string, std::string> paramOrigins; ///< "app.yaml:3" for the config's
-  std::vector<std::string> disabledPasses;   ///< --disable-pass=NAME
-  bool timePasses = false;                   ///< --time-passes
+  std::vector<std::string> disabledPasses;         ///< --disable-pass=NAME
+  bool timePasses = false;                         ///< --time-passes
   /// Substitute param values into the plan (true for `run`, `check`; false
   /// for `build`, whose executables read params at start-up).
   bool inlineParams = true;

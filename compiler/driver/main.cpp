@@ -1,16 +1,16 @@
 /// \file
 /// The `streamc` command line: a thin layer over the Compiler facade.
 
+#include "aot/Aot.h"
+#include "ast/AST.h"
 #include "ast/AstPrinter.h"
 #include "driver/Compiler.h"
-#include "aot/Aot.h"
 #include "jit/Jit.h"
 #include "opt/PassManager.h"
 #include "parse/Parser.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
 #include "plan/Plan.h"
-#include "ast/AST.h"
 #include "sema/Imports.h"
 
 #include <CLI/CLI.hpp>
@@ -72,7 +72,8 @@ void addCommonOptions(CLI::App *cmd, CommonArgs &args, bool withEmit) {
   cmd->add_flag("--time-passes", args.timePasses, "Print how long each optimisation pass took");
   cmd->add_option("--color", args.color, "Colour diagnostics: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->add_option("-O", args.optLevel, "Optimisation level of the generated code, 0 to 3 (default 2)")
+  cmd->add_option("-O", args.optLevel,
+                  "Optimisation level of the generated code, 0 to 3 (default 2)")
       ->check(CLI::Range(0, 3));
 }
 
@@ -86,14 +87,15 @@ bool checkConfigNames(const Plan &plan, const srt_config *config, DiagnosticEngi
       sinks.push_back(s->sinkName);
   }
   bool ok = true;
-  for (auto [section, what, names] :
-       {std::tuple{SRT_CONFIG_SOURCES, "source", &sources}, std::tuple{SRT_CONFIG_SINKS, "sink", &sinks}})
+  for (auto [section, what, names] : {std::tuple{SRT_CONFIG_SOURCES, "source", &sources},
+                                      std::tuple{SRT_CONFIG_SINKS, "sink", &sinks}})
     for (uint32_t i = 0; i < srt_config_count(config, section); ++i) {
       std::string name = srt_config_name(config, section, i, nullptr);
       if (std::find(names->begin(), names->end(), name) == names->end()) {
         std::string near = closestMatch(name, *names);
-        diags.error({}, std::string(srt_config_where(config, section, i)) + ": unknown " + what + " '" +
-                            name + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?"));
+        diags.error({}, std::string(srt_config_where(config, section, i)) + ": unknown " + what +
+                            " '" + name + "'" +
+                            (near.empty() ? "" : "; did you mean '" + near + "'?"));
         ok = false;
       }
     }
@@ -101,12 +103,18 @@ bool checkConfigNames(const Plan &plan, const srt_config *config, DiagnosticEngi
 }
 
 EmitAction emitAction(const std::string &s) {
-  if (s == "tokens") return EmitAction::Tokens;
-  if (s == "ast") return EmitAction::Ast;
-  if (s == "plan") return EmitAction::Plan;
-  if (s == "plan-opt") return EmitAction::PlanOpt;
-  if (s == "llvm") return EmitAction::Llvm;
-  if (s == "dot") return EmitAction::Dot;
+  if (s == "tokens")
+    return EmitAction::Tokens;
+  if (s == "ast")
+    return EmitAction::Ast;
+  if (s == "plan")
+    return EmitAction::Plan;
+  if (s == "plan-opt")
+    return EmitAction::PlanOpt;
+  if (s == "llvm")
+    return EmitAction::Llvm;
+  if (s == "dot")
+    return EmitAction::Dot;
   return EmitAction::None;
 }
 
@@ -219,11 +227,13 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
     return finish(kOk);
   }
   if (action == EmitAction::Llvm)
-    return finish(printLlvm(*compiler.plan(), diags, args.optLevel, std::cout) ? kOk : kCompileError);
+    return finish(printLlvm(*compiler.plan(), diags, args.optLevel, std::cout) ? kOk
+                                                                               : kCompileError);
   if (then == Then::Run) {
     for (const ParamDecl *p : compiler.plan()->params)
       if (!compiler.plan()->paramValues.count(p))
-        diags.error(p->nameRange, "param '" + p->name + "' has no value: give it a default or pass --param " +
+        diags.error(p->nameRange, "param '" + p->name +
+                                      "' has no value: give it a default or pass --param " +
                                       p->name + "=...");
     if (diags.hasErrors())
       return finish(kConfigError);
@@ -259,8 +269,10 @@ int main(int argc, char **argv) {
   auto *run = app.add_subcommand("run", "Compile a program with the JIT and run it");
   addCommonOptions(run, runArgs, false);
   run->add_option("--config", runArgs.config, "YAML configuration file (params, sources, sinks)");
-  check->add_option("--config", checkArgs.config, "YAML configuration file to check with the program");
-  run->add_flag("-v,--verbose", runArgs.verbose, "Print the run summary even when nothing went wrong");
+  check->add_option("--config", checkArgs.config,
+                    "YAML configuration file to check with the program");
+  run->add_flag("-v,--verbose", runArgs.verbose,
+                "Print the run summary even when nothing went wrong");
   auto *build = app.add_subcommand("build", "Compile a program to a standalone executable");
   addCommonOptions(build, buildArgs, false);
   build->add_option("-o,--output", output, "The executable to write");
@@ -272,7 +284,8 @@ int main(int argc, char **argv) {
                   "sequence, ysb, nexmark_person, nexmark_auction, nexmark_bid, or ysb-campaigns "
                   "(the YSB ad -> campaign table)")
       ->required();
-  gen->add_option("--events", genEvents, "How many records (default 10)")->check(CLI::NonNegativeNumber);
+  gen->add_option("--events", genEvents, "How many records (default 10)")
+      ->check(CLI::NonNegativeNumber);
   gen->add_option("--seed", genSeed, "The generator's seed (default 0)");
   gen->add_option("--format", genFormat, "json or csv")->check(CLI::IsMember({"json", "csv"}));
 

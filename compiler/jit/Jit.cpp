@@ -73,7 +73,8 @@ int runPlan(const Plan &plan, DiagnosticEngine &diags, const JitOptions &options
     diags.error({}, "cannot bind the runtime: " + llvm::toString(std::move(err)));
     return 1;
   }
-  if (auto err = (*jit)->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {
+  if (auto err =
+          (*jit)->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {
     diags.error({}, "cannot load the generated code: " + llvm::toString(std::move(err)));
     return 1;
   }

@@ -15,7 +15,7 @@ namespace streamc {
 
 struct JitOptions {
   int optLevel = 2;
-  bool verbose = false; ///< the run summary even when nothing went wrong
+  bool verbose = false;                 ///< the run summary even when nothing went wrong
   const ::srt_config *config = nullptr; ///< --config: source/sink overrides
 };
 

@@ -5,19 +5,42 @@
 namespace streamc {
 
 const std::vector<std::pair<const char *, void *>> &runtimeSymbols() {
-#define SRT_SYMBOL(name) {#name, reinterpret_cast<void *>(&name)}
+#define SRT_SYMBOL(name)                                                                           \
+  { #name, reinterpret_cast < void *>(&name) }
   static const std::vector<std::pair<const char *, void *>> symbols = {
-      SRT_SYMBOL(srt_reader_open),   SRT_SYMBOL(srt_reader_open_text), SRT_SYMBOL(srt_writer_open_text),
-      SRT_SYMBOL(srt_reader_open_generator), SRT_SYMBOL(srt_table_load), SRT_SYMBOL(srt_table_find_i64),
-      SRT_SYMBOL(srt_table_find_str), SRT_SYMBOL(srt_table_destroy),   SRT_SYMBOL(srt_reader_next),  SRT_SYMBOL(srt_reader_reject),
-      SRT_SYMBOL(srt_reader_close),  SRT_SYMBOL(srt_writer_open),  SRT_SYMBOL(srt_writer_write),
-      SRT_SYMBOL(srt_writer_write_as), SRT_SYMBOL(srt_writer_close), SRT_SYMBOL(srt_record_begin),
-      SRT_SYMBOL(srt_now),           SRT_SYMBOL(srt_str_concat),   SRT_SYMBOL(srt_str_lower),
-      SRT_SYMBOL(srt_str_upper),     SRT_SYMBOL(srt_str_trim),     SRT_SYMBOL(srt_str_substr),
-      SRT_SYMBOL(srt_str_replace),   SRT_SYMBOL(srt_str_compare),  SRT_SYMBOL(srt_str_find),
-      SRT_SYMBOL(srt_i64_to_str),    SRT_SYMBOL(srt_f64_to_str),   SRT_SYMBOL(srt_ts_to_str),
-      SRT_SYMBOL(srt_str_to_i64),    SRT_SYMBOL(srt_str_to_f64),   SRT_SYMBOL(srt_str_to_ts),
-      SRT_SYMBOL(srt_ts_part),       SRT_SYMBOL(srt_round),
+      SRT_SYMBOL(srt_reader_open),
+      SRT_SYMBOL(srt_reader_open_text),
+      SRT_SYMBOL(srt_writer_open_text),
+      SRT_SYMBOL(srt_reader_open_generator),
+      SRT_SYMBOL(srt_table_load),
+      SRT_SYMBOL(srt_table_find_i64),
+      SRT_SYMBOL(srt_table_find_str),
+      SRT_SYMBOL(srt_table_destroy),
+      SRT_SYMBOL(srt_reader_next),
+      SRT_SYMBOL(srt_reader_reject),
+      SRT_SYMBOL(srt_reader_close),
+      SRT_SYMBOL(srt_writer_open),
+      SRT_SYMBOL(srt_writer_write),
+      SRT_SYMBOL(srt_writer_write_as),
+      SRT_SYMBOL(srt_writer_close),
+      SRT_SYMBOL(srt_record_begin),
+      SRT_SYMBOL(srt_now),
+      SRT_SYMBOL(srt_str_concat),
+      SRT_SYMBOL(srt_str_lower),
+      SRT_SYMBOL(srt_str_upper),
+      SRT_SYMBOL(srt_str_trim),
+      SRT_SYMBOL(srt_str_substr),
+      SRT_SYMBOL(srt_str_replace),
+      SRT_SYMBOL(srt_str_compare),
+      SRT_SYMBOL(srt_str_find),
+      SRT_SYMBOL(srt_i64_to_str),
+      SRT_SYMBOL(srt_f64_to_str),
+      SRT_SYMBOL(srt_ts_to_str),
+      SRT_SYMBOL(srt_str_to_i64),
+      SRT_SYMBOL(srt_str_to_f64),
+      SRT_SYMBOL(srt_str_to_ts),
+      SRT_SYMBOL(srt_ts_part),
+      SRT_SYMBOL(srt_round),
   };
 #undef SRT_SYMBOL
   return symbols;

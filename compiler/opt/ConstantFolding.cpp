@@ -41,10 +41,12 @@ public:
 
 private:
   static bool isTrue(const PlanExpr &e) {
-    return e.isConst() && !e.value.isNull() && e.value.type.kind == TypeKind::Bool && e.value.asBool();
+    return e.isConst() && !e.value.isNull() && e.value.type.kind == TypeKind::Bool &&
+           e.value.asBool();
   }
   static bool isFalse(const PlanExpr &e) {
-    return e.isConst() && !e.value.isNull() && e.value.type.kind == TypeKind::Bool && !e.value.asBool();
+    return e.isConst() && !e.value.isNull() && e.value.type.kind == TypeKind::Bool &&
+           !e.value.asBool();
   }
 
   /// Replaces \p e by a constant, keeping its static type.
@@ -79,8 +81,7 @@ private:
   static bool canFail(const PlanExpr &e) {
     bool fails = false;
     e.walk([&](const PlanExpr &x) {
-      if (x.kind == Kind::Binary &&
-          (x.binaryOp == BinaryOp::Div || x.binaryOp == BinaryOp::Mod) &&
+      if (x.kind == Kind::Binary && (x.binaryOp == BinaryOp::Div || x.binaryOp == BinaryOp::Mod) &&
           x.type.kind != TypeKind::F64) {
         const PlanExpr &d = *x.children[1];
         fails |= !(d.isConst() && !d.value.isNull() && d.value.asInt() != 0);
@@ -194,7 +195,7 @@ private:
                                      auto *f = llvm::dyn_cast<LogicalFilter>(s.get());
                                      return f && isTrue(*f->condition);
                                    }),
-                     steps.end());
+                    steps.end());
         changed |= steps.size() != before;
       }
     }

@@ -32,8 +32,7 @@ public:
       std::vector<LogicalOperator *> run{head};
       for (;;) {
         auto consumers = plan.consumersOf(run.back());
-        if (consumers.size() != 1 || !isStateless(consumers[0]) ||
-            consumers[0]->inputs.size() != 1)
+        if (consumers.size() != 1 || !isStateless(consumers[0]) || consumers[0]->inputs.size() != 1)
           break;
         run.push_back(consumers[0]);
       }

@@ -12,9 +12,7 @@ namespace {
 class InliningPass : public Pass {
 public:
   const char *name() const override { return "inline"; }
-  const char *description() const override {
-    return "inline fn calls and param values";
-  }
+  const char *description() const override { return "inline fn calls and param values"; }
 
   bool run(Plan &plan, const PassOptions &options) override {
     bool changed = false;

@@ -47,10 +47,12 @@ bool PassManager::run(Plan &plan, std::string &error) {
     }
     auto start = std::chrono::steady_clock::now();
     bool changed = pass->run(plan, options_);
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     timings_.push_back({pass->name(), ms, changed, false});
     if (auto problems = verifyPlan(plan); !problems.empty()) {
-      error = "the plan is invalid after pass '" + std::string(pass->name()) + "': " + problems.front();
+      error =
+          "the plan is invalid after pass '" + std::string(pass->name()) + "': " + problems.front();
       return false;
     }
   }

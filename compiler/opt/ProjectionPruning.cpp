@@ -24,9 +24,7 @@ using Need = std::vector<bool>;
 class ProjectionPruningPass : public Pass {
 public:
   const char *name() const override { return "projection-pruning"; }
-  const char *description() const override {
-    return "find the fields each source must read";
-  }
+  const char *description() const override { return "find the fields each source must read"; }
 
   bool run(Plan &plan, const PassOptions &) override {
     needs_.clear();
@@ -64,8 +62,8 @@ public:
         auto &steps = cast<LogicalFused>(op)->steps;
         Need cur = out;
         for (auto s = steps.rbegin(); s != steps.rend(); ++s) {
-          const RecordType &in = s + 1 != steps.rend() ? *(*(s + 1))->output
-                                                        : *op->inputs[0]->output;
+          const RecordType &in =
+              s + 1 != steps.rend() ? *(*(s + 1))->output : *op->inputs[0]->output;
           cur = stateless(**s, in, cur);
         }
         require(op->inputs[0], cur);

@@ -55,13 +55,20 @@ const antlr4::dfa::Vocabulary &vocabulary() {
 
 std::string tokenDisplay(size_t type) {
   switch (type) {
-  case Token::EOF: return "the end of the statement";
-  case P::IDENT: return "a name";
-  case P::INT: return "an integer";
-  case P::FLOAT: return "a number";
-  case P::DURATION: return "a duration";
-  case P::STRING: return "a string";
-  default: break;
+  case Token::EOF:
+    return "the end of the statement";
+  case P::IDENT:
+    return "a name";
+  case P::INT:
+    return "an integer";
+  case P::FLOAT:
+    return "a number";
+  case P::DURATION:
+    return "a duration";
+  case P::STRING:
+    return "a string";
+  default:
+    break;
   }
   std::string lit = vocabulary().getLiteralName(type);
   return lit.empty() ? vocabulary().getSymbolicName(type) : lit;
@@ -82,8 +89,14 @@ bool isStatementStart(const std::vector<std::unique_ptr<Token>> &toks, size_t i)
   if (i + 1 < toks.size() && toks[i + 1]->getType() == P::COLON)
     return false;
   switch (toks[i]->getType()) {
-  case P::IMPORT: case P::SCHEMA: case P::SOURCE: case P::TABLE: case P::SINK:
-  case P::PARAM: case P::FN: case P::LET:
+  case P::IMPORT:
+  case P::SCHEMA:
+  case P::SOURCE:
+  case P::TABLE:
+  case P::SINK:
+  case P::PARAM:
+  case P::FN:
+  case P::LET:
     return true;
   case P::FROM: // `let x = from ...` continues the let
     return !(i >= 3 && toks[i - 1]->getType() == P::ASSIGN && toks[i - 3]->getType() == P::LET);
@@ -125,8 +138,7 @@ public:
     for (auto &tok : out.lexer->getAllTokens()) {
       if (tok->getChannel() != Token::DEFAULT_CHANNEL)
         continue;
-      SourceRange r(file_, out.offsets(tok->getStartIndex()),
-                    out.offsets(tok->getStopIndex() + 1));
+      SourceRange r(file_, out.offsets(tok->getStartIndex()), out.offsets(tok->getStopIndex() + 1));
       switch (tok->getType()) {
       case P::ERROR_CHAR:
         diags_.error(r, "unexpected character '" + tok->getText() + "'");
@@ -145,11 +157,11 @@ public:
         // `10min`, `1h30m` get the duration hint; `1.5s` and `1e` do not.
         size_t unit = text.find_first_not_of("0123456789_");
         bool unitLike = text.find('.') == std::string::npos && unit != std::string::npos &&
-                        std::isalpha(static_cast<unsigned char>(text[unit])) &&
-                        text[unit] != 'e' && text[unit] != 'E';
-        diags_.error(r, "invalid number literal '" + text + "'" +
-                            (unitLike ? ": a duration is an integer followed by ms, s, m, h or d"
-                                      : ""));
+                        std::isalpha(static_cast<unsigned char>(text[unit])) && text[unit] != 'e' &&
+                        text[unit] != 'E';
+        diags_.error(
+            r, "invalid number literal '" + text + "'" +
+                   (unitLike ? ": a duration is an integer followed by ms, s, m, h or d" : ""));
         out.errorOffsets.push_back(r.begin);
         break;
       }
@@ -174,10 +186,8 @@ private:
 class SyntaxErrorListener : public antlr4::BaseErrorListener {
 public:
   SyntaxErrorListener(FileId file, const OffsetMap &offsets,
-                      const std::vector<std::unique_ptr<Token>> &chunk,
-                      bool lastStatement)
-      : file_(file), offsets_(offsets), chunk_(chunk),
-        lastStatement_(lastStatement) {}
+                      const std::vector<std::unique_ptr<Token>> &chunk, bool lastStatement)
+      : file_(file), offsets_(offsets), chunk_(chunk), lastStatement_(lastStatement) {}
 
   struct Error {
     SourceRange range;
@@ -190,8 +200,8 @@ public:
   };
   std::optional<Error> error;
 
-  void syntaxError(antlr4::Recognizer *recognizer, Token *offending, size_t,
-                   size_t, const std::string &, std::exception_ptr ep) override {
+  void syntaxError(antlr4::Recognizer *recognizer, Token *offending, size_t, size_t,
+                   const std::string &, std::exception_ptr ep) override {
     if (error)
       return;
     auto *parser = static_cast<antlr4::Parser *>(recognizer);
@@ -214,8 +224,7 @@ private:
       uint32_t at = offsets_(t->getStartIndex());
       return SourceRange(file_, at, at + 1);
     }
-    return SourceRange(file_, offsets_(t->getStartIndex()),
-                       offsets_(t->getStopIndex() + 1));
+    return SourceRange(file_, offsets_(t->getStartIndex()), offsets_(t->getStopIndex() + 1));
   }
 
   /// What the bracket at chunk index \p i opens, in words.
@@ -228,11 +237,16 @@ private:
         return "schema '" + textAt(i - 1) + "'";
       if (i >= 1) {
         switch (typeAt(i - 1)) {
-        case P::SELECT: return "'select'";
-        case P::EXTEND: return "'extend'";
-        case P::AGGREGATE: return "the aggregate block";
-        case P::SCHEMA: return "the schema";
-        default: break;
+        case P::SELECT:
+          return "'select'";
+        case P::EXTEND:
+          return "'extend'";
+        case P::AGGREGATE:
+          return "the aggregate block";
+        case P::SCHEMA:
+          return "the schema";
+        default:
+          break;
         }
       }
       return "the block";
@@ -273,14 +287,14 @@ private:
     }
     if (!open.empty()) {
       size_t opener = chunk_[open.back()]->getType();
-      size_t closer = opener == P::LBRACE ? P::RBRACE
+      size_t closer = opener == P::LBRACE   ? P::RBRACE
                       : opener == P::LPAREN ? P::RPAREN
                                             : P::RBRACKET;
-      bool atEnd = type == Token::EOF || type == P::RBRACE ||
-                   type == P::RPAREN || type == P::RBRACKET;
+      bool atEnd =
+          type == Token::EOF || type == P::RBRACE || type == P::RPAREN || type == P::RBRACKET;
       if (expected.contains(closer) && atEnd) {
-        err.message = "expected " + tokenDisplay(closer) + " to close " +
-                      describeOpener(open.back());
+        err.message =
+            "expected " + tokenDisplay(closer) + " to close " + describeOpener(open.back());
         err.openerRange = rangeOf(chunk_[open.back()].get());
         err.openerText = chunk_[open.back()]->getText();
         return err;
@@ -311,11 +325,13 @@ private:
       err.message = "'" + offending->getText() + "' is a keyword and cannot be used as a name";
     } else if (type == P::COMMA && (previous == P::COMMA || previous == P::LBRACE ||
                                     previous == P::LPAREN || previous == P::LBRACKET)) {
-      err.message = previous == P::COMMA ? "unexpected ',' after ','"
-                                         : "unexpected ',' after '" + tokenDisplay(previous).substr(1, 1) + "'";
+      err.message = previous == P::COMMA
+                        ? "unexpected ',' after ','"
+                        : "unexpected ',' after '" + tokenDisplay(previous).substr(1, 1) + "'";
     } else if (expected.size() == 1 && expected.contains(size_t(Token::EOF))) {
       err.message = "expected a new statement (import, schema, source, table, sink, param, fn, "
-                    "let or from), found " + found;
+                    "let or from), found " +
+                    found;
       err.trailingAt = index; // the statement itself may be complete
 
     } else {
@@ -323,8 +339,8 @@ private:
       // closing bracket.
       std::string names = describeExpected(expected);
       bool inList = !open.empty() && chunk_[open.back()]->getType() != P::LPAREN;
-      size_t closer = inList ? (chunk_[open.back()]->getType() == P::LBRACE ? P::RBRACE : P::RBRACKET)
-                             : 0;
+      size_t closer =
+          inList ? (chunk_[open.back()]->getType() == P::LBRACE ? P::RBRACE : P::RBRACKET) : 0;
       if (inList && expected.contains(closer) && !expected.contains(size_t(P::COMMA)) &&
           type != Token::EOF && previous != P::COMMA)
         names = "',' or " + names;
@@ -346,10 +362,9 @@ private:
       names.push_back("an expression");
     for (size_t t : expected.toList()) {
       if (expression &&
-          (t == P::INT || t == P::FLOAT || t == P::DURATION || t == P::STRING ||
-           t == P::TRUE_ || t == P::FALSE_ || t == P::NULL_ || t == P::IDENT ||
-           t == P::LPAREN || t == P::MINUS || t == P::NOT || t == P::IF ||
-           t == P::BAD_NUMBER || t == P::UNTERMINATED_STRING))
+          (t == P::INT || t == P::FLOAT || t == P::DURATION || t == P::STRING || t == P::TRUE_ ||
+           t == P::FALSE_ || t == P::NULL_ || t == P::IDENT || t == P::LPAREN || t == P::MINUS ||
+           t == P::NOT || t == P::IF || t == P::BAD_NUMBER || t == P::UNTERMINATED_STRING))
         continue;
       if (t == P::BAD_NUMBER || t == P::UNTERMINATED_STRING)
         continue;
@@ -384,14 +399,22 @@ public:
   bool broken = false;
 
   StmtPtr statement(P::StatementContext *c) {
-    if (auto *d = c->importDecl()) return importDecl(d);
-    if (auto *d = c->schemaDecl()) return schemaDecl(d);
-    if (auto *d = c->sourceDecl()) return sourceDecl(d);
-    if (auto *d = c->tableDecl()) return tableDecl(d);
-    if (auto *d = c->sinkDecl()) return sinkDecl(d);
-    if (auto *d = c->paramDecl()) return paramDecl(d);
-    if (auto *d = c->fnDecl()) return fnDecl(d);
-    if (auto *d = c->letDecl()) return letDecl(d);
+    if (auto *d = c->importDecl())
+      return importDecl(d);
+    if (auto *d = c->schemaDecl())
+      return schemaDecl(d);
+    if (auto *d = c->sourceDecl())
+      return sourceDecl(d);
+    if (auto *d = c->tableDecl())
+      return tableDecl(d);
+    if (auto *d = c->sinkDecl())
+      return sinkDecl(d);
+    if (auto *d = c->paramDecl())
+      return paramDecl(d);
+    if (auto *d = c->fnDecl())
+      return fnDecl(d);
+    if (auto *d = c->letDecl())
+      return letDecl(d);
     auto *p = c->pipelineStmt();
     return std::make_unique<PipelineStmt>(range(p), pipeline(p->pipeline()));
   }
@@ -399,8 +422,7 @@ public:
 private:
   // --- ranges
   SourceRange range(Token *a, Token *b) const {
-    return SourceRange(file_, offsets_(a->getStartIndex()),
-                       offsets_(b->getStopIndex() + 1));
+    return SourceRange(file_, offsets_(a->getStartIndex()), offsets_(b->getStopIndex() + 1));
   }
   SourceRange range(antlr4::ParserRuleContext *c) const {
     Token *stop = c->getStop() ? c->getStop() : c->getStart();
@@ -421,17 +443,16 @@ private:
   }
 
   std::unique_ptr<TypeRef> typeRef(P::TypeRefContext *c) {
-    return std::make_unique<TypeRef>(range(c), c->IDENT()->getText(),
-                                     c->QUESTION() != nullptr);
+    return std::make_unique<TypeRef>(range(c), c->IDENT()->getText(), c->QUESTION() != nullptr);
   }
 
   StmtPtr schemaDecl(P::SchemaDeclContext *c) {
     std::vector<std::unique_ptr<FieldDecl>> fields;
     for (auto *f : c->fieldDecl())
-      fields.push_back(std::make_unique<FieldDecl>(
-          range(f), f->IDENT()->getText(), range(f->IDENT()), typeRef(f->typeRef())));
-    return std::make_unique<SchemaDecl>(range(c), c->IDENT()->getText(),
-                                        range(c->IDENT()), std::move(fields));
+      fields.push_back(std::make_unique<FieldDecl>(range(f), f->IDENT()->getText(),
+                                                   range(f->IDENT()), typeRef(f->typeRef())));
+    return std::make_unique<SchemaDecl>(range(c), c->IDENT()->getText(), range(c->IDENT()),
+                                        std::move(fields));
   }
 
   std::unique_ptr<ConnectorCall> connector(P::ConnectorCallContext *c) {
@@ -443,59 +464,53 @@ private:
         name = n->getText();
         nameRange = range(n);
       }
-      args.push_back(std::make_unique<ConnectorArg>(range(a), name, nameRange,
-                                                    expr(a->expr())));
+      args.push_back(std::make_unique<ConnectorArg>(range(a), name, nameRange, expr(a->expr())));
     }
     auto *n = c->connectorName();
-    return std::make_unique<ConnectorCall>(range(c), n->getText(), range(n),
-                                           std::move(args));
+    return std::make_unique<ConnectorCall>(range(c), n->getText(), range(n), std::move(args));
   }
 
   StmtPtr sourceDecl(P::SourceDeclContext *c) {
     std::vector<std::unique_ptr<SourceOption>> options;
     for (auto *o : c->sourceOption())
-      options.push_back(std::make_unique<SourceOption>(
-          range(o), o->IDENT()->getText(), range(o->IDENT()), expr(o->expr())));
-    return std::make_unique<SourceDecl>(
-        range(c), c->IDENT(0)->getText(), range(c->IDENT(0)),
-        c->IDENT(1)->getText(), range(c->IDENT(1)), connector(c->connectorCall()),
-        std::move(options));
+      options.push_back(std::make_unique<SourceOption>(range(o), o->IDENT()->getText(),
+                                                       range(o->IDENT()), expr(o->expr())));
+    return std::make_unique<SourceDecl>(range(c), c->IDENT(0)->getText(), range(c->IDENT(0)),
+                                        c->IDENT(1)->getText(), range(c->IDENT(1)),
+                                        connector(c->connectorCall()), std::move(options));
   }
 
   StmtPtr tableDecl(P::TableDeclContext *c) {
-    return std::make_unique<TableDecl>(
-        range(c), c->IDENT(0)->getText(), range(c->IDENT(0)),
-        c->IDENT(1)->getText(), range(c->IDENT(1)), connector(c->connectorCall()),
-        c->IDENT(2)->getText(), range(c->IDENT(2)));
+    return std::make_unique<TableDecl>(range(c), c->IDENT(0)->getText(), range(c->IDENT(0)),
+                                       c->IDENT(1)->getText(), range(c->IDENT(1)),
+                                       connector(c->connectorCall()), c->IDENT(2)->getText(),
+                                       range(c->IDENT(2)));
   }
 
   StmtPtr sinkDecl(P::SinkDeclContext *c) {
-    return std::make_unique<SinkDecl>(range(c), c->IDENT()->getText(),
-                                      range(c->IDENT()),
+    return std::make_unique<SinkDecl>(range(c), c->IDENT()->getText(), range(c->IDENT()),
                                       connector(c->connectorCall()));
   }
 
   StmtPtr paramDecl(P::ParamDeclContext *c) {
     ExprPtr def = c->expr() ? expr(c->expr()) : nullptr;
-    return std::make_unique<ParamDecl>(range(c), c->IDENT()->getText(),
-                                       range(c->IDENT()), typeRef(c->typeRef()),
-                                       std::move(def));
+    return std::make_unique<ParamDecl>(range(c), c->IDENT()->getText(), range(c->IDENT()),
+                                       typeRef(c->typeRef()), std::move(def));
   }
 
   StmtPtr fnDecl(P::FnDeclContext *c) {
     std::vector<std::unique_ptr<FnParam>> params;
     for (auto *p : c->fnParam())
-      params.push_back(std::make_unique<FnParam>(
-          range(p), p->IDENT()->getText(), range(p->IDENT()), typeRef(p->typeRef())));
+      params.push_back(std::make_unique<FnParam>(range(p), p->IDENT()->getText(), range(p->IDENT()),
+                                                 typeRef(p->typeRef())));
     std::unique_ptr<TypeRef> ret = c->typeRef() ? typeRef(c->typeRef()) : nullptr;
-    return std::make_unique<FnDecl>(range(c), c->IDENT()->getText(),
-                                    range(c->IDENT()), std::move(params),
-                                    std::move(ret), expr(c->expr()));
+    return std::make_unique<FnDecl>(range(c), c->IDENT()->getText(), range(c->IDENT()),
+                                    std::move(params), std::move(ret), expr(c->expr()));
   }
 
   StmtPtr letDecl(P::LetDeclContext *c) {
-    return std::make_unique<LetDecl>(range(c), c->IDENT()->getText(),
-                                     range(c->IDENT()), pipeline(c->pipeline()));
+    return std::make_unique<LetDecl>(range(c), c->IDENT()->getText(), range(c->IDENT()),
+                                     pipeline(c->pipeline()));
   }
 
   // --- pipelines
@@ -503,8 +518,8 @@ private:
     std::vector<StagePtr> stages;
     for (auto *s : c->stage())
       stages.push_back(stage(s));
-    return std::make_unique<Pipeline>(range(c), c->IDENT()->getText(),
-                                      range(c->IDENT()), std::move(stages));
+    return std::make_unique<Pipeline>(range(c), c->IDENT()->getText(), range(c->IDENT()),
+                                      std::move(stages));
   }
 
   std::unique_ptr<NamedExpr> namedExpr(P::NamedExprContext *c) {
@@ -536,8 +551,8 @@ private:
       std::vector<ExprPtr> args;
       for (auto *e : w->expr())
         args.push_back(expr(e));
-      auto spec = std::make_unique<WindowSpec>(range(w), w->IDENT()->getText(),
-                                               range(w->IDENT()), std::move(args));
+      auto spec = std::make_unique<WindowSpec>(range(w), w->IDENT()->getText(), range(w->IDENT()),
+                                               std::move(args));
       std::vector<std::unique_ptr<NamedExpr>> keys;
       for (auto *k : s->namedExpr())
         keys.push_back(namedExpr(k));
@@ -548,20 +563,16 @@ private:
         lateRange = range(id);
       }
       return std::make_unique<WindowStage>(range(s), std::move(spec), std::move(keys),
-                                           namedExprs(s->namedExprList()), late,
-                                           lateRange);
+                                           namedExprs(s->namedExprList()), late, lateRange);
     }
     if (auto *s = dynamic_cast<P::LookupStageContext *>(c))
-      return std::make_unique<LookupStage>(range(s), s->IDENT()->getText(),
-                                           range(s->IDENT()), andExpr(s->andExpr()),
-                                           s->NULL_() != nullptr);
+      return std::make_unique<LookupStage>(range(s), s->IDENT()->getText(), range(s->IDENT()),
+                                           andExpr(s->andExpr()), s->NULL_() != nullptr);
     if (auto *s = dynamic_cast<P::JoinStageContext *>(c))
-      return std::make_unique<JoinStage>(range(s), s->IDENT()->getText(),
-                                         range(s->IDENT()), expr(s->expr(0)),
-                                         expr(s->expr(1)));
+      return std::make_unique<JoinStage>(range(s), s->IDENT()->getText(), range(s->IDENT()),
+                                         expr(s->expr(0)), expr(s->expr(1)));
     auto *s = static_cast<P::IntoStageContext *>(c);
-    return std::make_unique<IntoStage>(range(s), s->IDENT()->getText(),
-                                       range(s->IDENT()));
+    return std::make_unique<IntoStage>(range(s), s->IDENT()->getText(), range(s->IDENT()));
   }
 
   // --- expressions
@@ -596,20 +607,18 @@ private:
 
   ExprPtr notExpr(P::NotExprContext *c) {
     if (c->NOT())
-      return std::make_unique<UnaryExpr>(range(c), UnaryOp::Not,
-                                         notExpr(c->notExpr()));
+      return std::make_unique<UnaryExpr>(range(c), UnaryOp::Not, notExpr(c->notExpr()));
     return cmpExpr(c->cmpExpr());
   }
 
   ExprPtr cmpExpr(P::CmpExprContext *c) {
     ExprPtr lhs = addExpr(c->addExpr(0));
     if (auto *op = c->compOp()) {
-      static const std::map<size_t, BinaryOp> ops = {
-          {P::EQ, BinaryOp::Eq}, {P::NE, BinaryOp::Ne}, {P::LT, BinaryOp::Lt},
-          {P::LE, BinaryOp::Le}, {P::GT, BinaryOp::Gt}, {P::GE, BinaryOp::Ge}};
+      static const std::map<size_t, BinaryOp> ops = {{P::EQ, BinaryOp::Eq}, {P::NE, BinaryOp::Ne},
+                                                     {P::LT, BinaryOp::Lt}, {P::LE, BinaryOp::Le},
+                                                     {P::GT, BinaryOp::Gt}, {P::GE, BinaryOp::Ge}};
       return std::make_unique<BinaryExpr>(range(c), ops.at(op->getStart()->getType()),
-                                          std::move(lhs), addExpr(c->addExpr(1)),
-                                          range(op));
+                                          std::move(lhs), addExpr(c->addExpr(1)), range(op));
     }
     if (c->IN()) {
       std::vector<ExprPtr> list;
@@ -619,24 +628,27 @@ private:
                                       c->NOT() != nullptr);
     }
     if (c->IS())
-      return std::make_unique<IsNullExpr>(range(c), std::move(lhs),
-                                          c->NOT() != nullptr);
+      return std::make_unique<IsNullExpr>(range(c), std::move(lhs), c->NOT() != nullptr);
     return lhs;
   }
 
   ExprPtr addExpr(P::AddExprContext *c) {
-    return binaryChain(c->mulExpr(), [&](auto *x) { return mulExpr(x); }, [&](size_t i) {
-      auto *op = c->addOp(i);
-      return std::pair(op->PLUS() ? BinaryOp::Add : BinaryOp::Sub, range(op));
-    });
+    return binaryChain(
+        c->mulExpr(), [&](auto *x) { return mulExpr(x); },
+        [&](size_t i) {
+          auto *op = c->addOp(i);
+          return std::pair(op->PLUS() ? BinaryOp::Add : BinaryOp::Sub, range(op));
+        });
   }
 
   ExprPtr mulExpr(P::MulExprContext *c) {
-    return binaryChain(c->unaryExpr(), [&](auto *x) { return unaryExpr(x); }, [&](size_t i) {
-      auto *op = c->mulOp(i);
-      BinaryOp kind = op->STAR() ? BinaryOp::Mul : op->SLASH() ? BinaryOp::Div : BinaryOp::Mod;
-      return std::pair(kind, range(op));
-    });
+    return binaryChain(
+        c->unaryExpr(), [&](auto *x) { return unaryExpr(x); },
+        [&](size_t i) {
+          auto *op = c->mulOp(i);
+          BinaryOp kind = op->STAR() ? BinaryOp::Mul : op->SLASH() ? BinaryOp::Div : BinaryOp::Mod;
+          return std::pair(kind, range(op));
+        });
   }
 
   ExprPtr unaryExpr(P::UnaryExprContext *c) {
@@ -648,8 +660,7 @@ private:
           if (auto *lit = dynamic_cast<P::LiteralPrimaryContext *>(pf->primary()))
             if (auto *tok = lit->literal()->INT())
               return intLiteral(tok, range(c), /*negative=*/true);
-      return std::make_unique<UnaryExpr>(range(c), UnaryOp::Neg,
-                                         unaryExpr(c->unaryExpr()));
+      return std::make_unique<UnaryExpr>(range(c), UnaryOp::Neg, unaryExpr(c->unaryExpr()));
     }
     return postfixExpr(c->postfixExpr());
   }
@@ -658,8 +669,7 @@ private:
     ExprPtr base = primary(c->primary());
     for (auto *id : c->IDENT()) {
       SourceRange r = SourceRange::cover(base->range(), range(id));
-      base = std::make_unique<FieldAccessExpr>(r, std::move(base), id->getText(),
-                                               range(id));
+      base = std::make_unique<FieldAccessExpr>(r, std::move(base), id->getText(), range(id));
     }
     return base;
   }
@@ -671,16 +681,15 @@ private:
       std::vector<ExprPtr> args;
       for (auto *e : p->expr())
         args.push_back(expr(e));
-      return std::make_unique<CallExpr>(range(p), p->IDENT()->getText(),
-                                        range(p->IDENT()), std::move(args));
+      return std::make_unique<CallExpr>(range(p), p->IDENT()->getText(), range(p->IDENT()),
+                                        std::move(args));
     }
     if (auto *p = dynamic_cast<P::NamePrimaryContext *>(c))
       return std::make_unique<NameExpr>(range(p), p->IDENT()->getText());
     if (auto *p = dynamic_cast<P::ParenPrimaryContext *>(c))
       return expr(p->expr());
     auto *p = static_cast<P::IfPrimaryContext *>(c);
-    return std::make_unique<IfExpr>(range(p), expr(p->expr(0)), expr(p->expr(1)),
-                                    expr(p->expr(2)));
+    return std::make_unique<IfExpr>(range(p), expr(p->expr(0)), expr(p->expr(1)), expr(p->expr(2)));
   }
 
   static std::string digitsOf(const std::string &text) {
@@ -694,8 +703,7 @@ private:
   ExprPtr intLiteral(antlr4::tree::TerminalNode *tok, SourceRange r, bool negative) {
     std::string digits = (negative ? "-" : "") + digitsOf(tok->getText());
     int64_t value = 0;
-    auto [ptr, ec] =
-        std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     if (ec != std::errc() || ptr != digits.data() + digits.size())
       return fail(r, "integer literal '" + digits + "' does not fit in i64");
     return std::make_unique<IntLiteral>(r, value);
@@ -719,7 +727,7 @@ private:
       size_t unitPos = text.find_first_not_of("0123456789_");
       std::string digits = digitsOf(text.substr(0, unitPos));
       std::string unit = text.substr(unitPos);
-      int64_t scale = unit == "ms" ? 1
+      int64_t scale = unit == "ms"  ? 1
                       : unit == "s" ? 1000
                       : unit == "m" ? 60'000
                       : unit == "h" ? 3'600'000
@@ -768,12 +776,24 @@ private:
       SourceRange at(file_, base + static_cast<uint32_t>(i - 1),
                      base + static_cast<uint32_t>(i + 1));
       switch (e) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '/':
+        out += '/';
+        break;
       case 'u': {
         unsigned cp = 0;
         size_t k = 0;
@@ -793,8 +813,7 @@ private:
         i += 4;
         if (cp >= 0xD800 && cp <= 0xDFFF) {
           diags_.error(SourceRange(at.file, at.begin, at.end + 4),
-                       "'\\u" + text.substr(i - 3, 4) +
-                           "' is a UTF-16 surrogate, not a character");
+                       "'\\u" + text.substr(i - 3, 4) + "' is a UTF-16 surrogate, not a character");
           broken = true;
           break;
         }
@@ -833,10 +852,16 @@ private:
 std::string declaredName(const std::vector<std::unique_ptr<Token>> &chunk) {
   if (chunk.size() >= 2 && chunk[1]->getType() == P::IDENT) {
     switch (chunk[0]->getType()) {
-    case P::SCHEMA: case P::SOURCE: case P::TABLE: case P::SINK:
-    case P::PARAM: case P::FN: case P::LET:
+    case P::SCHEMA:
+    case P::SOURCE:
+    case P::TABLE:
+    case P::SINK:
+    case P::PARAM:
+    case P::FN:
+    case P::LET:
       return chunk[1]->getText();
-    default: break;
+    default:
+      break;
     }
   }
   return "";
@@ -851,10 +876,14 @@ const Token *tooDeep(const std::vector<std::unique_ptr<Token>> &chunk) {
   int depth = 0, prefixRun = 0, operators = 0;
   for (const auto &t : chunk) {
     switch (t->getType()) {
-    case P::LPAREN: case P::LBRACE: case P::LBRACKET:
+    case P::LPAREN:
+    case P::LBRACE:
+    case P::LBRACKET:
       ++depth;
       break;
-    case P::RPAREN: case P::RBRACE: case P::RBRACKET:
+    case P::RPAREN:
+    case P::RBRACE:
+    case P::RBRACKET:
       --depth;
       break;
     case P::IF: // `if ... else if ...` nests without brackets
@@ -875,8 +904,7 @@ const Token *tooDeep(const std::vector<std::unique_ptr<Token>> &chunk) {
 
 } // namespace
 
-std::vector<TokenInfo> lexFile(const SourceManager &sm, FileId file,
-                               DiagnosticEngine &diags) {
+std::vector<TokenInfo> lexFile(const SourceManager &sm, FileId file, DiagnosticEngine &diags) {
   Lexed lexed = Lexing(sm, file, diags).run();
   std::vector<TokenInfo> out;
   for (auto &tok : lexed.tokens) {
@@ -889,8 +917,7 @@ std::vector<TokenInfo> lexFile(const SourceManager &sm, FileId file,
   return out;
 }
 
-std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file,
-                                  DiagnosticEngine &diags) {
+std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file, DiagnosticEngine &diags) {
   auto module = std::make_unique<Module>();
   module->file = file;
   Lexed lexed = Lexing(sm, file, diags).run();
@@ -917,8 +944,7 @@ std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file,
     eof->setStartIndex(last->getStopIndex() + 1);
     eof->setStopIndex(last->getStopIndex());
     eof->setLine(last->getLine());
-    eof->setCharPositionInLine(last->getCharPositionInLine() +
-                               last->getText().size());
+    eof->setCharPositionInLine(last->getCharPositionInLine() + last->getText().size());
     eof->setTokenIndex(j - i);
     chunk.push_back(std::move(eof));
 
@@ -941,9 +967,8 @@ std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file,
     // that would exhaust the stack.
     if (const Token *deep = tooDeep(chunk)) {
       uint32_t at = lexed.offsets(deep->getStartIndex());
-      diags.error(SourceRange(file, at, at + 1),
-                  "expression nested too deeply (more than " + std::to_string(kMaxNesting) +
-                      " levels)");
+      diags.error(SourceRange(file, at, at + 1), "expression nested too deeply (more than " +
+                                                     std::to_string(kMaxNesting) + " levels)");
       std::string name = declaredName(chunk);
       if (!name.empty())
         module->brokenNames.push_back(name);

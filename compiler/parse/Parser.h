@@ -21,13 +21,11 @@ struct TokenInfo {
 
 /// Splits a file into tokens (comments and whitespace left out); lexical
 /// errors are reported to \p diags.
-std::vector<TokenInfo> lexFile(const SourceManager &sm, FileId file,
-                               DiagnosticEngine &diags);
+std::vector<TokenInfo> lexFile(const SourceManager &sm, FileId file, DiagnosticEngine &diags);
 
 /// Parses a whole file. Each top-level statement is parsed on its own, so a
 /// syntax error is reported once for its statement and later statements are
 /// still parsed and checked.
-std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file,
-                                  DiagnosticEngine &diags);
+std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file, DiagnosticEngine &diags);
 
 } // namespace streamc

@@ -17,9 +17,7 @@ public:
   std::vector<std::unique_ptr<LogicalOperator>> steps;
 
   const char *name() const override { return "fused"; }
-  std::string details() const override {
-    return std::to_string(steps.size()) + " stages";
-  }
+  std::string details() const override { return std::to_string(steps.size()) + " stages"; }
   std::vector<std::string> extraLines() const override;
   static bool classof(const LogicalOperator *o) { return o->kind() == Kind::Fused; }
 };

@@ -23,7 +23,7 @@ public:
   std::map<std::string, PlanExprPtr> argExprs;
   RecordTypeRef tableType;
   int tableKeyField = -1;
-  PlanExprPtr key; ///< over the input record
+  PlanExprPtr key;            ///< over the input record
   bool keepUnmatched = false; ///< `or null`
 
   const char *name() const override { return "lookup"; }

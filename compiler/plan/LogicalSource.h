@@ -17,7 +17,7 @@ public:
 
   const SourceDecl *decl = nullptr;
   std::string sourceName;
-  std::string connector;          ///< e.g. `file("data/clicks.csv", format: "csv")`
+  std::string connector; ///< e.g. `file("data/clicks.csv", format: "csv")`
   /// The connector's name and its arguments' values (computed at compile
   /// time; a positional argument under its spec name, e.g. "path"), with
   /// the format filled in when it was left to the default.
@@ -26,7 +26,7 @@ public:
   /// The same arguments as expressions over literals and params: a built
   /// executable evaluates them at start-up, after `--param`.
   std::map<std::string, PlanExprPtr> argExprs;
-  int eventTimeField = -1;        ///< -1: processing time
+  int eventTimeField = -1; ///< -1: processing time
   int64_t maxDelayMs = 0;
   /// Which fields any later operator reads (set by projection pruning; all
   /// true until then). The reader parses only these.

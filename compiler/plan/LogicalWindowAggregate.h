@@ -38,9 +38,7 @@ public:
   const char *name() const override { return "window"; }
   std::string details() const override;
   std::vector<std::string> extraLines() const override;
-  static bool classof(const LogicalOperator *o) {
-    return o->kind() == Kind::WindowAggregate;
-  }
+  static bool classof(const LogicalOperator *o) { return o->kind() == Kind::WindowAggregate; }
 };
 
 } // namespace streamc

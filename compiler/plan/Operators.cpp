@@ -40,12 +40,18 @@ std::vector<std::string> LogicalSource::extraLines() const {
 std::string LogicalWindowAggregate::details() const {
   std::string s;
   switch (window) {
-  case WindowKind::Tumbling: s = "tumbling(" + formatDuration(sizeMs) + ")"; break;
+  case WindowKind::Tumbling:
+    s = "tumbling(" + formatDuration(sizeMs) + ")";
+    break;
   case WindowKind::Sliding:
     s = "sliding(" + formatDuration(sizeMs) + ", " + formatDuration(slideMs) + ")";
     break;
-  case WindowKind::Session: s = "session(" + formatDuration(sizeMs) + ")"; break;
-  case WindowKind::Count: s = "count(" + std::to_string(count) + ")"; break;
+  case WindowKind::Session:
+    s = "session(" + formatDuration(sizeMs) + ")";
+    break;
+  case WindowKind::Count:
+    s = "count(" + std::to_string(count) + ")";
+    break;
   }
   if (!keys.empty())
     s += " by " + namedExprList(keyNames, keys);
@@ -62,20 +68,47 @@ std::vector<std::string> LogicalWindowAggregate::extraLines() const {
       args += (j ? ", " : "") + a.args[j]->str();
     const char *fn = "?";
     switch (a.fn) {
-    case BuiltinId::Count: fn = "count"; break;
-    case BuiltinId::Sum: fn = "sum"; break;
-    case BuiltinId::AggMin: fn = "min"; break;
-    case BuiltinId::AggMax: fn = "max"; break;
-    case BuiltinId::Avg: fn = "avg"; break;
-    case BuiltinId::First: fn = "first"; break;
-    case BuiltinId::Last: fn = "last"; break;
-    case BuiltinId::Stddev: fn = "stddev"; break;
-    case BuiltinId::Variance: fn = "variance"; break;
-    case BuiltinId::CountDistinct: fn = "count_distinct"; break;
-    case BuiltinId::ApproxCountDistinct: fn = "approx_count_distinct"; break;
-    case BuiltinId::Percentile: fn = "percentile"; break;
-    case BuiltinId::Median: fn = "median"; break;
-    default: break;
+    case BuiltinId::Count:
+      fn = "count";
+      break;
+    case BuiltinId::Sum:
+      fn = "sum";
+      break;
+    case BuiltinId::AggMin:
+      fn = "min";
+      break;
+    case BuiltinId::AggMax:
+      fn = "max";
+      break;
+    case BuiltinId::Avg:
+      fn = "avg";
+      break;
+    case BuiltinId::First:
+      fn = "first";
+      break;
+    case BuiltinId::Last:
+      fn = "last";
+      break;
+    case BuiltinId::Stddev:
+      fn = "stddev";
+      break;
+    case BuiltinId::Variance:
+      fn = "variance";
+      break;
+    case BuiltinId::CountDistinct:
+      fn = "count_distinct";
+      break;
+    case BuiltinId::ApproxCountDistinct:
+      fn = "approx_count_distinct";
+      break;
+    case BuiltinId::Percentile:
+      fn = "percentile";
+      break;
+    case BuiltinId::Median:
+      fn = "median";
+      break;
+    default:
+      break;
     }
     lines.push_back("agg" + std::to_string(i) + " = " + fn + "(" + args + ") : " + a.type.str());
   }
@@ -84,8 +117,8 @@ std::vector<std::string> LogicalWindowAggregate::extraLines() const {
 }
 
 std::string LogicalLookup::details() const {
-  return tableName + " = " + connector + " on " + key->str() + " == " +
-         tableType->fields[tableKeyField].name + (keepUnmatched ? " or null" : "");
+  return tableName + " = " + connector + " on " + key->str() +
+         " == " + tableType->fields[tableKeyField].name + (keepUnmatched ? " or null" : "");
 }
 
 std::string LogicalJoin::details() const {

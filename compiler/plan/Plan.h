@@ -30,9 +30,7 @@ public:
   /// Replaces every use of \p from as an input by \p to.
   void replaceUses(LogicalOperator *from, LogicalOperator *to);
 
-  const std::vector<std::unique_ptr<LogicalOperator>> &operators() const {
-    return operators_;
-  }
+  const std::vector<std::unique_ptr<LogicalOperator>> &operators() const { return operators_; }
   /// The operators in a topological order (inputs first), stable with
   /// respect to creation order: the order dumps and passes use.
   std::vector<LogicalOperator *> topologicalOrder() const;

@@ -27,8 +27,8 @@ PlanExprPtr coerce(PlanExprPtr e, Type target) {
   if (e->type.kind == TypeKind::I64 && target.kind == TypeKind::F64) {
     if (e->isConst() && !e->value.isNull())
       return PlanExpr::constant(Value::f64(static_cast<double>(e->value.asInt())), e->range);
-    auto cast = std::make_unique<PlanExpr>(PlanExpr::Kind::Call, Type::f64(e->type.nullable),
-                                           e->range);
+    auto cast =
+        std::make_unique<PlanExpr>(PlanExpr::Kind::Call, Type::f64(e->type.nullable), e->range);
     cast->builtin = BuiltinId::ToF64;
     cast->name = "f64";
     cast->children.push_back(std::move(e));
@@ -157,8 +157,7 @@ private:
     return cur;
   }
 
-  template <typename Op>
-  Op *make(LogicalOperator *input, const Stage &st, RecordTypeRef output) {
+  template <typename Op> Op *make(LogicalOperator *input, const Stage &st, RecordTypeRef output) {
     auto op = std::make_unique<Op>();
     if (input)
       op->inputs.push_back(input);
@@ -386,11 +385,16 @@ private:
   PlanExprPtr lower(const Expr &e, const LowerScope &scope) {
     auto node = [&](PlanExpr::Kind k) { return std::make_unique<PlanExpr>(k, e.type, e.range()); };
     switch (e.kind()) {
-    case Expr::Kind::IntLit: return PlanExpr::constant(Value::i64(cast<IntLiteral>(e).value), e.range());
-    case Expr::Kind::FloatLit: return PlanExpr::constant(Value::f64(cast<FloatLiteral>(e).value), e.range());
-    case Expr::Kind::StringLit: return PlanExpr::constant(Value::string(cast<StringLiteral>(e).value), e.range());
-    case Expr::Kind::BoolLit: return PlanExpr::constant(Value::boolean(cast<BoolLiteral>(e).value), e.range());
-    case Expr::Kind::NullLit: return PlanExpr::constant(Value::null(), e.range());
+    case Expr::Kind::IntLit:
+      return PlanExpr::constant(Value::i64(cast<IntLiteral>(e).value), e.range());
+    case Expr::Kind::FloatLit:
+      return PlanExpr::constant(Value::f64(cast<FloatLiteral>(e).value), e.range());
+    case Expr::Kind::StringLit:
+      return PlanExpr::constant(Value::string(cast<StringLiteral>(e).value), e.range());
+    case Expr::Kind::BoolLit:
+      return PlanExpr::constant(Value::boolean(cast<BoolLiteral>(e).value), e.range());
+    case Expr::Kind::NullLit:
+      return PlanExpr::constant(Value::null(), e.range());
     case Expr::Kind::DurationLit:
       return PlanExpr::constant(Value::duration(cast<DurationLiteral>(e).millis), e.range());
     case Expr::Kind::Name: {
@@ -508,9 +512,9 @@ private:
       ref->index = index;
       return ref;
     }
-    auto out = std::make_unique<PlanExpr>(
-        c.calleeKind == CalleeKind::Fn ? PlanExpr::Kind::FnCall : PlanExpr::Kind::Call, c.type,
-        c.range());
+    auto out = std::make_unique<PlanExpr>(c.calleeKind == CalleeKind::Fn ? PlanExpr::Kind::FnCall
+                                                                         : PlanExpr::Kind::Call,
+                                          c.type, c.range());
     out->name = c.callee;
     if (c.calleeKind == CalleeKind::Fn) {
       out->fn = c.fn;
@@ -524,10 +528,10 @@ private:
     BuiltinId id = c.builtin->id;
     bool common = id == BuiltinId::Min || id == BuiltinId::Max || id == BuiltinId::Coalesce;
     // The floating-point functions compute on f64 (round's digits stay i64).
-    bool floating = id == BuiltinId::Sqrt || id == BuiltinId::Exp || id == BuiltinId::Ln ||
-                    id == BuiltinId::Log10 || id == BuiltinId::Pow || id == BuiltinId::Round ||
-                    ((id == BuiltinId::Floor || id == BuiltinId::Ceil) &&
-                     c.type.kind == TypeKind::F64);
+    bool floating =
+        id == BuiltinId::Sqrt || id == BuiltinId::Exp || id == BuiltinId::Ln ||
+        id == BuiltinId::Log10 || id == BuiltinId::Pow || id == BuiltinId::Round ||
+        ((id == BuiltinId::Floor || id == BuiltinId::Ceil) && c.type.kind == TypeKind::F64);
     for (size_t i = 0; i < c.args.size(); ++i) {
       PlanExprPtr arg = lower(*c.args[i], scope);
       if (common)

@@ -12,8 +12,7 @@
 
 namespace streamc {
 
-std::unique_ptr<Plan> buildPlan(Program &program, const Sema &sema,
-                                const SourceManager &sm);
+std::unique_ptr<Plan> buildPlan(Program &program, const Sema &sema, const SourceManager &sm);
 
 /// Converts an implicit numeric promotion into an explicit f64(...) so later
 /// stages never mix i64 and f64 operands.

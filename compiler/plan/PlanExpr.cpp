@@ -55,18 +55,24 @@ std::string PlanExpr::str() const {
     return s;
   };
   switch (kind) {
-  case Kind::Const: return value.str();
-  case Kind::Field: return name;
-  case Kind::OtherField: return "other." + name;
-  case Kind::Param: return "$" + name;
-  case Kind::FnArg: return "%" + name;
-  case Kind::AggRef: return "agg" + std::to_string(index);
+  case Kind::Const:
+    return value.str();
+  case Kind::Field:
+    return name;
+  case Kind::OtherField:
+    return "other." + name;
+  case Kind::Param:
+    return "$" + name;
+  case Kind::FnArg:
+    return "%" + name;
+  case Kind::AggRef:
+    return "agg" + std::to_string(index);
   case Kind::Unary:
     return unaryOp == UnaryOp::Neg ? "(-" + children[0]->str() + ")"
                                    : "(not " + children[0]->str() + ")";
   case Kind::Binary:
-    return "(" + children[0]->str() + " " + binaryOpSpelling(binaryOp) + " " +
-           children[1]->str() + ")";
+    return "(" + children[0]->str() + " " + binaryOpSpelling(binaryOp) + " " + children[1]->str() +
+           ")";
   case Kind::In:
     return "(" + children[0]->str() + (negated ? " not in [" : " in [") + list(1) + "])";
   case Kind::IsNull:

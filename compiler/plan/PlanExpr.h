@@ -28,23 +28,22 @@ public:
     AggRef,     ///< the result of aggregate `index` (window entries)
     Unary,
     Binary,
-    In,         ///< children[0] in children[1..]; `negated`
-    IsNull,     ///< children[0] is null; `negated`
-    If,         ///< children: cond, then, else
-    Call,       ///< built-in `builtin` applied to children
-    FnCall,     ///< user function `fn` applied to children (before inlining)
+    In,     ///< children[0] in children[1..]; `negated`
+    IsNull, ///< children[0] is null; `negated`
+    If,     ///< children: cond, then, else
+    Call,   ///< built-in `builtin` applied to children
+    FnCall, ///< user function `fn` applied to children (before inlining)
   };
 
-  PlanExpr(Kind kind, Type type, SourceRange range)
-      : kind(kind), type(type), range(range) {}
+  PlanExpr(Kind kind, Type type, SourceRange range) : kind(kind), type(type), range(range) {}
 
   Kind kind;
   Type type;
   SourceRange range;
 
-  Value value;                   ///< Const
-  int index = -1;                ///< Field, OtherField, FnArg, AggRef
-  std::string name;              ///< Field/OtherField/Param/FnCall/Call name
+  Value value;      ///< Const
+  int index = -1;   ///< Field, OtherField, FnArg, AggRef
+  std::string name; ///< Field/OtherField/Param/FnCall/Call name
   const ParamDecl *param = nullptr;
   const FnDecl *fn = nullptr;
   UnaryOp unaryOp = UnaryOp::Neg;

@@ -64,13 +64,13 @@ void printPlanDot(std::ostream &os, const Plan &plan) {
      << "  rankdir=LR;\n"
      << "  node [shape=box, fontname=\"monospace\", fontsize=10];\n";
   for (const LogicalOperator *op : order) {
-    std::string label = "#" + std::to_string(ids[op]) + " " + op->name() + "\\n" +
-                        dotEscape(op->details());
+    std::string label =
+        "#" + std::to_string(ids[op]) + " " + op->name() + "\\n" + dotEscape(op->details());
     for (const std::string &line : op->extraLines())
       label += "\\l  " + dotEscape(line);
     if (!op->extraLines().empty())
       label += "\\l";
-    const char *shape = llvm::isa<LogicalSink>(op) ? "house"
+    const char *shape = llvm::isa<LogicalSink>(op)                    ? "house"
                         : op->kind() == LogicalOperator::Kind::Source ? "invhouse"
                                                                       : "box";
     os << "  n" << ids[op] << " [shape=" << shape << ", label=\"" << label << "\"];\n";

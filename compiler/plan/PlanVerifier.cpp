@@ -157,8 +157,8 @@ private:
           continue;
         // A late input carries the window's input records.
         const LogicalOperator *in = o.inputs[i];
-        const RecordType *rec = s.lateInput[i] && !in->inputs.empty() ? in->inputs[0]->output.get()
-                                                                      : in->output.get();
+        const RecordType *rec =
+            s.lateInput[i] && !in->inputs.empty() ? in->inputs[0]->output.get() : in->output.get();
         expr(*s.keys[i], rec, nullptr, false);
       }
       return;

@@ -22,23 +22,28 @@ const Builtin kScalars[] = {
     {"upper", BuiltinId::Upper, 1, 1, false, "upper(s: string) -> string"},
     {"trim", BuiltinId::Trim, 1, 1, false, "trim(s: string) -> string"},
     {"contains", BuiltinId::Contains, 2, 2, false, "contains(s: string, part: string) -> bool"},
-    {"starts_with", BuiltinId::StartsWith, 2, 2, false, "starts_with(s: string, prefix: string) -> bool"},
+    {"starts_with", BuiltinId::StartsWith, 2, 2, false,
+     "starts_with(s: string, prefix: string) -> bool"},
     {"ends_with", BuiltinId::EndsWith, 2, 2, false, "ends_with(s: string, suffix: string) -> bool"},
-    {"substr", BuiltinId::Substr, 2, 3, false, "substr(s: string, start: i64[, length: i64]) -> string"},
-    {"replace", BuiltinId::Replace, 3, 3, false, "replace(s: string, from: string, to: string) -> string"},
+    {"substr", BuiltinId::Substr, 2, 3, false,
+     "substr(s: string, start: i64[, length: i64]) -> string"},
+    {"replace", BuiltinId::Replace, 3, 3, false,
+     "replace(s: string, from: string, to: string) -> string"},
     {"i64", BuiltinId::ToI64, 1, 1, false, "i64(x) -> i64"},
     {"f64", BuiltinId::ToF64, 1, 1, false, "f64(x) -> f64"},
     {"string", BuiltinId::ToString, 1, 1, false, "string(x) -> string"},
     {"coalesce", BuiltinId::Coalesce, 1, -1, false, "coalesce(a, b, ...)"},
     {"now", BuiltinId::Now, 0, 0, false, "now() -> timestamp"},
-    {"floor_time", BuiltinId::FloorTime, 2, 2, false, "floor_time(ts: timestamp, unit: duration) -> timestamp"},
+    {"floor_time", BuiltinId::FloorTime, 2, 2, false,
+     "floor_time(ts: timestamp, unit: duration) -> timestamp"},
     {"year", BuiltinId::Year, 1, 1, false, "year(ts: timestamp) -> i64"},
     {"month", BuiltinId::Month, 1, 1, false, "month(ts: timestamp) -> i64"},
     {"day", BuiltinId::Day, 1, 1, false, "day(ts: timestamp) -> i64"},
     {"hour", BuiltinId::Hour, 1, 1, false, "hour(ts: timestamp) -> i64"},
     {"minute", BuiltinId::Minute, 1, 1, false, "minute(ts: timestamp) -> i64"},
     {"second", BuiltinId::Second, 1, 1, false, "second(ts: timestamp) -> i64"},
-    {"parse_timestamp", BuiltinId::ParseTimestamp, 1, 1, false, "parse_timestamp(s: string) -> timestamp?"},
+    {"parse_timestamp", BuiltinId::ParseTimestamp, 1, 1, false,
+     "parse_timestamp(s: string) -> timestamp?"},
 };
 
 const Builtin kAggregates[] = {
@@ -52,8 +57,10 @@ const Builtin kAggregates[] = {
     {"stddev", BuiltinId::Stddev, 1, 1, true, "stddev(x: number) -> f64?"},
     {"variance", BuiltinId::Variance, 1, 1, true, "variance(x: number) -> f64?"},
     {"count_distinct", BuiltinId::CountDistinct, 1, 1, true, "count_distinct(x) -> i64"},
-    {"approx_count_distinct", BuiltinId::ApproxCountDistinct, 1, 1, true, "approx_count_distinct(x) -> i64"},
-    {"percentile", BuiltinId::Percentile, 2, 2, true, "percentile(x: number, p: f64 in [0, 1]) -> f64"},
+    {"approx_count_distinct", BuiltinId::ApproxCountDistinct, 1, 1, true,
+     "approx_count_distinct(x) -> i64"},
+    {"percentile", BuiltinId::Percentile, 2, 2, true,
+     "percentile(x: number, p: f64 in [0, 1]) -> f64"},
     {"median", BuiltinId::Median, 1, 1, true, "median(x: number) -> f64"},
 };
 
@@ -72,10 +79,9 @@ bool argIs(const std::vector<Type> &args, size_t i, TypeKind k) {
 bool argNumeric(const std::vector<Type> &args, size_t i) {
   return args[i].isNumeric() || args[i].isNullLiteral();
 }
-std::string expected(const Builtin &b, size_t i, const char *what,
-                     const std::vector<Type> &args) {
-  return std::string("argument ") + std::to_string(i + 1) + " of '" + b.name +
-         "' must be " + what + ", found " + args[i].str();
+std::string expected(const Builtin &b, size_t i, const char *what, const std::vector<Type> &args) {
+  return std::string("argument ") + std::to_string(i + 1) + " of '" + b.name + "' must be " + what +
+         ", found " + args[i].str();
 }
 
 } // namespace
@@ -126,7 +132,10 @@ BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
     if (args[0].isNumeric() || args[0].kind == TypeKind::Duration || args[0].isNullLiteral())
       return ok(args[0]);
     return bad(0, expected(b, 0, "a number or a duration", args));
-  case BuiltinId::Sqrt: case BuiltinId::Exp: case BuiltinId::Ln: case BuiltinId::Log10:
+  case BuiltinId::Sqrt:
+  case BuiltinId::Exp:
+  case BuiltinId::Ln:
+  case BuiltinId::Log10:
     if (!argNumeric(args, 0))
       return bad(0, expected(b, 0, "a number", args));
     return ok(Type::f64(anyNull));
@@ -135,7 +144,8 @@ BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
       if (!argNumeric(args, i))
         return bad(static_cast<int>(i), expected(b, i, "a number", args));
     return ok(Type::f64(anyNull));
-  case BuiltinId::Floor: case BuiltinId::Ceil:
+  case BuiltinId::Floor:
+  case BuiltinId::Ceil:
     if (args[0].kind == TypeKind::I64)
       return ok(args[0]);
     if (!argNumeric(args, 0))
@@ -147,7 +157,8 @@ BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
     if (args.size() == 2 && !argIs(args, 1, TypeKind::I64))
       return bad(1, expected(b, 1, "an i64 number of digits", args));
     return ok(Type::f64(anyNull));
-  case BuiltinId::Min: case BuiltinId::Max: {
+  case BuiltinId::Min:
+  case BuiltinId::Max: {
     auto u = unifyTypes(args[0], args[1]);
     if (!u)
       return bad(1, std::string("'") + b.name + "' needs two values of the same type, found " +
@@ -160,11 +171,15 @@ BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
     if (!argIs(args, 0, TypeKind::String))
       return bad(0, expected(b, 0, "a string", args));
     return ok(Type::i64(anyNull));
-  case BuiltinId::Lower: case BuiltinId::Upper: case BuiltinId::Trim:
+  case BuiltinId::Lower:
+  case BuiltinId::Upper:
+  case BuiltinId::Trim:
     if (!argIs(args, 0, TypeKind::String))
       return bad(0, expected(b, 0, "a string", args));
     return ok(Type::string(anyNull));
-  case BuiltinId::Contains: case BuiltinId::StartsWith: case BuiltinId::EndsWith:
+  case BuiltinId::Contains:
+  case BuiltinId::StartsWith:
+  case BuiltinId::EndsWith:
     for (size_t i = 0; i < 2; ++i)
       if (!argIs(args, i, TypeKind::String))
         return bad(static_cast<int>(i), expected(b, i, "a string", args));
@@ -212,8 +227,12 @@ BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
     if (!argIs(args, 1, TypeKind::Duration))
       return bad(1, expected(b, 1, "a duration", args));
     return ok(Type::timestamp(anyNull));
-  case BuiltinId::Year: case BuiltinId::Month: case BuiltinId::Day:
-  case BuiltinId::Hour: case BuiltinId::Minute: case BuiltinId::Second:
+  case BuiltinId::Year:
+  case BuiltinId::Month:
+  case BuiltinId::Day:
+  case BuiltinId::Hour:
+  case BuiltinId::Minute:
+  case BuiltinId::Second:
     if (!argIs(args, 0, TypeKind::Timestamp))
       return bad(0, expected(b, 0, "a timestamp", args));
     return ok(Type::i64(anyNull));
@@ -229,23 +248,28 @@ BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
     if (args[0].isNumeric() || args[0].kind == TypeKind::Duration)
       return ok(args[0]);
     return bad(0, expected(b, 0, "a number or a duration", args));
-  case BuiltinId::AggMin: case BuiltinId::AggMax:
+  case BuiltinId::AggMin:
+  case BuiltinId::AggMax:
     if (!isComparable(args[0].kind))
       return bad(0, std::string("'") + b.name + "' cannot order values of type " + args[0].str());
     return ok(args[0]);
-  case BuiltinId::First: case BuiltinId::Last:
+  case BuiltinId::First:
+  case BuiltinId::Last:
     if (args[0].isNullLiteral())
       return bad(0, std::string("'") + b.name + "' of null has no type");
     return ok(args[0]);
-  case BuiltinId::Avg: case BuiltinId::Median:
+  case BuiltinId::Avg:
+  case BuiltinId::Median:
     if (!args[0].isNumeric())
       return bad(0, expected(b, 0, "a number", args));
     return ok(Type::f64(args[0].nullable));
-  case BuiltinId::Stddev: case BuiltinId::Variance:
+  case BuiltinId::Stddev:
+  case BuiltinId::Variance:
     if (!args[0].isNumeric())
       return bad(0, expected(b, 0, "a number", args));
     return ok(Type::f64(true)); // null for fewer than 2 values
-  case BuiltinId::CountDistinct: case BuiltinId::ApproxCountDistinct:
+  case BuiltinId::CountDistinct:
+  case BuiltinId::ApproxCountDistinct:
     if (args[0].isNullLiteral())
       return bad(0, std::string("'") + b.name + "' of null has no type");
     return ok(Type::i64());

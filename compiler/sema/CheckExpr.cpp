@@ -55,12 +55,24 @@ bool Sema::expectBool(Expr &e, const Scope &scope, const char *what) {
 Type Sema::checkExpr(Expr &e, const Scope &scope) {
   Type t = Type::error();
   switch (e.kind()) {
-  case Expr::Kind::IntLit: t = Type::i64(); break;
-  case Expr::Kind::FloatLit: t = Type::f64(); break;
-  case Expr::Kind::StringLit: t = Type::string(); break;
-  case Expr::Kind::BoolLit: t = Type::boolean(); break;
-  case Expr::Kind::NullLit: t = Type::null(); break;
-  case Expr::Kind::DurationLit: t = Type::duration(); break;
+  case Expr::Kind::IntLit:
+    t = Type::i64();
+    break;
+  case Expr::Kind::FloatLit:
+    t = Type::f64();
+    break;
+  case Expr::Kind::StringLit:
+    t = Type::string();
+    break;
+  case Expr::Kind::BoolLit:
+    t = Type::boolean();
+    break;
+  case Expr::Kind::NullLit:
+    t = Type::null();
+    break;
+  case Expr::Kind::DurationLit:
+    t = Type::duration();
+    break;
   case Expr::Kind::Name:
     t = checkName(cast<NameExpr>(e), scope);
     break;
@@ -135,8 +147,8 @@ Type Sema::checkExpr(Expr &e, const Scope &scope) {
       break;
     auto u = unifyTypes(a, b);
     if (!u)
-      diags_.error(i.elseExpr->range(), "the branches of 'if' have different types: " + a.str() +
-                                            " and " + b.str());
+      diags_.error(i.elseExpr->range(),
+                   "the branches of 'if' have different types: " + a.str() + " and " + b.str());
     else
       t = *u;
     break;
@@ -172,8 +184,10 @@ Type Sema::checkName(NameExpr &e, const Scope &scope) {
   const Stmt *symbol = lookup(e.name);
   if (scope.agg == Scope::Agg::Entry && scope.aggInput && scope.aggInput->indexOf(e.name) >= 0 &&
       !(symbol && isa<ParamDecl>(symbol))) {
-    diags_.error(e.range(), "'" + e.name + "' is not a key of the window; use it inside an "
-                                           "aggregate, e.g. max(" + e.name + ")");
+    diags_.error(e.range(), "'" + e.name +
+                                "' is not a key of the window; use it inside an "
+                                "aggregate, e.g. max(" +
+                                e.name + ")");
     return Type::error();
   }
   // 4. A param.
@@ -209,14 +223,15 @@ Type Sema::checkName(NameExpr &e, const Scope &scope) {
   }
   if (symbol) {
     if (isa<SourceDecl>(symbol) || isa<LetDecl>(symbol))
-      diags_.error(e.range(), "'" + e.name + "' is a stream; refer to one of its fields as " + e.name +
-                                  ".<field> in a join condition");
+      diags_.error(e.range(), "'" + e.name + "' is a stream; refer to one of its fields as " +
+                                  e.name + ".<field> in a join condition");
     else if (isa<FnDecl>(symbol))
       diags_.error(e.range(), "'" + e.name + "' is a function; call it: " + e.name + "(...)");
     else
-      diags_.error(e.range(), "'" + e.name + "' is " + std::string(isa<SinkDecl>(symbol) ? "a sink"
-                                                                   : isa<TableDecl>(symbol) ? "a table"
-                                                                                            : "a schema") +
+      diags_.error(e.range(), "'" + e.name + "' is " +
+                                  std::string(isa<SinkDecl>(symbol)    ? "a sink"
+                                              : isa<TableDecl>(symbol) ? "a table"
+                                                                       : "a schema") +
                                   ", not a value");
     return Type::error();
   }
@@ -273,7 +288,8 @@ Type Sema::checkBinary(BinaryExpr &e, const Scope &scope) {
   bool n = a.nullable || b.nullable;
   const char *op = binaryOpSpelling(e.op);
   auto mismatch = [&]() {
-    diags_.error(e.opRange, std::string("cannot apply '") + op + "' to " + a.str() + " and " + b.str());
+    diags_.error(e.opRange,
+                 std::string("cannot apply '") + op + "' to " + a.str() + " and " + b.str());
     return Type::error();
   };
   auto both = [&](TypeKind k) {
@@ -292,8 +308,8 @@ Type Sema::checkBinary(BinaryExpr &e, const Scope &scope) {
   case BinaryOp::Or:
     if (!both(TypeKind::Bool)) {
       Expr &bad = a.kind != TypeKind::Bool && !a.isNullLiteral() ? *e.lhs : *e.rhs;
-      diags_.error(bad.range(), std::string("'") + op + "' needs bool operands, found " +
-                                    bad.type.str());
+      diags_.error(bad.range(),
+                   std::string("'") + op + "' needs bool operands, found " + bad.type.str());
       return Type::error();
     }
     return Type::boolean(n);
@@ -385,9 +401,10 @@ Type Sema::checkFnCall(CallExpr &e, FnDecl &fn, const Scope &scope) {
   for (auto &a : e.args)
     args.push_back(checkExpr(*a, scope));
   if (e.args.size() != fn.params.size()) {
-    Diagnostic &d = diags_.error(e.range(), "fn '" + fn.name + "' takes " + std::to_string(fn.params.size()) +
-                                                " argument" + (fn.params.size() == 1 ? "" : "s") +
-                                                ", found " + std::to_string(e.args.size()));
+    Diagnostic &d =
+        diags_.error(e.range(), "fn '" + fn.name + "' takes " + std::to_string(fn.params.size()) +
+                                    " argument" + (fn.params.size() == 1 ? "" : "s") + ", found " +
+                                    std::to_string(e.args.size()));
     d.notes.push_back({fn.nameRange, "'" + fn.name + "' declared here"});
     return Type::error();
   }
@@ -398,13 +415,12 @@ Type Sema::checkFnCall(CallExpr &e, FnDecl &fn, const Scope &scope) {
       argsOk = false;
       continue;
     }
-    bool fits = got.isNullLiteral() ||
-                got.kind == want.kind ||
+    bool fits = got.isNullLiteral() || got.kind == want.kind ||
                 (got.kind == TypeKind::I64 && want.kind == TypeKind::F64);
     if (!fits) {
-      Diagnostic &d = diags_.error(e.args[i]->range(), "argument " + std::to_string(i + 1) + " of '" +
-                                                           fn.name + "' must be " + want.str() +
-                                                           ", found " + got.str());
+      Diagnostic &d =
+          diags_.error(e.args[i]->range(), "argument " + std::to_string(i + 1) + " of '" + fn.name +
+                                               "' must be " + want.str() + ", found " + got.str());
       d.notes.push_back({fn.params[i]->range(), "parameter declared here"});
       argsOk = false;
     }
@@ -455,8 +471,8 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
     const Builtin *agg = findAggregate(e.callee, e.args.size());
     if (!agg || n > agg->maxArgs || n < agg->minArgs) {
       const Builtin *any = findAggregate(e.callee, 1);
-      diags_.error(e.range(), "wrong number of arguments to '" + e.callee + "': " +
-                                  (any ? any->signature : e.callee + "(x)"));
+      diags_.error(e.range(), "wrong number of arguments to '" + e.callee +
+                                  "': " + (any ? any->signature : e.callee + "(x)"));
       return Type::error();
     }
     e.calleeKind = CalleeKind::Aggregate;
@@ -469,8 +485,9 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
     if (agg->id == BuiltinId::Percentile && !typing.type.isError()) {
       auto p = evalConstant(*e.args[1]);
       if (!p || p->isNull() || p->asDouble() < 0 || p->asDouble() > 1) {
-        diags_.error(e.args[1]->range(),
-                     "the percentile must be a constant between 0 and 1, as in percentile(x, 0.95)");
+        diags_.error(
+            e.args[1]->range(),
+            "the percentile must be a constant between 0 and 1, as in percentile(x, 0.95)");
         return Type::error();
       }
     }
@@ -488,17 +505,18 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
       if (isa<FnDecl>(s))
         names.push_back(n);
     if (!isBroken(e.callee))
-      diags_.error(e.calleeRange, "unknown function '" + e.callee + "'" + suggestion(e.callee, names));
+      diags_.error(e.calleeRange,
+                   "unknown function '" + e.callee + "'" + suggestion(e.callee, names));
     return Type::error();
   }
   if (n < b->minArgs || (b->maxArgs >= 0 && n > b->maxArgs)) {
     std::string count = b->minArgs == b->maxArgs ? std::to_string(b->minArgs)
-                        : b->maxArgs < 0        ? "at least " + std::to_string(b->minArgs)
-                                                : std::to_string(b->minArgs) + " or " + std::to_string(b->maxArgs);
+                        : b->maxArgs < 0
+                            ? "at least " + std::to_string(b->minArgs)
+                            : std::to_string(b->minArgs) + " or " + std::to_string(b->maxArgs);
     bool one = b->minArgs == 1 && (b->maxArgs == 1 || b->maxArgs < 0);
-    diags_.error(e.range(), "'" + e.callee + "' takes " + count + " argument" +
-                                (one ? "" : "s") + ", found " +
-                                std::to_string(n) + ": " + b->signature);
+    diags_.error(e.range(), "'" + e.callee + "' takes " + count + " argument" + (one ? "" : "s") +
+                                ", found " + std::to_string(n) + ": " + b->signature);
     return Type::error();
   }
   e.calleeKind = CalleeKind::Builtin;
@@ -519,11 +537,16 @@ EvalResult Sema::evaluate(const Expr &e) const {
   if (e.type.isError())
     return EvalResult::notConstant();
   switch (e.kind()) {
-  case Expr::Kind::IntLit: return EvalResult::of(Value::i64(cast<IntLiteral>(e).value));
-  case Expr::Kind::FloatLit: return EvalResult::of(Value::f64(cast<FloatLiteral>(e).value));
-  case Expr::Kind::StringLit: return EvalResult::of(Value::string(cast<StringLiteral>(e).value));
-  case Expr::Kind::BoolLit: return EvalResult::of(Value::boolean(cast<BoolLiteral>(e).value));
-  case Expr::Kind::NullLit: return EvalResult::of(Value::null());
+  case Expr::Kind::IntLit:
+    return EvalResult::of(Value::i64(cast<IntLiteral>(e).value));
+  case Expr::Kind::FloatLit:
+    return EvalResult::of(Value::f64(cast<FloatLiteral>(e).value));
+  case Expr::Kind::StringLit:
+    return EvalResult::of(Value::string(cast<StringLiteral>(e).value));
+  case Expr::Kind::BoolLit:
+    return EvalResult::of(Value::boolean(cast<BoolLiteral>(e).value));
+  case Expr::Kind::NullLit:
+    return EvalResult::of(Value::null());
   case Expr::Kind::DurationLit:
     return EvalResult::of(Value::duration(cast<DurationLiteral>(e).millis));
   case Expr::Kind::Name: {
@@ -532,8 +555,9 @@ EvalResult Sema::evaluate(const Expr &e) const {
       return EvalResult::notConstant();
     auto it = params_.find(n.binding.param);
     if (it == params_.end() || !it->second.value)
-      return EvalResult::fail("param '" + n.name + "' has no value: give it a default or pass --param " +
-                              n.name + "=...");
+      return EvalResult::fail("param '" + n.name +
+                              "' has no value: give it a default or pass --param " + n.name +
+                              "=...");
     return EvalResult::of(*it->second.value);
   }
   case Expr::Kind::Unary: {

@@ -6,9 +6,12 @@ namespace streamc {
 
 const char *connectorRoleName(ConnectorRole r) {
   switch (r) {
-  case ConnectorRole::Source: return "source";
-  case ConnectorRole::Table: return "table";
-  case ConnectorRole::Sink: return "sink";
+  case ConnectorRole::Source:
+    return "source";
+  case ConnectorRole::Table:
+    return "table";
+  case ConnectorRole::Sink:
+    return "sink";
   }
   return "?";
 }
@@ -16,15 +19,24 @@ const char *connectorRoleName(ConnectorRole r) {
 namespace {
 const std::vector<ConnectorSpec> &specs() {
   static const std::vector<ConnectorSpec> all = {
-      {"file", true, true, true,
+      {"file",
+       true,
+       true,
+       true,
        {{"path", ArgKind::String, true, true}, {"format", ArgKind::String, false, false}}},
       {"stdin", true, false, false, {{"format", ArgKind::String, false, false}}},
       {"stdout", false, false, true, {{"format", ArgKind::String, false, false}}},
-      {"kafka", true, false, true,
+      {"kafka",
+       true,
+       false,
+       true,
        {{"topic", ArgKind::String, true, true},
         {"format", ArgKind::String, false, false},
         {"key", ArgKind::RecordExpr, false, false, /*sinkOnly=*/true}}},
-      {"generate", true, false, false,
+      {"generate",
+       true,
+       false,
+       false,
        {{"kind", ArgKind::String, true, true},
         {"events", ArgKind::Int, false, false},
         {"rate", ArgKind::Number, false, false},
@@ -75,21 +87,40 @@ const std::vector<GeneratorField> *generatorFields(const std::string &kind) {
   static const std::map<std::string, std::vector<GeneratorField>> table = {
       {"sequence", {{"n", K::I64}, {"ts", K::Timestamp}}},
       {"ysb",
-       {{"user_id", K::String}, {"page_id", K::String}, {"ad_id", K::String},
-        {"ad_type", K::String}, {"event_type", K::String},
-        {"event_time", K::Timestamp}, {"ip_address", K::String}}},
+       {{"user_id", K::String},
+        {"page_id", K::String},
+        {"ad_id", K::String},
+        {"ad_type", K::String},
+        {"event_type", K::String},
+        {"event_time", K::Timestamp},
+        {"ip_address", K::String}}},
       {"nexmark_person",
-       {{"id", K::I64}, {"name", K::String}, {"email_address", K::String},
-        {"credit_card", K::String}, {"city", K::String}, {"state", K::String},
-        {"date_time", K::Timestamp}, {"extra", K::String}}},
+       {{"id", K::I64},
+        {"name", K::String},
+        {"email_address", K::String},
+        {"credit_card", K::String},
+        {"city", K::String},
+        {"state", K::String},
+        {"date_time", K::Timestamp},
+        {"extra", K::String}}},
       {"nexmark_auction",
-       {{"id", K::I64}, {"item_name", K::String}, {"description", K::String},
-        {"initial_bid", K::I64}, {"reserve", K::I64}, {"date_time", K::Timestamp},
-        {"expires", K::Timestamp}, {"seller", K::I64}, {"category", K::I64},
+       {{"id", K::I64},
+        {"item_name", K::String},
+        {"description", K::String},
+        {"initial_bid", K::I64},
+        {"reserve", K::I64},
+        {"date_time", K::Timestamp},
+        {"expires", K::Timestamp},
+        {"seller", K::I64},
+        {"category", K::I64},
         {"extra", K::String}}},
       {"nexmark_bid",
-       {{"auction", K::I64}, {"bidder", K::I64}, {"price", K::I64},
-        {"channel", K::String}, {"url", K::String}, {"date_time", K::Timestamp},
+       {{"auction", K::I64},
+        {"bidder", K::I64},
+        {"price", K::I64},
+        {"channel", K::String},
+        {"url", K::String},
+        {"date_time", K::Timestamp},
         {"extra", K::String}}},
   };
   auto it = table.find(kind);

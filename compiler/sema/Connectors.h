@@ -15,17 +15,17 @@ const char *connectorRoleName(ConnectorRole r);
 
 /// What an argument's value must be.
 enum class ArgKind {
-  String,       ///< a constant string
-  Int,          ///< a constant i64
-  Number,       ///< a constant i64 or f64
-  RecordExpr,   ///< an expression over the record (a Kafka sink's key)
+  String,     ///< a constant string
+  Int,        ///< a constant i64
+  Number,     ///< a constant i64 or f64
+  RecordExpr, ///< an expression over the record (a Kafka sink's key)
 };
 
 struct ConnectorArgSpec {
   const char *name;
   ArgKind kind;
   bool required;
-  bool positional;   ///< may be written without its name (first argument)
+  bool positional; ///< may be written without its name (first argument)
   bool sinkOnly = false;
 };
 

@@ -62,8 +62,12 @@ EvalResult evalBinary(BinaryOp op, Type result, const Value &a, const Value &b) 
     return EvalResult::of(Value::null(result));
 
   switch (op) {
-  case BinaryOp::Eq: case BinaryOp::Ne: case BinaryOp::Lt:
-  case BinaryOp::Le: case BinaryOp::Gt: case BinaryOp::Ge: {
+  case BinaryOp::Eq:
+  case BinaryOp::Ne:
+  case BinaryOp::Lt:
+  case BinaryOp::Le:
+  case BinaryOp::Gt:
+  case BinaryOp::Ge: {
     auto c = compareValues(a, b);
     if (!c) // NaN: only != holds
       return EvalResult::of(Value::boolean(op == BinaryOp::Ne));
@@ -84,33 +88,42 @@ EvalResult evalBinary(BinaryOp op, Type result, const Value &a, const Value &b) 
   if (result.kind == TypeKind::F64) {
     double x = a.asDouble(), y = b.asDouble();
     switch (op) {
-    case BinaryOp::Add: return EvalResult::of(Value::f64(x + y));
-    case BinaryOp::Sub: return EvalResult::of(Value::f64(x - y));
-    case BinaryOp::Mul: return EvalResult::of(Value::f64(x * y));
+    case BinaryOp::Add:
+      return EvalResult::of(Value::f64(x + y));
+    case BinaryOp::Sub:
+      return EvalResult::of(Value::f64(x - y));
+    case BinaryOp::Mul:
+      return EvalResult::of(Value::f64(x * y));
     case BinaryOp::Div:
       return y == 0 ? EvalResult::fail("division by zero") : EvalResult::of(Value::f64(x / y));
     case BinaryOp::Mod:
       return y == 0 ? EvalResult::fail("division by zero")
                     : EvalResult::of(Value::f64(std::fmod(x, y)));
-    default: return EvalResult::notConstant();
+    default:
+      return EvalResult::notConstant();
     }
   }
   // i64, and durations / timestamps (milliseconds).
   int64_t x = a.asInt(), y = b.asInt(), r = 0;
   switch (op) {
   case BinaryOp::Add:
-    if (__builtin_add_overflow(x, y, &r)) return EvalResult::fail("integer overflow");
+    if (__builtin_add_overflow(x, y, &r))
+      return EvalResult::fail("integer overflow");
     break;
   case BinaryOp::Sub:
-    if (__builtin_sub_overflow(x, y, &r)) return EvalResult::fail("integer overflow");
+    if (__builtin_sub_overflow(x, y, &r))
+      return EvalResult::fail("integer overflow");
     break;
   case BinaryOp::Mul:
-    if (__builtin_mul_overflow(x, y, &r)) return EvalResult::fail("integer overflow");
+    if (__builtin_mul_overflow(x, y, &r))
+      return EvalResult::fail("integer overflow");
     break;
   case BinaryOp::Div:
   case BinaryOp::Mod:
-    if (y == 0) return EvalResult::fail("division by zero");
-    if (x == INT64_MIN && y == -1) return EvalResult::fail("integer overflow");
+    if (y == 0)
+      return EvalResult::fail("division by zero");
+    if (x == INT64_MIN && y == -1)
+      return EvalResult::fail("integer overflow");
     r = op == BinaryOp::Div ? x / y : x % y;
     break;
   default:
@@ -148,19 +161,25 @@ EvalResult evalBuiltin(BuiltinId id, Type result, const std::vector<Value> &args
         return EvalResult::fail("the value does not fit in i64");
       return EvalResult::of(Value::i64(static_cast<int64_t>(d)));
     }
-    case TypeKind::Bool: return EvalResult::of(Value::i64(args[0].asBool() ? 1 : 0));
-    case TypeKind::I64: case TypeKind::Duration: case TypeKind::Timestamp:
+    case TypeKind::Bool:
+      return EvalResult::of(Value::i64(args[0].asBool() ? 1 : 0));
+    case TypeKind::I64:
+    case TypeKind::Duration:
+    case TypeKind::Timestamp:
       return EvalResult::of(Value::i64(args[0].asInt()));
-    default: return EvalResult::notConstant();
+    default:
+      return EvalResult::notConstant();
     }
-  case BuiltinId::Lower: case BuiltinId::Upper: {
+  case BuiltinId::Lower:
+  case BuiltinId::Upper: {
     std::string s = str(0);
     for (char &c : s)
       c = static_cast<char>(id == BuiltinId::Lower ? std::tolower(static_cast<unsigned char>(c))
                                                    : std::toupper(static_cast<unsigned char>(c)));
     return EvalResult::of(Value::string(s));
   }
-  case BuiltinId::Len: return EvalResult::of(Value::i64(static_cast<int64_t>(str(0).size())));
+  case BuiltinId::Len:
+    return EvalResult::of(Value::i64(static_cast<int64_t>(str(0).size())));
   case BuiltinId::Trim: {
     const std::string &s = str(0);
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -168,28 +187,36 @@ EvalResult evalBuiltin(BuiltinId id, Type result, const std::vector<Value> &args
   }
   case BuiltinId::Contains:
     return EvalResult::of(Value::boolean(str(0).find(str(1)) != std::string::npos));
-  case BuiltinId::StartsWith: return EvalResult::of(Value::boolean(str(0).rfind(str(1), 0) == 0));
+  case BuiltinId::StartsWith:
+    return EvalResult::of(Value::boolean(str(0).rfind(str(1), 0) == 0));
   case BuiltinId::EndsWith:
-    return EvalResult::of(Value::boolean(
-        str(0).size() >= str(1).size() &&
-        str(0).compare(str(0).size() - str(1).size(), str(1).size(), str(1)) == 0));
+    return EvalResult::of(
+        Value::boolean(str(0).size() >= str(1).size() &&
+                       str(0).compare(str(0).size() - str(1).size(), str(1).size(), str(1)) == 0));
   case BuiltinId::Abs:
     if (result.kind == TypeKind::F64)
       return f64(std::fabs(args[0].asDouble()));
     if (args[0].asInt() == INT64_MIN)
       return EvalResult::fail("integer overflow");
     return EvalResult::of(typed(Value::i64(std::llabs(args[0].asInt())), result));
-  case BuiltinId::Sqrt: return f64(std::sqrt(args[0].asDouble()));
-  case BuiltinId::Exp: return f64(std::exp(args[0].asDouble()));
-  case BuiltinId::Ln: return f64(std::log(args[0].asDouble()));
-  case BuiltinId::Log10: return f64(std::log10(args[0].asDouble()));
-  case BuiltinId::Pow: return f64(std::pow(args[0].asDouble(), args[1].asDouble()));
-  case BuiltinId::Floor: case BuiltinId::Ceil:
+  case BuiltinId::Sqrt:
+    return f64(std::sqrt(args[0].asDouble()));
+  case BuiltinId::Exp:
+    return f64(std::exp(args[0].asDouble()));
+  case BuiltinId::Ln:
+    return f64(std::log(args[0].asDouble()));
+  case BuiltinId::Log10:
+    return f64(std::log10(args[0].asDouble()));
+  case BuiltinId::Pow:
+    return f64(std::pow(args[0].asDouble(), args[1].asDouble()));
+  case BuiltinId::Floor:
+  case BuiltinId::Ceil:
     if (result.kind == TypeKind::I64)
       return EvalResult::of(args[0]);
     return f64(id == BuiltinId::Floor ? std::floor(args[0].asDouble())
                                       : std::ceil(args[0].asDouble()));
-  case BuiltinId::Min: case BuiltinId::Max: {
+  case BuiltinId::Min:
+  case BuiltinId::Max: {
     auto c = compareValues(args[0], args[1]);
     if (!c)
       return EvalResult::notConstant();

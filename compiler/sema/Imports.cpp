@@ -58,11 +58,9 @@ bool ImportLoader::visit(Module &module, Program &program) {
     FileId id = sm_.loadFile(path, why);
     if (!id) {
       if (imp->isPath)
-        diags_.error(imp->range(), "cannot import \"" + imp->target + "\": " + path +
-                                       ": " + why);
+        diags_.error(imp->range(), "cannot import \"" + imp->target + "\": " + path + ": " + why);
       else
-        diags_.error(imp->range(), "unknown module '" + imp->target +
-                                       "': no file " + path);
+        diags_.error(imp->range(), "unknown module '" + imp->target + "': no file " + path);
       ok = false;
       continue;
     }

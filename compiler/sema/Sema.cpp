@@ -20,14 +20,22 @@ using llvm::isa;
 namespace {
 const char *stmtKindName(Stmt::Kind k) {
   switch (k) {
-  case Stmt::Kind::Schema: return "a schema";
-  case Stmt::Kind::Source: return "a source";
-  case Stmt::Kind::Table: return "a table";
-  case Stmt::Kind::Sink: return "a sink";
-  case Stmt::Kind::Param: return "a param";
-  case Stmt::Kind::Fn: return "a function";
-  case Stmt::Kind::Let: return "a let stream";
-  default: return "a statement";
+  case Stmt::Kind::Schema:
+    return "a schema";
+  case Stmt::Kind::Source:
+    return "a source";
+  case Stmt::Kind::Table:
+    return "a table";
+  case Stmt::Kind::Sink:
+    return "a sink";
+  case Stmt::Kind::Param:
+    return "a param";
+  case Stmt::Kind::Fn:
+    return "a function";
+  case Stmt::Kind::Let:
+    return "a let stream";
+  default:
+    return "a statement";
   }
 }
 
@@ -90,15 +98,16 @@ void Sema::declare(Module &module) {
     if (s->name.empty())
       continue;
     if (isa<FnDecl>(s.get()) && (findScalarBuiltin(s->name) || isAggregateName(s->name))) {
-      diags_.error(s->nameRange, "'" + s->name + "' is a built-in function and cannot be redefined");
+      diags_.error(s->nameRange,
+                   "'" + s->name + "' is a built-in function and cannot be redefined");
       broken_.insert(s->name);
       continue;
     }
     auto [it, inserted] = symbols_.emplace(s->name, s.get());
     if (!inserted) {
       Diagnostic &d = diags_.error(s->nameRange, "'" + s->name + "' is already declared");
-      d.notes.push_back({it->second->nameRange, "previous declaration of '" + s->name +
-                                                    "' (" + stmtKindName(it->second->kind()) + ")"});
+      d.notes.push_back({it->second->nameRange, "previous declaration of '" + s->name + "' (" +
+                                                    stmtKindName(it->second->kind()) + ")"});
     }
   }
 }
@@ -143,8 +152,7 @@ void Sema::checkDecl(Stmt &s) {
 Type Sema::resolveType(TypeRef &t) {
   auto kind = typeKindFromName(t.name);
   if (!kind) {
-    diags_.error(t.range(), "unknown type '" + t.name + "'" +
-                                suggestion(t.name, allTypeNames()) +
+    diags_.error(t.range(), "unknown type '" + t.name + "'" + suggestion(t.name, allTypeNames()) +
                                 " (types are bool, i64, f64, string, timestamp, duration)");
     return t.resolved = Type::error();
   }
@@ -159,9 +167,8 @@ void Sema::checkSchema(SchemaDecl &d) {
     Type t = resolveType(*f->type);
     auto [it, inserted] = seen.emplace(f->name, f.get());
     if (!inserted) {
-      Diagnostic &diag = diags_.error(f->nameRange, "field '" + f->name +
-                                                        "' is declared twice in schema '" +
-                                                        d.name + "'");
+      Diagnostic &diag = diags_.error(
+          f->nameRange, "field '" + f->name + "' is declared twice in schema '" + d.name + "'");
       diag.notes.push_back({it->second->nameRange, "first declared here"});
       continue;
     }
@@ -172,8 +179,7 @@ void Sema::checkSchema(SchemaDecl &d) {
   d.recordType = rec;
 }
 
-RecordTypeRef Sema::schemaRecord(const std::string &name, SourceRange at,
-                                 const char *role) {
+RecordTypeRef Sema::schemaRecord(const std::string &name, SourceRange at, const char *role) {
   const Stmt *s = lookup(name);
   if (!s) {
     if (!isBroken(name)) {
@@ -187,8 +193,9 @@ RecordTypeRef Sema::schemaRecord(const std::string &name, SourceRange at,
   }
   auto *schema = dyn_cast<SchemaDecl>(s);
   if (!schema) {
-    Diagnostic &d = diags_.error(at, "the " + std::string(role) + "'s type must be a schema, but '" +
-                                         name + "' is " + stmtKindName(s->kind()));
+    Diagnostic &d =
+        diags_.error(at, "the " + std::string(role) + "'s type must be a schema, but '" + name +
+                             "' is " + stmtKindName(s->kind()));
     d.notes.push_back({s->nameRange, "'" + name + "' declared here"});
     return nullptr;
   }
@@ -237,8 +244,9 @@ void Sema::checkParam(ParamDecl &d) {
       pv.value = v;
       pv.overridden = true;
     } else {
-      Diagnostic &diag = diags_.error({}, originOf(d.name) + "invalid value '" + it->second +
-                                              "' for param '" + d.name + "' of type " + t.str() + ": " + why);
+      Diagnostic &diag =
+          diags_.error({}, originOf(d.name) + "invalid value '" + it->second + "' for param '" +
+                               d.name + "' of type " + t.str() + ": " + why);
       diag.notes.push_back({d.nameRange, "param '" + d.name + "' declared here"});
       ++configErrors_;
     }
@@ -254,8 +262,8 @@ void Sema::checkFn(FnDecl &d) {
   for (auto &p : d.params) {
     resolveType(*p->type);
     if (!seen.insert(p->name).second)
-      diags_.error(p->nameRange, "parameter '" + p->name + "' is declared twice in fn '" +
-                                     d.name + "'");
+      diags_.error(p->nameRange,
+                   "parameter '" + p->name + "' is declared twice in fn '" + d.name + "'");
   }
   Scope scope;
   scope.fn = &d;
@@ -267,9 +275,9 @@ void Sema::checkFn(FnDecl &d) {
       bool fits = u && u->kind == ret.kind && (ret.nullable || !body.nullable) &&
                   !(body.kind == TypeKind::F64 && ret.kind == TypeKind::I64);
       if (!fits) {
-        Diagnostic &diag = diags_.error(d.body->range(), "fn '" + d.name + "' is declared to return " +
-                                                             ret.str() + ", but its body has type " +
-                                                             body.str());
+        Diagnostic &diag =
+            diags_.error(d.body->range(), "fn '" + d.name + "' is declared to return " + ret.str() +
+                                              ", but its body has type " + body.str());
         diag.notes.push_back({d.returnType->range(), "return type declared here"});
       }
     }
@@ -298,8 +306,8 @@ std::optional<int64_t> Sema::positiveDuration(const Expr &e, const char *what) {
   if (e.type.isError())
     return std::nullopt;
   if (e.type.kind != TypeKind::Duration) {
-    diags_.error(e.range(), std::string(what) + " must be a duration such as 5s or 1m, found " +
-                                e.type.str());
+    diags_.error(e.range(),
+                 std::string(what) + " must be a duration such as 5s or 1m, found " + e.type.str());
     return std::nullopt;
   }
   auto v = evalConstant(e);
@@ -312,8 +320,8 @@ std::optional<int64_t> Sema::positiveDuration(const Expr &e, const char *what) {
     return std::nullopt;
   }
   if (v->asInt() <= 0) {
-    diags_.error(e.range(), std::string(what) + " must be positive, found " +
-                                formatDuration(v->asInt()));
+    diags_.error(e.range(),
+                 std::string(what) + " must be positive, found " + formatDuration(v->asInt()));
     return std::nullopt;
   }
   return v->asInt();
@@ -329,7 +337,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
                                   " (connectors: file, stdin, stdout, kafka, generate, null)");
     return;
   }
-  bool allowed = role == ConnectorRole::Source ? spec->source
+  bool allowed = role == ConnectorRole::Source  ? spec->source
                  : role == ConnectorRole::Table ? spec->table
                                                 : spec->sink;
   if (!allowed) {
@@ -351,7 +359,8 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
       if (positional < pos.size()) {
         as = pos[positional++];
       } else {
-        diags_.error(arg->range(), "'" + c.name + "' takes no positional argument here; name it (name: value)");
+        diags_.error(arg->range(),
+                     "'" + c.name + "' takes no positional argument here; name it (name: value)");
         continue;
       }
     } else {
@@ -365,9 +374,10 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
         std::string list;
         for (size_t i = 0; i < names.size(); ++i)
           list += (i ? ", " : "") + names[i];
-        diags_.error(arg->nameRange, "'" + c.name + "' has no argument '" + arg->name + "'" +
-                                         suggestion(arg->name, names) +
-                                         (list.empty() ? " (it takes none)" : " (arguments: " + list + ")"));
+        diags_.error(arg->nameRange,
+                     "'" + c.name + "' has no argument '" + arg->name + "'" +
+                         suggestion(arg->name, names) +
+                         (list.empty() ? " (it takes none)" : " (arguments: " + list + ")"));
         continue;
       }
     }
@@ -377,8 +387,8 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
       continue;
     }
     if (!bound.emplace(as->name, arg.get()).second) {
-      diags_.error(arg->range(), "argument '" + std::string(as->name) + "' of '" + c.name +
-                                     "' is given twice");
+      diags_.error(arg->range(),
+                   "argument '" + std::string(as->name) + "' of '" + c.name + "' is given twice");
       continue;
     }
     if (as->kind == ArgKind::RecordExpr)
@@ -400,12 +410,14 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
       continue;
     }
     if (!evalConstant(*arg->value))
-      reportNotConstant(*arg->value, "argument '" + std::string(as->name) + "' of '" + c.name + "'");
+      reportNotConstant(*arg->value,
+                        "argument '" + std::string(as->name) + "' of '" + c.name + "'");
   }
   for (const auto &a : spec->args)
     if (a.required && !bound.count(a.name))
-      diags_.error(c.range(), "'" + c.name + "' needs the argument '" + a.name + "'" +
-                                  (a.positional ? " (first, or as " + std::string(a.name) + ": ...)" : ""));
+      diags_.error(c.range(),
+                   "'" + c.name + "' needs the argument '" + a.name + "'" +
+                       (a.positional ? " (first, or as " + std::string(a.name) + ": ...)" : ""));
 
   auto constString = [&](const char *name) -> std::optional<std::string> {
     auto it = bound.find(name);
@@ -477,7 +489,8 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
       bool isEvents = std::string(n) == "events";
       if (isEvents ? v->asDouble() < 0 : v->asDouble() <= 0)
         diags_.error(it->second->value->range(),
-                     isEvents ? "'events' must not be negative" : "'rate' must be positive (events per second)");
+                     isEvents ? "'events' must not be negative"
+                              : "'rate' must be positive (events per second)");
     }
   }
 
@@ -487,7 +500,8 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
       for (const auto &m : kafkaMetadataFields())
         if (f.name == m.name && f.type.kind != m.type && !f.type.isError())
           diags_.error(c.range(), "Kafka metadata field '" + f.name + "' must be " +
-                                      typeKindName(m.type) + ", but the schema says " + f.type.str());
+                                      typeKindName(m.type) + ", but the schema says " +
+                                      f.type.str());
   }
 }
 
@@ -505,17 +519,17 @@ void Sema::checkSource(SourceDecl &d) {
     if (opt->name == "event_time") {
       auto *name = dyn_cast<NameExpr>(opt->value.get());
       if (!name) {
-        diags_.error(opt->value->range(), "event_time must name a timestamp field of schema '" +
-                                              d.schema + "'");
+        diags_.error(opt->value->range(),
+                     "event_time must name a timestamp field of schema '" + d.schema + "'");
         continue;
       }
       if (!rec)
         continue;
       int idx = rec->indexOf(name->name);
       if (idx < 0) {
-        Diagnostic &diag = diags_.error(name->range(), "schema '" + d.schema + "' has no field '" +
-                                                           name->name + "'" +
-                                                           suggestion(name->name, rec->names()));
+        Diagnostic &diag =
+            diags_.error(name->range(), "schema '" + d.schema + "' has no field '" + name->name +
+                                            "'" + suggestion(name->name, rec->names()));
         if (const Stmt *s = lookup(d.schema))
           diag.notes.push_back({s->nameRange, "'" + d.schema + "' declared here"});
         continue;
@@ -527,8 +541,8 @@ void Sema::checkSource(SourceDecl &d) {
       if (f.type.isError())
         continue;
       if (f.type.kind != TypeKind::Timestamp)
-        diags_.error(name->range(), "event_time field '" + f.name + "' must be a timestamp, but it is " +
-                                        f.type.str());
+        diags_.error(name->range(), "event_time field '" + f.name +
+                                        "' must be a timestamp, but it is " + f.type.str());
       else if (f.type.nullable)
         diags_.error(name->range(), "event_time field '" + f.name +
                                         "' must not be nullable: every record needs an event time");
@@ -541,7 +555,8 @@ void Sema::checkSource(SourceDecl &d) {
       if (t.isError())
         continue;
       if (t.kind != TypeKind::Duration) {
-        diags_.error(opt->value->range(), "max_delay must be a duration such as 5s, found " + t.str());
+        diags_.error(opt->value->range(),
+                     "max_delay must be a duration such as 5s, found " + t.str());
         continue;
       }
       auto v = evalConstant(*opt->value);
@@ -561,7 +576,8 @@ void Sema::checkSource(SourceDecl &d) {
   if (hasMaxDelay && !seen.count("event_time"))
     for (auto &opt : d.options)
       if (opt->name == "max_delay")
-        diags_.error(opt->nameRange, "max_delay needs event_time: without it the source runs on processing time");
+        diags_.error(opt->nameRange,
+                     "max_delay needs event_time: without it the source runs on processing time");
   if (rec)
     streams_[&d] = StreamInfo{rec, d.eventTimeField >= 0};
 }
@@ -575,13 +591,14 @@ void Sema::checkTable(TableDecl &d) {
     return;
   d.keyField = rec->indexOf(d.key);
   if (d.keyField < 0) {
-    diags_.error(d.keyRange, "schema '" + d.schema + "' has no field '" + d.key + "' to use as key" +
-                                 suggestion(d.key, rec->names()));
+    diags_.error(d.keyRange, "schema '" + d.schema + "' has no field '" + d.key +
+                                 "' to use as key" + suggestion(d.key, rec->names()));
     return;
   }
   Type kt = rec->fields[d.keyField].type;
   if (kt.kind == TypeKind::F64 && !kt.isError())
-    diags_.error(d.keyRange, "table key '" + d.key + "' is f64; floating-point keys are not allowed");
+    diags_.error(d.keyRange,
+                 "table key '" + d.key + "' is f64; floating-point keys are not allowed");
 }
 
 void Sema::checkSink(SinkDecl &d) {
@@ -629,14 +646,15 @@ const StreamInfo *Sema::streamFor(const std::string &name, SourceRange at) {
   if (auto *let = dyn_cast<LetDecl>(s)) {
     usedStreams_.insert(s);
     if (state_[let] == State::Visiting) {
-      diags_.error(at, letStack_.back() == let ? "let '" + name + "' reads from itself"
-                                               : "lets read from each other: " +
-                                                     cycleChain(letStack_, let));
+      diags_.error(at, letStack_.back() == let
+                           ? "let '" + name + "' reads from itself"
+                           : "lets read from each other: " + cycleChain(letStack_, let));
       return nullptr;
     }
     return checkLet(*const_cast<LetDecl *>(let));
   }
-  std::string hint = isa<TableDecl>(s) ? "; a table is read with 'lookup " + name + " on <key>'" : "";
+  std::string hint =
+      isa<TableDecl>(s) ? "; a table is read with 'lookup " + name + " on <key>'" : "";
   Diagnostic &d = diags_.error(at, "'" + name + "' is " + stmtKindName(s->kind()) +
                                        ", not a stream (a source or a let)" + hint);
   d.notes.push_back({s->nameRange, "'" + name + "' declared here"});
@@ -652,7 +670,8 @@ const Stmt *Sema::findSymbol(const std::string &name, SourceRange at, Stmt::Kind
       for (const auto &[n, st] : symbols_)
         if (st->kind() == kind)
           candidates.push_back(n);
-      diags_.error(at, "unknown " + std::string(what) + " '" + name + "'" + suggestion(name, candidates));
+      diags_.error(at, "unknown " + std::string(what) + " '" + name + "'" +
+                           suggestion(name, candidates));
     }
     return nullptr;
   }
@@ -671,7 +690,8 @@ void Sema::checkSinkKey(const SinkDecl &sink, const Scope &scope) {
   if (const ConnectorArg *key = sink.connector->find("key")) {
     Type kt = checkExpr(*key->value, scope);
     if (!kt.isError() && kt.kind != TypeKind::String && kt.kind != TypeKind::I64)
-      diags_.error(key->value->range(), "a Kafka key must be a string or an i64, found " + kt.str());
+      diags_.error(key->value->range(),
+                   "a Kafka key must be a string or an i64, found " + kt.str());
   }
 }
 
@@ -684,16 +704,17 @@ void Sema::checkSinkShape(const SinkDecl &sink, const RecordTypeRef &type, Sourc
       format = v->asString();
   } else if (sink.connector->name == "file" && !sink.connector->args.empty() &&
              sink.connector->args[0]->name.empty()) {
-    if (auto v = evalConstant(*sink.connector->args[0]->value); v && v->type.kind == TypeKind::String)
+    if (auto v = evalConstant(*sink.connector->args[0]->value);
+        v && v->type.kind == TypeKind::String)
       format = formatFromExtension(v->asString());
   }
   auto [it, first] = sinkShapes_.emplace(&sink, std::make_pair(type, at));
   if (first || (format != "csv" && format != "table") || it->second.first->str() == type->str())
     return;
-  Diagnostic &d = diags_.error(at, "sink '" + sink.name + "' writes " + format +
-                                       " with one header, but this pipeline's records are " +
-                                       type->str() + " and another's are " +
-                                       it->second.first->str());
+  Diagnostic &d =
+      diags_.error(at, "sink '" + sink.name + "' writes " + format +
+                           " with one header, but this pipeline's records are " + type->str() +
+                           " and another's are " + it->second.first->str());
   d.notes.push_back({it->second.second, "the other pipeline writes to '" + sink.name + "' here"});
 }
 
@@ -806,7 +827,8 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
       if (name.empty() || (!isSelect && item->name.empty())) {
         diags_.error(item->expr->range(),
                      std::string(isSelect ? "a computed select item" : "an extend item") +
-                         " needs a name: write 'name: " + exprToSourceUnparenthesised(*item->expr) + "'");
+                         " needs a name: write 'name: " + exprToSourceUnparenthesised(*item->expr) +
+                         "'");
         ok = false;
         continue;
       }
@@ -820,8 +842,8 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
         continue;
       }
       if (t.isNullLiteral()) {
-        diags_.error(item->expr->range(), "the type of '" + name +
-                                              "' is unknown (null); convert it, e.g. string(null)");
+        diags_.error(item->expr->range(),
+                     "the type of '" + name + "' is unknown (null); convert it, e.g. string(null)");
         ok = false;
         continue;
       }
@@ -853,16 +875,16 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
     if (tableKey.isError())
       return nullptr;
     if (kt.kind != tableKey.kind) {
-      Diagnostic &d = diags_.error(l.key->range(), "lookup key has type " + kt.str() + ", but table '" +
-                                                       l.table + "' is keyed by " + table->key + ": " +
-                                                       tableKey.str());
+      Diagnostic &d = diags_.error(l.key->range(),
+                                   "lookup key has type " + kt.str() + ", but table '" + l.table +
+                                       "' is keyed by " + table->key + ": " + tableKey.str());
       d.notes.push_back({table->keyRange, "key declared here"});
       return nullptr;
     }
     auto out = std::make_shared<RecordType>(*in);
     for (const Field &f : table->recordType->fields)
-      out->fields.push_back({uniqueName(*out, l.table, f.name),
-                             f.type.withNullable(f.type.nullable || l.orNull)});
+      out->fields.push_back(
+          {uniqueName(*out, l.table, f.name), f.type.withNullable(f.type.nullable || l.orNull)});
     return out;
   }
   case Stage::Kind::Join: {
@@ -882,11 +904,15 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
     if (!other)
       return nullptr;
     if (!info.eventTime)
-      diags_.error(s.range(), "join needs event time on both sides, but '" + fromName +
-                                  "' runs on processing time (declare 'with event_time = <field>' on its source)");
+      diags_.error(
+          s.range(),
+          "join needs event time on both sides, but '" + fromName +
+              "' runs on processing time (declare 'with event_time = <field>' on its source)");
     else if (!other->eventTime)
-      diags_.error(j.streamRange, "join needs event time on both sides, but '" + j.stream +
-                                      "' runs on processing time (declare 'with event_time = <field>' on its source)");
+      diags_.error(
+          j.streamRange,
+          "join needs event time on both sides, but '" + j.stream +
+              "' runs on processing time (declare 'with event_time = <field>' on its source)");
     auto out = std::make_shared<RecordType>(*in);
     for (const Field &f : other->type->fields)
       out->fields.push_back({uniqueName(*out, j.stream, f.name), f.type});
@@ -895,8 +921,10 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
   case Stage::Kind::Into: {
     auto &into = cast<IntoStage>(s);
     if (isLet) {
-      diags_.error(s.range(), "a 'let' pipeline cannot end with 'into'; use the let in a pipeline: from <let> | into " +
-                                  into.sink);
+      diags_.error(
+          s.range(),
+          "a 'let' pipeline cannot end with 'into'; use the let in a pipeline: from <let> | into " +
+              into.sink);
       return nullptr;
     }
     if (!last)
@@ -920,7 +948,11 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
   cscope.constWhat = "a window size";
   for (auto &a : spec.args)
     checkExpr(*a, cscope);
-  struct Shape { const char *kind; size_t args; const char *usage; };
+  struct Shape {
+    const char *kind;
+    size_t args;
+    const char *usage;
+  };
   static const Shape shapes[] = {{"tumbling", 1, "tumbling(size)"},
                                  {"sliding", 2, "sliding(size, slide)"},
                                  {"session", 1, "session(gap)"},
@@ -930,13 +962,15 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
     if (spec.kind == sh.kind)
       shape = &sh;
   if (!shape) {
-    diags_.error(spec.kindRange, "unknown window '" + spec.kind + "'" +
-                                     suggestion(spec.kind, {"tumbling", "sliding", "session", "count"}) +
-                                     " (windows: tumbling(size), sliding(size, slide), session(gap), count(n))");
+    diags_.error(spec.kindRange,
+                 "unknown window '" + spec.kind + "'" +
+                     suggestion(spec.kind, {"tumbling", "sliding", "session", "count"}) +
+                     " (windows: tumbling(size), sliding(size, slide), session(gap), count(n))");
     ok = false;
   } else if (spec.args.size() != shape->args) {
     diags_.error(spec.range(), "'" + spec.kind + "' takes " + std::to_string(shape->args) +
-                                   (shape->args == 1 ? " argument" : " arguments") + ": " + shape->usage);
+                                   (shape->args == 1 ? " argument" : " arguments") + ": " +
+                                   shape->usage);
     ok = false;
   } else if (spec.kind == "count") {
     Expr &n = *spec.args[0];
@@ -962,7 +996,9 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
       auto slide = positiveDuration(*spec.args[1], "the slide");
       ok &= slide.has_value();
       if (size && slide && *slide > *size)
-        diags_.warning(spec.args[1]->range(), "the slide is larger than the window size: events between windows belong to no window");
+        diags_.warning(
+            spec.args[1]->range(),
+            "the slide is larger than the window size: events between windows belong to no window");
     }
   }
 
@@ -978,9 +1014,9 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
     auto [it, inserted] = names.emplace(name, at);
     if (inserted)
       return true;
-    Diagnostic &d = diags_.error(at, it->second.isValid()
-                                         ? "field '" + name + "' is defined twice in the window's output"
-                                         : "'" + name + "' is reserved in a window's output");
+    Diagnostic &d = diags_.error(
+        at, it->second.isValid() ? "field '" + name + "' is defined twice in the window's output"
+                                 : "'" + name + "' is reserved in a window's output");
     if (it->second.isValid())
       d.notes.push_back({it->second, "first defined here"});
     ok = false;
@@ -1001,10 +1037,11 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
       continue;
     }
     if (t.kind == TypeKind::F64 || t.isNullLiteral()) {
-      diags_.error(k->expr->range(), "cannot group by '" + name + "' of type " + t.str() +
-                                         (t.kind == TypeKind::F64
-                                              ? ": floating-point keys are not allowed; use i64(...) or round it"
-                                              : ""));
+      diags_.error(k->expr->range(),
+                   "cannot group by '" + name + "' of type " + t.str() +
+                       (t.kind == TypeKind::F64
+                            ? ": floating-point keys are not allowed; use i64(...) or round it"
+                            : ""));
       ok = false;
       continue;
     }
@@ -1053,7 +1090,8 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
             findSymbol(w.lateSink, w.lateSinkRange, Stmt::Kind::Sink, "sink")))
       checkSinkKey(*sink, scope); // late records are the window's input
     if (spec.kind == "count")
-      diags_.error(w.lateSinkRange, "a count window has no late records; 'late into' needs a time window");
+      diags_.error(w.lateSinkRange,
+                   "a count window has no late records; 'late into' needs a time window");
   }
 
   // A window result carries window_end - 1ms, in its input's time domain.

@@ -41,7 +41,9 @@ public:
   }
   /// Where each override came from ("app.yaml:3"), for messages; absent for
   /// the command line.
-  void setParamOrigins(std::map<std::string, std::string> origins) { origins_ = std::move(origins); }
+  void setParamOrigins(std::map<std::string, std::string> origins) {
+    origins_ = std::move(origins);
+  }
 
   /// Checks the whole program. Returns false if any error was reported.
   bool check(Program &program);
@@ -56,9 +58,7 @@ public:
   // --- results, for the plan builder and the driver
   const Stmt *lookup(const std::string &name) const;
   const ParamValue &paramValue(const ParamDecl *p) const { return params_.at(p); }
-  const StreamInfo &streamInfo(const Stmt *sourceOrLet) const {
-    return streams_.at(sourceOrLet);
-  }
+  const StreamInfo &streamInfo(const Stmt *sourceOrLet) const { return streams_.at(sourceOrLet); }
   /// The value of a constant expression (literals, params, arithmetic on
   /// them), or nullopt if it is not constant.
   std::optional<Value> evalConstant(const Expr &e) const;
@@ -74,8 +74,7 @@ private:
   void checkDecl(Stmt &s);
   void checkSchema(SchemaDecl &d);
   Type resolveType(TypeRef &t);
-  RecordTypeRef schemaRecord(const std::string &name, SourceRange at,
-                             const char *role);
+  RecordTypeRef schemaRecord(const std::string &name, SourceRange at, const char *role);
   void checkParam(ParamDecl &d);
   void checkFn(FnDecl &d);
   void checkSource(SourceDecl &d);

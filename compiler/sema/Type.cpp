@@ -4,14 +4,22 @@ namespace streamc {
 
 const char *typeKindName(TypeKind k) {
   switch (k) {
-  case TypeKind::Error: return "<error>";
-  case TypeKind::Null: return "null";
-  case TypeKind::Bool: return "bool";
-  case TypeKind::I64: return "i64";
-  case TypeKind::F64: return "f64";
-  case TypeKind::String: return "string";
-  case TypeKind::Timestamp: return "timestamp";
-  case TypeKind::Duration: return "duration";
+  case TypeKind::Error:
+    return "<error>";
+  case TypeKind::Null:
+    return "null";
+  case TypeKind::Bool:
+    return "bool";
+  case TypeKind::I64:
+    return "i64";
+  case TypeKind::F64:
+    return "f64";
+  case TypeKind::String:
+    return "string";
+  case TypeKind::Timestamp:
+    return "timestamp";
+  case TypeKind::Duration:
+    return "duration";
   }
   return "<error>";
 }
@@ -24,9 +32,8 @@ std::string Type::str() const {
 }
 
 std::optional<TypeKind> typeKindFromName(const std::string &name) {
-  static const TypeKind kinds[] = {TypeKind::Bool,      TypeKind::I64,
-                                   TypeKind::F64,       TypeKind::String,
-                                   TypeKind::Timestamp, TypeKind::Duration};
+  static const TypeKind kinds[] = {TypeKind::Bool,   TypeKind::I64,       TypeKind::F64,
+                                   TypeKind::String, TypeKind::Timestamp, TypeKind::Duration};
   for (TypeKind k : kinds)
     if (name == typeKindName(k))
       return k;

@@ -11,8 +11,8 @@
 namespace streamc {
 
 enum class TypeKind : uint8_t {
-  Error,     ///< poison: an expression whose type could not be computed
-  Null,      ///< the type of the `null` literal; unifies with any T as T?
+  Error, ///< poison: an expression whose type could not be computed
+  Null,  ///< the type of the `null` literal; unifies with any T as T?
   Bool,
   I64,
   F64,
@@ -35,24 +35,16 @@ struct Type {
   static constexpr Type i64(bool n = false) { return {TypeKind::I64, n}; }
   static constexpr Type f64(bool n = false) { return {TypeKind::F64, n}; }
   static constexpr Type string(bool n = false) { return {TypeKind::String, n}; }
-  static constexpr Type timestamp(bool n = false) {
-    return {TypeKind::Timestamp, n};
-  }
-  static constexpr Type duration(bool n = false) {
-    return {TypeKind::Duration, n};
-  }
+  static constexpr Type timestamp(bool n = false) { return {TypeKind::Timestamp, n}; }
+  static constexpr Type duration(bool n = false) { return {TypeKind::Duration, n}; }
 
   bool isError() const { return kind == TypeKind::Error; }
   bool isNullLiteral() const { return kind == TypeKind::Null; }
   bool isNumeric() const { return kind == TypeKind::I64 || kind == TypeKind::F64; }
-  Type withNullable(bool n) const {
-    return kind == TypeKind::Null ? *this : Type(kind, n);
-  }
+  Type withNullable(bool n) const { return kind == TypeKind::Null ? *this : Type(kind, n); }
   Type nonNull() const { return withNullable(false); }
 
-  bool operator==(const Type &o) const {
-    return kind == o.kind && nullable == o.nullable;
-  }
+  bool operator==(const Type &o) const { return kind == o.kind && nullable == o.nullable; }
   bool operator!=(const Type &o) const { return !(*this == o); }
 
   /// "i64", "string?", ...

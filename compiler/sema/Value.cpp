@@ -24,13 +24,20 @@ std::string Value::str() const {
   if (isNull())
     return "null";
   switch (type.kind) {
-  case TypeKind::Bool: return asBool() ? "true" : "false";
-  case TypeKind::I64: return std::to_string(asInt());
-  case TypeKind::F64: return formatDouble(asDouble());
-  case TypeKind::String: return quoteString(asString());
-  case TypeKind::Timestamp: return "timestamp(\"" + formatTimestamp(asInt()) + "\")";
-  case TypeKind::Duration: return formatDuration(asInt());
-  default: return "?";
+  case TypeKind::Bool:
+    return asBool() ? "true" : "false";
+  case TypeKind::I64:
+    return std::to_string(asInt());
+  case TypeKind::F64:
+    return formatDouble(asDouble());
+  case TypeKind::String:
+    return quoteString(asString());
+  case TypeKind::Timestamp:
+    return "timestamp(\"" + formatTimestamp(asInt()) + "\")";
+  case TypeKind::Duration:
+    return formatDuration(asInt());
+  default:
+    return "?";
   }
 }
 
@@ -61,11 +68,21 @@ bool parseValue(const std::string &text, Type t, Value &out, std::string &error)
     return false;
   }
   switch (t.kind) {
-  case TypeKind::Bool: out = Value::boolean(raw.b != 0); break;
-  case TypeKind::F64: out = Value::f64(raw.d); break;
-  case TypeKind::Timestamp: out = Value::timestamp(raw.i); break;
-  case TypeKind::Duration: out = Value::duration(raw.i); break;
-  default: out = Value::i64(raw.i); break;
+  case TypeKind::Bool:
+    out = Value::boolean(raw.b != 0);
+    break;
+  case TypeKind::F64:
+    out = Value::f64(raw.d);
+    break;
+  case TypeKind::Timestamp:
+    out = Value::timestamp(raw.i);
+    break;
+  case TypeKind::Duration:
+    out = Value::duration(raw.i);
+    break;
+  default:
+    out = Value::i64(raw.i);
+    break;
   }
   return true;
 }

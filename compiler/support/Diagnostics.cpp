@@ -14,24 +14,29 @@ constexpr const char *kReset = "\033[0m";
 
 const char *levelName(DiagLevel l) {
   switch (l) {
-  case DiagLevel::Note: return "note";
-  case DiagLevel::Warning: return "warning";
-  case DiagLevel::Error: return "error";
+  case DiagLevel::Note:
+    return "note";
+  case DiagLevel::Warning:
+    return "warning";
+  case DiagLevel::Error:
+    return "error";
   }
   return "error";
 }
 const char *levelColor(DiagLevel l) {
   switch (l) {
-  case DiagLevel::Note: return kCyan;
-  case DiagLevel::Warning: return kMagenta;
-  case DiagLevel::Error: return kRed;
+  case DiagLevel::Note:
+    return kCyan;
+  case DiagLevel::Warning:
+    return kMagenta;
+  case DiagLevel::Error:
+    return kRed;
   }
   return kRed;
 }
 } // namespace
 
-Diagnostic &DiagnosticEngine::report(DiagLevel level, SourceRange range,
-                                     std::string message) {
+Diagnostic &DiagnosticEngine::report(DiagLevel level, SourceRange range, std::string message) {
   // The same finding reached twice (an expression checked for two
   // pipelines) is reported once.
   for (Diagnostic &d : diags_)
@@ -53,8 +58,7 @@ void DiagnosticEngine::clear() {
   errors_ = warnings_ = 0;
 }
 
-void DiagnosticEngine::renderLocation(std::ostream &os, SourceRange range,
-                                      bool color) const {
+void DiagnosticEngine::renderLocation(std::ostream &os, SourceRange range, bool color) const {
   if (!range.isValid())
     return;
   if (color)
@@ -64,8 +68,8 @@ void DiagnosticEngine::renderLocation(std::ostream &os, SourceRange range,
     os << kReset;
 }
 
-void DiagnosticEngine::renderSnippet(std::ostream &os, SourceRange range,
-                                     bool color, const char *caretColor) const {
+void DiagnosticEngine::renderSnippet(std::ostream &os, SourceRange range, bool color,
+                                     const char *caretColor) const {
   if (!range.isValid())
     return;
   LineCol lc = sm_.lineCol(range.start());
@@ -100,8 +104,7 @@ void DiagnosticEngine::renderSnippet(std::ostream &os, SourceRange range,
   os << '\n';
 }
 
-void DiagnosticEngine::render(std::ostream &os, const Diagnostic &d,
-                              bool color) const {
+void DiagnosticEngine::render(std::ostream &os, const Diagnostic &d, bool color) const {
   renderLocation(os, d.range, color);
   if (color)
     os << levelColor(d.level);
@@ -129,23 +132,21 @@ void DiagnosticEngine::flush(std::ostream &os, bool color) {
   std::vector<const Diagnostic *> sorted;
   for (const Diagnostic &d : diags_)
     sorted.push_back(&d);
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Diagnostic *a, const Diagnostic *b) {
-                     if (a->range.isValid() != b->range.isValid())
-                       return !a->range.isValid();
-                     if (a->range.file != b->range.file)
-                       return a->range.file < b->range.file;
-                     if (a->range.begin != b->range.begin)
-                       return a->range.begin < b->range.begin;
-                     return a->sequence < b->sequence;
-                   });
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic *a, const Diagnostic *b) {
+    if (a->range.isValid() != b->range.isValid())
+      return !a->range.isValid();
+    if (a->range.file != b->range.file)
+      return a->range.file < b->range.file;
+    if (a->range.begin != b->range.begin)
+      return a->range.begin < b->range.begin;
+    return a->sequence < b->sequence;
+  });
   for (const Diagnostic *d : sorted)
     render(os, *d, color);
   diags_.clear();
 }
 
-std::string closestMatch(const std::string &name,
-                         const std::vector<std::string> &candidates) {
+std::string closestMatch(const std::string &name, const std::vector<std::string> &candidates) {
   // Optimal string alignment distance: a transposition is one edit.
   auto distance = [](const std::string &a, const std::string &b) {
     auto eq = [](char x, char y) { return std::tolower(x) == std::tolower(y); };
@@ -156,8 +157,8 @@ std::string closestMatch(const std::string &name,
       d[0][j] = j;
     for (size_t i = 1; i <= a.size(); ++i)
       for (size_t j = 1; j <= b.size(); ++j) {
-        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                            d[i - 1][j - 1] + !eq(a[i - 1], b[j - 1])});
+        d[i][j] =
+            std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + !eq(a[i - 1], b[j - 1])});
         if (i > 1 && j > 1 && eq(a[i - 1], b[j - 2]) && eq(a[i - 2], b[j - 1]))
           d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }

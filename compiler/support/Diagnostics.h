@@ -60,8 +60,7 @@ public:
 
 private:
   void renderLocation(std::ostream &os, SourceRange range, bool color) const;
-  void renderSnippet(std::ostream &os, SourceRange range, bool color,
-                     const char *caretColor) const;
+  void renderSnippet(std::ostream &os, SourceRange range, bool color, const char *caretColor) const;
 
   const SourceManager &sm_;
   std::vector<Diagnostic> diags_;
@@ -74,7 +73,6 @@ private:
 
 /// The closest candidate to \p name by edit distance, or "" when none is
 /// close enough to be a plausible typo.
-std::string closestMatch(const std::string &name,
-                         const std::vector<std::string> &candidates);
+std::string closestMatch(const std::string &name, const std::vector<std::string> &candidates);
 
 } // namespace streamc

@@ -27,8 +27,7 @@ FileId SourceManager::loadFile(const std::string &path, std::string &error) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    error = std::filesystem::exists(path, ec) ? "cannot be read"
-                                               : "no such file";
+    error = std::filesystem::exists(path, ec) ? "cannot be read" : "no such file";
     return 0;
   }
   std::ostringstream ss;
@@ -47,19 +46,14 @@ FileId SourceManager::findByCanonicalPath(const std::string &canonical) const {
 }
 
 std::string_view SourceManager::text(FileId id) const { return file(id).text; }
-const std::string &SourceManager::name(FileId id) const {
-  return file(id).name;
-}
-const std::string &SourceManager::canonicalPath(FileId id) const {
-  return file(id).canonical;
-}
+const std::string &SourceManager::name(FileId id) const { return file(id).name; }
+const std::string &SourceManager::canonicalPath(FileId id) const { return file(id).canonical; }
 
 LineCol SourceManager::lineCol(SourceLoc loc) const {
   if (!loc.isValid())
     return {};
   const File &f = file(loc.file);
-  auto it = std::upper_bound(f.lineStarts.begin(), f.lineStarts.end(),
-                             loc.offset);
+  auto it = std::upper_bound(f.lineStarts.begin(), f.lineStarts.end(), loc.offset);
   uint32_t line = static_cast<uint32_t>(it - f.lineStarts.begin());
   return {line, loc.offset - f.lineStarts[line - 1] + 1};
 }
@@ -69,8 +63,8 @@ std::string_view SourceManager::lineText(FileId id, uint32_t line) const {
   if (line == 0 || line > f.lineStarts.size())
     return {};
   uint32_t begin = f.lineStarts[line - 1];
-  uint32_t end = line < f.lineStarts.size() ? f.lineStarts[line] - 1
-                                            : static_cast<uint32_t>(f.text.size());
+  uint32_t end =
+      line < f.lineStarts.size() ? f.lineStarts[line] - 1 : static_cast<uint32_t>(f.text.size());
   std::string_view sv(f.text);
   sv = sv.substr(begin, end - begin);
   if (!sv.empty() && sv.back() == '\r')
@@ -82,8 +76,7 @@ std::string SourceManager::describe(SourceLoc loc) const {
   if (!loc.isValid())
     return "<unknown>";
   LineCol lc = lineCol(loc);
-  return name(loc.file) + ":" + std::to_string(lc.line) + ":" +
-         std::to_string(lc.column);
+  return name(loc.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column);
 }
 
 } // namespace streamc

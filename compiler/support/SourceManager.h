@@ -29,15 +29,16 @@ struct SourceRange {
   uint32_t end = 0;
 
   SourceRange() = default;
-  SourceRange(FileId file, uint32_t begin, uint32_t end)
-      : file(file), begin(begin), end(end) {}
+  SourceRange(FileId file, uint32_t begin, uint32_t end) : file(file), begin(begin), end(end) {}
 
   bool isValid() const { return file != 0; }
   SourceLoc start() const { return {file, begin}; }
   /// The smallest range covering both (same file assumed).
   static SourceRange cover(SourceRange a, SourceRange b) {
-    if (!a.isValid()) return b;
-    if (!b.isValid()) return a;
+    if (!a.isValid())
+      return b;
+    if (!b.isValid())
+      return a;
     return {a.file, std::min(a.begin, b.begin), std::max(a.end, b.end)};
   }
 };

@@ -15,8 +15,8 @@ struct srt_config {
   struct Entry {
     std::string name;
     int line = 0;
-    std::string value;                        ///< params
-    std::map<std::string, std::string> args;  ///< sources, sinks
+    std::string value;                       ///< params
+    std::map<std::string, std::string> args; ///< sources, sinks
     std::string where;
   };
   std::string file;
@@ -35,10 +35,14 @@ int lineOf(const YAML::Node &n) { return n.Mark().line + 1; }
 
 const char *kindOf(const YAML::Node &n) {
   switch (n.Type()) {
-  case YAML::NodeType::Sequence: return "a list";
-  case YAML::NodeType::Map: return "a mapping";
-  case YAML::NodeType::Null: return "nothing";
-  default: return "a single value";
+  case YAML::NodeType::Sequence:
+    return "a list";
+  case YAML::NodeType::Map:
+    return "a mapping";
+  case YAML::NodeType::Null:
+    return "nothing";
+  default:
+    return "a single value";
   }
 }
 
@@ -70,9 +74,10 @@ void loadConnectors(srt_config &c, int section, const YAML::Node &n, const char 
       for (const char *a : kArgs)
         known |= key == a;
       if (!known)
-        throw ConfigError{lineOf(arg.first),
-                          "unknown key '" + std::string(what) + "." + name + "." + key +
-                              "' (connector arguments: path, format, topic, kind, events, rate, seed)"};
+        throw ConfigError{
+            lineOf(arg.first),
+            "unknown key '" + std::string(what) + "." + name + "." + key +
+                "' (connector arguments: path, format, topic, kind, events, rate, seed)"};
       e.args[key] = scalar(arg.second, std::string(what) + "." + name + "." + key);
     }
     c.sections[section].push_back(std::move(e));
@@ -107,7 +112,8 @@ srt_config *srt_config_load(srt_run *run, const char *path) {
       } else if (key == "sinks") {
         loadConnectors(*c, SRT_CONFIG_SINKS, kv.second, "sinks");
       } else if (key == "kafka" || key == "runtime") {
-        throw ConfigError{lineOf(kv.first), "'" + key + "' is not supported by this version of streamc yet"};
+        throw ConfigError{lineOf(kv.first),
+                          "'" + key + "' is not supported by this version of streamc yet"};
       } else {
         throw ConfigError{lineOf(kv.first),
                           "unknown key '" + key + "' (expected params, sources or sinks)"};
@@ -120,7 +126,8 @@ srt_config *srt_config_load(srt_run *run, const char *path) {
     run->error = std::string("cannot read configuration ") + path;
     return nullptr;
   } catch (const YAML::Exception &e) {
-    run->error = std::string(path) + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg;
+    run->error =
+        std::string(path) + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg;
     return nullptr;
   }
   for (auto &section : c->sections)

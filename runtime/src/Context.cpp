@@ -123,9 +123,11 @@ void srt_str_replace(srt_ctx *ctx, const char *s, int64_t len, const char *from,
   }
   std::string_view hay(s, static_cast<size_t>(len)), needle(from, static_cast<size_t>(flen));
   size_t count = 0;
-  for (size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, at + needle.size()))
+  for (size_t at = hay.find(needle); at != std::string_view::npos;
+       at = hay.find(needle, at + needle.size()))
     ++count;
-  size_t n = static_cast<size_t>(len) + count * static_cast<size_t>(tlen) - count * static_cast<size_t>(flen);
+  size_t n = static_cast<size_t>(len) + count * static_cast<size_t>(tlen) -
+             count * static_cast<size_t>(flen);
   char *p = ctx->alloc(n), *w = p;
   size_t prev = 0;
   for (size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, prev)) {
@@ -147,8 +149,8 @@ int32_t srt_str_compare(const char *a, int64_t alen, const char *b, int64_t blen
 }
 
 int32_t srt_str_find(const char *s, int64_t len, const char *part, int64_t plen) {
-  return std::string_view(s, static_cast<size_t>(len)).find(std::string_view(part, static_cast<size_t>(plen))) !=
-         std::string_view::npos;
+  return std::string_view(s, static_cast<size_t>(len))
+             .find(std::string_view(part, static_cast<size_t>(plen))) != std::string_view::npos;
 }
 
 void srt_i64_to_str(srt_ctx *ctx, int64_t v, srt_str *out) {
@@ -192,12 +194,18 @@ int64_t srt_ts_part(int64_t ms, int32_t part) {
     return v;
   };
   switch (part) {
-  case 0: return num(0, 4);
-  case 1: return num(5, 2);
-  case 2: return num(8, 2);
-  case 3: return num(11, 2);
-  case 4: return num(14, 2);
-  default: return num(17, 2);
+  case 0:
+    return num(0, 4);
+  case 1:
+    return num(5, 2);
+  case 2:
+    return num(8, 2);
+  case 3:
+    return num(11, 2);
+  case 4:
+    return num(14, 2);
+  default:
+    return num(17, 2);
   }
 }
 

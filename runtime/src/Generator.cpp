@@ -36,41 +36,65 @@ void uuid(char *out, uint64_t seed, uint64_t domain, uint64_t n) {
   uint64_t a = mix(seed ^ mix(domain * 1000003 + n)), b = mix(a);
   std::snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
                 static_cast<unsigned>(a >> 16) & 0xffff, static_cast<unsigned>(a) & 0xffff,
-                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffull));
+                static_cast<unsigned>(b >> 48),
+                static_cast<unsigned long long>(b & 0xffffffffffffull));
 }
 
 const char *const kAdTypes[] = {"banner", "modal", "sponsored-search", "mail", "mobile"};
 const char *const kEventTypes[] = {"view", "click", "purchase"};
-const char *const kFirst[] = {"Peter", "Paul", "Luke", "John", "Saul", "Vicky", "Kate", "Julie", "Sarah", "Deiter", "Walter"};
-const char *const kLast[] = {"Shultz", "Abrams", "Spencer", "White", "Bartels", "Walton", "Smith", "Jones", "Noris"};
-const char *const kCities[] = {"Phoenix", "Los Angeles", "San Francisco", "Boise", "Portland", "Bend", "Redmond", "Seattle", "Kent", "Cheyenne"};
+const char *const kFirst[] = {"Peter", "Paul",  "Luke",  "John",   "Saul",  "Vicky",
+                              "Kate",  "Julie", "Sarah", "Deiter", "Walter"};
+const char *const kLast[] = {"Shultz", "Abrams", "Spencer", "White", "Bartels",
+                             "Walton", "Smith",  "Jones",   "Noris"};
+const char *const kCities[] = {"Phoenix", "Los Angeles", "San Francisco", "Boise", "Portland",
+                               "Bend",    "Redmond",     "Seattle",       "Kent",  "Cheyenne"};
 const char *const kStates[] = {"AZ", "CA", "ID", "OR", "WA", "WY"};
 const char *const kChannels[] = {"Google", "Facebook", "Baidu", "Apple"};
 
-template <size_t N> const char *pick(const char *const (&list)[N], uint64_t r) { return list[r % N]; }
+template <size_t N> const char *pick(const char *const (&list)[N], uint64_t r) {
+  return list[r % N];
+}
 
 } // namespace
 
 const std::vector<GenField> *generatorFields(const std::string &kind) {
   static const std::vector<GenField> sequence = {{"n", SRT_I64}, {"ts", SRT_TIMESTAMP}};
   static const std::vector<GenField> ysb = {
-      {"user_id", SRT_STRING}, {"page_id", SRT_STRING}, {"ad_id", SRT_STRING}, {"ad_type", SRT_STRING},
-      {"event_type", SRT_STRING}, {"event_time", SRT_TIMESTAMP}, {"ip_address", SRT_STRING}};
-  static const std::vector<GenField> person = {
-      {"id", SRT_I64}, {"name", SRT_STRING}, {"email_address", SRT_STRING}, {"credit_card", SRT_STRING},
-      {"city", SRT_STRING}, {"state", SRT_STRING}, {"date_time", SRT_TIMESTAMP}, {"extra", SRT_STRING}};
-  static const std::vector<GenField> auction = {
-      {"id", SRT_I64}, {"item_name", SRT_STRING}, {"description", SRT_STRING}, {"initial_bid", SRT_I64},
-      {"reserve", SRT_I64}, {"date_time", SRT_TIMESTAMP}, {"expires", SRT_TIMESTAMP}, {"seller", SRT_I64},
-      {"category", SRT_I64}, {"extra", SRT_STRING}};
-  static const std::vector<GenField> bid = {
-      {"auction", SRT_I64}, {"bidder", SRT_I64}, {"price", SRT_I64}, {"channel", SRT_STRING},
-      {"url", SRT_STRING}, {"date_time", SRT_TIMESTAMP}, {"extra", SRT_STRING}};
-  if (kind == "sequence") return &sequence;
-  if (kind == "ysb") return &ysb;
-  if (kind == "nexmark_person") return &person;
-  if (kind == "nexmark_auction") return &auction;
-  if (kind == "nexmark_bid") return &bid;
+      {"user_id", SRT_STRING},   {"page_id", SRT_STRING},    {"ad_id", SRT_STRING},
+      {"ad_type", SRT_STRING},   {"event_type", SRT_STRING}, {"event_time", SRT_TIMESTAMP},
+      {"ip_address", SRT_STRING}};
+  static const std::vector<GenField> person = {{"id", SRT_I64},
+                                               {"name", SRT_STRING},
+                                               {"email_address", SRT_STRING},
+                                               {"credit_card", SRT_STRING},
+                                               {"city", SRT_STRING},
+                                               {"state", SRT_STRING},
+                                               {"date_time", SRT_TIMESTAMP},
+                                               {"extra", SRT_STRING}};
+  static const std::vector<GenField> auction = {{"id", SRT_I64},
+                                                {"item_name", SRT_STRING},
+                                                {"description", SRT_STRING},
+                                                {"initial_bid", SRT_I64},
+                                                {"reserve", SRT_I64},
+                                                {"date_time", SRT_TIMESTAMP},
+                                                {"expires", SRT_TIMESTAMP},
+                                                {"seller", SRT_I64},
+                                                {"category", SRT_I64},
+                                                {"extra", SRT_STRING}};
+  static const std::vector<GenField> bid = {{"auction", SRT_I64}, {"bidder", SRT_I64},
+                                            {"price", SRT_I64},   {"channel", SRT_STRING},
+                                            {"url", SRT_STRING},  {"date_time", SRT_TIMESTAMP},
+                                            {"extra", SRT_STRING}};
+  if (kind == "sequence")
+    return &sequence;
+  if (kind == "ysb")
+    return &ysb;
+  if (kind == "nexmark_person")
+    return &person;
+  if (kind == "nexmark_auction")
+    return &auction;
+  if (kind == "nexmark_bid")
+    return &bid;
   return nullptr;
 }
 
@@ -106,7 +130,8 @@ bool Generator::next(const std::vector<srt_field> &fields, void *record) {
 }
 
 void Generator::setString(const srt_field &f, void *record, const char *text, size_t len) {
-  *reinterpret_cast<srt_str *>(static_cast<char *>(record) + f.offset) = {text, static_cast<int64_t>(len)};
+  *reinterpret_cast<srt_str *>(static_cast<char *>(record) +
+                               f.offset) = {text, static_cast<int64_t>(len)};
 }
 
 void Generator::setInt(const srt_field &f, void *record, int64_t v) {
@@ -122,18 +147,29 @@ void Generator::fill(const srt_field &f, void *record, int64_t eventTime, uint64
   auto constant = [&](const char *s) { setString(f, record, s, std::strlen(s)); };
   uint64_t n = static_cast<uint64_t>(n_);
   if (kind_ == "sequence") {
-    if (name == "n") setInt(f, record, n_);
-    else setInt(f, record, eventTime);
+    if (name == "n")
+      setInt(f, record, n_);
+    else
+      setInt(f, record, eventTime);
     return;
   }
   if (kind_ == "ysb") {
     char id[40];
-    if (name == "user_id") { uuid(id, seed_, 1, mix(r) % 100000); text(0, id); }
-    else if (name == "page_id") { uuid(id, seed_, 2, mix(r + 1) % 100000); text(1, id); }
-    else if (name == "ad_id") { uuid(id, seed_, 3, ysbAd(r)); text(2, id); }
-    else if (name == "ad_type") constant(pick(kAdTypes, mix(r + 3)));
-    else if (name == "event_type") constant(pick(kEventTypes, mix(r + 4)));
-    else if (name == "event_time") setInt(f, record, eventTime);
+    if (name == "user_id") {
+      uuid(id, seed_, 1, mix(r) % 100000);
+      text(0, id);
+    } else if (name == "page_id") {
+      uuid(id, seed_, 2, mix(r + 1) % 100000);
+      text(1, id);
+    } else if (name == "ad_id") {
+      uuid(id, seed_, 3, ysbAd(r));
+      text(2, id);
+    } else if (name == "ad_type")
+      constant(pick(kAdTypes, mix(r + 3)));
+    else if (name == "event_type")
+      constant(pick(kEventTypes, mix(r + 4)));
+    else if (name == "event_time")
+      setInt(f, record, eventTime);
     else if (name == "ip_address") {
       uint64_t ip = mix(r + 5);
       char buf[20];
@@ -144,42 +180,67 @@ void Generator::fill(const srt_field &f, void *record, int64_t eventTime, uint64
     return;
   }
   if (kind_ == "nexmark_person") {
-    if (name == "id") setInt(f, record, 1000 + n_);
-    else if (name == "name") text(0, std::string(pick(kFirst, r)) + " " + pick(kLast, mix(r + 1)));
-    else if (name == "email_address") text(1, std::string(pick(kFirst, r)) + "@" + pick(kLast, mix(r + 1)) + ".com");
+    if (name == "id")
+      setInt(f, record, 1000 + n_);
+    else if (name == "name")
+      text(0, std::string(pick(kFirst, r)) + " " + pick(kLast, mix(r + 1)));
+    else if (name == "email_address")
+      text(1, std::string(pick(kFirst, r)) + "@" + pick(kLast, mix(r + 1)) + ".com");
     else if (name == "credit_card") {
       char buf[24];
       uint64_t c = mix(r + 2);
-      std::snprintf(buf, sizeof buf, "%04u %04u %04u %04u", unsigned(c % 10000), unsigned((c >> 14) % 10000),
-                    unsigned((c >> 28) % 10000), unsigned((c >> 42) % 10000));
+      std::snprintf(buf, sizeof buf, "%04u %04u %04u %04u", unsigned(c % 10000),
+                    unsigned((c >> 14) % 10000), unsigned((c >> 28) % 10000),
+                    unsigned((c >> 42) % 10000));
       text(2, buf);
-    } else if (name == "city") constant(pick(kCities, mix(r + 3)));
-    else if (name == "state") constant(pick(kStates, mix(r + 4)));
-    else if (name == "date_time") setInt(f, record, eventTime);
-    else if (name == "extra") text(3, std::string(mix(r + 5) % 8, 'x'));
+    } else if (name == "city")
+      constant(pick(kCities, mix(r + 3)));
+    else if (name == "state")
+      constant(pick(kStates, mix(r + 4)));
+    else if (name == "date_time")
+      setInt(f, record, eventTime);
+    else if (name == "extra")
+      text(3, std::string(mix(r + 5) % 8, 'x'));
     return;
   }
   if (kind_ == "nexmark_auction") {
-    if (name == "id") setInt(f, record, 1000 + n_);
-    else if (name == "item_name") text(0, "item-" + std::to_string(mix(r) % 10000));
-    else if (name == "description") text(1, "description of item " + std::to_string(n));
-    else if (name == "initial_bid") setInt(f, record, 1 + static_cast<int64_t>(mix(r + 1) % 1000));
-    else if (name == "reserve") setInt(f, record, 1000 + static_cast<int64_t>(mix(r + 2) % 1000));
-    else if (name == "date_time") setInt(f, record, eventTime);
-    else if (name == "expires") setInt(f, record, eventTime + 10'000 + static_cast<int64_t>(mix(r + 3) % 50'000));
-    else if (name == "seller") setInt(f, record, 1000 + static_cast<int64_t>(mix(r + 4) % (n + 1)));
-    else if (name == "category") setInt(f, record, 10 + static_cast<int64_t>(mix(r + 5) % 5));
-    else if (name == "extra") text(2, std::string(mix(r + 6) % 8, 'x'));
+    if (name == "id")
+      setInt(f, record, 1000 + n_);
+    else if (name == "item_name")
+      text(0, "item-" + std::to_string(mix(r) % 10000));
+    else if (name == "description")
+      text(1, "description of item " + std::to_string(n));
+    else if (name == "initial_bid")
+      setInt(f, record, 1 + static_cast<int64_t>(mix(r + 1) % 1000));
+    else if (name == "reserve")
+      setInt(f, record, 1000 + static_cast<int64_t>(mix(r + 2) % 1000));
+    else if (name == "date_time")
+      setInt(f, record, eventTime);
+    else if (name == "expires")
+      setInt(f, record, eventTime + 10'000 + static_cast<int64_t>(mix(r + 3) % 50'000));
+    else if (name == "seller")
+      setInt(f, record, 1000 + static_cast<int64_t>(mix(r + 4) % (n + 1)));
+    else if (name == "category")
+      setInt(f, record, 10 + static_cast<int64_t>(mix(r + 5) % 5));
+    else if (name == "extra")
+      text(2, std::string(mix(r + 6) % 8, 'x'));
     return;
   }
   // nexmark_bid: auctions and bidders among the recent ones, so joins match.
-  if (name == "auction") setInt(f, record, 1000 + static_cast<int64_t>(mix(r) % (n / 10 + 100)));
-  else if (name == "bidder") setInt(f, record, 1000 + static_cast<int64_t>(mix(r + 1) % (n / 10 + 1000)));
-  else if (name == "price") setInt(f, record, 100 + static_cast<int64_t>(mix(r + 2) % 100'000));
-  else if (name == "channel") constant(pick(kChannels, mix(r + 3)));
-  else if (name == "url") text(0, std::string("https://www.nexmark.com/item/") + std::to_string(mix(r + 4) % 10000));
-  else if (name == "date_time") setInt(f, record, eventTime);
-  else if (name == "extra") text(1, std::string(mix(r + 5) % 8, 'x'));
+  if (name == "auction")
+    setInt(f, record, 1000 + static_cast<int64_t>(mix(r) % (n / 10 + 100)));
+  else if (name == "bidder")
+    setInt(f, record, 1000 + static_cast<int64_t>(mix(r + 1) % (n / 10 + 1000)));
+  else if (name == "price")
+    setInt(f, record, 100 + static_cast<int64_t>(mix(r + 2) % 100'000));
+  else if (name == "channel")
+    constant(pick(kChannels, mix(r + 3)));
+  else if (name == "url")
+    text(0, std::string("https://www.nexmark.com/item/") + std::to_string(mix(r + 4) % 10000));
+  else if (name == "date_time")
+    setInt(f, record, eventTime);
+  else if (name == "extra")
+    text(1, std::string(mix(r + 5) % 8, 'x'));
 }
 
 uint64_t Generator::ysbAd(uint64_t r) { return mix(r + 2) % 1000; }

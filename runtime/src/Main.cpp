@@ -16,13 +16,20 @@
 namespace {
 const char *typeName(uint32_t t) {
   switch (t) {
-  case SRT_BOOL: return "bool";
-  case SRT_I64: return "i64";
-  case SRT_F64: return "f64";
-  case SRT_STRING: return "string";
-  case SRT_TIMESTAMP: return "timestamp";
-  case SRT_DURATION: return "duration";
-  default: return "?";
+  case SRT_BOOL:
+    return "bool";
+  case SRT_I64:
+    return "i64";
+  case SRT_F64:
+    return "f64";
+  case SRT_STRING:
+    return "string";
+  case SRT_TIMESTAMP:
+    return "timestamp";
+  case SRT_DURATION:
+    return "duration";
+  default:
+    return "?";
   }
 }
 
@@ -74,8 +81,12 @@ int srt_parse_value(uint32_t type, const char *text, void *out, const char **err
       ++unit;
     int64_t n, scale = 0;
     std::string u(unit, end);
-    scale = u.empty() || u == "ms" ? 1 : u == "s" ? 1000 : u == "m" ? 60'000
-          : u == "h" ? 3'600'000 : u == "d" ? 86'400'000 : 0;
+    scale = u.empty() || u == "ms" ? 1
+            : u == "s"             ? 1000
+            : u == "m"             ? 60'000
+            : u == "h"             ? 3'600'000
+            : u == "d"             ? 86'400'000
+                                   : 0;
     if (unit != text && scale && parseInt(text, unit, n) &&
         !__builtin_mul_overflow(n, scale, static_cast<int64_t *>(out)))
       return 1;
@@ -146,8 +157,8 @@ bool applyConfig(const srt_program *program, const srt_config *config,
       for (uint32_t k = 0; k < s.n; ++k)
         known |= name == s.names[k];
       if (!known) {
-        std::fprintf(stderr, "error: %s: unknown %s '%s'\n", srt_config_where(config, s.id, i), s.what,
-                     name.c_str());
+        std::fprintf(stderr, "error: %s: unknown %s '%s'\n", srt_config_where(config, s.id, i),
+                     s.what, name.c_str());
         return false;
       }
     }
@@ -171,7 +182,8 @@ int srt_aot_main(int argc, char **argv, const srt_program *program) {
       continue;
     }
     if (arg == "--help" || arg == "-h") {
-      std::printf("%s: built by streamc from %s\n\nUsage: %s [--config FILE] [--param name=value]... [-v]\n\n%s",
+      std::printf("%s: built by streamc from %s\n\nUsage: %s [--config FILE] [--param "
+                  "name=value]... [-v]\n\n%s",
                   self, program->name, self, program->help);
       return 0;
     }

@@ -13,8 +13,8 @@
 #include <simdjson.h>
 
 #include <cerrno>
-#include <cmath>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <fcntl.h>
 #include <string>
@@ -32,7 +32,9 @@ constexpr size_t kChunk = 1 << 20;
 /// bytes after the data for the JSON parser.
 class Input {
 public:
-  Input(int fd, bool owns) : fd_(fd), owns_(owns) { buf_.resize(kChunk + simdjson::SIMDJSON_PADDING); }
+  Input(int fd, bool owns) : fd_(fd), owns_(owns) {
+    buf_.resize(kChunk + simdjson::SIMDJSON_PADDING);
+  }
   Input(const char *data, size_t len) : mem_(data), memLen_(len) {
     buf_.resize(len + simdjson::SIMDJSON_PADDING);
     std::memcpy(buf_.data(), data, len);
@@ -165,9 +167,9 @@ struct srt_reader {
   std::vector<srt_field> fields; ///< a copy of the layout's fields
   std::unique_ptr<Input> input;
   std::unique_ptr<Generator> generator; ///< a generator source (no input)
-  int64_t line = 0;     ///< 1-based line of the current record's first line
-  int64_t nextLine = 1; ///< the line the next record starts on
-  bool rejectedCurrent = false; ///< a pipeline rejected the current record
+  int64_t line = 0;                     ///< 1-based line of the current record's first line
+  int64_t nextLine = 1;                 ///< the line the next record starts on
+  bool rejectedCurrent = false;         ///< a pipeline rejected the current record
 
   // CSV: for each column of the header, the field it fills (-1: ignored).
   std::vector<int> columnField;
@@ -301,8 +303,8 @@ struct srt_reader {
     // error: every record would fail.
     for (size_t f = 0; f < fields.size(); ++f)
       if (fields[f].read && !found[f] && fields[f].null_offset < 0) {
-        run->error = "source " + stats->name + ": the CSV header has no column '" +
-                     fields[f].name + "'";
+        run->error =
+            "source " + stats->name + ": the CSV header has no column '" + fields[f].name + "'";
         return false;
       }
     return true;
@@ -546,7 +548,8 @@ srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const ch
                                       const srt_layout *layout) {
   std::string k(kind, static_cast<size_t>(kind_len));
   if (!generatorFields(k)) {
-    run->error = std::string("source ") + (source ? source : "?") + ": unknown generator kind '" + k + "'";
+    run->error =
+        std::string("source ") + (source ? source : "?") + ": unknown generator kind '" + k + "'";
     return nullptr;
   }
   auto *r = new srt_reader();
@@ -559,8 +562,8 @@ srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const ch
   return r;
 }
 
-srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data,
-                                   size_t len, int format, const srt_layout *layout) {
+srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data, size_t len,
+                                   int format, const srt_layout *layout) {
   return makeReader(run, source, format, layout, std::make_unique<Input>(data, len));
 }
 

@@ -28,11 +28,14 @@ const char *configArg(const srt_run *run, int section, const char *name, const c
 /// The srt_format of a format name, or 0.
 inline int formatCode(const char *text, int64_t len) {
   std::string f(text, static_cast<size_t>(len));
-  return f == "csv" ? SRT_FORMAT_CSV : f == "json" ? SRT_FORMAT_JSON : f == "table" ? SRT_FORMAT_TABLE : 0;
+  return f == "csv"     ? SRT_FORMAT_CSV
+         : f == "json"  ? SRT_FORMAT_JSON
+         : f == "table" ? SRT_FORMAT_TABLE
+                        : 0;
 }
 
 struct srt_run {
-  std::string error; ///< the last fatal error
+  std::string error;                  ///< the last fatal error
   const srt_config *config = nullptr; ///< overrides of connector arguments
   std::vector<SourceStats *> sources;
   std::vector<SinkStats *> sinks;

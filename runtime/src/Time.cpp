@@ -125,11 +125,10 @@ size_t srt_format_timestamp(int64_t ms, char *out) {
   int64_t y;
   unsigned mo, d;
   civilFromDays(days, y, mo, d);
-  int n = std::snprintf(out, 32, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                        static_cast<long long>(y), mo, d, static_cast<long long>(rem / 3'600'000),
-                        static_cast<long long>(rem / 60'000 % 60),
-                        static_cast<long long>(rem / 1000 % 60),
-                        static_cast<long long>(rem % 1000));
+  int n = std::snprintf(
+      out, 32, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), mo, d,
+      static_cast<long long>(rem / 3'600'000), static_cast<long long>(rem / 60'000 % 60),
+      static_cast<long long>(rem / 1000 % 60), static_cast<long long>(rem % 1000));
   return static_cast<size_t>(n);
 }
 

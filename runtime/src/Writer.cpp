@@ -31,11 +31,21 @@ void appendJsonString(std::string &out, const char *p, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     unsigned char c = static_cast<unsigned char>(p[i]);
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
     default:
       if (c < 0x20) {
         out += "\\u00";
@@ -249,7 +259,8 @@ struct srt_writer {
       return 0;
     }
     if (!buffer.empty() && !failed) {
-      if (std::fwrite(buffer.data(), 1, buffer.size(), file) != buffer.size() || std::fflush(file)) {
+      if (std::fwrite(buffer.data(), 1, buffer.size(), file) != buffer.size() ||
+          std::fflush(file)) {
         failed = true;
         run->error = "sink " + stats->name + ": write failed: " + std::strerror(errno);
       }
@@ -300,9 +311,8 @@ srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, in
   return w;
 }
 
-srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *path,
-                                 int64_t path_len, const char *format, int64_t format_len,
-                                 const srt_layout *layout) {
+srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *path, int64_t path_len,
+                                 const char *format, int64_t format_len, const srt_layout *layout) {
   std::string overridePath, overrideFormat;
   if (const char *p = configArg(run, SRT_CONFIG_SINKS, sink, "path")) {
     overridePath = p;

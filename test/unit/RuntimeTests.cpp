@@ -78,8 +78,8 @@ TEST(CsvReader, QuotedFieldsWithNewlinesAndDoubledQuotes) {
   std::string data = "ts,user,latency_ms,ok\r\n"
                      "0,\"say \"\"hi\"\"\nthere\",1,true\r\n"
                      "1,plain,2,false\r\n";
-  srt_reader *r = srt_reader_open_memory(run.run, "s", data.data(), data.size(), SRT_FORMAT_CSV,
-                                         &clickLayout);
+  srt_reader *r =
+      srt_reader_open_memory(run.run, "s", data.data(), data.size(), SRT_FORMAT_CSV, &clickLayout);
   ASSERT_NE(r, nullptr);
   std::vector<std::string> users;
   auto recs = readAll(r, &users);
@@ -120,14 +120,14 @@ TEST(CsvReader, ParsesOnlyTheFieldsTheProgramReads) {
   RunScope run;
   srt_field fields[] = {
       {"ts", SRT_TIMESTAMP, offsetof(Click, ts), -1, 1},
-      {"user", SRT_STRING, offsetof(Click, user), -1, 0},      // never read
+      {"user", SRT_STRING, offsetof(Click, user), -1, 0},       // never read
       {"latency_ms", SRT_I64, offsetof(Click, latency), -1, 0}, // never read
       {"ok", SRT_BOOL, offsetof(Click, ok), -1, 1},
   };
   srt_layout layout = {4, sizeof(Click), fields};
   std::string data = "ts,latency_ms,ok\n5,not-a-number,true\n";
-  srt_reader *r = srt_reader_open_memory(run.run, "s", data.data(), data.size(), SRT_FORMAT_CSV,
-                                         &layout);
+  srt_reader *r =
+      srt_reader_open_memory(run.run, "s", data.data(), data.size(), SRT_FORMAT_CSV, &layout);
   ASSERT_NE(r, nullptr); // 'user' is missing from the header but never read
   auto recs = readAll(r);
   srt_reader_close(r);
@@ -154,8 +154,8 @@ TEST(CsvReader, AdversarialInputNeverCrashes) {
                      ",,,,,,,,,,,,,,,,,\n"
                      "0,ok,1,true";
   data[data.find("\x00\x01", 0, 2)] = '\0';
-  srt_reader *r = srt_reader_open_memory(run.run, "s", data.data(), data.size(), SRT_FORMAT_CSV,
-                                         &clickLayout);
+  srt_reader *r =
+      srt_reader_open_memory(run.run, "s", data.data(), data.size(), SRT_FORMAT_CSV, &clickLayout);
   ASSERT_NE(r, nullptr);
   auto recs = readAll(r);
   srt_reader_close(r);
@@ -173,8 +173,8 @@ TEST(JsonReader, KeysByNameMissingKeysAreNull) {
       "\n"
       "{\"ts\":1,\"user\":\"b\",\"latency_ms\":-4,\"ok\":false,\"score\":null}\n"
       "{\"ts\":2,\"user\":\"c\",\"latency_ms\":5,\"ok\":false,\"score\":2.5}";
-  srt_reader *r = srt_reader_open_memory(run.run, "j", data.data(), data.size(), SRT_FORMAT_JSON,
-                                         &clickLayout);
+  srt_reader *r =
+      srt_reader_open_memory(run.run, "j", data.data(), data.size(), SRT_FORMAT_JSON, &clickLayout);
   ASSERT_NE(r, nullptr);
   std::vector<std::string> users;
   auto recs = readAll(r, &users);
@@ -195,12 +195,12 @@ TEST(JsonReader, BadRecordsAreSkippedOthersUnaffected) {
                      "{\"ts\":2,\"user\":\"b\",\"latency_ms\":\"x\",\"ok\":true}\n" // wrong type
                      "{\"ts\":3,\"user\":\"c\",\"latency_ms\":1\n"                  // truncated
                      "[1,2,3]\n"                                                    // not an object
-                     "{\"ts\":4,\"user\":null,\"latency_ms\":1,\"ok\":true}\n"     // null, not nullable
-                     "{\"ts\":5,\"latency_ms\":1,\"ok\":true}\n"                   // missing key
+                     "{\"ts\":4,\"user\":null,\"latency_ms\":1,\"ok\":true}\n" // null, not nullable
+                     "{\"ts\":5,\"latency_ms\":1,\"ok\":true}\n"               // missing key
                      "{\"ts\":6,\"user\":\"\xff\xfe\",\"latency_ms\":1,\"ok\":true}\n" // bad UTF-8
                      "{\"ts\":7,\"user\":\"g\",\"latency_ms\":1,\"ok\":true}\n";
-  srt_reader *r = srt_reader_open_memory(run.run, "j", data.data(), data.size(), SRT_FORMAT_JSON,
-                                         &clickLayout);
+  srt_reader *r =
+      srt_reader_open_memory(run.run, "j", data.data(), data.size(), SRT_FORMAT_JSON, &clickLayout);
   ASSERT_NE(r, nullptr);
   std::vector<std::string> users;
   auto recs = readAll(r, &users);
@@ -237,9 +237,9 @@ TEST(Reader, LargeFilesCrossBufferBoundaries) {
 
 TEST(Reader, MissingFileIsAOneLineError) {
   RunScope run;
-  EXPECT_EQ(srt_reader_open(run.run, "clicks", "/nonexistent/clicks.csv", SRT_FORMAT_CSV,
-                            &clickLayout),
-            nullptr);
+  EXPECT_EQ(
+      srt_reader_open(run.run, "clicks", "/nonexistent/clicks.csv", SRT_FORMAT_CSV, &clickLayout),
+      nullptr);
   EXPECT_STREQ(srt_run_error(run.run),
                "source clicks: cannot open /nonexistent/clicks.csv: No such file or directory");
 }
@@ -293,9 +293,9 @@ TEST(Writer, AlignedTable) {
 
 TEST(Writer, UnwritableSinkIsAOneLineError) {
   RunScope run;
-  EXPECT_EQ(srt_writer_open(run.run, "out", "/nonexistent/dir/out.csv", SRT_FORMAT_CSV,
-                            &clickLayout),
-            nullptr);
+  EXPECT_EQ(
+      srt_writer_open(run.run, "out", "/nonexistent/dir/out.csv", SRT_FORMAT_CSV, &clickLayout),
+      nullptr);
   EXPECT_STREQ(srt_run_error(run.run),
                "sink out: cannot write /nonexistent/dir/out.csv: No such file or directory");
 }

@@ -39,14 +39,13 @@ TEST(Diagnostics, RendersCaretUnderTheSpanSortedByLocation) {
   EXPECT_EQ(diags.warningCount(), 1u);
   std::ostringstream os;
   diags.flush(os, /*color=*/false);
-  EXPECT_EQ(os.str(),
-            "p.stream:1:21: error: unknown name 'urll'\n"
-            " 1 | from clicks | where urll > 3\n"
-            "   |                     ^~~~\n"
-            "note: a note without a place\n"
-            "p.stream:1:27: warning: second\n"
-            " 1 | from clicks | where urll > 3\n"
-            "   |                           ^\n");
+  EXPECT_EQ(os.str(), "p.stream:1:21: error: unknown name 'urll'\n"
+                      " 1 | from clicks | where urll > 3\n"
+                      "   |                     ^~~~\n"
+                      "note: a note without a place\n"
+                      "p.stream:1:27: warning: second\n"
+                      " 1 | from clicks | where urll > 3\n"
+                      "   |                           ^\n");
 }
 
 TEST(Diagnostics, ColourOnlyWhenAsked) {
@@ -62,8 +61,8 @@ TEST(Diagnostics, ColourOnlyWhenAsked) {
 
 TEST(ClosestMatch, SuggestsTyposOnly) {
   std::vector<std::string> names = {"file", "stdin", "stdout", "kafka", "generate"};
-  EXPECT_EQ(closestMatch("fiel", names), "file");       // transposition
-  EXPECT_EQ(closestMatch("stdot", names), "stdout");    // deletion
+  EXPECT_EQ(closestMatch("fiel", names), "file");    // transposition
+  EXPECT_EQ(closestMatch("stdot", names), "stdout"); // deletion
   EXPECT_EQ(closestMatch("kafak", names), "kafka");
-  EXPECT_EQ(closestMatch("postgres", names), "");       // nothing close
+  EXPECT_EQ(closestMatch("postgres", names), ""); // nothing close
 }

@@ -90,8 +90,8 @@ typedef struct srt_reader srt_reader;
  * NULL, with srt_run_error() set, when the input cannot be opened (or a CSV
  * header lacks a column the program needs).
  */
-srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path,
-                            int format, const srt_layout *layout);
+srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path, int format,
+                            const srt_layout *layout);
 /** srt_reader_open with the path and the format as text (ptr, len): the
  * format is "csv" or "json"; a null path is standard input. Generated code
  * computes both at start-up (a built executable's `--param` may set them). */
@@ -111,8 +111,8 @@ srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const ch
 int srt_gen_main(const char *kind, int64_t events, int64_t seed, const char *format);
 /** Opens a reader over a memory buffer (tests, the REPL); the buffer must
  * outlive the reader. */
-srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data,
-                                   size_t len, int format, const srt_layout *layout);
+srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data, size_t len,
+                                   int format, const srt_layout *layout);
 /**
  * Parses the next well-formed record into `record` (layout.size bytes).
  * Returns 1, or 0 at the end of the input. Malformed records are skipped,
@@ -131,9 +131,8 @@ srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, in
                             const srt_layout *layout);
 /** srt_writer_open with the path and format ("csv", "json", "table") as
  * text; a null path is standard output. */
-srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *path,
-                                 int64_t path_len, const char *format, int64_t format_len,
-                                 const srt_layout *layout);
+srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *path, int64_t path_len,
+                                 const char *format, int64_t format_len, const srt_layout *layout);
 /** Opens a writer that appends to a memory buffer, read with
  * srt_writer_contents() (tests, the REPL). */
 srt_writer *srt_writer_open_memory(srt_run *run, const char *sink, int format,
@@ -252,7 +251,7 @@ void srt_run_use_config(srt_run *run, const srt_config *config);
  * type's C representation) and `null` (1 = null). */
 typedef struct srt_param {
   const char *name;
-  uint32_t type;     /* enum srt_type */
+  uint32_t type; /* enum srt_type */
   uint32_t nullable;
   void *value;
   uint8_t *null;
