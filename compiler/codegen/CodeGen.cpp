@@ -54,6 +54,7 @@ public:
     if (options_.standalone)
       createParamGlobals();
 
+    declareSinks();
     openSinks();
     openTables();
     openSources();
@@ -221,6 +222,27 @@ private:
     b_.CreateStore(h, slot);
     checkOpened(h);
     return {slot, h};
+  }
+
+  /// Tells the run about every declared sink, so it can open the config's
+  /// dead-letter sink before anything is read.
+  void declareSinks() {
+    for (const Plan::DeclaredSink &d : plan_.declaredSinks) {
+      if (d.connectorName != "file" && d.connectorName != "stdout")
+        continue;
+      auto path = d.connectorName == "file"
+                      ? argText(d.argExprs, "path", nullptr)
+                      : std::make_pair<llvm::Value *, llvm::Value *>(
+                            llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
+      std::string fallback = defaultFormat(d.args);
+      auto format = argText(d.argExprs, "format", fallback.c_str());
+      llvm::Value *rc = b_.CreateCall(
+          rt_.fn("srt_run_declare_sink", rt_.i32, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
+          {runArg_, rt_.cstring(d.name), path.first, path.second, format.first, format.second});
+      auto *ok = llvm::BasicBlock::Create(ctx_, "declared", fn_);
+      b_.CreateCondBr(b_.CreateICmpNE(rc, b_.getInt32(0)), failBlock_, ok);
+      b_.SetInsertPoint(ok);
+    }
   }
 
   void openSinks() {
@@ -402,9 +424,8 @@ private:
     std::vector<std::string> sourceNames, sinkNames;
     for (const LogicalSource *src : sources_)
       sourceNames.push_back(src->sourceName);
-    for (const LogicalSink *sink : sinks_)
-      if (sink->decl)
-        sinkNames.push_back(sink->sinkName);
+    for (const Plan::DeclaredSink &d : plan_.declaredSinks)
+      sinkNames.push_back(d.name);
     auto *programTy = llvm::StructType::create(
         ctx_, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr, rt_.i32},
         "srt_program");

@@ -80,12 +80,11 @@ void addCommonOptions(CLI::App *cmd, CommonArgs &args, bool withEmit) {
 /// Every source and sink a config names must exist in the program.
 bool checkConfigNames(const Plan &plan, const srt_config *config, DiagnosticEngine &diags) {
   std::vector<std::string> sources, sinks;
-  for (const auto &op : plan.operators()) {
+  for (const auto &op : plan.operators())
     if (auto *s = llvm::dyn_cast<LogicalSource>(op.get()))
       sources.push_back(s->sourceName);
-    if (auto *s = llvm::dyn_cast<LogicalSink>(op.get()); s && s->decl)
-      sinks.push_back(s->sinkName);
-  }
+  for (const Plan::DeclaredSink &d : plan.declaredSinks)
+    sinks.push_back(d.name);
   bool ok = true;
   for (auto [section, what, names] : {std::tuple{SRT_CONFIG_SOURCES, "source", &sources},
                                       std::tuple{SRT_CONFIG_SINKS, "sink", &sinks}})
@@ -99,6 +98,15 @@ bool checkConfigNames(const Plan &plan, const srt_config *config, DiagnosticEngi
         ok = false;
       }
     }
+  int32_t line = 0;
+  if (const char *dead = srt_config_dead_letter(config, &line);
+      dead && std::find(sinks.begin(), sinks.end(), dead) == sinks.end()) {
+    std::string near = closestMatch(dead, sinks);
+    diags.error({}, std::string(srt_config_file(config)) + ":" + std::to_string(line) +
+                        ": runtime.dead_letter names unknown sink '" + dead + "'" +
+                        (near.empty() ? "" : "; did you mean '" + near + "'?"));
+    ok = false;
+  }
   return ok;
 }
 

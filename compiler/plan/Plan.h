@@ -46,6 +46,15 @@ public:
   /// argument i.
   std::map<const FnDecl *, PlanExprPtr> functions;
 
+  /// Every sink the program declares, used by a pipeline or not (the YAML
+  /// config may name one as the dead-letter sink).
+  struct DeclaredSink {
+    std::string name, connectorName;
+    std::map<std::string, Value> args;
+    std::map<std::string, PlanExprPtr> argExprs;
+  };
+  std::vector<DeclaredSink> declaredSinks;
+
 private:
   std::vector<std::unique_ptr<LogicalOperator>> operators_;
 };

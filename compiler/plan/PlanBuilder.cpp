@@ -103,6 +103,10 @@ public:
           plan_->params.push_back(p);
           if (const auto &v = sema_.paramValue(p).value)
             plan_->paramValues[p] = *v;
+        } else if (auto *sink = dyn_cast<SinkDecl>(s.get())) {
+          plan_->declaredSinks.push_back({sink->name, sink->connector->name,
+                                          connectorArgs(*sink->connector, sema_, ConnectorRole::Sink),
+                                          connectorArgExprs(*sink->connector)});
         } else if (auto *fn = dyn_cast<FnDecl>(s.get())) {
           LowerScope scope;
           plan_->functions[fn] = coerce(lower(*fn->body, scope), fn->resultType);

@@ -21,6 +21,8 @@ struct srt_config {
   };
   std::string file;
   std::vector<Entry> sections[3];
+  std::string deadLetter; ///< runtime.dead_letter
+  int deadLetterLine = 0;
 };
 
 namespace {
@@ -111,12 +113,21 @@ srt_config *srt_config_load(srt_run *run, const char *path) {
         loadConnectors(*c, SRT_CONFIG_SOURCES, kv.second, "sources");
       } else if (key == "sinks") {
         loadConnectors(*c, SRT_CONFIG_SINKS, kv.second, "sinks");
-      } else if (key == "kafka" || key == "runtime") {
+      } else if (key == "runtime") {
+        expectMap(kv.second, "runtime");
+        for (const auto &r : kv.second) {
+          std::string rkey = r.first.Scalar();
+          if (rkey != "dead_letter")
+            throw ConfigError{lineOf(r.first), "unknown key 'runtime." + rkey + "' (runtime settings: dead_letter)"};
+          c->deadLetter = scalar(r.second, "runtime.dead_letter");
+          c->deadLetterLine = lineOf(r.first);
+        }
+      } else if (key == "kafka") {
         throw ConfigError{lineOf(kv.first),
                           "'" + key + "' is not supported by this version of streamc yet"};
       } else {
         throw ConfigError{lineOf(kv.first),
-                          "unknown key '" + key + "' (expected params, sources or sinks)"};
+                          "unknown key '" + key + "' (expected params, sources, sinks or runtime)"};
       }
     }
   } catch (const ConfigError &e) {
@@ -160,6 +171,14 @@ const char *srt_config_param(const srt_config *c, const char *name) {
 }
 
 void srt_run_use_config(srt_run *run, const srt_config *config) { run->config = config; }
+
+const char *srt_config_file(const srt_config *c) { return c->file.c_str(); }
+
+const char *srt_config_dead_letter(const srt_config *c, int32_t *line) {
+  if (line)
+    *line = c->deadLetterLine;
+  return c->deadLetter.empty() ? nullptr : c->deadLetter.c_str();
+}
 
 } // extern "C"
 

@@ -162,6 +162,17 @@ bool applyConfig(const srt_program *program, const srt_config *config,
         return false;
       }
     }
+  int32_t line = 0;
+  if (const char *dead = srt_config_dead_letter(config, &line)) {
+    bool known = false;
+    for (uint32_t k = 0; k < program->nsinks; ++k)
+      known |= std::strcmp(dead, program->sinks[k]) == 0;
+    if (!known) {
+      std::fprintf(stderr, "error: %s:%d: runtime.dead_letter names unknown sink '%s'\n",
+                   srt_config_file(config), line, dead);
+      return false;
+    }
+  }
   return true;
 }
 } // namespace

@@ -214,10 +214,14 @@ struct srt_reader {
     }
   }
 
+  /// The text of the current record (valid until the next one is framed).
+  std::string_view current;
+
   void malformed(const std::string &why) {
     ++stats->skipped;
     if (stats->firstError.empty())
       stats->firstError = "line " + std::to_string(line) + ": " + why;
+    run->toDeadLetter(stats->name, line, why, current);
   }
 
   /// Splits a CSV record into cells (RFC 4180). Quoted cells with doubled
@@ -581,6 +585,7 @@ int srt_reader_next(srt_reader *r, void *record) {
     r->line = r->nextLine;
     r->nextLine += lines;
     const char *d = r->input->data();
+    r->current = std::string_view(d + b, e - b);
     bool ok = r->format == SRT_FORMAT_CSV ? (e > b && r->parseCsv(d + b, d + e, record))
                                           : r->parseJson(b, e, record);
     if (ok) {

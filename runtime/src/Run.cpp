@@ -1,8 +1,48 @@
 #include "Run.h"
 
+#include <cstddef>
 #include <cstdio>
+#include <cstring>
+
+namespace {
+/// The record a dead-letter sink receives.
+struct DeadLetter {
+  srt_str source;
+  int64_t line;
+  srt_str reason;
+  srt_str record;
+};
+const srt_field kDeadLetterFields[] = {
+    {"source", SRT_STRING, offsetof(DeadLetter, source), -1, 1},
+    {"line", SRT_I64, offsetof(DeadLetter, line), -1, 1},
+    {"reason", SRT_STRING, offsetof(DeadLetter, reason), -1, 1},
+    {"record", SRT_STRING, offsetof(DeadLetter, record), -1, 1},
+};
+const srt_layout kDeadLetterLayout = {4, sizeof(DeadLetter), kDeadLetterFields};
+srt_str view(std::string_view s) { return {s.data(), static_cast<int64_t>(s.size())}; }
+} // namespace
+
+void srt_run::toDeadLetter(const std::string &source, int64_t line, const std::string &reason,
+                           std::string_view record) {
+  if (!deadLetter)
+    return;
+  DeadLetter row{view(source), line, view(reason), view(record)};
+  srt_writer_write(deadLetter, &row);
+}
 
 extern "C" {
+
+int32_t srt_run_declare_sink(srt_run *run, const char *name, const char *path, int64_t path_len,
+                             const char *format, int64_t format_len) {
+  if (!run->config || run->deadLetter)
+    return 0;
+  const char *dead = srt_config_dead_letter(run->config, nullptr);
+  if (!dead || std::strcmp(dead, name) != 0)
+    return 0;
+  run->deadLetter =
+      srt_writer_open_text(run, name, path, path_len, format, format_len, &kDeadLetterLayout);
+  return run->deadLetter ? 0 : -1;
+}
 
 srt_run *srt_run_create(void) { return new srt_run(); }
 void srt_run_destroy(srt_run *run) { delete run; }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 /// Per-source counts and the first malformed record.
@@ -37,10 +38,17 @@ inline int formatCode(const char *text, int64_t len) {
 struct srt_run {
   std::string error;                  ///< the last fatal error
   const srt_config *config = nullptr; ///< overrides of connector arguments
+  srt_writer *deadLetter = nullptr;   ///< receives malformed records
   std::vector<SourceStats *> sources;
+
+  /// Writes a malformed record to the dead-letter sink, if there is one.
+  void toDeadLetter(const std::string &source, int64_t line, const std::string &reason,
+                    std::string_view record);
   std::vector<SinkStats *> sinks;
 
   ~srt_run() {
+    if (deadLetter)
+      srt_writer_close(deadLetter);
     for (auto *s : sources)
       delete s;
     for (auto *s : sinks)

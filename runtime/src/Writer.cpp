@@ -324,6 +324,15 @@ srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *pat
     format = overrideFormat.c_str();
     format_len = static_cast<int64_t>(overrideFormat.size());
   }
+  // The dead-letter sink belongs to the run: no pipeline may write to it.
+  if (run->deadLetter && run->config && sink) {
+    const char *dead = srt_config_dead_letter(run->config, nullptr);
+    if (dead && std::strcmp(dead, sink) == 0) {
+      run->error = std::string("sink ") + sink +
+                   " is the dead-letter sink (runtime.dead_letter); a pipeline cannot write to it too";
+      return nullptr;
+    }
+  }
   int code = formatCode(format, format_len);
   if (!code) {
     run->error = std::string("sink ") + (sink ? sink : "?") + ": unknown format '" +

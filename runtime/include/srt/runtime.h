@@ -244,6 +244,17 @@ const char *srt_config_where(const srt_config *config, int section, uint32_t i);
 /** Makes readers and writers of `run` apply the config's overrides (the run
  * does not own the config). */
 void srt_run_use_config(srt_run *run, const srt_config *config);
+/** The configuration file's path. */
+const char *srt_config_file(const srt_config *config);
+/** The sink named by `runtime: { dead_letter: ... }`, or NULL. */
+const char *srt_config_dead_letter(const srt_config *config, int32_t *line);
+
+/** Declares a sink of the program (all of them, used or not) so that the
+ * run can open the config's dead-letter sink: it receives every malformed
+ * record as {source, line, reason, record}. Returns 0, or -1 with the run's
+ * error set when that sink cannot be opened. */
+int32_t srt_run_declare_sink(srt_run *run, const char *name, const char *path, int64_t path_len,
+                             const char *format, int64_t format_len);
 
 /* ------------------------------------------------ standalone executables */
 
