@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ struct srt_config {
   std::vector<Entry> sections[3];
   std::string deadLetter; ///< runtime.dead_letter
   int deadLetterLine = 0;
+  int64_t readBatch = 0, writeBatch = 0; ///< runtime.{read,write}_batch_kb, in bytes
 };
 
 namespace {
@@ -117,10 +119,23 @@ srt_config *srt_config_load(srt_run *run, const char *path) {
         expectMap(kv.second, "runtime");
         for (const auto &r : kv.second) {
           std::string rkey = r.first.Scalar();
-          if (rkey != "dead_letter")
-            throw ConfigError{lineOf(r.first), "unknown key 'runtime." + rkey + "' (runtime settings: dead_letter)"};
-          c->deadLetter = scalar(r.second, "runtime.dead_letter");
-          c->deadLetterLine = lineOf(r.first);
+          if (rkey == "dead_letter") {
+            c->deadLetter = scalar(r.second, "runtime.dead_letter");
+            c->deadLetterLine = lineOf(r.first);
+          } else if (rkey == "read_batch_kb" || rkey == "write_batch_kb") {
+            std::string text = scalar(r.second, "runtime." + rkey);
+            int64_t kb = 0;
+            auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), kb);
+            if (ec != std::errc() || p != text.data() + text.size() || kb < 1 || kb > (1 << 20))
+              throw ConfigError{lineOf(r.second),
+                                "'runtime." + rkey +
+                                    "' must be a whole number of KiB from 1 to 1048576, found '" + text + "'"};
+            (rkey == "read_batch_kb" ? c->readBatch : c->writeBatch) = kb * 1024;
+          } else {
+            throw ConfigError{lineOf(r.first),
+                              "unknown key 'runtime." + rkey +
+                                  "' (runtime settings: dead_letter, read_batch_kb, write_batch_kb)"};
+          }
         }
       } else if (key == "kafka") {
         throw ConfigError{lineOf(kv.first),
@@ -173,6 +188,8 @@ const char *srt_config_param(const srt_config *c, const char *name) {
 void srt_run_use_config(srt_run *run, const srt_config *config) { run->config = config; }
 
 const char *srt_config_file(const srt_config *c) { return c->file.c_str(); }
+int64_t srt_config_read_batch(const srt_config *c) { return c->readBatch; }
+int64_t srt_config_write_batch(const srt_config *c) { return c->writeBatch; }
 
 const char *srt_config_dead_letter(const srt_config *c, int32_t *line) {
   if (line)

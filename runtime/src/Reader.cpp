@@ -25,15 +25,15 @@
 
 namespace {
 
-constexpr size_t kChunk = 1 << 20;
+constexpr size_t kDefaultChunk = 1 << 20; ///< bytes per read() unless configured
 
 /// Bytes from a file descriptor or a memory buffer, in a window that grows
 /// only when one record is larger than it. Keeps SIMDJSON_PADDING spare
 /// bytes after the data for the JSON parser.
 class Input {
 public:
-  Input(int fd, bool owns) : fd_(fd), owns_(owns) {
-    buf_.resize(kChunk + simdjson::SIMDJSON_PADDING);
+  Input(int fd, bool owns, size_t chunk) : fd_(fd), owns_(owns), chunk_(chunk) {
+    buf_.resize(chunk_ + simdjson::SIMDJSON_PADDING);
   }
   Input(const char *data, size_t len) : mem_(data), memLen_(len) {
     buf_.resize(len + simdjson::SIMDJSON_PADDING);
@@ -63,7 +63,7 @@ public:
       end_ -= begin_;
       begin_ = 0;
     }
-    if (buf_.size() - end_ < kChunk / 2 + simdjson::SIMDJSON_PADDING)
+    if (buf_.size() - end_ < chunk_ / 2 + simdjson::SIMDJSON_PADDING)
       buf_.resize(buf_.size() * 2);
     size_t room = buf_.size() - end_ - simdjson::SIMDJSON_PADDING;
     ssize_t n;
@@ -81,6 +81,7 @@ public:
 private:
   int fd_ = -1;
   bool owns_ = false;
+  size_t chunk_ = kDefaultChunk;
   const char *mem_ = nullptr;
   size_t memLen_ = 0;
   std::vector<char> buf_;
@@ -518,7 +519,10 @@ srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path, 
       return nullptr;
     }
   }
-  return makeReader(run, source, format, layout, std::make_unique<Input>(fd, path != nullptr));
+  size_t chunk = kDefaultChunk;
+  if (run->config && srt_config_read_batch(run->config) > 0)
+    chunk = static_cast<size_t>(srt_config_read_batch(run->config));
+  return makeReader(run, source, format, layout, std::make_unique<Input>(fd, path != nullptr, chunk));
 }
 
 srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *path,

@@ -15,7 +15,7 @@
 
 namespace {
 
-constexpr size_t kFlushAt = 1 << 16;
+constexpr size_t kDefaultFlushAt = 1 << 16; ///< bytes buffered unless configured
 
 template <typename T> const T &at(const void *record, uint32_t offset) {
   return *reinterpret_cast<const T *>(static_cast<const char *>(record) + offset);
@@ -163,6 +163,7 @@ struct srt_writer {
   std::vector<std::vector<std::string>> tableRows; ///< table format: kept until flush
   std::string cell;
   bool failed = false;
+  size_t flushAt = kDefaultFlushAt;
 
   void write(const void *record) { writeAs(fields, record); }
 
@@ -210,7 +211,7 @@ struct srt_writer {
       return;
     }
     }
-    if (buffer.size() >= kFlushAt)
+    if (buffer.size() >= flushAt)
       flush();
   }
 
@@ -279,6 +280,8 @@ srt_writer *makeWriter(srt_run *run, const char *sink, int format, const srt_lay
   w->format = format;
   w->fields.assign(layout->fields, layout->fields + layout->nfields);
   w->layoutFields = layout->fields;
+  if (run->config && srt_config_write_batch(run->config) > 0)
+    w->flushAt = static_cast<size_t>(srt_config_write_batch(run->config));
   if (format == SRT_FORMAT_CSV) {
     for (size_t i = 0; i < w->fields.size(); ++i) {
       if (i)

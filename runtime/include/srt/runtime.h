@@ -244,6 +244,10 @@ const char *srt_config_where(const srt_config *config, int section, uint32_t i);
 /** Makes readers and writers of `run` apply the config's overrides (the run
  * does not own the config). */
 void srt_run_use_config(srt_run *run, const srt_config *config);
+/** `runtime: { read_batch_kb, write_batch_kb }`: bytes a reader asks for per
+ * read, and a writer buffers before writing; 0 when not set. */
+int64_t srt_config_read_batch(const srt_config *config);
+int64_t srt_config_write_batch(const srt_config *config);
 /** The configuration file's path. */
 const char *srt_config_file(const srt_config *config);
 /** The sink named by `runtime: { dead_letter: ... }`, or NULL. */
