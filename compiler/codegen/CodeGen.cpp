@@ -316,6 +316,9 @@ private:
     auto closeWriter = rt_.fn("srt_writer_close", rt_.i32, {rt_.ptr});
     for (auto &[src, h] : readers_)
       b_.CreateCall(closeReader, {b_.CreateLoad(rt_.ptr, h.slot)});
+    auto countSink = rt_.fn("srt_run_count_sink", rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.i64});
+    for (auto &[sink, counter] : nullCounters_)
+      b_.CreateCall(countSink, {runArg_, rt_.cstring(sink->sinkName), b_.CreateLoad(rt_.i64, counter)});
     auto destroyTable = rt_.fn("srt_table_destroy", rt_.voidTy, {rt_.ptr});
     for (auto &[table, h] : tables_)
       b_.CreateCall(destroyTable, {b_.CreateLoad(rt_.ptr, h.slot)});
@@ -611,6 +614,17 @@ private:
     next(outRec, outType);
   }
 
+  /// The entry-block counter of a null() sink's records.
+  llvm::AllocaInst *nullCounter(const LogicalSink &sink) {
+    auto it = nullCounters_.find(&sink);
+    if (it != nullCounters_.end())
+      return it->second;
+    llvm::IRBuilder<> eb(entry_, entry_->begin());
+    llvm::AllocaInst *c = eb.CreateAlloca(rt_.i64, nullptr, "discarded");
+    eb.CreateStore(eb.getInt64(0), c);
+    return nullCounters_[&sink] = c;
+  }
+
   /// Probes the table with the key; the output record is the input's fields
   /// then the table's (null when `or null` keeps an unmatched record).
   void emitLookup(const LogicalLookup &l, llvm::Value *record, const RecordType &type) {
@@ -665,8 +679,11 @@ private:
   }
 
   void emitSinkWrite(const LogicalSink &sink, size_t, llvm::Value *record, const RecordType &type) {
-    if (sink.connectorName == "null")
+    if (sink.connectorName == "null") { // discarded, only counted
+      llvm::AllocaInst *counter = nullCounter(sink);
+      b_.CreateStore(b_.CreateAdd(b_.CreateLoad(rt_.i64, counter), b_.getInt64(1)), counter);
       return;
+    }
     const LayoutInfo &info = layoutOf(type);
     b_.CreateCall(rt_.fn("srt_writer_write_as", rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.ptr}),
                   {writers_.at(&sink).value, info.global, record});
@@ -719,6 +736,7 @@ private:
   std::map<const LogicalSink *, Handle> writers_;
   std::vector<const LogicalLookup *> lookups_; ///< one per table
   std::map<const TableDecl *, Handle> tables_;
+  std::map<const LogicalSink *, llvm::AllocaInst *> nullCounters_;
   std::map<std::pair<const RecordType *, const std::vector<bool> *>, LayoutInfo> layouts_;
   Loop loop_;
   llvm::BasicBlock *rejectTarget_ = nullptr;

@@ -15,7 +15,7 @@ const std::vector<std::pair<const char *, void *>> &runtimeSymbols() {
       SRT_SYMBOL(srt_table_load),
       SRT_SYMBOL(srt_table_find_i64),
       SRT_SYMBOL(srt_table_find_str),
-      SRT_SYMBOL(srt_table_destroy), SRT_SYMBOL(srt_run_declare_sink),
+      SRT_SYMBOL(srt_table_destroy), SRT_SYMBOL(srt_run_declare_sink), SRT_SYMBOL(srt_run_count_sink),
       SRT_SYMBOL(srt_reader_next),
       SRT_SYMBOL(srt_reader_reject),
       SRT_SYMBOL(srt_reader_close),

@@ -44,6 +44,10 @@ int32_t srt_run_declare_sink(srt_run *run, const char *name, const char *path, i
   return run->deadLetter ? 0 : -1;
 }
 
+void srt_run_count_sink(srt_run *run, const char *sink, int64_t records) {
+  run->addSink(sink)->written = records;
+}
+
 srt_run *srt_run_create(void) { return new srt_run(); }
 void srt_run_destroy(srt_run *run) { delete run; }
 

@@ -77,6 +77,8 @@ const char *srt_run_error(const srt_run *run);
  * first occurrence of each source) to stderr. Nothing when all is clean
  * unless `verbose`. */
 void srt_run_report(const srt_run *run, int verbose);
+/** Records a sink that has no writer (`null()`) received, for the summary. */
+void srt_run_count_sink(srt_run *run, const char *sink, int64_t records);
 /** Records skipped as malformed, over all sources. */
 int64_t srt_run_skipped(const srt_run *run);
 
