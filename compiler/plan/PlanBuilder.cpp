@@ -51,11 +51,10 @@ std::string connectorText(const ConnectorCall &c) {
   return s + ")";
 }
 
-/// The constant arguments of a connector call by spec name (positional ones
-/// under their spec's name), with the default format filled in.
-std::map<std::string, Value> connectorArgs(const ConnectorCall &c, const Sema &sema,
-                                           ConnectorRole role) {
-  std::map<std::string, Value> out;
+/// The spec name of each argument of a connector call: its own name, or for
+/// a positional argument the name of the spec's positional argument it fills.
+std::vector<std::string> connectorArgNames(const ConnectorCall &c) {
+  std::vector<std::string> names;
   const ConnectorSpec *spec = findConnector(c.name);
   size_t positional = 0;
   for (const auto &arg : c.args) {
@@ -67,6 +66,20 @@ std::map<std::string, Value> connectorArgs(const ConnectorCall &c, const Sema &s
           name = a.name;
       ++positional;
     }
+    names.push_back(name);
+  }
+  return names;
+}
+
+/// The constant arguments of a connector call by spec name (positional ones
+/// under their spec's name), with the default format filled in.
+std::map<std::string, Value> connectorArgs(const ConnectorCall &c, const Sema &sema,
+                                           ConnectorRole role) {
+  std::map<std::string, Value> out;
+  std::vector<std::string> names = connectorArgNames(c);
+  for (size_t i = 0; i < c.args.size(); ++i) {
+    const auto &arg = c.args[i];
+    const std::string &name = names[i];
     if (auto v = sema.evalConstant(*arg->value))
       out[name] = *v;
   }
@@ -290,17 +303,10 @@ private:
   /// name (the record-level `key:` of a Kafka sink is not one of them).
   std::map<std::string, PlanExprPtr> connectorArgExprs(const ConnectorCall &c) {
     std::map<std::string, PlanExprPtr> out;
-    const ConnectorSpec *spec = findConnector(c.name);
-    size_t positional = 0;
-    for (const auto &arg : c.args) {
-      std::string name = arg->name;
-      if (name.empty() && spec) {
-        size_t seen = 0;
-        for (const auto &a : spec->args)
-          if (a.positional && seen++ == positional)
-            name = a.name;
-        ++positional;
-      }
+    std::vector<std::string> names = connectorArgNames(c);
+    for (size_t i = 0; i < c.args.size(); ++i) {
+      const auto &arg = c.args[i];
+      const std::string &name = names[i];
       if (name == "key")
         continue;
       LowerScope none;
