@@ -36,7 +36,6 @@ RecordLayout RecordLayout::of(const RecordType &type) {
     for (size_t i = 0; i < type.fields.size(); ++i)
       if (sizeOf(type.fields[i].type.kind) == want) {
         layout.slots[i].offset = offset;
-        layout.slots[i].size = want;
         offset += want;
       }
   for (size_t i = 0; i < type.fields.size(); ++i)

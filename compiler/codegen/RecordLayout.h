@@ -14,7 +14,6 @@ namespace streamc {
 struct FieldSlot {
   uint32_t offset = 0;
   int32_t nullOffset = -1; ///< -1: the field is never null
-  uint32_t size = 0;
 };
 
 struct RecordLayout {

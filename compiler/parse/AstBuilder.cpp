@@ -111,7 +111,6 @@ struct Lexed {
   std::unique_ptr<StreamLexer> lexer;
   std::vector<std::unique_ptr<Token>> tokens; ///< default channel, no EOF
   OffsetMap offsets{""};
-  bool ok = true;
   /// Byte offsets of lexical errors: a statement containing one reports
   /// only them, not the syntax errors they cause.
   std::vector<uint32_t> errorOffsets;
@@ -130,7 +129,6 @@ public:
       out.input = std::make_unique<antlr4::ANTLRInputStream>(std::string(text));
     } catch (const std::exception &) {
       diags_.error(SourceRange(file_, 0, 0), "file is not valid UTF-8");
-      out.ok = false;
       return out;
     }
     out.lexer = std::make_unique<StreamLexer>(out.input.get());
@@ -982,9 +980,6 @@ std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file, Diagnost
     auto *tree = parser.singleStatement();
 
     // `source s: S = stdin() }`: report the `}`, keep the source.
-    std::unique_ptr<StreamParser> reparser;
-    std::unique_ptr<antlr4::ListTokenSource> resource;
-    std::unique_ptr<antlr4::CommonTokenStream> restream;
     if (listener.error && listener.error->trailingAt > 0 && !lexicalError) {
       std::vector<std::unique_ptr<Token>> head;
       for (size_t k = 0; k < listener.error->trailingAt; ++k)
@@ -992,13 +987,13 @@ std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file, Diagnost
       auto eof = std::make_unique<antlr4::CommonToken>(Token::EOF);
       eof->setTokenIndex(listener.error->trailingAt);
       head.push_back(std::move(eof));
-      resource = std::make_unique<antlr4::ListTokenSource>(std::move(head));
-      restream = std::make_unique<antlr4::CommonTokenStream>(resource.get());
-      reparser = std::make_unique<StreamParser>(restream.get());
+      antlr4::ListTokenSource headSource(std::move(head));
+      antlr4::CommonTokenStream headStream(&headSource);
+      StreamParser reparser(&headStream);
       SyntaxErrorListener quiet(file, lexed.offsets, chunk, false);
-      reparser->removeErrorListeners();
-      reparser->addErrorListener(&quiet);
-      auto *headTree = reparser->singleStatement();
+      reparser.removeErrorListeners();
+      reparser.addErrorListener(&quiet);
+      auto *headTree = reparser.singleStatement();
       if (!quiet.error) {
         const auto &e = *listener.error;
         diags.error(e.range, e.message);

@@ -35,7 +35,7 @@ public:
   Input(int fd, bool owns, size_t chunk) : fd_(fd), owns_(owns), chunk_(chunk) {
     buf_.resize(chunk_ + simdjson::SIMDJSON_PADDING);
   }
-  Input(const char *data, size_t len) : mem_(data), memLen_(len) {
+  Input(const char *data, size_t len) {
     buf_.resize(len + simdjson::SIMDJSON_PADDING);
     std::memcpy(buf_.data(), data, len);
     end_ = len;
@@ -82,8 +82,6 @@ private:
   int fd_ = -1;
   bool owns_ = false;
   size_t chunk_ = kDefaultChunk;
-  const char *mem_ = nullptr;
-  size_t memLen_ = 0;
   std::vector<char> buf_;
   size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
