@@ -1,0 +1,1108 @@
+#!/usr/bin/env python3
+"""Property test for windowed aggregation: streamc against a reference.
+
+The reference below is a direct, deliberately naive transcription of the
+window semantics of the language contract (LANGUAGE.md §6): it keeps every
+record of every open window in a list and computes each aggregate from that
+list when the window fires. It is compared with streamc on random programs
+over random event streams.
+
+  window_reference.py --self-test
+      checks the reference against hand-computed cases.
+  window_reference.py --streamc STREAMC [--runner "CMD..."] [--seeds N] [--work DIR]
+      generates N random cases (seeds 0..N-1, or --seed-list 3,17), runs each
+      program through the runner (default: `STREAMC run`; the lit test uses
+      test/run-jit-aot.py, which also builds an executable and requires both
+      to agree) with -v, and compares the output rows, the `source s: N
+      records read` line and the per-window late-record count with the
+      reference. The first mismatching case is printed in full (seed, program,
+      input file, expected and actual rows) and the exit status is 1.
+      --shrink minimises a failing case (fewer records, fewer pipelines)
+      before printing it.
+
+Semantics implemented (one source, records processed in file order):
+  * Watermark W starts at -inf. For each record of the source (also one that
+    a `where` before the window drops), the record is first assigned with the
+    current W, then max_event_time grows, W = max_event_time - max_delay, and
+    every time window with end <= W fires. At end of input W = +inf.
+  * tumbling(size): [s, s+size), s = floor(t/size)*size.
+    sliding(size, slide): every [s, s+size) with s a multiple of slide that
+    contains t. A record is late for a window with end <= W; it enters the
+    others; a record that enters none is dropped and counted as late.
+  * session(gap), per key: a record with t + gap <= W is late (dropped,
+    counted); otherwise it merges with every unfired session of its key whose
+    [first, last+gap) overlaps [t, t+gap); the window is [first, last+gap).
+  * count(n), per key: emits when the n-th record arrives, and each key's
+    partial window at end of input; window_start/end = min/max event time.
+  * Keys: nulls form one group. Aggregates skip nulls (but count());
+    first/last by arrival; percentile = linear interpolation between closest
+    ranks; stddev/variance are sample statistics.
+Comparison: time windows must come in non-decreasing window_end, rows of one
+window_end are compared as a multiset; count windows are compared per key in
+order. Floats with relative tolerance 1e-9.
+"""
+import argparse
+import concurrent.futures
+import difflib
+import json
+import math
+import os
+import random
+import re
+import shlex
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from fractions import Fraction
+
+INF = float("inf")
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+# ---------------------------------------------------------------------------
+# Values and SQL-style null helpers
+
+
+def fmt_ts(ms):
+    dt = EPOCH + timedelta(milliseconds=ms)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (ms % 1000)
+
+
+def fmt_dur(ms):
+    if ms % 60000 == 0 and ms:
+        return "%dm" % (ms // 60000)
+    if ms % 1000 == 0:
+        return "%ds" % (ms // 1000)
+    return "%dms" % ms
+
+
+def idiv(a, b):
+    """i64 division truncating toward zero (null-propagating)."""
+    if a is None or b is None:
+        return None
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def imod(a, b):
+    """i64 modulo with the sign of the dividend (C semantics)."""
+    if a is None or b is None:
+        return None
+    return a - b * idiv(a, b)
+
+
+def cmp(op, a, b):
+    if a is None or b is None:
+        return None
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}[op]
+
+
+def or3(a, b):
+    if a is True or b is True:
+        return True
+    if a is None or b is None:
+        return None
+    return False
+
+
+def not3(a):
+    return None if a is None else (not a)
+
+
+# ---------------------------------------------------------------------------
+# Records: dicts {ts, k, g, v, x, s, _i (arrival index)}.
+
+FIELDS = ["ts", "k", "g", "v", "x", "s"]
+
+
+class Expr:
+    """A record expression: text for the program, ev(record) for the reference."""
+
+    def __init__(self, text, typ, ev):
+        self.text, self.typ, self.ev = text, typ, ev
+
+
+def fld(name, typ):
+    return Expr(name, typ, lambda r, n=name: r[n])
+
+
+ARG_V = fld("v", "i64")
+ARG_X = fld("x", "f64")
+ARG_S = fld("s", "str")
+ARG_TS = fld("ts", "ts")
+ARG_G = fld("g", "i64")
+ARG_V2 = Expr("v * 2", "i64", lambda r: None if r["v"] is None else r["v"] * 2)
+ARG_BIG = Expr("if v > 50 then v else null", "i64",
+               lambda r: r["v"] if (r["v"] is not None and r["v"] > 50) else None)
+ARG_XV = Expr("x + v", "f64",
+              lambda r: None if (r["x"] is None or r["v"] is None) else r["x"] + r["v"])
+
+# ---------------------------------------------------------------------------
+# Aggregates: fn(values_in_arrival_order_without_nulls, n_records) -> value
+
+
+def _nonnull(vals):
+    return [v for v in vals if v is not None]
+
+
+def agg_sum(vals, typ):
+    vs = _nonnull(vals)
+    if not vs:
+        return None
+    return sum(vs) if typ != "f64" else math.fsum(vs)
+
+
+def agg_avg(vals):
+    vs = _nonnull(vals)
+    if not vs:
+        return None
+    return float(sum(Fraction(v) for v in vs) / len(vs))
+
+
+def agg_var(vals):
+    vs = _nonnull(vals)
+    if len(vs) < 2:
+        return None
+    fs = [Fraction(v) for v in vs]
+    mean = sum(fs) / len(fs)
+    return sum((f - mean) ** 2 for f in fs) / (len(fs) - 1)
+
+
+def agg_percentile(vals, p):
+    vs = sorted(_nonnull(vals))
+    if not vs:
+        return None
+    pos = Fraction(p).limit_denominator(10 ** 6) * (len(vs) - 1)
+    lo = math.floor(pos)
+    hi = math.ceil(pos)
+    frac = pos - lo
+    return float(Fraction(vs[lo]) + (Fraction(vs[hi]) - Fraction(vs[lo])) * frac)
+
+
+class Agg:
+    """One aggregate call: text, result type, and fn(list of records) -> value."""
+
+    def __init__(self, text, typ, fn):
+        self.text, self.typ, self.fn = text, typ, fn
+
+
+def make_agg(kind, arg=None, p=None):
+    if kind == "count" and arg is None:
+        return Agg("count()", "i64", lambda rs: len(rs))
+    vals = (lambda rs: [arg.ev(r) for r in rs])
+    t = arg.typ
+    if kind == "count":
+        return Agg("count(%s)" % arg.text, "i64", lambda rs: len(_nonnull(vals(rs))))
+    if kind == "sum":
+        return Agg("sum(%s)" % arg.text, t, lambda rs: agg_sum(vals(rs), t))
+    if kind in ("min", "max"):
+        f = min if kind == "min" else max
+        return Agg("%s(%s)" % (kind, arg.text), t,
+                   lambda rs: (lambda vs: f(vs) if vs else None)(_nonnull(vals(rs))))
+    if kind == "avg":
+        return Agg("avg(%s)" % arg.text, "f64", lambda rs: agg_avg(vals(rs)))
+    if kind == "first":
+        return Agg("first(%s)" % arg.text, t,
+                   lambda rs: (lambda vs: vs[0] if vs else None)(_nonnull(vals(rs))))
+    if kind == "last":
+        return Agg("last(%s)" % arg.text, t,
+                   lambda rs: (lambda vs: vs[-1] if vs else None)(_nonnull(vals(rs))))
+    if kind in ("count_distinct", "approx_count_distinct"):
+        return Agg("%s(%s)" % (kind, arg.text), "i64", lambda rs: len(set(_nonnull(vals(rs)))))
+    if kind == "variance":
+        return Agg("variance(%s)" % arg.text, "f64",
+                   lambda rs: (lambda v: None if v is None else float(v))(agg_var(vals(rs))))
+    if kind == "stddev":
+        return Agg("stddev(%s)" % arg.text, "f64",
+                   lambda rs: (lambda v: None if v is None else math.sqrt(v))(agg_var(vals(rs))))
+    if kind == "median":
+        return Agg("median(%s)" % arg.text, "f64", lambda rs: agg_percentile(vals(rs), 0.5))
+    if kind == "percentile":
+        return Agg("percentile(%s, %s)" % (arg.text, p), "f64",
+                   lambda rs: agg_percentile(vals(rs), p))
+    raise ValueError(kind)
+
+
+class Entry:
+    """An entry of the aggregate block: name, text, type, fn(records) -> value."""
+
+    def __init__(self, name, text, typ, fn):
+        self.name, self.text, self.typ, self.fn = name, text, typ, fn
+
+
+def entry_agg(name, agg):
+    return Entry(name, agg.text, agg.typ, agg.fn)
+
+
+# ---------------------------------------------------------------------------
+# Pipelines
+
+
+class Key:
+    def __init__(self, name, text, typ, ev):
+        self.name, self.text, self.typ, self.ev = name, text, typ, ev
+
+    def by_text(self):
+        return self.name if self.text == self.name else "%s: %s" % (self.name, self.text)
+
+
+KEY_K = Key("k", "k", "str", lambda r: r["k"])
+KEY_G = Key("g", "g", "i64", lambda r: r["g"])
+KEY_B = Key("b", "g % 3", "i64", lambda r: imod(r["g"], 3))
+
+
+class Pipeline:
+    """window spec + keys + entries, optional where before, post stages after."""
+
+    def __init__(self, kind, params, keys, entries, pre=None, post=()):
+        self.kind = kind            # tumbling / sliding / session / count
+        self.params = params        # ms values (count: n)
+        self.keys = keys
+        self.entries = entries
+        self.pre = pre              # (text, pred(record) -> bool|None) or None
+        self.post = list(post)      # [(text, fn(rows) -> rows)]
+
+    def spec_text(self):
+        if self.kind == "count":
+            return "count(%d)" % self.params[0]
+        return "%s(%s)" % (self.kind, ", ".join(fmt_dur(p) for p in self.params))
+
+    def lines(self, source):
+        """Program lines; the first line holding `| window` is marked."""
+        out = ["from %s" % source]
+        if self.pre:
+            out.append("| where %s" % self.pre[0])
+        by = ""
+        if self.keys:
+            by = " by " + ", ".join(k.by_text() for k in self.keys)
+        agg = ", ".join("%s: %s" % (e.name, e.text) for e in self.entries)
+        out.append("| window %s%s aggregate { %s }" % (self.spec_text(), by, agg))
+        for text, _ in self.post:
+            out.append("| " + text)
+        return out
+
+
+# ---------------------------------------------------------------------------
+# The reference
+
+
+def _windows_of(kind, params, t):
+    if kind == "tumbling":
+        size = params[0]
+        s = (t // size) * size
+        return [(s, s + size)]
+    size, slide = params
+    s = (t // slide) * slide
+    out = []
+    while s + size > t:
+        out.append((s, s + size))
+        s -= slide
+    out.reverse()
+    return out
+
+
+def reference(records, max_delay, pipe):
+    """Returns (rows, late): rows are lists of (name, value, type) in output order."""
+    rows, late = [], 0
+    W = -INF
+    max_t = -INF
+    open_w = {}        # time windows: (start, end, key) -> [records]
+    sessions = {}      # key -> list of [first, last, [records]]
+    counts = {}        # key -> [records]
+    gap = pipe.params[0] if pipe.kind == "session" else None
+
+    def emit(start, end, key, recs):
+        recs = sorted(recs, key=lambda r: r["_i"])
+        row = [("window_start", start, "ts"), ("window_end", end, "ts")]
+        row += [(k.name, kv, k.typ) for k, kv in zip(pipe.keys, key)]
+        row += [(e.name, e.fn(recs), e.typ) for e in pipe.entries]
+        out = [row]
+        for _, fn in pipe.post:
+            out = fn(out)
+        rows.extend(out)
+
+    def fire(W):
+        ready = []
+        if pipe.kind in ("tumbling", "sliding"):
+            for wk in [wk for wk in open_w if wk[1] <= W]:
+                ready.append((wk[1], wk[0], wk[2], open_w.pop(wk)))
+        elif pipe.kind == "session":
+            for key, ss in sessions.items():
+                keep = []
+                for s in ss:
+                    if s[1] + gap <= W:
+                        ready.append((s[1] + gap, s[0], key, s[2]))
+                    else:
+                        keep.append(s)
+                ss[:] = keep
+        ready.sort(key=lambda x: x[0])
+        for end, start, key, recs in ready:
+            emit(start, end, key, recs)
+
+    for r in records:
+        t = r["ts"]
+        passes = pipe.pre is None or pipe.pre[1](r) is True
+        if passes:
+            key = tuple(k.ev(r) for k in pipe.keys)
+            if pipe.kind in ("tumbling", "sliding"):
+                entered = False
+                for (s, e) in _windows_of(pipe.kind, pipe.params, t):
+                    if e <= W:
+                        continue
+                    open_w.setdefault((s, e, key), []).append(r)
+                    entered = True
+                if not entered:
+                    late += 1
+            elif pipe.kind == "session":
+                if t + gap <= W:
+                    late += 1
+                else:
+                    ss = sessions.setdefault(key, [])
+                    merged = [t, t, [r]]
+                    keep = []
+                    for s in ss:
+                        if t < s[1] + gap and s[0] < t + gap:
+                            merged = [min(merged[0], s[0]), max(merged[1], s[1]), merged[2] + s[2]]
+                        else:
+                            keep.append(s)
+                    keep.append(merged)
+                    ss[:] = keep
+            else:  # count
+                lst = counts.setdefault(key, [])
+                lst.append(r)
+                if len(lst) == pipe.params[0]:
+                    ts = [x["ts"] for x in lst]
+                    emit(min(ts), max(ts), key, lst)
+                    counts[key] = []
+        max_t = max(max_t, t)
+        W = max_t - max_delay
+        fire(W)
+    fire(INF)
+    if pipe.kind == "count":
+        for key, lst in counts.items():
+            if lst:
+                ts = [x["ts"] for x in lst]
+                emit(min(ts), max(ts), key, lst)
+    return rows, late
+
+
+# ---------------------------------------------------------------------------
+# Post-window stages (over output rows)
+
+
+def _get(row, name):
+    for n, v, _ in row:
+        if n == name:
+            return v
+    raise KeyError(name)
+
+
+def _extend(row, items):
+    row = list(row)
+    for name, val, typ in items:
+        for i, (n, _, _) in enumerate(row):
+            if n == name:
+                row[i] = (name, val, typ)
+                break
+        else:
+            row.append((name, val, typ))
+    return row
+
+
+def post_where(text, pred):
+    return ("where " + text, lambda rows: [r for r in rows if pred(r) is True])
+
+
+def post_extend(text, fn):
+    return ("extend { %s }" % text, lambda rows: [_extend(r, fn(r)) for r in rows])
+
+
+def post_select(names):
+    def f(rows):
+        return [[next(c for c in r if c[0] == n) for n in names] for r in rows]
+    return ("select { %s }" % ", ".join(names), f)
+
+
+# ---------------------------------------------------------------------------
+# Program and data text
+
+
+def csv_field(v, typ):
+    if v is None:
+        return ""
+    if typ == "f64":
+        return repr(v)
+    return str(v)
+
+
+def write_csv(records):
+    lines = [",".join(FIELDS)]
+    types = {"ts": "ts", "k": "str", "g": "i64", "v": "i64", "x": "f64", "s": "str"}
+    for r in records:
+        lines.append(",".join(csv_field(r[f], types[f]) for f in FIELDS))
+    return "\n".join(lines) + "\n"
+
+
+class Case:
+    def __init__(self, seed, records, max_delay, pipes, k_nullable, use_sink=False,
+                 compiler_args=()):
+        self.seed, self.records, self.max_delay, self.pipes = seed, records, max_delay, pipes
+        self.k_nullable, self.use_sink = k_nullable, use_sink
+        self.compiler_args = list(compiler_args)
+        self.program, self.window_pos = self._program()
+
+    def _program(self):
+        lines = [
+            "// window property test, seed %s" % self.seed,
+            "schema E { ts: timestamp, k: string%s, g: i64?, v: i64?, x: f64?, s: string? }"
+            % ("?" if self.k_nullable else ""),
+            'source s: E = file("input.csv", format: "csv") with event_time = ts, max_delay = %s'
+            % fmt_dur(self.max_delay),
+        ]
+        if self.use_sink:
+            lines.append('sink out = stdout(format: "json")')
+        pos = []
+        for p in self.pipes:
+            pl = p.lines("s")
+            if self.use_sink:
+                pl.append("| into out")
+            for l in pl:
+                if l.startswith("| window "):
+                    pos.append((len(lines) + 1, 3))
+                lines.append(l)
+        return "\n".join(lines) + "\n", pos
+
+    def expected(self):
+        return [reference(self.records, self.max_delay, p) for p in self.pipes]
+
+
+# ---------------------------------------------------------------------------
+# Random generation
+
+AGG_CHOICES = [
+    ("count", [ARG_V, ARG_X, ARG_S, ARG_BIG]),
+    ("sum", [ARG_V, ARG_X, ARG_V2, ARG_XV]),
+    ("min", [ARG_V, ARG_X, ARG_S, ARG_TS]),
+    ("max", [ARG_V, ARG_X, ARG_S, ARG_TS]),
+    ("avg", [ARG_V, ARG_X]),
+    ("first", [ARG_V, ARG_X, ARG_S]),
+    ("last", [ARG_V, ARG_X, ARG_S]),
+    ("count_distinct", [ARG_V, ARG_S, ARG_X, ARG_G]),
+    ("approx_count_distinct", [ARG_V, ARG_S]),
+    ("stddev", [ARG_V, ARG_X]),
+    ("variance", [ARG_V, ARG_X]),
+    ("median", [ARG_V, ARG_X]),
+    ("percentile", [ARG_V, ARG_X]),
+]
+
+PRE_WHERE = [
+    ("v is null or v > 10", lambda r: or3(r["v"] is None, cmp(">", r["v"], 10))),
+    ('k != "a"', lambda r: cmp("!=", r["k"], "a")),
+    ("g is not null", lambda r: r["g"] is not None),
+    ("v % 3 != 0", lambda r: cmp("!=", imod(r["v"], 3), 0)),
+    ("x is null or x < 50.0", lambda r: or3(r["x"] is None, cmp("<", r["x"], 50.0))),
+    ('not (s == "b")', lambda r: not3(cmp("==", r["s"], "b"))),
+]
+
+
+def gen_pipeline(rng, idx, big):
+    """One random pipeline; aggregate names carry the suffix _<idx> so that the
+    rows of several pipelines on one stdout can be told apart."""
+    sfx = "_%d" % idx
+    kind = rng.choice(["tumbling", "sliding", "session", "count"])
+    if kind == "tumbling":
+        params = [rng.choice([500, 1000, 1500, 2000, 3000, 5000, 10000])]
+    elif kind == "sliding":
+        size = rng.choice([1000, 2000, 3000, 4000, 5000, 6000, 10000])
+        slide = rng.choice([s for s in (250, 500, 1000, 1500, 2000, 3000, 4000) if s <= size])
+        params = [size, slide]
+    elif kind == "session":
+        params = [rng.choice([250, 500, 1000, 1500, 2000, 3000])]
+    else:
+        params = [rng.choice([1, 2, 3, 4, 5, 7])]
+    keys = rng.choice([[], [], [KEY_K], [KEY_K], [KEY_G], [KEY_K, KEY_G], [KEY_B], [KEY_B, KEY_K]])
+    entries = [entry_agg("n" + sfx, make_agg("count"))]
+    used = {"n"}
+    for _ in range(rng.randint(1, 7)):
+        kindA, args = rng.choice(AGG_CHOICES)
+        if big and kindA in ("median", "percentile"):
+            kindA = "avg"
+        arg = rng.choice(args)
+        if kindA == "avg" and arg.typ not in ("i64", "f64"):
+            arg = ARG_V
+        p = rng.choice([0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1]) if kindA == "percentile" else None
+        base = {"count": "c", "sum": "sm", "min": "lo", "max": "hi", "avg": "a", "first": "f",
+                "last": "l", "count_distinct": "d", "approx_count_distinct": "ad",
+                "stddev": "sd", "variance": "var", "median": "med", "percentile": "p"}[kindA]
+        name = base
+        i = 2
+        while name in used:
+            name = "%s%d" % (base, i)
+            i += 1
+        used.add(name)
+        entries.append(entry_agg(name + sfx, make_agg(kindA, arg, p)))
+    # Occasionally an entry that is an expression over aggregates.
+    r = rng.random()
+    if r < 0.15:
+        sv, n = make_agg("sum", ARG_V), make_agg("count")
+        entries.append(Entry("r" + sfx, "sum(v) / count()", "i64",
+                             lambda rs: idiv(sv.fn(rs), n.fn(rs))))
+    elif r < 0.25:
+        mx, mn = make_agg("max", ARG_V), make_agg("min", ARG_V)
+        entries.append(Entry("rng" + sfx, "max(v) - min(v)", "i64",
+                             lambda rs: (lambda a, b: None if a is None or b is None else a - b)(
+                                 mx.fn(rs), mn.fn(rs))))
+    elif r < 0.32:
+        cv, n = make_agg("count", ARG_V), make_agg("count")
+        entries.append(Entry("pct" + sfx, "100.0 * count(v) / count()", "f64",
+                             lambda rs: 100.0 * cv.fn(rs) / n.fn(rs)))
+    rng.shuffle(entries)
+
+    pre = rng.choice(PRE_WHERE) if rng.random() < 0.3 else None
+    post = []
+    nname = "n" + sfx
+    if rng.random() < 0.4:
+        choices = [
+            lambda: post_where("%s > 1" % nname, lambda row: cmp(">", _get(row, nname), 1)),
+            lambda: post_where("%s %% 2 == 0" % nname,
+                               lambda row: cmp("==", imod(_get(row, nname), 2), 0)),
+            lambda: post_extend("span%s: window_end - window_start" % sfx,
+                                lambda row: [("span" + sfx,
+                                              _get(row, "window_end") - _get(row, "window_start"),
+                                              "dur")]),
+            lambda: post_extend(
+                "half%s: %s / 2, wide%s: window_end > window_start + 3s" % (sfx, nname, sfx),
+                lambda row: [("half" + sfx, idiv(_get(row, nname), 2), "i64"),
+                             ("wide" + sfx, _get(row, "window_end") > _get(row, "window_start") + 3000,
+                              "bool")]),
+            lambda: post_select(["window_start", "window_end"] + [k.name for k in keys]
+                                + [nname] + [e.name for e in entries if e.name != nname][:1]),
+        ]
+        for c in rng.sample(choices, rng.randint(1, 2)):
+            post.append(c())
+    return Pipeline(kind, params, keys, entries, pre, post)
+
+
+def gen_case(seed, compiler_args=()):
+    rng = random.Random(seed)
+    max_delay = rng.choice([0, 0, 250, 500, 1000, 2000, 3000, 5000])
+    n = rng.randint(20, 300)
+    npipes = rng.choice([1, 2, 2, 3])
+    pipes = [gen_pipeline(rng, i, big=n > 200) for i in range(npipes)]
+    nkeys = rng.randint(2, 5)
+    keys = ["a", "b", "c", "d", "e"][:nkeys]
+    k_nullable = rng.random() < 0.3
+    base = rng.choice([1735689600000] * 5 + [-20000])
+    step = rng.choice([250, 250, 500, 100])
+    late_p = rng.choice([0.0, 0.1, 0.25, 0.4])
+    cur = base
+    records = []
+    for i in range(n):
+        cur += step * rng.choice([0, 0, 1, 1, 1, 2, 3, 4, 8])
+        t = cur
+        if rng.random() < late_p:
+            t -= step * rng.randint(1, (max_delay + 4000) // step + 1)
+        rec = {
+            "_i": i,
+            "ts": t,
+            "k": None if (k_nullable and rng.random() < 0.15) else rng.choice(keys),
+            "g": None if rng.random() < 0.1 else rng.randint(0, 4),
+            "v": None if rng.random() < 0.1 else rng.randint(-20, 120),
+            "x": None if rng.random() < 0.1 else round(rng.uniform(-20, 120), rng.choice([0, 1, 2])),
+            "s": None if rng.random() < 0.1 else rng.choice(["a", "b", "cc", "d", "ee", "f"]),
+        }
+        if rec["x"] == 0:
+            rec["x"] = 0.0  # never -0.0
+        records.append(rec)
+    return Case(seed, records, max_delay, pipes, k_nullable, use_sink=rng.random() < 0.3,
+                compiler_args=compiler_args)
+
+
+# ---------------------------------------------------------------------------
+# Comparison
+
+
+def canon_value(v, typ):
+    """How the expected value is shown (and compared for exact types)."""
+    if v is None:
+        return None
+    if typ == "ts":
+        return fmt_ts(v)
+    return v
+
+
+def value_matches(exp, act, typ):
+    if exp is None or act is None:
+        return exp is None and act is None
+    if typ == "ts":
+        return act == fmt_ts(exp)
+    if typ == "f64":
+        if isinstance(act, bool) or not isinstance(act, (int, float)):
+            return False
+        return math.isclose(float(exp), float(act), rel_tol=1e-9, abs_tol=1e-9)
+    if typ in ("i64", "dur"):
+        return isinstance(act, int) and not isinstance(act, bool) and act == exp
+    if typ == "bool":
+        return act is exp
+    return act == exp
+
+
+def row_text(row):
+    return json.dumps({n: canon_value(v, t) for n, v, t in row})
+
+
+def row_matches(exp, act):
+    """act: list of (name, json value)."""
+    if [n for n, _, _ in exp] != [n for n, _ in act]:
+        return False
+    return all(value_matches(ev, av, t) for (_, ev, t), (_, av) in zip(exp, act))
+
+
+def _sortkey(v):
+    if v is None:
+        return (0, "")
+    if isinstance(v, bool):
+        return (1, str(v))
+    if isinstance(v, (int, float)):
+        return (2, float(v), "")
+    return (3, str(v))
+
+
+def _exp_sortkey(row, names):
+    d = {n: canon_value(v, t) for n, v, t in row}
+    return tuple(_sortkey(d.get(n)) for n in names)
+
+
+def _act_sortkey(row, names):
+    d = dict(row)
+    return tuple(_sortkey(d.get(n)) for n in names)
+
+
+def compare_pipeline(pipe, exp_rows, act_rows):
+    """Returns None or a description of the first difference."""
+    key_names = [k.name for k in pipe.keys]
+    # Sort within a group by every exactly-comparable column.
+    exact = [n for n, _, t in (exp_rows[0] if exp_rows else []) if t != "f64"]
+    if pipe.kind == "count":
+        def group_exp(r):
+            d = {n: v for n, v, _ in r}
+            return tuple(_sortkey(d.get(k)) for k in key_names)
+
+        def group_act(r):
+            d = dict(r)
+            return tuple(_sortkey(d.get(k)) for k in key_names)
+        groups_e, groups_a = {}, {}
+        for r in exp_rows:
+            groups_e.setdefault(group_exp(r), []).append(r)
+        for r in act_rows:
+            groups_a.setdefault(group_act(r), []).append(r)
+        for g in sorted(set(groups_e) | set(groups_a)):
+            e, a = groups_e.get(g, []), groups_a.get(g, [])
+            for i in range(max(len(e), len(a))):
+                if i >= len(e):
+                    return "unexpected row (key group %s, #%d): %s" % (g, i, json.dumps(dict(a[i])))
+                if i >= len(a):
+                    return "missing row (key group %s, #%d): %s" % (g, i, row_text(e[i]))
+                if not row_matches(e[i], a[i]):
+                    return ("row #%d of key group differs:\n  expected %s\n  actual   %s"
+                            % (i, row_text(e[i]), json.dumps(dict(a[i]))))
+        return None
+    # Time windows: non-decreasing window_end, multiset per window_end.
+    ends = [dict(r).get("window_end") for r in act_rows]
+    for i in range(1, len(ends)):
+        if isinstance(ends[i], str) and isinstance(ends[i - 1], str) and ends[i] < ends[i - 1]:
+            return ("rows not in non-decreasing window_end: row %d has %s after %s"
+                    % (i, ends[i], ends[i - 1]))
+    ge, ga = {}, {}
+    for r in exp_rows:
+        ge.setdefault(fmt_ts(_get(r, "window_end")), []).append(r)
+    for r in act_rows:
+        ga.setdefault(str(dict(r).get("window_end")), []).append(r)
+    for end in sorted(set(ge) | set(ga)):
+        e = sorted(ge.get(end, []), key=lambda r: _exp_sortkey(r, exact))
+        a = sorted(ga.get(end, []), key=lambda r: _act_sortkey(r, exact))
+        for i in range(max(len(e), len(a))):
+            if i >= len(e):
+                return "unexpected row (window_end %s): %s" % (end, json.dumps(dict(a[i])))
+            if i >= len(a):
+                return "missing row (window_end %s): %s" % (end, row_text(e[i]))
+            if not row_matches(e[i], a[i]):
+                return ("row of window_end %s differs:\n  expected %s\n  actual   %s"
+                        % (end, row_text(e[i]), json.dumps(dict(a[i]))))
+    return None
+
+
+LATE_RE = re.compile(r"window at (\S+?):(\d+):(\d+): (\d+) late records? dropped")
+READ_RE = re.compile(r"^source s: (\d+) records? read", re.M)
+
+
+def run_case(case, args, workdir):
+    os.makedirs(workdir, exist_ok=True)
+    prog = os.path.join(workdir, "program.stream")
+    with open(prog, "w") as f:
+        f.write(case.program)
+    with open(os.path.join(workdir, "input.csv"), "w") as f:
+        f.write(write_csv(case.records))
+    runner = shlex.split(args.runner) if args.runner else [args.streamc, "run"]
+    cmd = runner + [prog, "-v"] + case.compiler_args
+    t0 = time.time()
+    p = subprocess.run(cmd, cwd=workdir, capture_output=True, timeout=args.timeout)
+    return p, time.time() - t0
+
+
+def check_case(case, args, workdir):
+    """Returns (ok, report_text, seconds)."""
+    exp = case.expected()
+    try:
+        p, secs = run_case(case, args, workdir)
+    except subprocess.TimeoutExpired:
+        return False, "timed out after %ss" % args.timeout, args.timeout
+    out = p.stdout.decode(errors="replace")
+    err = p.stderr.decode(errors="replace")
+    problems = []
+    if p.returncode != 0:
+        problems.append("exit status %d; stderr:\n%s" % (p.returncode, err.rstrip()))
+        return False, "\n".join(problems), secs
+    # Split stdout rows between pipelines by their field names.
+    by_pipe = [[] for _ in case.pipes]
+    owner = {}
+    for i, pipe in enumerate(case.pipes):
+        for n in [e.name for e in pipe.entries]:
+            owner[n] = i
+    for ln, line in enumerate(out.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line, object_pairs_hook=list)
+        except ValueError:
+            problems.append("stdout line %d is not JSON: %r" % (ln, line))
+            continue
+        idx = {owner[n] for n, _ in obj if n in owner}
+        if len(idx) != 1:
+            problems.append("stdout line %d belongs to no single pipeline: %s" % (ln, line))
+            continue
+        by_pipe[idx.pop()].append(obj)
+    for i, (pipe, (rows, late)) in enumerate(zip(case.pipes, exp)):
+        d = compare_pipeline(pipe, rows, by_pipe[i])
+        if d:
+            problems.append("pipeline %d (window at line %d): %s" % (i, case.window_pos[i][0], d))
+            problems.append(side_by_side(rows, by_pipe[i]))
+    # Run summary.
+    m = READ_RE.search(err)
+    if m and int(m.group(1)) != len(case.records):
+        problems.append("summary says %s records read, input has %d" % (m.group(1), len(case.records)))
+    lates = {}
+    for m in LATE_RE.finditer(err):
+        lates[(int(m.group(2)), int(m.group(3)))] = int(m.group(4))
+    other_late = [l for l in err.splitlines() if "late" in l and not LATE_RE.search(l)]
+    if other_late:
+        problems.append("unrecognised late line(s) in stderr: %s" % other_late)
+    for i, (pipe, (rows, late)) in enumerate(zip(case.pipes, exp)):
+        pos = case.window_pos[i]
+        got = lates.pop(pos, None)
+        if got is not None and got != late:
+            problems.append("pipeline %d (window at %d:%d): %d late records dropped, expected %d"
+                            % (i, pos[0], pos[1], got, late))
+        elif got is None and late and not args.lenient_late:
+            problems.append("pipeline %d (window at %d:%d): no late-records line, expected %d dropped"
+                            % (i, pos[0], pos[1], late))
+    for pos, n in lates.items():
+        problems.append("late line for unknown window %d:%d (%d)" % (pos[0], pos[1], n))
+    return (not problems), "\n".join(problems), secs
+
+
+def side_by_side(exp_rows, act_rows, limit=80):
+    e = [row_text(r) for r in exp_rows]
+    a = [json.dumps(dict(r)) for r in act_rows]
+    diff = list(difflib.unified_diff(e, a, "expected", "actual", lineterm="", n=2))
+    if len(diff) > limit:
+        diff = diff[:limit] + ["... (%d more diff lines)" % (len(diff) - limit)]
+    return "  (diff in output order; time windows are compared per window_end as multisets)\n" + \
+        "\n".join("  " + l for l in diff)
+
+
+def describe(case, report, workdir):
+    exp = case.expected()
+    out = ["=" * 78, "MISMATCH seed %s%s" % (case.seed,
+           (" (compiler args %s)" % " ".join(case.compiler_args)) if case.compiler_args else ""),
+           "work dir: %s" % workdir, "--- program.stream", case.program.rstrip(),
+           "--- input.csv (%d records)" % len(case.records), write_csv(case.records).rstrip(),
+           "--- expected (reference)"]
+    for i, (rows, late) in enumerate(exp):
+        out.append("pipeline %d: %d rows, %d late records dropped" % (i, len(rows), late))
+        out += ["  " + row_text(r) for r in rows[:200]]
+    out += ["--- problems", report, "=" * 78]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------
+# Shrinking
+
+
+def with_records(case, records, pipes=None):
+    recs = [dict(r, _i=i) for i, r in enumerate(records)]
+    return Case(case.seed, recs, case.max_delay, pipes if pipes is not None else case.pipes,
+                case.k_nullable, case.use_sink, case.compiler_args)
+
+
+def shrink(case, args, workdir, budget=150):
+    def fails(c):
+        ok, _, _ = check_case(c, args, workdir)
+        return not ok
+    tries = 0
+    # One pipeline at a time.
+    if len(case.pipes) > 1:
+        for p in case.pipes:
+            c = with_records(case, case.records, [p])
+            tries += 1
+            if fails(c):
+                case = c
+                break
+    # Drop chunks of records (ddmin-ish).
+    recs = case.records
+    chunk = max(1, len(recs) // 2)
+    while chunk >= 1 and tries < budget:
+        i, changed = 0, False
+        while i < len(recs) and tries < budget:
+            cand = recs[:i] + recs[i + chunk:]
+            tries += 1
+            if cand and fails(with_records(case, cand)):
+                recs, changed = cand, True
+            else:
+                i += chunk
+        if not changed:
+            chunk //= 2
+    case = with_records(case, recs)
+    # Fewer aggregates.
+    p = case.pipes[0] if len(case.pipes) == 1 else None
+    if p is not None:
+        for e in list(p.entries):
+            if e.name.startswith("n_") or tries >= budget:
+                continue
+            q = Pipeline(p.kind, p.params, p.keys, [x for x in p.entries if x is not e], p.pre,
+                         [x for x in p.post if not x[0].startswith("select")])
+            tries += 1
+            c = with_records(case, case.records, [q])
+            if fails(c):
+                case, p = c, q
+    return case
+
+
+# ---------------------------------------------------------------------------
+# Self-test: hand-computed expectations
+
+
+def R(ts_s, k=None, g=None, v=None, x=None, s=None):
+    return {"ts": int(round(ts_s * 1000)), "k": k, "g": g, "v": v, "x": x, "s": s}
+
+
+def _entries(*specs):
+    return [entry_agg(name, agg) for name, agg in specs]
+
+
+def self_test():
+    S = 1000
+    cases = []
+    # A: tumbling, one late record.
+    cases.append(("tumbling with a late record", 0,
+                  Pipeline("tumbling", [10 * S], [], _entries(("n", make_agg("count")),
+                                                               ("total", make_agg("sum", ARG_V)))),
+                  [R(1, v=1), R(12, v=2), R(5, v=3), R(15), R(25, v=4)],
+                  [(0, 10 * S, 1, 1), (10 * S, 20 * S, 2, 2), (20 * S, 30 * S, 1, 4)], 1))
+    # B: sliding; t=8 is late for [0,10) but enters [5,15); t=4 enters none.
+    cases.append(("sliding, partly late record", 2 * S,
+                  Pipeline("sliding", [10 * S, 5 * S], [KEY_K],
+                           _entries(("n", make_agg("count")), ("lo", make_agg("min", ARG_V)))),
+                  [R(3, "a", v=10), R(9, "a", v=20), R(14, "b", v=5), R(8, "a", v=1),
+                   R(4, "b", v=7), R(30, "a")],
+                  [(-5 * S, 5 * S, "a", 1, 10), (0, 10 * S, "a", 2, 10), (5 * S, 15 * S, "a", 2, 1),
+                   (5 * S, 15 * S, "b", 1, 5), (10 * S, 20 * S, "b", 1, 5),
+                   (25 * S, 35 * S, "a", 1, None), (30 * S, 40 * S, "a", 1, None)], 1))
+    # C: a session bridging two sessions; first/last by arrival.
+    cases.append(("session merge bridging two sessions", 100 * S,
+                  Pipeline("session", [5 * S], [KEY_K],
+                           _entries(("n", make_agg("count")), ("f", make_agg("first", ARG_V)),
+                                    ("l", make_agg("last", ARG_V)), ("total", make_agg("sum", ARG_V)))),
+                  [R(0, "a", v=1), R(10, "a", v=2), R(4, "a"), R(7, "a", v=3), R(20, "b", v=5)],
+                  [(0, 15 * S, "a", 4, 1, 3, 6), (20 * S, 25 * S, "b", 1, 5, 5, 5)], 0))
+    # D: a late session record (t + gap <= W) is dropped.
+    cases.append(("session with a late record", 0,
+                  Pipeline("session", [2 * S], [],
+                           _entries(("n", make_agg("count")), ("f", make_agg("first", ARG_V)),
+                                    ("l", make_agg("last", ARG_V)))),
+                  [R(0, v=1), R(1, v=2), R(5, v=3), R(2.5, v=4), R(4, v=5)],
+                  [(0, 3 * S, 2, 1, 2), (4 * S, 7 * S, 2, 3, 5)], 1))
+    # E: a record overlapping a fired session starts a new one instead.
+    cases.append(("session does not merge with a fired one", 1 * S,
+                  Pipeline("session", [2 * S], [],
+                           _entries(("n", make_agg("count")), ("total", make_agg("sum", ARG_V)))),
+                  [R(0, v=1), R(1, v=2), R(4, v=3), R(2.5, v=4)],
+                  [(0, 3 * S, 2, 3), (2500, 6 * S, 2, 7)], 0))
+    # F: count windows with a null key group and partial flush.
+    cases.append(("count windows, null key, partial flush", 0,
+                  Pipeline("count", [2], [KEY_K],
+                           _entries(("n", make_agg("count")), ("total", make_agg("sum", ARG_V)))),
+                  [R(5, "a", v=1), R(3, None, v=2), R(1, "a", v=3), R(7, None), R(2, "b", v=4),
+                   R(9, "a", v=5)],
+                  [(1 * S, 5 * S, "a", 2, 4), (3 * S, 7 * S, None, 2, 2), (2 * S, 2 * S, "b", 1, 4),
+                   (9 * S, 9 * S, "a", 1, 5)], 0))
+    # G: tumbling with a null key group; count(v), count_distinct, avg.
+    cases.append(("null key group", 0,
+                  Pipeline("tumbling", [5 * S], [KEY_K],
+                           _entries(("n", make_agg("count")), ("c", make_agg("count", ARG_V)),
+                                    ("d", make_agg("count_distinct", ARG_V)),
+                                    ("a", make_agg("avg", ARG_V)))),
+                  [R(1, None, v=2), R(2, "a", v=2), R(3, None), R(4, None, v=4), R(4, None, v=2)],
+                  [(0, 5 * S, None, 4, 3, 2, 8 / 3), (0, 5 * S, "a", 1, 1, 1, 2.0)], 0))
+    # H: statistics.
+    cases.append(("stddev, variance, median, percentile", 0,
+                  Pipeline("tumbling", [10 * S], [],
+                           _entries(("sd", make_agg("stddev", ARG_V)),
+                                    ("va", make_agg("variance", ARG_V)),
+                                    ("me", make_agg("median", ARG_V)),
+                                    ("p9", make_agg("percentile", ARG_V, 0.9)),
+                                    ("p0", make_agg("percentile", ARG_V, 0)),
+                                    ("p25x", make_agg("percentile", ARG_X, 0.25)))),
+                  [R(1, v=4, x=2.0), R(2, v=1), R(3, v=10, x=5.0), R(4, v=2), R(5, v=3),
+                   R(15, v=7, x=1.5)],
+                  [(0, 10 * S, math.sqrt(12.5), 12.5, 3.0, 7.6, 1.0, 2.75),
+                   (10 * S, 20 * S, None, None, 7.0, 7.0, 7.0, 1.5)], 0))
+    # I: a record dropped by `where` still advances the watermark; post stages.
+    cases.append(("where before the window, extend/where after", 0,
+                  Pipeline("tumbling", [10 * S], [], _entries(("n", make_agg("count"))),
+                           pre=PRE_WHERE[0],
+                           post=[post_where("n > 1", lambda row: cmp(">", _get(row, "n"), 1)),
+                                 post_extend("span: window_end - window_start",
+                                             lambda row: [("span", _get(row, "window_end")
+                                                           - _get(row, "window_start"), "dur")])]),
+                  [R(1, v=20), R(2, v=30), R(15, v=5), R(8, v=40), R(21, v=11), R(22, v=3)],
+                  [(0, 10 * S, 2, 10 * S)], 1))
+    # J: sliding windows whose slide does not divide the size, negative times.
+    cases.append(("sliding(3s, 2s) around the epoch", 0,
+                  Pipeline("sliding", [3 * S, 2 * S], [], _entries(("n", make_agg("count")))),
+                  [R(-1), R(0.5), R(2.9)],
+                  # t=-1: [-4,-1)? no (-1 not < -1); [-2,1) yes. t=0.5: [-2,1), [0,3).
+                  # t=2.9: [0,3), [2,5).
+                  [(-2 * S, 1 * S, 2), (0, 3 * S, 2), (2 * S, 5 * S, 1)], 0))
+    # K: count(1), string min/max, timestamp max.
+    cases.append(("count(1), string and timestamp aggregates", 0,
+                  Pipeline("count", [1], [], _entries(("lo", make_agg("min", ARG_S)),
+                                                      ("hi", make_agg("max", ARG_TS)))),
+                  [R(2, s="b"), R(1)],
+                  [(2 * S, 2 * S, "b", 2 * S), (1 * S, 1 * S, None, 1 * S)], 0))
+
+    failures = 0
+    for name, delay, pipe, recs, want, want_late in cases:
+        recs = [dict(r, _i=i) for i, r in enumerate(recs)]
+        rows, late = reference(recs, delay, pipe)
+        got = [tuple(v for _, v, _ in r) for r in rows]
+        if pipe.kind == "count":  # only the order within a key is defined
+            nk = 2 + len(pipe.keys)
+            got.sort(key=lambda r: repr(r[2:nk]))
+            want = sorted(want, key=lambda r: repr(r[2:nk]))
+        ok = late == want_late and len(got) == len(want)
+        if ok:
+            for g, w in zip(got, want):
+                for a, b in zip(g, w):
+                    if isinstance(a, float) or isinstance(b, float):
+                        ok = ok and a is not None and b is not None and math.isclose(a, b, rel_tol=1e-12)
+                    else:
+                        ok = ok and a == b
+                ok = ok and len(g) == len(w)
+        print("%s: %s" % ("ok  " if ok else "FAIL", name))
+        if not ok:
+            failures += 1
+            print("  want %s late=%d\n  got  %s late=%d" % (want, want_late, got, late))
+    # The generator produces programs for every seed without error.
+    for seed in range(200):
+        c = gen_case(seed)
+        c.expected()
+    # The comparer accepts the reference's own rows, rendered as streamc would.
+    for seed in range(50):
+        c = gen_case(seed)
+        for pipe, (rows, _) in zip(c.pipes, c.expected()):
+            act = [[(n, canon_value(v, t)) for n, v, t in r] for r in reversed(rows)]
+            if pipe.kind == "count":
+                act = [[(n, canon_value(v, t)) for n, v, t in r] for r in rows]
+            d = compare_pipeline(pipe, rows, act if pipe.kind == "count" else
+                                 sorted(act, key=lambda r: dict(r)["window_end"]))
+            if d:
+                failures += 1
+                print("FAIL: comparer rejects the reference itself (seed %d): %s" % (seed, d))
+    print("self-test: %s" % ("passed" if not failures else "%d failure(s)" % failures))
+    return 1 if failures else 0
+
+
+# ---------------------------------------------------------------------------
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--self-test", action="store_true")
+    ap.add_argument("--streamc")
+    ap.add_argument("--runner", help="command prefix that runs a program (default: STREAMC run)")
+    ap.add_argument("--seeds", type=int, default=40)
+    ap.add_argument("--first-seed", type=int, default=0)
+    ap.add_argument("--seed-list", help="comma-separated seeds (instead of --seeds)")
+    ap.add_argument("--work", default="window-property.work")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--shrink", action="store_true", help="minimise the first failing case")
+    ap.add_argument("--all", action="store_true", help="report every failing seed, not only the first")
+    ap.add_argument("--lenient-late", action="store_true",
+                    help="do not require a late-records line when the reference drops records")
+    ap.add_argument("--print", dest="print_seed", type=int, help="print the program and input of a seed")
+    ap.add_argument("--compiler-args", default="", help="extra compiler arguments, e.g. '-O0'")
+    args = ap.parse_args()
+
+    if args.self_test:
+        return self_test()
+    cargs = shlex.split(args.compiler_args)
+    if args.print_seed is not None:
+        c = gen_case(args.print_seed, cargs)
+        print(c.program)
+        print(write_csv(c.records))
+        for i, (rows, late) in enumerate(c.expected()):
+            print("pipeline %d: %d late" % (i, late))
+            for r in rows:
+                print("  " + row_text(r))
+        return 0
+    if not args.streamc and not args.runner:
+        ap.error("--streamc or --runner is required")
+    seeds = ([int(s) for s in args.seed_list.split(",")] if args.seed_list
+             else list(range(args.first_seed, args.first_seed + args.seeds)))
+    os.makedirs(args.work, exist_ok=True)
+    t0 = time.time()
+
+    def one(seed):
+        case = gen_case(seed, cargs)
+        wd = os.path.join(args.work, "seed-%d" % seed)
+        ok, report, secs = check_case(case, args, wd)
+        return seed, case, wd, ok, report, secs
+
+    results = []
+    with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as ex:
+        for r in ex.map(one, seeds):
+            results.append(r)
+    failed = [r for r in results if not r[3]]
+    for seed, case, wd, ok, report, secs in (failed if args.all else failed[:1]):
+        if args.shrink:
+            small = shrink(case, args, wd + "-shrunk")
+            ok2, report2, _ = check_case(small, args, wd + "-shrunk")
+            if not ok2:
+                case, wd, report = small, wd + "-shrunk", report2
+        print(describe(case, report, wd))
+    kinds = {}
+    for _, case, _, _, _, _ in results:
+        for p in case.pipes:
+            kinds[p.kind] = kinds.get(p.kind, 0) + 1
+    print("window property test: %d seeds, %d pipelines (%s), %d failed%s, %.1fs"
+          % (len(results), sum(kinds.values()),
+             ", ".join("%s %d" % kv for kv in sorted(kinds.items())), len(failed),
+             (" (seeds %s)" % ",".join(str(r[0]) for r in failed)) if failed else "",
+             time.time() - t0))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
