@@ -1,6 +1,7 @@
 #include "codegen/CodeGen.h"
 
 #include "ast/AST.h"
+#include "codegen/AggregateCodeGen.h"
 #include "codegen/ExprCodeGen.h"
 #include "codegen/RecordLayout.h"
 #include "plan/LogicalFanOut.h"
@@ -10,6 +11,7 @@
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalWindowAggregate.h"
 
 #include <srt/runtime.h>
 
@@ -20,8 +22,10 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <map>
+#include <set>
 
 namespace streamc {
 
@@ -58,6 +62,7 @@ public:
     openSinks();
     openTables();
     openSources();
+    createWindows();
     for (LogicalSource *src : sources_)
       emitSourceLoop(*src);
     closeAll(/*status=*/nullptr);
@@ -105,7 +110,7 @@ private:
         break;
       }
       case LogicalOperator::Kind::WindowAggregate:
-        unsupported(*op, "'window'");
+        windows_.push_back(cast<LogicalWindowAggregate>(op));
         break;
       case LogicalOperator::Kind::Lookup: {
         auto *l = cast<LogicalLookup>(op);
@@ -319,6 +324,9 @@ private:
     auto countSink = rt_.fn("srt_run_count_sink", rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.i64});
     for (auto &[sink, counter] : nullCounters_)
       b_.CreateCall(countSink, {runArg_, rt_.cstring(sink->sinkName), b_.CreateLoad(rt_.i64, counter)});
+    auto destroyWindow = rt_.fn("srt_window_destroy", rt_.voidTy, {rt_.ptr});
+    for (auto &[window, w] : windowInfo_)
+      b_.CreateCall(destroyWindow, {b_.CreateLoad(rt_.ptr, w.handle)});
     auto destroyTable = rt_.fn("srt_table_destroy", rt_.voidTy, {rt_.ptr});
     for (auto &[table, h] : tables_)
       b_.CreateCall(destroyTable, {b_.CreateLoad(rt_.ptr, h.slot)});
@@ -449,26 +457,242 @@ private:
                                {main->getArg(0), main->getArg(1), program}));
   }
 
+  // -------------------------------------------------------------- windows
+  /// What the generated code keeps per window operator.
+  struct WindowInfo {
+    llvm::AllocaInst *handle = nullptr; ///< srt_window*
+    llvm::Value *clock = nullptr;       ///< srt_window_clock*
+    AggregateLayout aggs;
+    llvm::AllocaInst *arrivals = nullptr; ///< records so far (first/last)
+    llvm::AllocaInst *keyBuffer = nullptr;
+    RecordType keyType; ///< the `by` keys as a record
+  };
+  static constexpr uint32_t kKeyBufferSize = 256;
+
+  /// Creates each window's runtime state from a constant srt_window_desc.
+  void createWindows() {
+    auto *aggTy = llvm::StructType::get(ctx_, {rt_.i32, rt_.i32});
+    auto *descTy = llvm::StructType::get(
+        ctx_, {rt_.ptr, rt_.i32, rt_.i64, rt_.i64, rt_.i64, rt_.i32, rt_.i32, rt_.ptr});
+    for (const LogicalWindowAggregate *w : windows_) {
+      WindowInfo &info = windowInfo_[w];
+      info.aggs = AggregateLayout::of(*w);
+      for (size_t i = 0; i < w->keys.size(); ++i)
+        info.keyType.fields.push_back({w->keyNames[i], w->keys[i]->type});
+      std::vector<llvm::Constant *> slots;
+      for (size_t i = 0; i < info.aggs.kinds.size(); ++i)
+        slots.push_back(llvm::ConstantStruct::get(
+            aggTy, {b_.getInt32(info.aggs.kinds[i]), b_.getInt32(info.aggs.offsets[i])}));
+      auto *arrTy = llvm::ArrayType::get(aggTy, slots.size());
+      auto *arr = new llvm::GlobalVariable(*module_, arrTy, true, llvm::GlobalValue::PrivateLinkage,
+                                           llvm::ConstantArray::get(arrTy, slots), "window.aggs");
+      uint32_t kind = w->window == LogicalWindowAggregate::WindowKind::Tumbling ? SRT_WINDOW_TUMBLING
+                      : w->window == LogicalWindowAggregate::WindowKind::Sliding
+                          ? SRT_WINDOW_SLIDING
+                      : w->window == LogicalWindowAggregate::WindowKind::Session ? SRT_WINDOW_SESSION
+                                                                                 : SRT_WINDOW_COUNT;
+      auto *desc = new llvm::GlobalVariable(
+          *module_, descTy, true, llvm::GlobalValue::PrivateLinkage,
+          llvm::ConstantStruct::get(
+              descTy, {rt_.cstring(w->where), b_.getInt32(kind), b_.getInt64(w->sizeMs),
+                       b_.getInt64(w->slideMs), b_.getInt64(w->count), b_.getInt32(info.aggs.size),
+                       b_.getInt32(static_cast<uint32_t>(slots.size())), arr}),
+          "window.desc");
+      info.handle = handleSlot("window");
+      llvm::Value *h = b_.CreateCall(rt_.fn("srt_window_create", rt_.ptr, {rt_.ptr, rt_.ptr}),
+                                     {runArg_, desc});
+      b_.CreateStore(h, info.handle);
+      info.clock = b_.CreateCall(rt_.fn("srt_window_clock_of", rt_.ptr, {rt_.ptr}), {h});
+      llvm::IRBuilder<> eb(entry_, entry_->begin());
+      info.arrivals = eb.CreateAlloca(rt_.i64, nullptr, "arrivals");
+      b_.CreateStore(b_.getInt64(0), info.arrivals);
+      info.keyBuffer = eb.CreateAlloca(llvm::ArrayType::get(rt_.i8, kKeyBufferSize), nullptr, "key");
+      info.keyBuffer->setAlignment(llvm::Align(8));
+    }
+  }
+
+  /// A record enters its window(s): the key is encoded, the runtime finds
+  /// its state, and the aggregates are updated inline. A record late for
+  /// all of its windows goes to the late sink, if there is one.
+  void emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *record,
+                        const RecordType &type) {
+    WindowInfo &info = windowInfo_.at(&w);
+    ExprCodeGen exprs = exprGen(record, type);
+    AggregateCodeGen aggs(b_, rt_, fn_, w, info.aggs);
+    llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
+    auto [key, keyLen] = aggs.emitKey(exprs, info.keyBuffer, kKeyBufferSize, handle);
+    llvm::Value *state =
+        b_.CreateCall(rt_.fn("srt_window_state", rt_.ptr, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
+                      {handle, time_, key, keyLen});
+    auto *update = llvm::BasicBlock::Create(ctx_, "window.update", fn_);
+    auto *late = llvm::BasicBlock::Create(ctx_, "window.late", fn_);
+    auto *done = llvm::BasicBlock::Create(ctx_, "window.done", fn_);
+    b_.CreateCondBr(b_.CreateIsNull(state), late, update);
+    b_.SetInsertPoint(late);
+    if (w.lateSink)
+      emitSinkWrite(*w.lateSink, 0, record, type);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(update);
+    llvm::Value *seq = b_.CreateAdd(b_.CreateLoad(rt_.i64, info.arrivals), b_.getInt64(1));
+    b_.CreateStore(seq, info.arrivals);
+    aggs.emitUpdate(exprs, state, seq);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+  }
+
+  /// When the watermark \p wm reached the window's next end: fires, and
+  /// runs the window's consumers on each result. Then the window's input
+  /// watermark becomes \p wm (records it receives later are late when their
+  /// windows have ended by then).
+  void emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm) {
+    WindowInfo &info = windowInfo_.at(&w);
+    llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
+    llvm::Value *fireAt = b_.CreateLoad(rt_.i64, info.clock);
+    auto *fire = llvm::BasicBlock::Create(ctx_, "window.fire", fn_);
+    auto *next = llvm::BasicBlock::Create(ctx_, "window.next", fn_);
+    auto *row = llvm::BasicBlock::Create(ctx_, "window.row", fn_);
+    auto *after = llvm::BasicBlock::Create(ctx_, "window.fired", fn_);
+    b_.CreateCondBr(b_.CreateICmpSGE(wm, fireAt), fire, after);
+    b_.SetInsertPoint(fire);
+    b_.CreateCall(rt_.fn("srt_window_fire", rt_.voidTy, {rt_.ptr, rt_.i64}), {handle, wm});
+    b_.CreateBr(next);
+
+    b_.SetInsertPoint(next);
+    llvm::Value *rowInfo = entryAlloca(sizeof(srt_window_row), "window.row");
+    llvm::Value *state = b_.CreateCall(rt_.fn("srt_window_next", rt_.ptr, {rt_.ptr, rt_.ptr}),
+                                       {handle, rowInfo});
+    b_.CreateCondBr(b_.CreateIsNull(state), after, row);
+
+    b_.SetInsertPoint(row);
+    if (usesRecordContext())
+      b_.CreateCall(rt_.fn("srt_record_begin", rt_.voidTy, {rt_.ptr}), {ctxArg_});
+    auto field = [&](size_t offset, llvm::Type *ty) {
+      return b_.CreateLoad(ty, b_.CreateConstInBoundsGEP1_64(rt_.i8, rowInfo, offset));
+    };
+    llvm::Value *keyBytes = field(offsetof(srt_window_row, key), rt_.ptr);
+    llvm::Value *start = field(offsetof(srt_window_row, start), rt_.i64);
+    llvm::Value *end = field(offsetof(srt_window_row, end), rt_.i64);
+    const LayoutInfo &keyLayout = layoutOf(info.keyType);
+    llvm::Value *keyRecord = entryAlloca(keyLayout.layout.size, "window.key");
+    AggregateCodeGen aggs(b_, rt_, fn_, w, info.aggs);
+    ExprCodeGen keyExprs = exprGen(keyRecord, info.keyType);
+    aggs.emitDecodeKey(keyExprs, keyBytes, keyRecord, info.keyType, keyLayout.layout);
+    ExprCodeGen consts = exprGen(nullptr, nullptr, nullptr);
+    std::vector<Val> results = aggs.emitResults(consts, state);
+
+    // The result: window_start, window_end, the keys, the entries (over
+    // the keys and the aggregates; a failing entry skips this result).
+    llvm::BasicBlock *savedReject = rejectTarget_;
+    rejectTarget_ = next;
+    ExprCodeGen entries = exprGen(keyRecord, &info.keyType, &keyLayout.layout, &results);
+    const RecordType &outType = *w.output;
+    const LayoutInfo &out = layoutOf(outType);
+    llvm::Value *outRec = entryAlloca(out.layout.size, "window.result");
+    entries.storeField(outRec, out.layout, outType, 0, {start, b_.getFalse()});
+    entries.storeField(outRec, out.layout, outType, 1, {end, b_.getFalse()});
+    for (size_t i = 0; i < w.keys.size(); ++i)
+      entries.storeField(outRec, out.layout, outType, static_cast<int>(2 + i),
+                         entries.loadField(keyRecord, keyLayout.layout, info.keyType,
+                                           static_cast<int>(i)));
+    for (size_t i = 0; i < w.entries.size(); ++i)
+      entries.storeField(outRec, out.layout, outType, static_cast<int>(2 + w.keys.size() + i),
+                         entries.emit(*w.entries[i]));
+    llvm::Value *savedTime = time_;
+    time_ = b_.CreateSub(end, b_.getInt64(1)); // a result's event time
+    emitConsumers(w, outRec, outType);
+    time_ = savedTime;
+    rejectTarget_ = savedReject;
+    b_.CreateBr(next);
+
+    b_.SetInsertPoint(after);
+    b_.CreateStore(wm, b_.CreateConstInBoundsGEP1_64(rt_.i8, info.clock,
+                                                     offsetof(srt_window_clock, watermark)));
+  }
+
   // ---------------------------------------------------------------- loops
   void emitSourceLoop(LogicalSource &src) {
     const LayoutInfo &info = layoutOf(*src.output, &src.readFields);
     llvm::Value *record = entryAlloca(info.layout.size, "record");
+    std::vector<const LogicalWindowAggregate *> windows = windowsAfter(src);
     auto *header = llvm::BasicBlock::Create(ctx_, "next." + src.sourceName, fn_);
     auto *body = llvm::BasicBlock::Create(ctx_, "record." + src.sourceName, fn_);
+    auto *finish = llvm::BasicBlock::Create(ctx_, "end." + src.sourceName, fn_);
     auto *done = llvm::BasicBlock::Create(ctx_, "done." + src.sourceName, fn_);
+    // With windows downstream: the largest event time seen, the watermark,
+    // and whether the source has ended (the watermark is then +inf).
+    llvm::AllocaInst *maxTime = nullptr, *watermark = nullptr, *ended = nullptr;
+    if (!windows.empty()) {
+      llvm::IRBuilder<> eb(entry_, entry_->begin());
+      maxTime = eb.CreateAlloca(rt_.i64, nullptr, "max_time");
+      watermark = eb.CreateAlloca(rt_.i64, nullptr, "watermark");
+      ended = eb.CreateAlloca(rt_.i1, nullptr, "ended");
+      b_.CreateStore(b_.getInt64(INT64_MIN), maxTime);
+      b_.CreateStore(b_.getInt64(INT64_MIN), watermark);
+      b_.CreateStore(b_.getFalse(), ended);
+    }
     b_.CreateBr(header);
     b_.SetInsertPoint(header);
     llvm::Value *reader = readers_[&src].value;
     llvm::Value *got =
         b_.CreateCall(rt_.fn("srt_reader_next", rt_.i32, {rt_.ptr, rt_.ptr}), {reader, record});
-    b_.CreateCondBr(b_.CreateICmpNE(got, b_.getInt32(0)), body, done);
+    b_.CreateCondBr(b_.CreateICmpNE(got, b_.getInt32(0)), body, finish);
     b_.SetInsertPoint(body);
     if (usesRecordContext())
       b_.CreateCall(rt_.fn("srt_record_begin", rt_.voidTy, {rt_.ptr}), {ctxArg_});
     loop_ = {header, reader};
+    // Every record carries its event time (processing time without one).
+    if (src.eventTimeField >= 0)
+      time_ = exprGen(record, *src.output).loadField(record, info.layout, *src.output,
+                                                     src.eventTimeField).v;
+    else
+      time_ = b_.CreateCall(rt_.fn("srt_clock_ms", rt_.i64, {}), {});
     emitConsumers(src, record, *src.output);
-    b_.CreateBr(header);
+    if (windows.empty()) {
+      b_.CreateBr(header);
+      b_.SetInsertPoint(finish);
+      b_.CreateBr(done);
+      b_.SetInsertPoint(done);
+      return;
+    }
+    // Watermark = largest event time - max_delay; then the windows it
+    // reached fire.
+    auto *fire = llvm::BasicBlock::Create(ctx_, "fire." + src.sourceName, fn_);
+    llvm::Value *largest = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax,
+                                                    b_.CreateLoad(rt_.i64, maxTime), time_);
+    b_.CreateStore(largest, maxTime);
+    b_.CreateStore(b_.CreateSub(largest, b_.getInt64(src.maxDelayMs)), watermark);
+    b_.CreateBr(fire);
+    // At the end of the source the watermark becomes +inf: every window fires.
+    b_.SetInsertPoint(finish);
+    b_.CreateStore(b_.getInt64(INT64_MAX), watermark);
+    b_.CreateStore(b_.getTrue(), ended);
+    b_.CreateBr(fire);
+    b_.SetInsertPoint(fire);
+    llvm::Value *wm = b_.CreateLoad(rt_.i64, watermark);
+    for (const LogicalWindowAggregate *w : windows)
+      emitFiring(*w, wm);
+    b_.CreateCondBr(b_.CreateLoad(rt_.i1, ended), done, header);
     b_.SetInsertPoint(done);
+  }
+
+  /// The windows downstream of \p src, in topological order.
+  std::vector<const LogicalWindowAggregate *> windowsAfter(const LogicalSource &src) {
+    std::set<const LogicalOperator *> reached{&src};
+    std::vector<const LogicalWindowAggregate *> out;
+    for (LogicalOperator *op : plan_.topologicalOrder()) {
+      bool fed = false;
+      for (size_t i = 0; i < op->inputs.size(); ++i) {
+        auto *sink = dyn_cast<LogicalSink>(op);
+        if (reached.count(op->inputs[i]) && !(sink && sink->lateInput[i]))
+          fed = true;
+      }
+      if (!fed)
+        continue;
+      reached.insert(op);
+      if (auto *w = dyn_cast<LogicalWindowAggregate>(op))
+        out.push_back(w);
+    }
+    return out;
   }
 
   /// True if some expression builds strings in the record arena or reads
@@ -508,6 +732,15 @@ private:
       for (const auto &k : sink->keys)
         if (k)
           f(*k);
+    else if (auto *w = dyn_cast<LogicalWindowAggregate>(&op)) {
+      for (const auto &k : w->keys)
+        f(*k);
+      for (const auto &a : w->aggregates)
+        for (const auto &arg : a.args)
+          f(*arg);
+      for (const auto &e : w->entries)
+        f(*e);
+    }
   }
 
   llvm::Value *entryAlloca(uint32_t size, const char *name) {
@@ -522,7 +755,7 @@ private:
   void emitConsumers(const LogicalOperator &producer, llvm::Value *record, const RecordType &type) {
     for (LogicalOperator *c : plan_.topologicalOrder())
       for (size_t i = 0; i < c->inputs.size(); ++i)
-        if (c->inputs[i] == &producer) {
+        if (c->inputs[i] == &producer && !isLateInput(*c, i)) {
           // A record error inside this consumer skips only its own
           // downstream: the record still reaches the other consumers.
           auto *after = llvm::BasicBlock::Create(ctx_, "after", fn_);
@@ -535,9 +768,19 @@ private:
         }
   }
 
+  /// True if input \p i of \p op receives a window's late records rather
+  /// than its results.
+  static bool isLateInput(const LogicalOperator &op, size_t i) {
+    auto *sink = dyn_cast<LogicalSink>(&op);
+    return sink && sink->lateInput[i];
+  }
+
   void emitOperator(const LogicalOperator &op, size_t slot, llvm::Value *record,
                     const RecordType &type) {
     switch (op.kind()) {
+    case LogicalOperator::Kind::WindowAggregate:
+      emitWindowUpdate(cast<LogicalWindowAggregate>(op), record, type);
+      return;
     case LogicalOperator::Kind::FanOut:
       emitConsumers(op, record, type);
       return;
@@ -695,8 +938,10 @@ private:
   }
 
   /// Without a record (record == null): constants and params only.
-  ExprCodeGen exprGen(llvm::Value *record, const RecordType *type, const RecordLayout *layout) {
+  ExprCodeGen exprGen(llvm::Value *record, const RecordType *type, const RecordLayout *layout,
+                      const std::vector<Val> *aggregates = nullptr) {
     ExprCodeGen::Env env;
+    env.aggregates = aggregates;
     env.record = record;
     env.type = type;
     env.layout = layout;
@@ -740,6 +985,10 @@ private:
   std::map<std::pair<const RecordType *, const std::vector<bool> *>, LayoutInfo> layouts_;
   Loop loop_;
   llvm::BasicBlock *rejectTarget_ = nullptr;
+  /// The event time of the record being processed (i64 epoch ms).
+  llvm::Value *time_ = nullptr;
+  std::vector<const LogicalWindowAggregate *> windows_;
+  std::map<const LogicalWindowAggregate *, WindowInfo> windowInfo_;
 };
 
 } // namespace

@@ -184,9 +184,10 @@ Val ExprCodeGen::emit(const PlanExpr &e) {
     return e.builtin == BuiltinId::Coalesce ? coalesce(e) : call(e);
   case PlanExpr::Kind::FnCall:
     return fnCall(e);
-  case PlanExpr::Kind::OtherField:
   case PlanExpr::Kind::AggRef:
-    break; // joins and windows: rejected before code generation
+    return (*env_.aggregates)[e.index];
+  case PlanExpr::Kind::OtherField:
+    break; // joins: rejected before code generation
   }
   return {zero(e.type.kind), b_.getTrue()};
 }

@@ -56,6 +56,8 @@ public:
     std::function<void(const char *)> reject;
     /// Inside an fn body (when inlining was disabled): the arguments.
     const std::vector<Val> *fnArgs = nullptr;
+    /// A window's entries: the values of its aggregates (AggRef(i)).
+    const std::vector<Val> *aggregates = nullptr;
     /// Params read at start-up (built executables): their value and null
     /// flag globals. Without them params are constants.
     const std::map<const ParamDecl *, std::pair<llvm::GlobalVariable *, llvm::GlobalVariable *>>

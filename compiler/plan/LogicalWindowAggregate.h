@@ -34,6 +34,8 @@ public:
   std::vector<PlanExprPtr> entries;
 
   LogicalSink *lateSink = nullptr;
+  /// `file:line:col` of the window, naming it in the run summary.
+  std::string where;
 
   const char *name() const override { return "window"; }
   std::string details() const override;

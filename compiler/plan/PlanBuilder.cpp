@@ -252,6 +252,7 @@ private:
 
   LogicalOperator *window(WindowStage &w, LogicalOperator *in) {
     auto *op = make<LogicalWindowAggregate>(in, w, w.outputType);
+    op->where = sm_.describe(op->range.start());
     const WindowSpec &spec = *w.spec;
     auto constInt = [&](size_t i) { return sema_.evalConstant(*spec.args[i])->asInt(); };
     if (spec.kind == "tumbling") {

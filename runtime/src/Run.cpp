@@ -64,6 +64,8 @@ int64_t srt_run_skipped(const srt_run *run) {
 
 void srt_run_report(const srt_run *run, int verbose) {
   bool problems = srt_run_skipped(run) != 0;
+  for (const WindowStats *w : run->windows)
+    problems = problems || w->late != 0;
   if (!problems && !verbose)
     return;
   for (const SourceStats *s : run->sources) {
@@ -74,6 +76,10 @@ void srt_run_report(const srt_run *run, int verbose) {
                    static_cast<long long>(s->skipped), s->firstError.c_str());
     std::fputc('\n', stderr);
   }
+  for (const WindowStats *w : run->windows)
+    if (w->late || verbose)
+      std::fprintf(stderr, "window at %s: %lld late records dropped\n", w->where.c_str(),
+                   static_cast<long long>(w->late));
   if (verbose)
     for (const SinkStats *s : run->sinks)
       std::fprintf(stderr, "sink %s: %lld records written\n", s->name.c_str(),

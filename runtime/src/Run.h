@@ -17,6 +17,12 @@ struct SourceStats {
   std::string firstError; ///< "line 12, field 'latency_ms': not an integer: \"abc\""
 };
 
+/// A window's late records (dropped, and sent to its late sink if any).
+struct WindowStats {
+  std::string where; ///< "app.stream:12:3"
+  int64_t late = 0;
+};
+
 struct SinkStats {
   std::string name;
   int64_t written = 0;
@@ -45,6 +51,7 @@ struct srt_run {
   void toDeadLetter(const std::string &source, int64_t line, const std::string &reason,
                     std::string_view record);
   std::vector<SinkStats *> sinks;
+  std::vector<WindowStats *> windows;
 
   ~srt_run() {
     if (deadLetter)
@@ -53,12 +60,20 @@ struct srt_run {
       delete s;
     for (auto *s : sinks)
       delete s;
+    for (auto *w : windows)
+      delete w;
   }
   SourceStats *addSource(const char *name) {
     auto *s = new SourceStats();
     s->name = name ? name : "<input>";
     sources.push_back(s);
     return s;
+  }
+  WindowStats *addWindow(const char *where) {
+    auto *w = new WindowStats();
+    w->where = where ? where : "<window>";
+    windows.push_back(w);
+    return w;
   }
   SinkStats *addSink(const char *name) {
     auto *s = new SinkStats();

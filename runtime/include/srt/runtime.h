@@ -216,6 +216,132 @@ const void *srt_table_find_i64(const srt_table *table, int64_t key);
 const void *srt_table_find_str(const srt_table *table, const char *key, int64_t len);
 void srt_table_destroy(srt_table *table);
 
+/* ------------------------------------------------------------ windows */
+
+/**
+ * Windowed aggregation (`window ... aggregate {...}`). The compiler lays out
+ * each window's aggregate state as a fixed-size struct of the srt_agg_*
+ * slots below and updates it inline; the runtime keeps one state per key and
+ * window (slice, for sliding windows) in an open-addressing hash table keyed
+ * by the key's bytes (hashed once, with XXH3), fires windows as the
+ * watermark passes their end, and frees their state when they have fired.
+ */
+typedef struct srt_window srt_window;
+
+enum srt_window_kind {
+  SRT_WINDOW_TUMBLING = 1,
+  SRT_WINDOW_SLIDING = 2,
+  SRT_WINDOW_SESSION = 3,
+  SRT_WINDOW_COUNT = 4,
+};
+
+/** What one slot of the aggregate state holds, so the runtime can merge
+ * (sliding slices, sessions) and free states. */
+enum srt_agg_kind {
+  SRT_AGG_COUNT = 1,     /* srt_agg_value: n */
+  SRT_AGG_SUM_I64 = 2,   /* srt_agg_value: v.i, n */
+  SRT_AGG_SUM_F64 = 3,   /* srt_agg_value: v.f, n (also avg) */
+  SRT_AGG_MIN_I64 = 4,   /* srt_agg_value (bool, i64, timestamp, duration) */
+  SRT_AGG_MAX_I64 = 5,
+  SRT_AGG_MIN_F64 = 6,
+  SRT_AGG_MAX_F64 = 7,
+  SRT_AGG_MIN_STR = 8,   /* srt_agg_string */
+  SRT_AGG_MAX_STR = 9,
+  SRT_AGG_FIRST = 10,    /* srt_agg_value: v, n, seq (the arrival number) */
+  SRT_AGG_LAST = 11,
+  SRT_AGG_FIRST_STR = 12, /* srt_agg_string */
+  SRT_AGG_LAST_STR = 13,
+  SRT_AGG_MOMENTS = 14,  /* srt_agg_moments (variance, stddev) */
+  SRT_AGG_DISTINCT = 15, /* void *: srt_distinct_* */
+  SRT_AGG_HLL = 16,      /* void *: srt_hll_* */
+  SRT_AGG_DIGEST = 17,   /* void *: srt_digest_* */
+};
+
+/** A number-valued aggregate slot; n counts the values it has seen. */
+typedef struct srt_agg_value {
+  union {
+    int64_t i;
+    double f;
+  } v;
+  int64_t n;
+  int64_t seq;
+} srt_agg_value;
+
+/** A string-valued aggregate slot: an owned copy (cap bytes allocated). */
+typedef struct srt_agg_string {
+  char *ptr;
+  int64_t len;
+  int64_t cap;
+  int64_t n;
+  int64_t seq;
+} srt_agg_string;
+
+/** Sample moments (Welford): n, mean, and the sum of squared deviations. */
+typedef struct srt_agg_moments {
+  int64_t n;
+  double mean;
+  double m2;
+} srt_agg_moments;
+
+/** One slot of a window's aggregate state. */
+typedef struct srt_agg_desc {
+  uint32_t kind;   /* enum srt_agg_kind */
+  uint32_t offset; /* byte offset in the state */
+} srt_agg_desc;
+
+typedef struct srt_window_desc {
+  const char *where; /* "app.stream:12:3", for the run summary */
+  uint32_t kind;     /* enum srt_window_kind */
+  int64_t size;      /* tumbling and sliding size, session gap (ms) */
+  int64_t slide;     /* sliding (ms) */
+  int64_t count;     /* count windows */
+  uint32_t state_size;
+  uint32_t naggs;
+  const srt_agg_desc *aggs;
+} srt_window_desc;
+
+/** The times generated code reads and writes inline, once per record. */
+typedef struct srt_window_clock {
+  /** Some window may fire once the watermark reaches this (INT64_MAX: none
+   * is open; INT64_MIN: a count window is full). */
+  int64_t fire_at;
+  /** The window's input watermark, which decides lateness; generated code
+   * stores the new value after each record's windows have fired. */
+  int64_t watermark;
+} srt_window_clock;
+
+/** One result a fired window yields. */
+typedef struct srt_window_row {
+  const void *key; /* the key's bytes, as given to srt_window_state */
+  int64_t key_len;
+  int64_t start;
+  int64_t end;
+} srt_window_row;
+
+srt_window *srt_window_create(srt_run *run, const srt_window_desc *desc);
+/** Frees every state and reports the late count to the run summary. */
+void srt_window_destroy(srt_window *window);
+srt_window_clock *srt_window_clock_of(srt_window *window);
+/**
+ * The state to update for a record with event time `time` and this key, in
+ * the window (session, slice) it belongs to: zeroed when new. NULL when the
+ * record is late for every one of its windows (it is counted). Valid until
+ * the next call on this window.
+ */
+void *srt_window_state(srt_window *window, int64_t time, const void *key, int64_t key_len);
+/** Fires the windows the watermark has reached; srt_window_next then yields
+ * their results, in non-decreasing end order. */
+void srt_window_fire(srt_window *window, int64_t watermark);
+/** The next result of the windows firing, or NULL. The state and key stay
+ * valid until the next call. */
+const void *srt_window_next(srt_window *window, srt_window_row *row);
+/** A buffer of at least `len` bytes for building a long key. */
+void *srt_window_key_buffer(srt_window *window, int64_t len);
+/** Keeps an owned copy of a string in a string slot. */
+void srt_agg_string_set(srt_agg_string *slot, const char *ptr, int64_t len);
+/** The wall clock (epoch ms), cheap enough to read per record. */
+int64_t srt_clock_ms(void);
+
 /* ------------------------------------------------------ configuration */
 
 /**
@@ -316,5 +442,7 @@ size_t srt_format_double(double v, char *out);
 #ifdef __cplusplus
 }
 #endif
+
+#include "srt/sketch.h"
 
 #endif /* SRT_RUNTIME_H */

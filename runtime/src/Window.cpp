@@ -1,0 +1,471 @@
+/// \file
+/// Window state and firing (see srt_window in runtime.h).
+///
+/// Tumbling and sliding windows keep *slices*: time is cut into slices of
+/// gcd(size, slide) and each record updates the state of its key in its one
+/// slice; a firing window merges the states of its slices (for tumbling
+/// windows the slice is the window and nothing is merged). So a record costs
+/// one state update however many windows overlap, and a slice is freed once
+/// the last window containing it has fired. Sessions are per key, merged as
+/// records bridge them, and fire from a min-heap on their end. Count windows
+/// fire as soon as a key's n-th record arrives.
+
+#include "AggState.h"
+#include "KeyTable.h"
+#include "Run.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <queue>
+#include <string>
+#include <vector>
+
+namespace {
+
+int64_t floorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/// One slice of a tumbling or sliding window: [start, start + length).
+struct Slice {
+  explicit Slice(uint32_t stateSize) : table(stateSize) {}
+  int64_t start = 0;
+  KeyTable table;
+};
+
+/// One session of one key.
+struct Session {
+  int64_t start, end; ///< [first event, last event + gap)
+  uint64_t hash;
+  uint32_t keyLen;
+  bool dead;
+  char *key;
+  Session *next; ///< the key's other open sessions
+  void *state() { return reinterpret_cast<char *>(this) + sizeof(Session); }
+};
+static_assert(sizeof(Session) % 8 == 0, "states are 8-byte aligned");
+
+struct HeapItem {
+  int64_t end;
+  Session *session;
+  bool operator>(const HeapItem &o) const { return end > o.end; }
+};
+
+} // namespace
+
+struct srt_window {
+  srt_window_clock clock{INT64_MAX, INT64_MIN};
+  srt_run *run = nullptr;
+  srt_window_kind kind = SRT_WINDOW_TUMBLING;
+  int64_t size = 0, slide = 0, count = 0;
+  AggLayout aggs;
+  WindowStats *stats = nullptr;
+  std::vector<char> keyBuffer;
+  /// A state handed out for a record that belongs to no window (between the
+  /// windows of a sliding window whose slide exceeds its size).
+  std::vector<char> discard;
+  bool discardUsed = false;
+
+  // Tumbling and sliding windows.
+  int64_t sliceLength = 0;
+  std::map<int64_t, std::unique_ptr<Slice>> slices;
+  Slice *lastSlice = nullptr;
+  std::vector<std::unique_ptr<Slice>> spareSlices;
+  int64_t firedThrough = INT64_MIN; ///< every window ending at or before has fired
+  KeyTable merged;                  ///< the merged states of a firing sliding window
+
+  // Sessions (keys map to their open sessions) and count windows (keys map
+  // to their state).
+  KeyTable keys;
+  std::priority_queue<HeapItem, std::vector<HeapItem>, std::greater<HeapItem>> sessionEnds;
+  std::vector<size_t> full; ///< count windows that reached n records
+
+  // The windows firing now.
+  struct Firing {
+    bool active = false;
+    int64_t watermark = INT64_MIN;
+    int64_t start = 0, end = 0;
+    KeyTable *table = nullptr; ///< the table whose entries are being emitted
+    size_t next = 0;
+    std::vector<Slice *> parts;
+    Session *session = nullptr; ///< the session just emitted, freed next
+    KeyTable::Header *emitted = nullptr;
+    bool flushing = false; ///< count windows at the end of input
+  } firing;
+
+  explicit srt_window(const srt_window_desc &desc)
+      : aggs(desc), merged(desc.state_size), keys(desc.kind == SRT_WINDOW_SESSION ? 0 : desc.state_size) {}
+
+  ~srt_window() {
+    for (auto &[start, slice] : slices)
+      freeSlice(*slice);
+    freeEntries(merged);
+    if (kind == SRT_WINDOW_SESSION) {
+      for (size_t i = 0; i < keys.capacityEntries(); ++i) {
+        KeyTable::Header *e = keys.entry(i);
+        if (!e->live)
+          continue;
+        for (Session *s = static_cast<Session *>(e->extra); s;) {
+          Session *n = s->next;
+          freeSession(s);
+          s = n;
+        }
+      }
+      while (!sessionEnds.empty()) {
+        if (sessionEnds.top().session->dead)
+          freeSession(sessionEnds.top().session);
+        sessionEnds.pop();
+      }
+    } else {
+      freeEntries(keys);
+    }
+    if (discardUsed)
+      destroyAggState(aggs, discard.data());
+  }
+
+  void freeEntries(KeyTable &table) {
+    if (aggs.ownsMemory)
+      for (size_t i = 0; i < table.capacityEntries(); ++i)
+        if (table.entry(i)->live)
+          destroyAggState(aggs, table.entry(i)->state());
+    table.clear();
+  }
+  void freeSlice(Slice &slice) { freeEntries(slice.table); }
+  void freeSession(Session *s) {
+    destroyAggState(aggs, s->state());
+    std::free(s->key);
+    std::free(s);
+  }
+
+  // ------------------------------------------------------ tumbling, sliding
+  /// The end of the last window containing the slice that starts at \p start.
+  int64_t lastEnd(int64_t start) const { return floorDiv(start, slide) * slide + size; }
+  /// The end of the first window not yet fired that contains the slice.
+  int64_t nextEnd(int64_t start) const {
+    int64_t first = floorDiv(start - size, slide) * slide + slide;
+    if (firedThrough != INT64_MIN)
+      first = std::max(first, floorDiv(firedThrough - size, slide) * slide + slide);
+    return first + size;
+  }
+  void updateFireAt() {
+    if (kind == SRT_WINDOW_SESSION)
+      clock.fire_at = sessionEnds.empty() ? INT64_MAX : sessionEnds.top().end;
+    else if (kind == SRT_WINDOW_COUNT)
+      clock.fire_at = full.empty() ? INT64_MAX : INT64_MIN;
+    else
+      clock.fire_at = slices.empty() ? INT64_MAX : nextEnd(slices.begin()->first);
+  }
+
+  void *sliceState(int64_t time, uint64_t hash, const void *key, uint32_t len) {
+    int64_t windowStart = floorDiv(time, slide) * slide; // the last window containing it
+    if (time >= windowStart + size)
+      return discardState(); // between windows: in none, and not late
+    if (windowStart + size <= clock.watermark)
+      return late();
+    int64_t start = floorDiv(time, sliceLength) * sliceLength;
+    Slice *slice = lastSlice;
+    if (!slice || slice->start != start) {
+      auto &owned = slices[start];
+      if (!owned) {
+        if (spareSlices.empty()) {
+          owned = std::make_unique<Slice>(aggs.size);
+        } else {
+          owned = std::move(spareSlices.back());
+          spareSlices.pop_back();
+        }
+        owned->start = start;
+        if (slices.begin()->first == start)
+          updateFireAt();
+      }
+      slice = lastSlice = owned.get();
+    }
+    bool inserted;
+    return slice->table.findOrInsert(hash, key, len, inserted)->state();
+  }
+
+  /// Starts the next window to fire (false: none has been reached).
+  bool startSliceWindow() {
+    if (slices.empty())
+      return false;
+    int64_t end = nextEnd(slices.begin()->first);
+    if (end > firing.watermark)
+      return false;
+    firing.start = end - size;
+    firing.end = end;
+    firing.parts.clear();
+    for (auto it = slices.begin(); it != slices.end() && it->first < end; ++it)
+      if (it->first >= firing.start)
+        firing.parts.push_back(it->second.get());
+    if (firing.parts.size() == 1) {
+      firing.table = &firing.parts[0]->table;
+    } else {
+      // Merge the slices' states of each key.
+      for (Slice *part : firing.parts)
+        for (size_t i = 0; i < part->table.capacityEntries(); ++i) {
+          KeyTable::Header *e = part->table.entry(i);
+          if (!e->live)
+            continue;
+          bool inserted;
+          KeyTable::Header *m = merged.findOrInsert(e->hash, e->key(), e->keyLen, inserted);
+          mergeAggState(aggs, m->state(), e->state());
+        }
+      firing.table = &merged;
+    }
+    firing.next = 0;
+    return true;
+  }
+
+  /// The window just emitted is done: free the slices no later window needs.
+  void finishSliceWindow() {
+    if (firing.table == &merged)
+      freeEntries(merged);
+    firedThrough = firing.end;
+    while (!slices.empty() && lastEnd(slices.begin()->first) <= firing.end) {
+      auto node = slices.extract(slices.begin());
+      if (lastSlice == node.mapped().get())
+        lastSlice = nullptr;
+      freeSlice(*node.mapped());
+      if (spareSlices.size() < 4)
+        spareSlices.push_back(std::move(node.mapped()));
+    }
+    firing.table = nullptr;
+  }
+
+  const void *nextSliceRow(srt_window_row *row) {
+    for (;;) {
+      if (!firing.table && !startSliceWindow()) {
+        firedThrough = std::max(firedThrough, firing.watermark);
+        return nullptr;
+      }
+      KeyTable &t = *firing.table;
+      while (firing.next < t.capacityEntries()) {
+        KeyTable::Header *e = t.entry(firing.next++);
+        if (!e->live)
+          continue;
+        *row = {e->key(), e->keyLen, firing.start, firing.end};
+        return e->state();
+      }
+      finishSliceWindow();
+    }
+  }
+
+  // ----------------------------------------------------------- sessions
+  void *sessionState(int64_t time, uint64_t hash, const void *key, uint32_t len) {
+    if (time + size <= clock.watermark)
+      return late();
+    bool inserted;
+    KeyTable::Header *k = keys.findOrInsert(hash, key, len, inserted);
+    Session *target = nullptr;
+    int64_t end = time + size;
+    for (Session **link = reinterpret_cast<Session **>(&k->extra); *link;) {
+      Session *s = *link;
+      if (!(time < s->end && s->start < end)) {
+        link = &s->next;
+        continue;
+      }
+      if (!target) {
+        target = s;
+        target->start = std::min(target->start, time);
+        target->end = std::max(target->end, end);
+        link = &s->next;
+        continue;
+      }
+      // The record bridges two sessions: fold s into target.
+      mergeAggState(aggs, target->state(), s->state());
+      destroyAggState(aggs, s->state());
+      target->start = std::min(target->start, s->start);
+      target->end = std::max(target->end, s->end);
+      s->dead = true; // freed when its heap entry comes up
+      *link = s->next;
+    }
+    if (!target) {
+      auto *s = static_cast<Session *>(std::calloc(1, sizeof(Session) + aggs.size));
+      s->start = time;
+      s->end = end;
+      s->hash = hash;
+      s->keyLen = len;
+      s->key = static_cast<char *>(std::malloc(len ? len : 1));
+      if (len)
+        std::memcpy(s->key, key, len);
+      s->next = static_cast<Session *>(k->extra);
+      k->extra = s;
+      sessionEnds.push({end, s});
+      target = s;
+      updateFireAt();
+    }
+    return target->state();
+  }
+
+  /// Frees the session emitted last and unlinks it from its key.
+  void finishSession() {
+    Session *s = firing.session;
+    firing.session = nullptr;
+    if (!s)
+      return;
+    KeyTable::Header *k = keys.find(s->hash, s->key, s->keyLen);
+    auto **link = reinterpret_cast<Session **>(&k->extra);
+    while (*link != s)
+      link = &(*link)->next;
+    *link = s->next;
+    if (!k->extra)
+      keys.remove(k);
+    freeSession(s);
+  }
+
+  const void *nextSessionRow(srt_window_row *row) {
+    finishSession();
+    while (!sessionEnds.empty() && sessionEnds.top().end <= firing.watermark) {
+      HeapItem top = sessionEnds.top();
+      sessionEnds.pop();
+      Session *s = top.session;
+      if (s->dead) {
+        std::free(s->key);
+        std::free(s);
+        continue;
+      }
+      if (s->end != top.end) { // extended since it was pushed
+        sessionEnds.push({s->end, s});
+        continue;
+      }
+      firing.session = s;
+      *row = {s->key, s->keyLen, s->start, s->end};
+      return s->state();
+    }
+    return nullptr;
+  }
+
+  // -------------------------------------------------------- count windows
+  void *countState(int64_t time, uint64_t hash, const void *key, uint32_t len) {
+    bool inserted;
+    KeyTable::Header *e = keys.findOrInsert(hash, key, len, inserted);
+    if (inserted)
+      e->minTime = e->maxTime = time;
+    e->minTime = std::min(e->minTime, time);
+    e->maxTime = std::max(e->maxTime, time);
+    if (++e->count == count) {
+      full.push_back(keys.indexOf(e));
+      clock.fire_at = INT64_MIN;
+    }
+    return e->state();
+  }
+
+  const void *nextCountRow(srt_window_row *row) {
+    if (KeyTable::Header *done = firing.emitted) {
+      firing.emitted = nullptr;
+      destroyAggState(aggs, done->state());
+      keys.remove(done);
+    }
+    KeyTable::Header *e = nullptr;
+    if (!full.empty()) {
+      e = keys.entry(full.front());
+      full.erase(full.begin());
+    } else if (firing.flushing) {
+      while (firing.next < keys.capacityEntries() && !keys.entry(firing.next)->live)
+        ++firing.next;
+      if (firing.next < keys.capacityEntries())
+        e = keys.entry(firing.next++);
+    }
+    if (!e)
+      return nullptr;
+    firing.emitted = e;
+    *row = {e->key(), e->keyLen, e->minTime, e->maxTime};
+    return e->state();
+  }
+
+  // --------------------------------------------------------------- common
+  void *late() {
+    ++stats->late;
+    return nullptr;
+  }
+  void *discardState() {
+    if (discardUsed)
+      destroyAggState(aggs, discard.data());
+    discardUsed = true;
+    return discard.data();
+  }
+};
+
+extern "C" {
+
+srt_window *srt_window_create(srt_run *run, const srt_window_desc *desc) {
+  auto *w = new srt_window(*desc);
+  w->run = run;
+  w->kind = static_cast<srt_window_kind>(desc->kind);
+  w->size = desc->size;
+  w->slide = desc->kind == SRT_WINDOW_SLIDING ? desc->slide : desc->size;
+  w->count = desc->count;
+  if (w->kind == SRT_WINDOW_TUMBLING || w->kind == SRT_WINDOW_SLIDING)
+    w->sliceLength = std::gcd(w->size, w->slide);
+  w->discard.assign(std::max<uint32_t>(desc->state_size, 8), 0);
+  w->stats = run->addWindow(desc->where);
+  w->keyBuffer.resize(256);
+  return w;
+}
+
+void srt_window_destroy(srt_window *window) { delete window; }
+
+srt_window_clock *srt_window_clock_of(srt_window *window) { return &window->clock; }
+
+void *srt_window_state(srt_window *w, int64_t time, const void *key, int64_t key_len) {
+  uint64_t hash = XXH3_64bits(key, static_cast<size_t>(key_len));
+  auto len = static_cast<uint32_t>(key_len);
+  switch (w->kind) {
+  case SRT_WINDOW_SESSION:
+    return w->sessionState(time, hash, key, len);
+  case SRT_WINDOW_COUNT:
+    return w->countState(time, hash, key, len);
+  default:
+    return w->sliceState(time, hash, key, len);
+  }
+}
+
+void srt_window_fire(srt_window *w, int64_t watermark) {
+  w->firing.active = true;
+  w->firing.watermark = watermark;
+  w->firing.flushing = watermark == INT64_MAX;
+  w->firing.next = 0;
+  w->clock.watermark = std::max(w->clock.watermark, watermark);
+}
+
+const void *srt_window_next(srt_window *w, srt_window_row *row) {
+  if (!w->firing.active)
+    return nullptr;
+  const void *state = nullptr;
+  switch (w->kind) {
+  case SRT_WINDOW_SESSION:
+    state = w->nextSessionRow(row);
+    break;
+  case SRT_WINDOW_COUNT:
+    state = w->nextCountRow(row);
+    break;
+  default:
+    state = w->nextSliceRow(row);
+    break;
+  }
+  if (!state) {
+    w->firing.active = false;
+    w->updateFireAt();
+  }
+  return state;
+}
+
+void *srt_window_key_buffer(srt_window *w, int64_t len) {
+  if (static_cast<size_t>(len) > w->keyBuffer.size())
+    w->keyBuffer.resize(static_cast<size_t>(len) * 2);
+  return w->keyBuffer.data();
+}
+
+int64_t srt_clock_ms(void) {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+} // extern "C"
