@@ -49,7 +49,7 @@ def main() -> int:
         else:
             aot = subprocess.run([exe] + params, input=stdin, capture_output=True)
     def summary(err):
-        return [l for l in err.splitlines() if l.startswith((b"source ", b"sink "))]
+        return [l for l in err.splitlines() if l.startswith((b"source ", b"sink ", b"window "))]
 
     for what, a, b in (("stdout", jit.stdout, aot.stdout),
                        ("run summary", summary(jit.stderr), summary(aot.stderr)),

@@ -250,12 +250,19 @@ private:
     }
   }
 
+  /// The records input \p i of \p sink receives: a window's late input
+  /// gets the window's input records.
+  static const RecordType &sinkInputType(const LogicalSink &sink, size_t i) {
+    const LogicalOperator *in = sink.inputs[i];
+    return sink.lateInput[i] ? *in->inputs[0]->output : *in->output;
+  }
+
   void openSinks() {
     for (LogicalSink *sink : sinks_)
       if (sink->connectorName != "null")
         writers_[sink] =
             openConnector("srt_writer_open_text", "writer", sink->sinkName, sink->connectorName,
-                          sink->args, sink->argExprs, layoutOf(*sink->inputs[0]->output));
+                          sink->args, sink->argExprs, layoutOf(sinkInputType(*sink, 0)));
   }
 
   /// A numeric connector argument computed at start-up, or \p fallback.

@@ -351,6 +351,7 @@ struct srt_window {
     e->maxTime = std::max(e->maxTime, time);
     if (++e->count == count) {
       full.push_back(keys.indexOf(e));
+      keys.frozen = true;
       clock.fire_at = INT64_MIN;
     }
     return e->state();
@@ -366,6 +367,7 @@ struct srt_window {
     if (!full.empty()) {
       e = keys.entry(full.front());
       full.erase(full.begin());
+      keys.frozen = !full.empty();
     } else if (firing.flushing) {
       while (firing.next < keys.capacityEntries() && !keys.entry(firing.next)->live)
         ++firing.next;
