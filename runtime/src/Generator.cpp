@@ -162,7 +162,7 @@ void Generator::fill(const srt_field &f, void *record, int64_t eventTime, uint64
       uuid(id, seed_, 2, mix(r + 1) % 100000);
       text(1, id);
     } else if (name == "ad_id") {
-      uuid(id, seed_, 3, ysbAd(r));
+      uuid(id, 0, 3, ysbAd(r)); // ads and campaigns are the same for every seed
       text(2, id);
     } else if (name == "ad_type")
       constant(pick(kAdTypes, mix(r + 3)));
@@ -245,9 +245,11 @@ void Generator::fill(const srt_field &f, void *record, int64_t eventTime, uint64
 
 uint64_t Generator::ysbAd(uint64_t r) { return mix(r + 2) % 1000; }
 
-void ysbCampaign(uint64_t seed, uint64_t ad, char *adId, char *campaignId) {
-  uuid(adId, seed, 3, ad);
-  uuid(campaignId, seed, 4, ad / 10); // 100 campaigns of 10 ads
+/// The fixed ad -> campaign table: the same whatever the events' seed, so
+/// one table serves every generated stream.
+void ysbCampaign(uint64_t ad, char *adId, char *campaignId) {
+  uuid(adId, 0, 3, ad);
+  uuid(campaignId, 0, 4, ad / 10); // 100 campaigns of 10 ads
 }
 
 extern "C" int srt_gen_main(const char *kind, int64_t events, int64_t seed, const char *format) {
@@ -269,7 +271,7 @@ extern "C" int srt_gen_main(const char *kind, int64_t events, int64_t seed, cons
     srt_writer *w = srt_writer_open(run, "stdout", nullptr, code, &layout);
     char ad[40], campaign[40];
     for (uint64_t i = 0; i < 1000; ++i) {
-      ysbCampaign(static_cast<uint64_t>(seed), i, ad, campaign);
+      ysbCampaign(i, ad, campaign);
       Row row{{ad, 36}, {campaign, 36}};
       srt_writer_write(w, &row);
     }
