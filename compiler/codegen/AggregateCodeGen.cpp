@@ -206,8 +206,10 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, llvm::Value *state, llvm::
       }
       llvm::Value *take = b_.CreateAnd(present, b_.CreateOr(empty, better));
       b_.CreateStore(b_.CreateSelect(take, val, old), vAddr);
-      llvm::Value *seqAddr = slotAddr(state, i, kSeq);
-      b_.CreateStore(b_.CreateSelect(take, seq, b_.CreateLoad(rt_.i64, seqAddr)), seqAddr);
+      if (kind == SRT_AGG_FIRST || kind == SRT_AGG_LAST) { // merged by arrival
+        llvm::Value *seqAddr = slotAddr(state, i, kSeq);
+        b_.CreateStore(b_.CreateSelect(take, seq, b_.CreateLoad(rt_.i64, seqAddr)), seqAddr);
+      }
       count(kN);
       break;
     }
@@ -244,7 +246,8 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, llvm::Value *state, llvm::
       when(take, [&] {
         b_.CreateCall(rt_.fn("srt_agg_string_set", rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.i64}),
                       {slot, ptr, len});
-        b_.CreateStore(seq, slotAddr(state, i, kStrSeq));
+        if (kind == SRT_AGG_FIRST_STR || kind == SRT_AGG_LAST_STR)
+          b_.CreateStore(seq, slotAddr(state, i, kStrSeq));
       });
       count(kStrN);
       break;
