@@ -647,8 +647,11 @@ private:
     if (usesRecordContext())
       b_.CreateCall(rt_.fn("srt_record_begin", rt_.voidTy, {rt_.ptr}), {ctxArg_});
     loop_ = {header, reader};
-    // Every record carries its event time (processing time without one).
-    if (src.eventTimeField >= 0)
+    // Every record carries its event time (processing time without one),
+    // which windows read.
+    if (windows.empty())
+      time_ = nullptr;
+    else if (src.eventTimeField >= 0)
       time_ = exprGen(record, *src.output).loadField(record, info.layout, *src.output,
                                                      src.eventTimeField).v;
     else
