@@ -738,11 +738,11 @@ private:
     else if (auto *fused = dyn_cast<LogicalFused>(&op))
       for (const auto &step : fused->steps)
         visitExprs(*step, f);
-    else if (auto *sink = dyn_cast<LogicalSink>(&op))
+    else if (auto *sink = dyn_cast<LogicalSink>(&op)) {
       for (const auto &k : sink->keys)
         if (k)
           f(*k);
-    else if (auto *w = dyn_cast<LogicalWindowAggregate>(&op)) {
+    } else if (auto *w = dyn_cast<LogicalWindowAggregate>(&op)) {
       for (const auto &k : w->keys)
         f(*k);
       for (const auto &a : w->aggregates)
