@@ -254,7 +254,8 @@ KEY_B = Key("b", "g % 3", "i64", lambda r: imod(r["g"], 3))
 class Pipeline:
     """window spec + keys + entries, optional where before, post stages after."""
 
-    def __init__(self, kind, params, keys, entries, pre=None, post=()):
+    def __init__(self, kind, params, keys, entries, pre=None, post=(), late_sink=None):
+        self.late_sink = late_sink  # sink name for `late into`, or None
         self.kind = kind            # tumbling / sliding / session / count
         self.params = params        # ms values (count: n)
         self.keys = keys
@@ -276,7 +277,8 @@ class Pipeline:
         if self.keys:
             by = " by " + ", ".join(k.by_text() for k in self.keys)
         agg = ", ".join("%s: %s" % (e.name, e.text) for e in self.entries)
-        out.append("| window %s%s aggregate { %s }" % (self.spec_text(), by, agg))
+        late = " late into %s" % self.late_sink if self.late_sink else ""
+        out.append("| window %s%s aggregate { %s }%s" % (self.spec_text(), by, agg, late))
         for text, _ in self.post:
             out.append("| " + text)
         return out
@@ -301,9 +303,12 @@ def _windows_of(kind, params, t):
     return out
 
 
-def reference(records, max_delay, pipe):
-    """Returns (rows, late): rows are lists of (name, value, type) in output order."""
+def reference(records, max_delay, pipe, late_out=None):
+    """Returns (rows, late): rows are lists of (name, value, type) in output order;
+    late is the number of records dropped as late (appended to late_out)."""
     rows, late = [], 0
+    if late_out is None:
+        late_out = []
     W = -INF
     max_t = -INF
     open_w = {}        # time windows: (start, end, key) -> [records]
@@ -346,16 +351,21 @@ def reference(records, max_delay, pipe):
             key = tuple(k.ev(r) for k in pipe.keys)
             if pipe.kind in ("tumbling", "sliding"):
                 entered = False
-                for (s, e) in _windows_of(pipe.kind, pipe.params, t):
+                ws = _windows_of(pipe.kind, pipe.params, t)
+                for (s, e) in ws:
                     if e <= W:
                         continue
                     open_w.setdefault((s, e, key), []).append(r)
                     entered = True
-                if not entered:
+                # With slide > size a record between windows is in none: it is
+                # dropped without being late (docs/language.md §15).
+                if ws and not entered:
                     late += 1
+                    late_out.append(r)
             elif pipe.kind == "session":
                 if t + gap <= W:
                     late += 1
+                    late_out.append(r)
                 else:
                     ss = sessions.setdefault(key, [])
                     merged = [t, t, [r]]
@@ -461,6 +471,9 @@ class Case:
         ]
         if self.use_sink:
             lines.append('sink out = stdout(format: "json")')
+        for p in self.pipes:
+            if p.late_sink:
+                lines.append('sink %s = file("%s.jsonl", format: "json")' % (p.late_sink, p.late_sink))
         pos = []
         for p in self.pipes:
             pl = p.lines("s")
@@ -474,6 +487,14 @@ class Case:
 
     def expected(self):
         return [reference(self.records, self.max_delay, p) for p in self.pipes]
+
+    def expected_late_records(self):
+        out = []
+        for p in self.pipes:
+            lst = []
+            reference(self.records, self.max_delay, p, lst)
+            out.append(lst)
+        return out
 
 
 # ---------------------------------------------------------------------------
@@ -515,6 +536,8 @@ def gen_pipeline(rng, idx, big):
     elif kind == "sliding":
         size = rng.choice([1000, 2000, 3000, 4000, 5000, 6000, 10000])
         slide = rng.choice([s for s in (250, 500, 1000, 1500, 2000, 3000, 4000) if s <= size])
+        if rng.random() < 0.1:  # hopping windows with gaps between them
+            size, slide = rng.choice([(500, 1000), (1000, 1500), (1000, 3000), (2000, 2500)])
         params = [size, slide]
     elif kind == "session":
         params = [rng.choice([250, 500, 1000, 1500, 2000, 3000])]
@@ -580,15 +603,17 @@ def gen_pipeline(rng, idx, big):
         ]
         for c in rng.sample(choices, rng.randint(1, 2)):
             post.append(c())
-    return Pipeline(kind, params, keys, entries, pre, post)
+    late_sink = ("lt" + sfx) if (kind != "count" and rng.random() < 0.3) else None
+    return Pipeline(kind, params, keys, entries, pre, post, late_sink)
 
 
 def gen_case(seed, compiler_args=()):
     rng = random.Random(seed)
     max_delay = rng.choice([0, 0, 250, 500, 1000, 2000, 3000, 5000])
     n = rng.randint(20, 300)
-    npipes = rng.choice([1, 2, 2, 3])
-    pipes = [gen_pipeline(rng, i, big=n > 200) for i in range(npipes)]
+    npipes = rng.choice([2, 3, 3, 4])
+    # percentile/median are exact up to 300 values per window and key.
+    pipes = [gen_pipeline(rng, i, big=n > 300) for i in range(npipes)]
     nkeys = rng.randint(2, 5)
     keys = ["a", "b", "c", "d", "e"][:nkeys]
     k_nullable = rng.random() < 0.3
@@ -599,6 +624,8 @@ def gen_case(seed, compiler_args=()):
     records = []
     for i in range(n):
         cur += step * rng.choice([0, 0, 1, 1, 1, 2, 3, 4, 8])
+        if rng.random() < 0.04:  # an idle gap: windows fire with nothing in between
+            cur += step * rng.randint(10, 40)
         t = cur
         if rng.random() < late_p:
             t -= step * rng.randint(1, (max_delay + 4000) // step + 1)
@@ -743,6 +770,9 @@ def run_case(case, args, workdir):
         f.write(case.program)
     with open(os.path.join(workdir, "input.csv"), "w") as f:
         f.write(write_csv(case.records))
+    for p in case.pipes:
+        if p.late_sink and os.path.exists(os.path.join(workdir, p.late_sink + ".jsonl")):
+            os.remove(os.path.join(workdir, p.late_sink + ".jsonl"))
     runner = shlex.split(args.runner) if args.runner else [args.streamc, "run"]
     cmd = runner + [prog, "-v"] + case.compiler_args
     t0 = time.time()
@@ -794,7 +824,7 @@ def check_case(case, args, workdir):
     lates = {}
     for m in LATE_RE.finditer(err):
         lates[(int(m.group(2)), int(m.group(3)))] = int(m.group(4))
-    other_late = [l for l in err.splitlines() if "late" in l and not LATE_RE.search(l)]
+    other_late = [l for l in err.splitlines() if "late record" in l and not LATE_RE.search(l)]
     if other_late:
         problems.append("unrecognised late line(s) in stderr: %s" % other_late)
     for i, (pipe, (rows, late)) in enumerate(zip(case.pipes, exp)):
@@ -808,7 +838,37 @@ def check_case(case, args, workdir):
                             % (i, pos[0], pos[1], late))
     for pos, n in lates.items():
         problems.append("late line for unknown window %d:%d (%d)" % (pos[0], pos[1], n))
+    # `late into` sinks (written by the last run: the built executable with %run).
+    for i, (pipe, recs) in enumerate(zip(case.pipes, case.expected_late_records())):
+        if not pipe.late_sink:
+            continue
+        path = os.path.join(workdir, pipe.late_sink + ".jsonl")
+        if not os.path.exists(path):
+            problems.append("pipeline %d: late sink %s was not written" % (i, path))
+            continue
+        want = sorted(json.dumps(late_record_json(r)) for r in recs)
+        got = []
+        with open(path) as f:
+            for line in f:
+                if line.strip():
+                    try:
+                        obj = json.loads(line, object_pairs_hook=dict)
+                        if isinstance(obj.get("x"), int) and not isinstance(obj.get("x"), bool):
+                            obj["x"] = float(obj["x"])  # an integral float may print as 3
+                        got.append(json.dumps(obj))
+                    except ValueError:
+                        got.append("not JSON: " + line.rstrip())
+        got.sort()
+        if got != want:
+            diff = list(difflib.unified_diff(want, got, "expected late records", "actual (%s)" % path,
+                                             lineterm="", n=1))[:60]
+            problems.append("pipeline %d: late records sent to %s differ (compared as sorted lists):\n%s"
+                            % (i, pipe.late_sink, "\n".join("  " + l for l in diff)))
     return (not problems), "\n".join(problems), secs
+
+
+def late_record_json(r):
+    return {"ts": fmt_ts(r["ts"]), "k": r["k"], "g": r["g"], "v": r["v"], "x": r["x"], "s": r["s"]}
 
 
 def side_by_side(exp_rows, act_rows, limit=80):
@@ -825,13 +885,19 @@ def describe(case, report, workdir):
     exp = case.expected()
     out = ["=" * 78, "MISMATCH seed %s%s" % (case.seed,
            (" (compiler args %s)" % " ".join(case.compiler_args)) if case.compiler_args else ""),
-           "work dir: %s" % workdir, "--- program.stream", case.program.rstrip(),
+           "work dir: %s (program.stream, input.csv)" % workdir,
+           "reproduce: python3 %s --streamc STREAMC --seed-list %s%s --shrink"
+           % (os.path.relpath(os.path.abspath(__file__)), case.seed,
+              (" --compiler-args '%s'" % " ".join(case.compiler_args)) if case.compiler_args else ""),
+           "--- program.stream", case.program.rstrip(),
            "--- input.csv (%d records)" % len(case.records), write_csv(case.records).rstrip(),
-           "--- expected (reference)"]
+           "--- problems", report, "--- expected rows (reference)"]
     for i, (rows, late) in enumerate(exp):
         out.append("pipeline %d: %d rows, %d late records dropped" % (i, len(rows), late))
-        out += ["  " + row_text(r) for r in rows[:200]]
-    out += ["--- problems", report, "=" * 78]
+        out += ["  " + row_text(r) for r in rows[:40]]
+        if len(rows) > 40:
+            out.append("  ... (%d more)" % (len(rows) - 40))
+    out += ["=" * 78]
     return "\n".join(out)
 
 
@@ -845,46 +911,91 @@ def with_records(case, records, pipes=None):
                 case.k_nullable, case.use_sink, case.compiler_args)
 
 
-def shrink(case, args, workdir, budget=150):
+def failure_class(report):
+    """A coarse class of a failure, so that shrinking keeps the same failure."""
+    first = report.splitlines()[0] if report else ""
+    for pat in ("exit status", "timed out", "unexpected row", "missing row", "differs",
+                "non-decreasing", "late records dropped, expected", "no late-records line",
+                "late records sent", "late sink", "records read", "not JSON", "no single pipeline"):
+        if pat in first:
+            return pat + (" " + first.split()[2] if pat == "exit status" else "")
+    return first
+
+
+def shrink(case, args, workdir, budget=400):
+    """Greedy minimisation of a failing case that keeps its failure class."""
+    _, report, _ = check_case(case, args, workdir)
+    want = failure_class(report)
+    tries = [0]
+
     def fails(c):
-        ok, _, _ = check_case(c, args, workdir)
-        return not ok
-    tries = 0
-    # One pipeline at a time.
-    if len(case.pipes) > 1:
-        for p in case.pipes:
-            c = with_records(case, case.records, [p])
-            tries += 1
-            if fails(c):
-                case = c
-                break
-    # Drop chunks of records (ddmin-ish).
-    recs = case.records
-    chunk = max(1, len(recs) // 2)
-    while chunk >= 1 and tries < budget:
-        i, changed = 0, False
-        while i < len(recs) and tries < budget:
-            cand = recs[:i] + recs[i + chunk:]
-            tries += 1
-            if cand and fails(with_records(case, cand)):
-                recs, changed = cand, True
-            else:
-                i += chunk
-        if not changed:
-            chunk //= 2
-    case = with_records(case, recs)
-    # Fewer aggregates.
-    p = case.pipes[0] if len(case.pipes) == 1 else None
-    if p is not None:
-        for e in list(p.entries):
-            if e.name.startswith("n_") or tries >= budget:
+        if tries[0] >= budget:
+            return False
+        tries[0] += 1
+        ok, rep, _ = check_case(c, args, workdir)
+        return not ok and failure_class(rep) == want
+
+    def replace_pipe(c, i, q):
+        pipes = list(c.pipes)
+        pipes[i] = q
+        return with_records(c, c.records, pipes)
+
+    def variants(p):
+        """Simpler versions of one pipeline."""
+        sel = [x for x in p.post if x[0].startswith("select")]
+        for j in range(len(p.post)):
+            yield Pipeline(p.kind, p.params, p.keys, p.entries, p.pre, p.post[:j] + p.post[j + 1:],
+                           p.late_sink)
+        if p.pre:
+            yield Pipeline(p.kind, p.params, p.keys, p.entries, None, p.post, p.late_sink)
+        if p.late_sink:
+            yield Pipeline(p.kind, p.params, p.keys, p.entries, p.pre, p.post, None)
+        if p.keys and not sel:
+            for j in range(len(p.keys)):
+                yield Pipeline(p.kind, p.params, p.keys[:j] + p.keys[j + 1:], p.entries, p.pre,
+                               p.post, p.late_sink)
+        for e in p.entries:
+            if e.name.startswith("n_") or any(e.name in x[0] for x in sel):
                 continue
-            q = Pipeline(p.kind, p.params, p.keys, [x for x in p.entries if x is not e], p.pre,
-                         [x for x in p.post if not x[0].startswith("select")])
-            tries += 1
-            c = with_records(case, case.records, [q])
-            if fails(c):
-                case, p = c, q
+            yield Pipeline(p.kind, p.params, p.keys, [x for x in p.entries if x is not e], p.pre,
+                           p.post, p.late_sink)
+
+    def shrink_records(c):
+        recs = c.records
+        chunk = max(1, len(recs) // 2)
+        while chunk >= 1 and tries[0] < budget:
+            i, changed = 0, False
+            while i < len(recs) and tries[0] < budget:
+                cand = recs[:i] + recs[i + chunk:]
+                if cand and fails(with_records(c, cand)):
+                    recs, changed = cand, True
+                else:
+                    i += chunk
+            if not changed:
+                chunk //= 2
+        return with_records(c, recs)
+
+    changed = True
+    while changed and tries[0] < budget:
+        changed = False
+        for i in range(len(case.pipes)):
+            if len(case.pipes) > 1:
+                c = with_records(case, case.records, case.pipes[:i] + case.pipes[i + 1:])
+                if fails(c):
+                    case, changed = c, True
+                    break
+        if changed:
+            continue
+        case = shrink_records(case)
+        for i in range(len(case.pipes)):
+            for q in variants(case.pipes[i]):
+                c = replace_pipe(case, i, q)
+                if fails(c):
+                    case, changed = c, True
+                    break
+            if changed:
+                break
+    check_case(case, args, workdir)  # leave the shrunk case's files in workdir
     return case
 
 
@@ -984,6 +1095,12 @@ def self_test():
                   # t=-1: [-4,-1)? no (-1 not < -1); [-2,1) yes. t=0.5: [-2,1), [0,3).
                   # t=2.9: [0,3), [2,5).
                   [(-2 * S, 1 * S, 2), (0, 3 * S, 2), (2 * S, 5 * S, 1)], 0))
+    # L: hopping windows (slide > size): a record between windows is in none
+    # and is not counted as late.
+    cases.append(("sliding(1s, 2s): records between windows", 0,
+                  Pipeline("sliding", [1 * S, 2 * S], [], _entries(("n", make_agg("count")))),
+                  [R(0.5), R(1.5), R(2.1), R(0.2)],
+                  [(0, 1 * S, 1), (2 * S, 3 * S, 1)], 1))
     # K: count(1), string min/max, timestamp max.
     cases.append(("count(1), string and timestamp aggregates", 0,
                   Pipeline("count", [1], [], _entries(("lo", make_agg("min", ARG_S)),
@@ -1071,6 +1188,7 @@ def main():
         ap.error("--streamc or --runner is required")
     seeds = ([int(s) for s in args.seed_list.split(",")] if args.seed_list
              else list(range(args.first_seed, args.first_seed + args.seeds)))
+    args.work = os.path.abspath(args.work)
     os.makedirs(args.work, exist_ok=True)
     t0 = time.time()
 
