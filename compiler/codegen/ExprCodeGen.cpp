@@ -119,6 +119,10 @@ Val ExprCodeGen::loadField(llvm::Value *record, const RecordLayout &layout, cons
     llvm::Value *flag =
         b_.CreateConstInBoundsGEP1_64(rt_.i8, record, static_cast<uint64_t>(slot.nullOffset));
     null = b_.CreateICmpNE(b_.CreateLoad(rt_.i8, flag), b_.getInt8(0));
+    // A null string's slot may hold anything (readers do not write it);
+    // make it empty so string helpers never read through it.
+    if (kind == TypeKind::String)
+      v = b_.CreateSelect(null, llvm::Constant::getNullValue(rt_.strTy), v);
   }
   return {v, null};
 }

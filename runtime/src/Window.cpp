@@ -148,10 +148,14 @@ struct srt_window {
   /// The end of the last window containing the slice that starts at \p start.
   int64_t lastEnd(int64_t start) const { return floorDiv(start, slide) * slide + size; }
   /// The end of the first window not yet fired that contains the slice.
+  /// Windows ending at or before the window's watermark count as fired
+  /// even when they held nothing then (a record arriving later for them is
+  /// late, and they must not fire again).
   int64_t nextEnd(int64_t start) const {
     int64_t first = floorDiv(start - size, slide) * slide + slide;
-    if (firedThrough != INT64_MIN)
-      first = std::max(first, floorDiv(firedThrough - size, slide) * slide + slide);
+    int64_t done = std::max(firedThrough, clock.watermark);
+    if (done != INT64_MIN)
+      first = std::max(first, floorDiv(done - size, slide) * slide + slide);
     return first + size;
   }
   void updateFireAt() {
@@ -433,7 +437,8 @@ void srt_window_fire(srt_window *w, int64_t watermark) {
   w->firing.watermark = watermark;
   w->firing.flushing = watermark == INT64_MAX;
   w->firing.next = 0;
-  w->clock.watermark = std::max(w->clock.watermark, watermark);
+  // The window's own watermark moves after its windows have fired (the
+  // generated code stores it), so nextEnd still sees them as unfired.
 }
 
 const void *srt_window_next(srt_window *w, srt_window_row *row) {
