@@ -59,7 +59,19 @@ private:
   void compact();
   size_t probeStart(uint64_t hash) const { return static_cast<size_t>(hash) & mask_; }
   bool matches(const Header *e, uint64_t hash, const void *key, uint32_t len) const {
-    return e->hash == hash && e->keyLen == len && std::memcmp(e->key(), key, len) == 0;
+    return e->hash == hash && e->keyLen == len && bytesEqual(e->key(), key, len);
+  }
+  /// memcmp == 0, inline for the short keys most windows have.
+  static bool bytesEqual(const void *a, const void *b, uint32_t len) {
+    auto load8 = [](const void *p) {
+      uint64_t v;
+      std::memcpy(&v, p, 8);
+      return v;
+    };
+    auto *x = static_cast<const char *>(a), *y = static_cast<const char *>(b);
+    if (len >= 8 && len <= 16) // two overlapping 8-byte words
+      return load8(x) == load8(y) && load8(x + len - 8) == load8(y + len - 8);
+    return std::memcmp(a, b, len) == 0;
   }
 
   uint32_t stride_;

@@ -14,6 +14,7 @@
 #include "KeyTable.h"
 #include "Run.h"
 
+#define XXH_INLINE_ALL // short keys: XXH3 inlined into srt_window_state
 #include <xxhash.h>
 
 #include <algorithm>
@@ -37,6 +38,7 @@ int64_t floorDiv(int64_t a, int64_t b) {
 struct Slice {
   explicit Slice(uint32_t stateSize) : table(stateSize) {}
   int64_t start = 0;
+  int64_t lastEnd = 0; ///< the end of the last window containing the slice
   KeyTable table;
 };
 
@@ -168,6 +170,13 @@ struct srt_window {
   }
 
   void *sliceState(int64_t time, uint64_t hash, const void *key, uint32_t len) {
+    // Most records fall in the slice of the record before: no division.
+    if (Slice *last = lastSlice; last && time >= last->start && time - last->start < sliceLength) {
+      if (last->lastEnd <= clock.watermark)
+        return late();
+      bool inserted;
+      return last->table.findOrInsert(hash, key, len, inserted)->state();
+    }
     int64_t windowStart = floorDiv(time, slide) * slide; // the last window containing it
     if (time >= windowStart + size)
       return discardState(); // between windows: in none, and not late
@@ -185,6 +194,7 @@ struct srt_window {
           spareSlices.pop_back();
         }
         owned->start = start;
+        owned->lastEnd = lastEnd(start);
         if (slices.begin()->first == start)
           updateFireAt();
       }
