@@ -161,10 +161,23 @@ def agg_sum(vals, typ):
     return sum(vs) if typ != "f64" else math.fsum(vs)
 
 
+class Approx:
+    """An expected value known only within [lo, hi] (sketches beyond their
+    exact range)."""
+
+    def __init__(self, lo, hi, what):
+        self.lo, self.hi, self.what = lo, hi, what
+
+    def __repr__(self):
+        return "%s in [%r, %r]" % (self.what, self.lo, self.hi)
+
+
 def agg_avg(vals):
     vs = _nonnull(vals)
     if not vs:
         return None
+    if len(vs) > 300:
+        return math.fsum(vs) / len(vs)
     return float(sum(Fraction(v) for v in vs) / len(vs))
 
 
@@ -172,20 +185,48 @@ def agg_var(vals):
     vs = _nonnull(vals)
     if len(vs) < 2:
         return None
+    if len(vs) > 300:  # exact rationals get slow; two-pass fsum is within 1e-12
+        mean = math.fsum(vs) / len(vs)
+        return math.fsum((v - mean) ** 2 for v in vs) / (len(vs) - 1)
     fs = [Fraction(v) for v in vs]
     mean = sum(fs) / len(fs)
     return sum((f - mean) ** 2 for f in fs) / (len(fs) - 1)
+
+
+def _interpolate(vs, p):
+    pos = Fraction(p).limit_denominator(10 ** 6) * (len(vs) - 1)
+    lo = math.floor(pos)
+    hi = math.ceil(pos)
+    frac = pos - lo
+    return float(Fraction(vs[lo]) + (Fraction(vs[hi]) - Fraction(vs[lo])) * frac)
+
+
+# Up to this many values per window and key, percentile is exact; beyond, a
+# t-digest must stay within RANK_ERROR of the rank (docs/language.md §8).
+PERCENTILE_EXACT = 300
+RANK_ERROR = 0.01
+# approx_count_distinct is exact up to this many distinct values; beyond, a
+# HyperLogLog (standard error 0.8%): accepted within HLL_ERROR (5 sigma).
+HLL_EXACT = 256
+HLL_ERROR = 0.04
 
 
 def agg_percentile(vals, p):
     vs = sorted(_nonnull(vals))
     if not vs:
         return None
-    pos = Fraction(p).limit_denominator(10 ** 6) * (len(vs) - 1)
-    lo = math.floor(pos)
-    hi = math.ceil(pos)
-    frac = pos - lo
-    return float(Fraction(vs[lo]) + (Fraction(vs[hi]) - Fraction(vs[lo])) * frac)
+    if len(vs) > PERCENTILE_EXACT:
+        return Approx(_interpolate(vs, max(0, p - RANK_ERROR)),
+                      _interpolate(vs, min(1, p + RANK_ERROR)), "percentile(%s)" % p)
+    return _interpolate(vs, p)
+
+
+def agg_approx_distinct(vals):
+    d = len(set(_nonnull(vals)))
+    if d > HLL_EXACT:
+        return Approx(math.floor(d * (1 - HLL_ERROR)), math.ceil(d * (1 + HLL_ERROR)),
+                      "approx_count_distinct (exact %d)" % d)
+    return d
 
 
 class Agg:
@@ -216,8 +257,10 @@ def make_agg(kind, arg=None, p=None):
     if kind == "last":
         return Agg("last(%s)" % arg.text, t,
                    lambda rs: (lambda vs: vs[-1] if vs else None)(_nonnull(vals(rs))))
-    if kind in ("count_distinct", "approx_count_distinct"):
+    if kind == "count_distinct":
         return Agg("%s(%s)" % (kind, arg.text), "i64", lambda rs: len(set(_nonnull(vals(rs)))))
+    if kind == "approx_count_distinct":
+        return Agg("%s(%s)" % (kind, arg.text), "i64", lambda rs: agg_approx_distinct(vals(rs)))
     if kind == "variance":
         return Agg("variance(%s)" % arg.text, "f64",
                    lambda rs: (lambda v: None if v is None else float(v))(agg_var(vals(rs))))
@@ -648,7 +691,27 @@ PRE_EXTEND = [
 ]
 
 
-def gen_pipeline(rng, idx, big):
+def gen_big_pipeline(rng, idx):
+    """A window large enough (> 300 values, > 256 distinct) for the sketches
+    behind percentile/median and approx_count_distinct to leave their exact
+    range: compared within their documented error."""
+    sfx = "_%d" % idx
+    kind = rng.choice(["tumbling", "sliding", "session", "count"])
+    params = {"tumbling": [600000], "sliding": [600000, 300000], "session": [30000],
+              "count": [rng.choice([400, 700])]}[kind]
+    keys = [KEY_K] if rng.random() < 0.25 else []
+    arg = rng.choice([ARG_X, ARG_V, ARG_XV])
+    entries = [entry_agg("n" + sfx, make_agg("count")),
+               entry_agg("p" + sfx, make_agg("percentile", arg, rng.choice([0, 0.05, 0.3, 0.9, 1]))),
+               entry_agg("med" + sfx, make_agg("median", rng.choice([ARG_X, ARG_V]))),
+               entry_agg("ad" + sfx, make_agg("approx_count_distinct", rng.choice([ARG_X, ARG_TS]))),
+               entry_agg("d" + sfx, make_agg("count_distinct", ARG_X)),
+               entry_agg("sd" + sfx, make_agg("stddev", ARG_X))]
+    rng.shuffle(entries)
+    return Pipeline(kind, params, keys, entries)
+
+
+def gen_pipeline(rng, idx):
     """One random pipeline; aggregate names carry the suffix _<idx> so that the
     rows of several pipelines on one stdout can be told apart."""
     sfx = "_%d" % idx
@@ -670,8 +733,6 @@ def gen_pipeline(rng, idx, big):
     used = {"n"}
     for _ in range(rng.randint(1, 7)):
         kindA, args = rng.choice(AGG_CHOICES)
-        if big and kindA in ("median", "percentile"):
-            kindA = "avg"
         arg = rng.choice(args)
         if kindA == "avg" and arg.typ not in ("i64", "f64"):
             arg = ARG_V
@@ -770,10 +831,12 @@ def gen_then(rng, sfx, first):
 def gen_case(seed, compiler_args=()):
     rng = random.Random(seed)
     max_delay = rng.choice([0, 0, 250, 500, 1000, 2000, 3000, 5000])
-    n = rng.randint(20, 300)
+    big = rng.random() < 0.12
+    n = rng.randint(700, 1500) if big else rng.randint(20, 300)
     npipes = rng.choice([2, 3, 3, 4])
-    # percentile/median are exact up to 300 values per window and key.
-    pipes = [gen_pipeline(rng, i, big=n > 300) for i in range(npipes)]
+    pipes = [gen_pipeline(rng, i) for i in range(npipes)]
+    if big:
+        pipes.append(gen_big_pipeline(rng, npipes))
     nkeys = rng.randint(2, 5)
     keys = ["a", "b", "c", "d", "e"][:nkeys]
     k_nullable = rng.random() < 0.3
@@ -813,6 +876,8 @@ def canon_value(v, typ):
     """How the expected value is shown (and compared for exact types)."""
     if v is None:
         return None
+    if isinstance(v, Approx):
+        return "~ " + repr(v)
     if typ == "ts":
         return fmt_ts(v)
     return v
@@ -821,6 +886,13 @@ def canon_value(v, typ):
 def value_matches(exp, act, typ):
     if exp is None or act is None:
         return exp is None and act is None
+    if isinstance(exp, Approx):
+        if isinstance(act, bool) or not isinstance(act, (int, float)):
+            return False
+        if typ == "i64" and not isinstance(act, int):
+            return False
+        eps = 1e-9 * max(1.0, abs(exp.lo), abs(exp.hi))
+        return exp.lo - eps <= act <= exp.hi + eps
     if typ == "ts":
         return act == fmt_ts(exp)
     if typ == "f64":
@@ -868,8 +940,8 @@ def _act_sortkey(row, names):
 def compare_pipeline(pipe, exp_rows, act_rows):
     """Returns None or a description of the first difference."""
     key_names = [k.name for k in pipe.keys]
-    # Sort within a group by every exactly-comparable column.
-    exact = [n for n, _, t in (exp_rows[0] if exp_rows else []) if t != "f64"]
+    # Within one window_end, rows are told apart by window_start and the keys.
+    exact = ["window_start", "window_end"] + key_names
     if pipe.kind == "count":
         def group_exp(r):
             d = {n: v for n, v, _ in r}
@@ -1049,7 +1121,7 @@ def describe(case, report, workdir):
            "work dir: %s (program.stream, input.csv)" % workdir,
            "reproduce: python3 %s --streamc STREAMC --seed-list %s%s --shrink"
            % (os.path.relpath(os.path.abspath(__file__)), case.seed,
-              (" --compiler-args '%s'" % " ".join(case.compiler_args)) if case.compiler_args else ""),
+              (" --compiler-args='%s'" % " ".join(case.compiler_args)) if case.compiler_args else ""),
            "--- program.stream", case.program.rstrip(),
            "--- input.csv (%d records)" % len(case.records), write_csv(case.records).rstrip(),
            "--- problems", report, "--- expected rows (reference)"]
@@ -1331,10 +1403,12 @@ def self_test():
     for seed in range(50):
         c = gen_case(seed)
         for pipe, (rows, _) in zip(c.pipes, c.expected()):
-            act = [[(n, canon_value(v, t)) for n, v, t in r] for r in reversed(rows)]
-            if pipe.kind == "count":
-                act = [[(n, canon_value(v, t)) for n, v, t in r] for r in rows]
-            d = compare_pipeline(pipe, rows, act if pipe.kind == "count" else
+            def as_json(v, t):
+                return v.lo if isinstance(v, Approx) else canon_value(v, t)
+            act = [[(n, as_json(v, t)) for n, v, t in r] for r in reversed(rows)]
+            if pipe.final().kind == "count":
+                act = [[(n, as_json(v, t)) for n, v, t in r] for r in rows]
+            d = compare_pipeline(pipe.final(), rows, act if pipe.final().kind == "count" else
                                  sorted(act, key=lambda r: dict(r)["window_end"]))
             if d:
                 failures += 1
