@@ -34,7 +34,7 @@ KeyTable::Header *KeyTable::findOrInsert(uint64_t hash, const void *key, uint32_
     }
   }
   inserted = true;
-  if (!frozen && count_ > live_ + 64 && count_ - live_ > live_) {
+  if (count_ > live_ + 64 && count_ - live_ > live_) {
     compact();
     return findOrInsert(hash, key, len, inserted);
   }

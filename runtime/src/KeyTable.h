@@ -49,9 +49,7 @@ public:
     return static_cast<size_t>(reinterpret_cast<const char *>(e) - entries_.data()) / stride_;
   }
   size_t live() const { return live_; }
-  /// While frozen, inserts never compact, so entry numbers held elsewhere
-  /// (count windows waiting to fire) stay valid.
-  bool frozen = false;
+
   size_t bytes() const { return entries_.capacity() + index_.capacity() * sizeof(uint32_t); }
 
 private:

@@ -18,6 +18,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <deque>
 #include <cstdlib>
 #include <ctime>
 #include <map>
@@ -87,7 +88,6 @@ struct srt_window {
   // to their state).
   KeyTable keys;
   std::priority_queue<HeapItem, std::vector<HeapItem>, std::greater<HeapItem>> sessionEnds;
-  std::vector<size_t> full; ///< count windows that reached n records
 
   // The windows firing now.
   struct Firing {
@@ -98,7 +98,8 @@ struct srt_window {
     size_t next = 0;
     std::vector<Slice *> parts;
     Session *session = nullptr; ///< the session just emitted, freed next
-    KeyTable::Header *emitted = nullptr;
+    KeyTable::Header *emitted = nullptr; ///< the count window emitted last (flushing)
+    bool emittedFull = false;            ///< full.front() was emitted last
     bool flushing = false; ///< count windows at the end of input
   } firing;
 
@@ -128,6 +129,8 @@ struct srt_window {
     } else {
       freeEntries(keys);
     }
+    for (FullWindow &w : full)
+      destroyAggState(aggs, w.state.data());
     if (discardUsed)
       destroyAggState(aggs, discard.data());
   }
@@ -164,7 +167,7 @@ struct srt_window {
     if (kind == SRT_WINDOW_SESSION)
       clock.fire_at = sessionEnds.empty() ? INT64_MAX : sessionEnds.top().end;
     else if (kind == SRT_WINDOW_COUNT)
-      clock.fire_at = full.empty() ? INT64_MAX : INT64_MIN;
+      clock.fire_at = full.empty() && !justFilled ? INT64_MAX : INT64_MIN;
     else
       clock.fire_at = slices.empty() ? INT64_MAX : nextEnd(slices.begin()->first);
   }
@@ -356,7 +359,17 @@ struct srt_window {
   }
 
   // -------------------------------------------------------- count windows
+  /// A count window that reached n records, taken out of the key table
+  /// (its key and state moved here) until it is emitted, so the key's next
+  /// record starts a new window even before this one fires.
+  struct FullWindow {
+    int64_t start, end;
+    std::vector<char> key;
+    std::vector<char> state;
+  };
+
   void *countState(int64_t time, uint64_t hash, const void *key, uint32_t len) {
+    detachFull();
     bool inserted;
     KeyTable::Header *e = keys.findOrInsert(hash, key, len, inserted);
     if (inserted)
@@ -364,32 +377,55 @@ struct srt_window {
     e->minTime = std::min(e->minTime, time);
     e->maxTime = std::max(e->maxTime, time);
     if (++e->count == count) {
-      full.push_back(keys.indexOf(e));
-      keys.frozen = true;
+      // Full once this record has updated it: detached at the next call.
+      justFilled = e;
       clock.fire_at = INT64_MIN;
     }
     return e->state();
   }
 
+  std::deque<FullWindow> full;          ///< filled, waiting to be emitted, in order
+  KeyTable::Header *justFilled = nullptr; ///< filled by the record just given its state
+
+  /// Moves the window the previous record filled out of the key table.
+  void detachFull() {
+    KeyTable::Header *e = justFilled;
+    if (!e)
+      return;
+    justFilled = nullptr;
+    FullWindow w{e->minTime, e->maxTime, std::vector<char>(e->key(), e->key() + e->keyLen),
+                 std::vector<char>(static_cast<char *>(e->state()),
+                                   static_cast<char *>(e->state()) + aggs.size)};
+    full.push_back(std::move(w)); // the state's owned parts move with it
+    keys.remove(e);
+  }
+
   const void *nextCountRow(srt_window_row *row) {
+    if (firing.emittedFull) { // free the window emitted last
+      firing.emittedFull = false;
+      destroyAggState(aggs, full.front().state.data());
+      full.pop_front();
+    }
     if (KeyTable::Header *done = firing.emitted) {
       firing.emitted = nullptr;
       destroyAggState(aggs, done->state());
       keys.remove(done);
     }
-    KeyTable::Header *e = nullptr;
+    detachFull();
     if (!full.empty()) {
-      e = keys.entry(full.front());
-      full.erase(full.begin());
-      keys.frozen = !full.empty();
-    } else if (firing.flushing) {
-      while (firing.next < keys.capacityEntries() && !keys.entry(firing.next)->live)
-        ++firing.next;
-      if (firing.next < keys.capacityEntries())
-        e = keys.entry(firing.next++);
+      FullWindow &w = full.front();
+      firing.emittedFull = true;
+      *row = {w.key.data(), static_cast<int64_t>(w.key.size()), w.start, w.end};
+      return w.state.data();
     }
-    if (!e)
+    if (!firing.flushing)
       return nullptr;
+    // The end of the input: every key's partial window.
+    while (firing.next < keys.capacityEntries() && !keys.entry(firing.next)->live)
+      ++firing.next;
+    if (firing.next == keys.capacityEntries())
+      return nullptr;
+    KeyTable::Header *e = keys.entry(firing.next++);
     firing.emitted = e;
     *row = {e->key(), e->keyLen, e->minTime, e->maxTime};
     return e->state();
