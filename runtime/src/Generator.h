@@ -21,26 +21,85 @@ const std::vector<GenField> *generatorFields(const std::string &kind);
 
 class Generator {
 public:
-  /// `events` < 0: unbounded; `rate` <= 0: unthrottled.
-  Generator(std::string kind, int64_t events, double rate, uint64_t seed);
+  /// `kind` is one generatorFields() knows; `events` < 0: unbounded;
+  /// `rate` <= 0: unthrottled.
+  Generator(const std::string &kind, int64_t events, double rate, uint64_t seed);
 
   /// Fills the read fields of the next record; false after the last one.
+  /// `fields` must be the same layout at every call: its read fields are
+  /// resolved to what they hold at the first call (and again only if another
+  /// vector is passed). Strings are views into buffers the generator owns,
+  /// valid until the next call.
   bool next(const std::vector<srt_field> &fields, void *record);
 
 private:
-  void fill(const srt_field &f, void *record, int64_t eventTime, uint64_t r);
-  static void setString(const srt_field &f, void *record, const char *text, size_t len);
-  static void setInt(const srt_field &f, void *record, int64_t v);
-  static uint64_t ysbAd(uint64_t r);
+  enum class Kind : uint8_t { Sequence, Ysb, NexmarkPerson, NexmarkAuction, NexmarkBid, Unknown };
 
-  std::string kind_;
+  /// What a read field holds: one code per field of each kind.
+  enum class Value : uint8_t {
+    None, ///< a field the kind does not have: left as it is
+    EventTime,
+    SequenceN,
+    YsbUserId,
+    YsbPageId,
+    YsbAdId,
+    YsbAdType,
+    YsbEventType,
+    YsbIpAddress,
+    PersonId,
+    PersonName,
+    PersonEmailAddress,
+    PersonCreditCard,
+    PersonCity,
+    PersonState,
+    PersonExtra,
+    AuctionId,
+    AuctionItemName,
+    AuctionDescription,
+    AuctionInitialBid,
+    AuctionReserve,
+    AuctionExpires,
+    AuctionSeller,
+    AuctionCategory,
+    AuctionExtra,
+    BidAuction,
+    BidBidder,
+    BidPrice,
+    BidChannel,
+    BidUrl,
+    BidExtra,
+  };
+
+  /// The longest string a generator writes: "description of item " and a
+  /// 20-digit record number.
+  static constexpr size_t kTextCapacity = 48;
+
+  /// A read field of the record: what it holds, where, and the buffer of
+  /// its string in the current record (constant parts written once).
+  struct Slot {
+    Value value;
+    int32_t nullOffset; ///< -1: no null flag
+    uint32_t offset;
+    char text[kTextCapacity];
+  };
+
+  static Kind kindOf(const std::string &kind);
+  static Value valueOf(Kind kind, const char *field);
+  void resolve(const std::vector<srt_field> &fields);
+  void fill(Slot &slot, char *record, int64_t eventTime, uint64_t r);
+
+  Kind kind_;
   int64_t events_;
   double rate_;
   uint64_t seed_;
   int64_t n_ = 0;
   std::chrono::steady_clock::time_point start_;
-  std::string buffers_[4]; ///< the current record's generated strings
+  const char *ysbAdIds_;                   ///< 1000 ids of 36 characters (see ysbCampaign)
+  std::vector<Slot> slots_;                ///< the read fields, in layout order
+  const srt_field *resolvedFor_ = nullptr; ///< the fields slots_ was resolved from
+  size_t resolvedCount_ = 0;
 };
 
-/// The ad id and campaign id of YSB ad number `ad` (0..999).
-void ysbCampaign(uint64_t seed, uint64_t ad, char *adId, char *campaignId);
+/// The ad id and campaign id (36 characters each, then a NUL) of YSB ad
+/// number `ad` (0..999); the same for every seed of the events.
+void ysbCampaign(uint64_t ad, char *adId, char *campaignId);
