@@ -226,11 +226,43 @@ Val ExprCodeGen::unary(const PlanExpr &e) {
   return {b_.CreateNeg(a.v), a.null}; // wraps, like Java and Flink
 }
 
+llvm::Value *ExprCodeGen::equalsLiteral(llvm::Value *str, const std::string &literal) {
+  auto size = static_cast<int64_t>(literal.size());
+  llvm::Value *sameLength = b_.CreateICmpEQ(lenOf(str), b_.getInt64(size));
+  if (size == 0)
+    return sameLength;
+  auto *compareBytes = block("str.cmp");
+  auto *done = block("str.eq");
+  llvm::BasicBlock *from = b_.GetInsertBlock();
+  b_.CreateCondBr(sameLength, compareBytes, done);
+  b_.SetInsertPoint(compareBytes);
+  llvm::Value *diff = b_.CreateCall(rt_.fn("bcmp", rt_.i32, {rt_.ptr, rt_.ptr, rt_.i64}),
+                                    {ptrOf(str), rt_.cstring(literal), b_.getInt64(size)});
+  llvm::Value *same = b_.CreateICmpEQ(diff, b_.getInt32(0));
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto *phi = b_.CreatePHI(rt_.i1, 2);
+  phi->addIncoming(b_.getFalse(), from);
+  phi->addIncoming(same, compareBytes);
+  return phi;
+}
+
 Val ExprCodeGen::binary(const PlanExpr &e) {
   BinaryOp op = e.binaryOp;
   TypeKind operand = e.children[0]->type.kind;
   if (operand == TypeKind::Null)
     operand = e.children[1]->type.kind;
+  // A string compared for equality with a literal: a length check and a
+  // fixed-size compare LLVM expands into a few loads, no call.
+  if ((op == BinaryOp::Eq || op == BinaryOp::Ne) && operand == TypeKind::String)
+    for (int lit = 0; lit < 2; ++lit) {
+      const PlanExpr &c = *e.children[lit];
+      if (c.isConst() && !c.value.isNull()) {
+        Val other = emit(*e.children[1 - lit]);
+        llvm::Value *eq = equalsLiteral(other.v, c.value.asString());
+        return {op == BinaryOp::Eq ? eq : b_.CreateNot(eq), other.null};
+      }
+    }
   Val a = emit(*e.children[0]);
   Val b = emit(*e.children[1]);
   if (op >= BinaryOp::Eq && op <= BinaryOp::Ge)

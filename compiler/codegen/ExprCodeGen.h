@@ -96,6 +96,8 @@ private:
   llvm::Value *ptrOf(llvm::Value *str) { return b_.CreateExtractValue(str, 0); }
   llvm::Value *lenOf(llvm::Value *str) { return b_.CreateExtractValue(str, 1); }
   llvm::Value *strCompare(llvm::Value *a, llvm::Value *b);
+  /// True if the string equals \p literal (bytes compared inline).
+  llvm::Value *equalsLiteral(llvm::Value *str, const std::string &literal);
   /// Parses a string with a runtime `srt_str_to_*` function; null when it
   /// does not parse.
   Val parseString(const char *function, llvm::Type *type, Val str, llvm::Value *null);
