@@ -1,0 +1,235 @@
+#pragma once
+/// \file
+/// The code generator behind generateModule (CodeGen.h): internal to
+/// codegen/, never included by a public header. Its members are defined by
+/// concern: CodeGen.cpp (the entry point, layouts, opening and closing the
+/// connectors), Standalone.cpp (the params and `main` of built
+/// executables), SourceLoop.cpp (each source's loop and the per-record code
+/// of its operators) and WindowCodeGen.cpp (window state, updates, firing).
+
+#include "codegen/AggregateCodeGen.h"
+#include "codegen/CodeGen.h"
+#include "codegen/ExprCodeGen.h"
+#include "codegen/RecordLayout.h"
+#include "plan/LogicalFused.h"
+#include "plan/LogicalLookup.h"
+#include "plan/LogicalSink.h"
+#include "plan/LogicalSource.h"
+#include "plan/LogicalWindowAggregate.h"
+#include "plan/Plan.h"
+#include "support/Diagnostics.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace streamc::codegen_detail {
+
+/// Generates the module: the entry point, its loops, and the record
+/// layouts the runtime reads.
+class Generator {
+public:
+  Generator(const Plan &plan, llvm::LLVMContext &ctx, DiagnosticEngine &diags,
+            const CodegenOptions &options)
+      : plan_(plan), ctx_(ctx), diags_(diags), options_(options),
+        module_(std::make_unique<llvm::Module>(plan.fileName, ctx)), rt_(*module_), b_(ctx) {}
+
+  std::unique_ptr<llvm::Module> run();
+
+private:
+  // ---------------------------------------------------------- support check
+  // (CodeGen.cpp, as is everything down to closeAll)
+  bool supported();
+
+  /// A reader or writer: its slot (for cleanup) and its value.
+  struct Handle {
+    llvm::AllocaInst *slot;
+    llvm::Value *value;
+  };
+
+  // ------------------------------------------------------------- layouts
+  struct LayoutInfo {
+    RecordLayout layout;
+    llvm::GlobalVariable *global = nullptr;
+  };
+
+  /// The layout of a record type and its srt_layout global (all fields read,
+  /// or the source's read flags).
+  const LayoutInfo &layoutOf(const RecordType &type, const std::vector<bool> *read = nullptr);
+
+  // --------------------------------------------------- opening and closing
+  /// An entry-block slot holding a handle, null until opened, so the
+  /// failure path can close exactly what was opened.
+  llvm::AllocaInst *handleSlot(const char *name);
+
+  void checkOpened(llvm::Value *handle);
+
+  /// A connector argument's text as (ptr, len), computed at start-up; a
+  /// null ptr when absent (\p fallback, if given, otherwise).
+  std::pair<llvm::Value *, llvm::Value *> argText(const std::map<std::string, PlanExprPtr> &exprs,
+                                                  const char *name, const char *fallback);
+
+  /// The format name to use when the program did not give one.
+  static std::string defaultFormat(const std::map<std::string, Value> &args);
+
+  /// Opens a reader or writer through `srt_{reader,writer}_open_text`,
+  /// keeping the handle in an entry-block slot for the cleanup paths.
+  Handle openConnector(const char *function, const char *slotName, const std::string &name,
+                       const std::string &connector, const std::map<std::string, Value> &args,
+                       const std::map<std::string, PlanExprPtr> &argExprs, const LayoutInfo &info);
+
+  /// Tells the run about every declared sink, so it can open the config's
+  /// dead-letter sink before anything is read.
+  void declareSinks();
+
+  /// The records input \p i of \p sink receives: a window's late input
+  /// gets the window's input records.
+  static const RecordType &sinkInputType(const LogicalSink &sink, size_t i);
+
+  void openSinks();
+
+  /// A numeric connector argument computed at start-up, or \p fallback.
+  llvm::Value *argNumber(const std::map<std::string, PlanExprPtr> &exprs, const char *name,
+                         llvm::Value *fallback, bool asDouble);
+
+  /// `generate(kind:, events:, rate:, seed:)`.
+  Handle openGenerator(const LogicalSource &src);
+
+  /// Loads every table a lookup reads, before any source is read.
+  void openTables();
+
+  void openSources();
+
+  /// Closes every reader and writer (null-safe) and returns \p status, or
+  /// 0 / 2 depending on whether the writers closed cleanly.
+  void closeAll(llvm::Value *status);
+
+  // -------------------------------------------------- standalone programs
+  // (Standalone.cpp)
+  /// One global per param for its value and one for its null flag,
+  /// initialised to the default; `--param` overwrites them at start-up.
+  void createParamGlobals();
+
+  std::string helpText() const;
+
+  /// The param table, the program descriptor and `main`.
+  void emitStandaloneMain();
+
+  // -------------------------------------------------------------- windows
+  // (WindowCodeGen.cpp)
+  /// What the generated code keeps per window operator.
+  struct WindowInfo {
+    llvm::AllocaInst *handle = nullptr; ///< srt_window*
+    llvm::Value *clock = nullptr;       ///< srt_window_clock*
+    AggregateLayout aggs;
+    llvm::AllocaInst *arrivals = nullptr; ///< records so far (first/last)
+    llvm::AllocaInst *keyBuffer = nullptr;
+    RecordType keyType; ///< the `by` keys as a record
+  };
+  static constexpr uint32_t kKeyBufferSize = 256;
+
+  /// Creates each window's runtime state from a constant srt_window_desc.
+  void createWindows();
+
+  /// A record enters its window(s): the key is encoded, the runtime finds
+  /// its state, and the aggregates are updated inline. A record late for
+  /// all of its windows goes to the late sink, if there is one.
+  void emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *record,
+                        const RecordType &type);
+
+  /// When the watermark \p wm reached the window's next end: fires, and
+  /// runs the window's consumers on each result. Then the window's input
+  /// watermark becomes \p wm (records it receives later are late when their
+  /// windows have ended by then).
+  void emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm);
+
+  // ---------------------------------------------------------------- loops
+  // (SourceLoop.cpp, which defines the member templates too: only its code
+  // instantiates them)
+  void emitSourceLoop(LogicalSource &src);
+
+  /// The windows downstream of \p src, in topological order.
+  std::vector<const LogicalWindowAggregate *> windowsAfter(const LogicalSource &src);
+
+  /// True if some expression builds strings in the record arena or reads
+  /// now(): only then does each record start with srt_record_begin.
+  bool usesRecordContext() const;
+
+  template <typename F> static void visitExprs(const LogicalOperator &op, F &&f);
+
+  llvm::Value *entryAlloca(uint32_t size, const char *name);
+
+  /// Emits, in order, the code of every operator reading \p producer's
+  /// records, given the record at \p record.
+  void emitConsumers(const LogicalOperator &producer, llvm::Value *record, const RecordType &type);
+
+  /// True if input \p i of \p op receives a window's late records rather
+  /// than its results.
+  static bool isLateInput(const LogicalOperator &op, size_t i);
+
+  void emitOperator(const LogicalOperator &op, size_t slot, llvm::Value *record,
+                    const RecordType &type);
+
+  void emitSteps(const LogicalFused &fused, size_t i, llvm::Value *record, const RecordType &type);
+
+  /// A filter or projection, then \p next on its output.
+  template <typename Next>
+  void emitStateless(const LogicalOperator &op, llvm::Value *record, const RecordType &type,
+                     Next next);
+
+  /// The entry-block counter of a null() sink's records.
+  llvm::AllocaInst *nullCounter(const LogicalSink &sink);
+
+  /// Probes the table with the key; the output record is the input's fields
+  /// then the table's (null when `or null` keeps an unmatched record).
+  void emitLookup(const LogicalLookup &l, llvm::Value *record, const RecordType &type);
+
+  void emitSinkWrite(const LogicalSink &sink, size_t, llvm::Value *record, const RecordType &type);
+
+  ExprCodeGen exprGen(llvm::Value *record, const RecordType &type);
+
+  /// Without a record (record == null): constants and params only.
+  ExprCodeGen exprGen(llvm::Value *record, const RecordType *type, const RecordLayout *layout,
+                      const std::vector<Val> *aggregates = nullptr);
+
+  struct Loop {
+    llvm::BasicBlock *header = nullptr;
+    llvm::Value *reader = nullptr;
+  };
+
+  const Plan &plan_;
+  llvm::LLVMContext &ctx_;
+  DiagnosticEngine &diags_;
+  CodegenOptions options_;
+  std::map<const ParamDecl *, std::pair<llvm::GlobalVariable *, llvm::GlobalVariable *>>
+      paramGlobals_;
+  std::unique_ptr<llvm::Module> module_;
+  RuntimeDecls rt_;
+  llvm::IRBuilder<> b_;
+  llvm::Function *fn_ = nullptr;
+  llvm::Value *runArg_ = nullptr, *ctxArg_ = nullptr;
+  llvm::BasicBlock *entry_ = nullptr, *failBlock_ = nullptr;
+  std::vector<LogicalSource *> sources_;
+  std::vector<LogicalSink *> sinks_;
+  std::map<const LogicalSource *, Handle> readers_;
+  std::map<const LogicalSink *, Handle> writers_;
+  std::vector<const LogicalLookup *> lookups_; ///< one per table
+  std::map<const TableDecl *, Handle> tables_;
+  std::map<const LogicalSink *, llvm::AllocaInst *> nullCounters_;
+  std::map<std::pair<const RecordType *, const std::vector<bool> *>, LayoutInfo> layouts_;
+  Loop loop_;
+  llvm::BasicBlock *rejectTarget_ = nullptr;
+  /// The event time of the record being processed (i64 epoch ms).
+  llvm::Value *time_ = nullptr;
+  std::vector<const LogicalWindowAggregate *> windows_;
+  std::map<const LogicalWindowAggregate *, WindowInfo> windowInfo_;
+};
+
+} // namespace streamc::codegen_detail

@@ -1,0 +1,141 @@
+// Windows: their runtime state, the update per record and the firing.
+#include "codegen/Generator.h"
+
+#include <srt/runtime.h>
+
+#include <cstddef>
+
+namespace streamc::codegen_detail {
+
+void Generator::createWindows() {
+  auto *aggTy = llvm::StructType::get(ctx_, {rt_.i32, rt_.i32});
+  auto *descTy = llvm::StructType::get(
+      ctx_, {rt_.ptr, rt_.i32, rt_.i64, rt_.i64, rt_.i64, rt_.i32, rt_.i32, rt_.ptr});
+  for (const LogicalWindowAggregate *w : windows_) {
+    WindowInfo &info = windowInfo_[w];
+    info.aggs = AggregateLayout::of(*w);
+    for (size_t i = 0; i < w->keys.size(); ++i)
+      info.keyType.fields.push_back({w->keyNames[i], w->keys[i]->type});
+    std::vector<llvm::Constant *> slots;
+    for (size_t i = 0; i < info.aggs.kinds.size(); ++i)
+      slots.push_back(llvm::ConstantStruct::get(
+          aggTy, {b_.getInt32(info.aggs.kinds[i]), b_.getInt32(info.aggs.offsets[i])}));
+    auto *arrTy = llvm::ArrayType::get(aggTy, slots.size());
+    auto *arr = new llvm::GlobalVariable(*module_, arrTy, true, llvm::GlobalValue::PrivateLinkage,
+                                         llvm::ConstantArray::get(arrTy, slots), "window.aggs");
+    uint32_t kind = w->window == LogicalWindowAggregate::WindowKind::Tumbling  ? SRT_WINDOW_TUMBLING
+                    : w->window == LogicalWindowAggregate::WindowKind::Sliding ? SRT_WINDOW_SLIDING
+                    : w->window == LogicalWindowAggregate::WindowKind::Session ? SRT_WINDOW_SESSION
+                                                                               : SRT_WINDOW_COUNT;
+    auto *desc = new llvm::GlobalVariable(
+        *module_, descTy, true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantStruct::get(descTy, {rt_.cstring(w->where), b_.getInt32(kind),
+                                           b_.getInt64(w->sizeMs), b_.getInt64(w->slideMs),
+                                           b_.getInt64(w->count), b_.getInt32(info.aggs.size),
+                                           b_.getInt32(static_cast<uint32_t>(slots.size())), arr}),
+        "window.desc");
+    info.handle = handleSlot("window");
+    llvm::Value *h =
+        b_.CreateCall(rt_.fn("srt_window_create", rt_.ptr, {rt_.ptr, rt_.ptr}), {runArg_, desc});
+    b_.CreateStore(h, info.handle);
+    info.clock = b_.CreateCall(rt_.fn("srt_window_clock_of", rt_.ptr, {rt_.ptr}), {h});
+    llvm::IRBuilder<> eb(entry_, entry_->begin());
+    info.arrivals = eb.CreateAlloca(rt_.i64, nullptr, "arrivals");
+    b_.CreateStore(b_.getInt64(0), info.arrivals);
+    info.keyBuffer = eb.CreateAlloca(llvm::ArrayType::get(rt_.i8, kKeyBufferSize), nullptr, "key");
+    info.keyBuffer->setAlignment(llvm::Align(8));
+  }
+}
+
+void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *record,
+                                 const RecordType &type) {
+  WindowInfo &info = windowInfo_.at(&w);
+  ExprCodeGen exprs = exprGen(record, type);
+  AggregateCodeGen aggs(b_, rt_, fn_, w, info.aggs);
+  llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
+  auto [key, keyLen] = aggs.emitKey(exprs, info.keyBuffer, kKeyBufferSize, handle);
+  llvm::Value *state =
+      b_.CreateCall(rt_.fn("srt_window_state", rt_.ptr, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
+                    {handle, time_, key, keyLen});
+  auto *update = llvm::BasicBlock::Create(ctx_, "window.update", fn_);
+  auto *late = llvm::BasicBlock::Create(ctx_, "window.late", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "window.done", fn_);
+  b_.CreateCondBr(b_.CreateIsNull(state), late, update);
+  b_.SetInsertPoint(late);
+  if (w.lateSink)
+    emitSinkWrite(*w.lateSink, 0, record, type);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(update);
+  llvm::Value *seq = b_.CreateAdd(b_.CreateLoad(rt_.i64, info.arrivals), b_.getInt64(1));
+  b_.CreateStore(seq, info.arrivals);
+  aggs.emitUpdate(exprs, state, seq);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+}
+
+void Generator::emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm) {
+  WindowInfo &info = windowInfo_.at(&w);
+  llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
+  llvm::Value *fireAt = b_.CreateLoad(rt_.i64, info.clock);
+  auto *fire = llvm::BasicBlock::Create(ctx_, "window.fire", fn_);
+  auto *next = llvm::BasicBlock::Create(ctx_, "window.next", fn_);
+  auto *row = llvm::BasicBlock::Create(ctx_, "window.row", fn_);
+  auto *after = llvm::BasicBlock::Create(ctx_, "window.fired", fn_);
+  b_.CreateCondBr(b_.CreateICmpSGE(wm, fireAt), fire, after);
+  b_.SetInsertPoint(fire);
+  b_.CreateCall(rt_.fn("srt_window_fire", rt_.voidTy, {rt_.ptr, rt_.i64}), {handle, wm});
+  b_.CreateBr(next);
+
+  b_.SetInsertPoint(next);
+  llvm::Value *rowInfo = entryAlloca(sizeof(srt_window_row), "window.row");
+  llvm::Value *state =
+      b_.CreateCall(rt_.fn("srt_window_next", rt_.ptr, {rt_.ptr, rt_.ptr}), {handle, rowInfo});
+  b_.CreateCondBr(b_.CreateIsNull(state), after, row);
+
+  b_.SetInsertPoint(row);
+  if (usesRecordContext())
+    b_.CreateCall(rt_.fn("srt_record_begin", rt_.voidTy, {rt_.ptr}), {ctxArg_});
+  auto field = [&](size_t offset, llvm::Type *ty) {
+    return b_.CreateLoad(ty, b_.CreateConstInBoundsGEP1_64(rt_.i8, rowInfo, offset));
+  };
+  llvm::Value *keyBytes = field(offsetof(srt_window_row, key), rt_.ptr);
+  llvm::Value *start = field(offsetof(srt_window_row, start), rt_.i64);
+  llvm::Value *end = field(offsetof(srt_window_row, end), rt_.i64);
+  const LayoutInfo &keyLayout = layoutOf(info.keyType);
+  llvm::Value *keyRecord = entryAlloca(keyLayout.layout.size, "window.key");
+  AggregateCodeGen aggs(b_, rt_, fn_, w, info.aggs);
+  ExprCodeGen keyExprs = exprGen(keyRecord, info.keyType);
+  aggs.emitDecodeKey(keyExprs, keyBytes, keyRecord, info.keyType, keyLayout.layout);
+  ExprCodeGen consts = exprGen(nullptr, nullptr, nullptr);
+  std::vector<Val> results = aggs.emitResults(consts, state);
+
+  // The result: window_start, window_end, the keys, the entries (over
+  // the keys and the aggregates; a failing entry skips this result).
+  llvm::BasicBlock *savedReject = rejectTarget_;
+  rejectTarget_ = next;
+  ExprCodeGen entries = exprGen(keyRecord, &info.keyType, &keyLayout.layout, &results);
+  const RecordType &outType = *w.output;
+  const LayoutInfo &out = layoutOf(outType);
+  llvm::Value *outRec = entryAlloca(out.layout.size, "window.result");
+  entries.storeField(outRec, out.layout, outType, 0, {start, b_.getFalse()});
+  entries.storeField(outRec, out.layout, outType, 1, {end, b_.getFalse()});
+  for (size_t i = 0; i < w.keys.size(); ++i)
+    entries.storeField(
+        outRec, out.layout, outType, static_cast<int>(2 + i),
+        entries.loadField(keyRecord, keyLayout.layout, info.keyType, static_cast<int>(i)));
+  for (size_t i = 0; i < w.entries.size(); ++i)
+    entries.storeField(outRec, out.layout, outType, static_cast<int>(2 + w.keys.size() + i),
+                       entries.emit(*w.entries[i]));
+  llvm::Value *savedTime = time_;
+  time_ = b_.CreateSub(end, b_.getInt64(1)); // a result's event time
+  emitConsumers(w, outRec, outType);
+  time_ = savedTime;
+  rejectTarget_ = savedReject;
+  b_.CreateBr(next);
+
+  b_.SetInsertPoint(after);
+  b_.CreateStore(
+      wm, b_.CreateConstInBoundsGEP1_64(rt_.i8, info.clock, offsetof(srt_window_clock, watermark)));
+}
+
+} // namespace streamc::codegen_detail
