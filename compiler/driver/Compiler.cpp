@@ -25,9 +25,18 @@ bool Compiler::load(const std::string &path) {
   return ok && !diags_.hasErrors();
 }
 
+bool Compiler::loadBuffer(const std::string &name, std::string text) {
+  unsigned errorsBefore = diags_.errorCount();
+  mainFile_ = sources_.addBuffer(name, std::move(text));
+  ImportLoader loader(sources_, diags_, options_.stdlibDir);
+  bool ok = loader.load(mainFile_, program_);
+  return ok && diags_.errorCount() == errorsBefore;
+}
+
 bool Compiler::analyze() {
   sema_.setParamOverrides(options_.params);
   sema_.setParamOrigins(options_.paramOrigins);
+  sema_.setWarnUnusedLets(options_.warnUnusedLets);
   return sema_.check(program_) && !diags_.hasErrors();
 }
 

@@ -30,6 +30,9 @@ struct CompilerOptions {
   /// Substitute param values into the plan (true for `run`, `check`; false
   /// for `build`, whose executables read params at start-up).
   bool inlineParams = true;
+  /// Warn about a `let` of the main module that no pipeline reads (off in
+  /// the REPL, where a `let` is declared before the queries that use it).
+  bool warnUnusedLets = true;
 };
 
 class Compiler {
@@ -53,6 +56,12 @@ public:
   /// Reads \p path and every module it imports. A missing main file is
   /// reported without a location.
   bool load(const std::string &path);
+  /// Adds an in-memory buffer as one more module of the program, under a
+  /// display name for messages (the REPL's `<input>`), and loads what it
+  /// imports: `import "x.stream"` relative to the directory of \p name (the
+  /// working directory for a name without one). The last module loaded is
+  /// the main module. Returns false after reporting errors.
+  bool loadBuffer(const std::string &name, std::string text);
   /// Type-checks the loaded program.
   bool analyze();
   /// Builds the logical plan of the checked program.

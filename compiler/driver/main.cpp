@@ -11,6 +11,8 @@
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
 #include "plan/Plan.h"
+#include "repl/LineEditor.h"
+#include "repl/Repl.h"
 #include "sema/Imports.h"
 
 #include <CLI/CLI.hpp>
@@ -284,7 +286,14 @@ int main(int argc, char **argv) {
   auto *build = app.add_subcommand("build", "Compile a program to a standalone executable");
   addCommonOptions(build, buildArgs, false);
   build->add_option("-o,--output", output, "The executable to write");
-  auto *repl = app.add_subcommand("repl", "Start the interactive shell");
+  auto *repl = app.add_subcommand(
+      "repl", "Start the interactive shell (reads a script when standard input is not a terminal)");
+  std::string replColor = "auto";
+  int replOptLevel = 2;
+  repl->add_option("--color", replColor, "Colour diagnostics: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  repl->add_option("-O", replOptLevel, "Optimisation level of the generated code, 0 to 3")
+      ->check(CLI::Range(0, 3));
   std::string genKind, genFormat = "json";
   int64_t genEvents = 10, genSeed = 0;
   auto *gen = app.add_subcommand("gen", "Write records of a built-in generator to standard output");
@@ -321,8 +330,13 @@ int main(int argc, char **argv) {
       std::cout << app.help();
       return kOk;
     }
-    std::cerr << "streamc repl: the interactive shell is not implemented yet\n";
-    return kCompileError;
+    repl::ReplOptions options;
+    options.stdlibDir = defaultStdlibDir(argv[0]);
+    options.interactive = isatty(STDIN_FILENO);
+    options.color = useColor(replColor);
+    options.optLevel = replOptLevel;
+    options.historyPath = repl::LineEditor::defaultHistoryPath();
+    return repl::runRepl(options);
   }
   std::cout << app.help();
   return kOk;

@@ -89,7 +89,11 @@ int runPlan(const Plan &plan, DiagnosticEngine &diags, const JitOptions &options
   if (options.config)
     srt_run_use_config(run, options.config);
   srt_ctx *ctx = srt_ctx_create(run);
+  if (options.beforeRun)
+    options.beforeRun(run);
   int status = main(run, ctx);
+  if (options.afterRun)
+    options.afterRun(run);
   std::fflush(stdout);
   if (const char *error = srt_run_error(run))
     std::fprintf(stderr, "error: %s\n", error);

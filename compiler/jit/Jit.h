@@ -9,6 +9,7 @@
 
 #include <srt/runtime.h>
 
+#include <functional>
 #include <iosfwd>
 
 namespace streamc {
@@ -17,6 +18,12 @@ struct JitOptions {
   int optLevel = 2;
   bool verbose = false;                 ///< the run summary even when nothing went wrong
   const ::srt_config *config = nullptr; ///< --config: source/sink overrides
+  /// Called with the run once the code is compiled, just before it starts
+  /// (the REPL captures its table's sink and points Ctrl-C at the run).
+  std::function<void(::srt_run *)> beforeRun;
+  /// Called when the generated code has returned, before the run's error
+  /// and summary are printed and the run is destroyed.
+  std::function<void(::srt_run *)> afterRun;
 };
 
 /// Compiles and runs \p plan. Compile problems go to \p diags (status 1);

@@ -78,7 +78,7 @@ bool Sema::check(Program &program) {
   for (auto &m : program.modules)
     for (StmtPtr &s : m->stmts)
       if (auto *let = dyn_cast<LetDecl>(s.get()))
-        if (!usedStreams_.count(let) && m.get() == program.main)
+        if (warnUnusedLets_ && !usedStreams_.count(let) && m.get() == program.main)
           diags_.warning(let->nameRange, "let '" + let->name + "' is never used");
   return diags_.errorCount() == before;
 }

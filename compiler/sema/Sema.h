@@ -45,6 +45,10 @@ public:
     origins_ = std::move(origins);
   }
 
+  /// Whether a `let` of the main module that no pipeline reads gets a
+  /// warning (the default).
+  void setWarnUnusedLets(bool warn) { warnUnusedLets_ = warn; }
+
   /// Checks the whole program. Returns false if any error was reported.
   bool check(Program &program);
 
@@ -131,6 +135,7 @@ private:
     return it == origins_.end() ? "" : it->second + ": ";
   }
   unsigned configErrors_ = 0;
+  bool warnUnusedLets_ = true;
 
   std::unordered_map<std::string, Stmt *> symbols_;
   std::set<std::string> broken_;

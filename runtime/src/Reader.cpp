@@ -12,6 +12,7 @@
 #include <fast_float/fast_float.h>
 #include <simdjson.h>
 
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -52,6 +53,9 @@ public:
   bool eof() const { return eof_; }
   void consume(size_t to) { begin_ = to; }
   size_t capacity() const { return buf_.size(); }
+  /// A read interrupted by a signal gives up (end of input) once \p stop is
+  /// set; otherwise it is retried.
+  void stopWhen(const std::atomic<bool> *stop) { stop_ = stop; }
 
   /// Reads more input after end(), moving the unconsumed bytes to the front
   /// first. Returns false at the end of input (or on a read error).
@@ -69,7 +73,7 @@ public:
     ssize_t n;
     do {
       n = ::read(fd_, buf_.data() + end_, room);
-    } while (n < 0 && errno == EINTR);
+    } while (n < 0 && errno == EINTR && !(stop_ && stop_->load(std::memory_order_relaxed)));
     if (n <= 0) {
       eof_ = true;
       return false;
@@ -82,6 +86,7 @@ private:
   int fd_ = -1;
   bool owns_ = false;
   size_t chunk_ = kDefaultChunk;
+  const std::atomic<bool> *stop_ = nullptr;
   std::vector<char> buf_;
   size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
@@ -492,6 +497,7 @@ srt_reader *makeReader(srt_run *run, const char *source, int format, const srt_l
   r->fields.assign(layout->fields, layout->fields + layout->nfields);
   r->layout.fields = r->fields.data();
   r->input = std::move(input);
+  r->input->stopWhen(&run->interrupted);
   for (size_t i = 0; i < r->fields.size(); ++i)
     if (r->fields[i].read)
       r->fieldByName.emplace(r->fields[i].name, static_cast<int>(i));
@@ -574,6 +580,8 @@ srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char 
 }
 
 int srt_reader_next(srt_reader *r, void *record) {
+  if (r->run->interruptRequested()) // srt_run_interrupt: the input ends here
+    return 0;
   if (r->generator) {
     if (!r->generator->next(r->fields, record))
       return 0;

@@ -4,6 +4,7 @@
 
 #include "srt/runtime.h"
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,6 +42,14 @@ inline int formatCode(const char *text, int64_t len) {
                         : 0;
 }
 
+/// A sink whose records go to a function instead of its connector
+/// (srt_run_capture_sink).
+struct SinkCapture {
+  std::string sink;
+  srt_capture_fn fn = nullptr;
+  void *user = nullptr;
+};
+
 struct srt_run {
   std::string error;                  ///< the last fatal error
   const srt_config *config = nullptr; ///< overrides of connector arguments
@@ -52,6 +61,21 @@ struct srt_run {
                     std::string_view record);
   std::vector<SinkStats *> sinks;
   std::vector<WindowStats *> windows;
+  std::vector<SinkCapture> captures;
+  /// Set by srt_run_interrupt (from a signal handler): readers report the
+  /// end of their input.
+  std::atomic<bool> interrupted{false};
+
+  /// The capture of sink `name`, or null.
+  const SinkCapture *captureOf(const char *name) const {
+    if (!name)
+      return nullptr;
+    for (const SinkCapture &c : captures)
+      if (c.sink == name)
+        return &c;
+    return nullptr;
+  }
+  bool interruptRequested() const { return interrupted.load(std::memory_order_relaxed); }
 
   ~srt_run() {
     if (deadLetter)

@@ -164,8 +164,18 @@ struct srt_writer {
   std::string cell;
   bool failed = false;
   size_t flushAt = kDefaultFlushAt;
+  /// A captured sink (srt_run_capture_sink): records go to this function.
+  SinkCapture capture;
+  srt_layout layout{}; ///< the layout opened with, for the capture
 
-  void write(const void *record) { writeAs(fields, record); }
+  void write(const void *record) {
+    if (capture.fn) {
+      ++stats->written;
+      capture.fn(capture.user, &layout, record);
+      return;
+    }
+    writeAs(fields, record);
+  }
 
   void writeAs(const std::vector<srt_field> &fields, const void *record) {
     ++stats->written;
@@ -280,6 +290,7 @@ srt_writer *makeWriter(srt_run *run, const char *sink, int format, const srt_lay
   w->format = format;
   w->fields.assign(layout->fields, layout->fields + layout->nfields);
   w->layoutFields = layout->fields;
+  w->layout = *layout;
   if (run->config && srt_config_write_batch(run->config) > 0)
     w->flushAt = static_cast<size_t>(srt_config_write_batch(run->config));
   if (format == SRT_FORMAT_CSV) {
@@ -299,6 +310,12 @@ extern "C" {
 
 srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, int format,
                             const srt_layout *layout) {
+  if (const SinkCapture *capture = run->captureOf(sink)) {
+    srt_writer *w = makeWriter(run, sink, format, layout);
+    w->capture = *capture;
+    w->memory = true; // nothing is formatted; a CSV header stays in memory
+    return w;
+  }
   std::FILE *file = stdout;
   if (path) {
     file = std::fopen(path, "wb");
@@ -358,6 +375,11 @@ srt_writer *srt_writer_open_memory(srt_run *run, const char *sink, int format,
 void srt_writer_write(srt_writer *w, const void *record) { w->write(record); }
 
 void srt_writer_write_as(srt_writer *w, const srt_layout *layout, const void *record) {
+  if (w->capture.fn) {
+    ++w->stats->written;
+    w->capture.fn(w->capture.user, layout, record);
+    return;
+  }
   // The common case is the layout the writer was opened with.
   if (layout->fields == w->layoutFields) {
     w->write(record);

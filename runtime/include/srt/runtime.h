@@ -388,6 +388,39 @@ const char *srt_config_dead_letter(const srt_config *config, int32_t *line);
 int32_t srt_run_declare_sink(srt_run *run, const char *name, const char *path, int64_t path_len,
                              const char *format, int64_t format_len);
 
+/* ---------------------------------------------- interactive use (the REPL) */
+
+/**
+ * Asks a running program to stop: every reader's next srt_reader_next()
+ * reports the end of its input (a blocked read of standard input returns
+ * too), so the program finishes as if its sources had ended: open windows
+ * fire and sinks are flushed and closed. Only an atomic store: safe to call
+ * from a signal handler (the REPL's Ctrl-C).
+ */
+void srt_run_interrupt(srt_run *run);
+/** Whether srt_run_interrupt() was called for this run. */
+int srt_run_interrupted(const srt_run *run);
+
+/** Receives each record written to a captured sink, with its layout; the
+ * record (and its strings) are valid only during the call. */
+typedef void (*srt_capture_fn)(void *user, const srt_layout *layout, const void *record);
+/**
+ * Records written to the sink named `sink` go to `fn` instead of the sink's
+ * connector (the REPL shows the rows of a pipeline without `into`, the sink
+ * "<stdout>", as a table). Call before the program opens its sinks.
+ */
+void srt_run_capture_sink(srt_run *run, const char *sink, srt_capture_fn fn, void *user);
+/** Records written so far to the sink named `sink` (its writers, or the count
+ * a `null()` sink reported), or -1 when no sink of that name was opened. */
+int64_t srt_run_sink_written(const srt_run *run, const char *sink);
+/**
+ * Formats a field of `record` as table output shows it: `null`, `true`,
+ * numbers, RFC 3339 timestamps, strings as they are (not escaped). Returns
+ * the text's length and sets `*text` to it: either `buf` (which needs 40
+ * bytes) or the string value itself.
+ */
+size_t srt_format_field(const srt_field *field, const void *record, char *buf, const char **text);
+
 /* ------------------------------------------------ standalone executables */
 
 /** A param of a built program: its current value lives in `value` (the
