@@ -1,5 +1,6 @@
 #include "repl/Repl.h"
 
+#include "opt/PlanRewrite.h"
 #include "plan/LogicalSource.h"
 #include "repl/Completion.h"
 #include "repl/Interrupt.h"
@@ -59,6 +60,9 @@ int Repl::runInteractive() {
       break;
     }
     editor.remember(line);
+    if (!reader.empty() && !reader.complete() && reader.interruptedBy(line) &&
+        !handle(reader.take()))
+      return 0;
     reader.addLine(line);
     if (reader.blank()) {
       reader.clear();
@@ -203,11 +207,21 @@ void Repl::runPipeline(const Snippet &pipeline) {
   if (ok) {
     const Plan &plan = *compiler->plan();
     DiagnosticEngine &diags = compiler->diagnostics();
-    for (const ParamDecl *p : plan.params)
-      if (!plan.paramValues.count(p))
-        diags.error(p->nameRange, "param '" + p->name +
-                                      "' has no value: declare it again with a default (param " +
-                                      p->name + ": ... = value)");
+    // A param the query reads (still there after inlining) needs a value.
+    std::map<const ParamDecl *, SourceRange> unset; // and where the query reads it
+    for (const auto &op : plan.operators())
+      forEachExpr(*op, [&](PlanExprPtr &root) {
+        rewriteBottomUp(root, [&](PlanExprPtr &e) {
+          if (e->kind == PlanExpr::Kind::Param && !plan.paramValues.count(e->param))
+            unset.emplace(e->param, e->range);
+        });
+      });
+    for (const auto &[p, use] : unset)
+      diags
+          .error(p->nameRange, "param '" + p->name +
+                                   "' has no value: declare it again with a default (param " +
+                                   p->name + ": ... = value)")
+          .notes.push_back({use, "read here"});
     if (!options_.interactive)
       for (const auto &op : plan.operators())
         if (auto *src = llvm::dyn_cast<LogicalSource>(op.get());

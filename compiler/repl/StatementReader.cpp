@@ -122,6 +122,16 @@ bool StatementReader::startsStatement() const {
   return firstToken_ == ":" || contains(kStatementKeywords, firstToken_);
 }
 
+bool StatementReader::interruptedBy(std::string_view line) const {
+  if (!sawCode_ || inBlockComment_)
+    return false;
+  StatementReader probe;
+  probe.addLine(line);
+  if (!probe.startsStatement())
+    return false;
+  return !(probe.firstToken_ == "from" && lastToken_ == "=");
+}
+
 std::string StatementReader::take() {
   std::string out = sawCode_ ? text_.substr(firstCodeLine_) : std::string();
   clear();
@@ -146,6 +156,8 @@ std::vector<std::string> ScriptReader::addLine(std::string_view line) {
     tail_.clear();
     tailLines_.clear();
   } else {
+    if (!pending_.complete() && pending_.interruptedBy(line))
+      out.push_back(pending_.take()); // incomplete: its error is reported
     pending_.addLine(line);
   }
   if (pending_.isCommand() && pending_.complete())

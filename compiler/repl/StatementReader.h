@@ -33,6 +33,12 @@ public:
   /// statement keyword (`schema`, `from`, ...) or `:`.
   bool startsStatement() const;
 
+  /// Whether \p line would start a new statement rather than continue an
+  /// incomplete one: it starts with a statement keyword or `:`, which cannot
+  /// appear inside a statement (a `from` after `let x =` continues it). So an
+  /// unclosed bracket does not swallow the statements after it.
+  bool interruptedBy(std::string_view line) const;
+
   /// Returns the buffered text (from its first line that holds code, lines
   /// joined by newlines) and forgets it.
   std::string take();
