@@ -32,14 +32,14 @@ std::string unquote(std::string s) {
   return s;
 }
 
-const char *const kHelp = R"(Enter declarations and pipelines as in a .stream file:
-  schema, source, table, sink, param, fn, let, import   add to the session
-                                      (declaring a name again replaces it)
-  from <stream> | <stage> | ...       compiled and run at once; without
-                                      `into` its rows are shown as a table
+const char *const kHelp = R"(Type declarations and pipelines as in a .stream file:
+  schema, source, table, sink, param, fn, let, import
+      are added to the session (declaring a name again replaces it)
+  from <stream> | <stage> | ...
+      is compiled and run at once; without `into` its rows show as a table
 A statement continues on the next line while a bracket is open or the line
-ends with '|' (or ',', '=', an operator, a keyword like `and`).
-Ctrl-C stops a running query (or clears the line); Ctrl-D leaves.
+ends with '|' (or ',', '=', an operator, a keyword such as `and`).
+Ctrl-C stops a running query or clears the line; Ctrl-D or :quit leaves.
 
 Commands:
   :help                 this text
@@ -51,7 +51,7 @@ Commands:
   :save FILE            write the session's declarations as a .stream file
   :reset                forget every declaration
   :limit [N]            rows a table shows (default 20)
-  :quit                 leave (also :q, Ctrl-D)
+  :quit                 leave (also :q)
 )";
 
 } // namespace
