@@ -31,6 +31,8 @@ SigintScope::~SigintScope() { sigaction(SIGINT, &previous_, nullptr); }
 
 void setInterruptTarget(srt_run *run) { target.store(run); }
 
+bool interruptPending() { return pressed != 0; }
+
 bool takeInterrupt() {
   bool was = pressed != 0;
   pressed = 0;

@@ -27,5 +27,7 @@ private:
 void setInterruptTarget(srt_run *run);
 /// Whether Ctrl-C was pressed since the last call; forgets it.
 bool takeInterrupt();
+/// Whether Ctrl-C was pressed and not yet taken.
+bool interruptPending();
 
 } // namespace streamc::repl

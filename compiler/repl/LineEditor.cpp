@@ -1,13 +1,19 @@
 #include "repl/LineEditor.h"
 
 #include "repl/Completion.h"
+#include "repl/Interrupt.h"
 
 #include <histedit.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <clocale>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cwchar>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -56,7 +62,9 @@ LineEditor::LineEditor(std::string historyPath, Completer completer)
   if (!historyPath_.empty())
     history(history_, &ev, H_LOAD, historyPath_.c_str());
 
+  std::setlocale(LC_CTYPE, ""); // typed UTF-8 is decoded by the terminal's encoding
   el_ = el_init("streamc", stdin, stdout, stderr);
+  el_set(el_, EL_GETCFN, &LineEditor::readChar);
   el_set(el_, EL_CLIENTDATA, this);
   el_set(el_, EL_EDITOR, "emacs");
   el_set(el_, EL_PROMPT, &LineEditor::promptOf);
@@ -100,11 +108,62 @@ unsigned char LineEditor::completeWord(EditLine *el, int) {
   return CC_REDISPLAY;
 }
 
+int LineEditor::readChar(EditLine *, wchar_t *out) {
+  char bytes[MB_LEN_MAX];
+  size_t count = 0;
+  std::mbstate_t state{};
+  sigset_t sigint, unblocked;
+  sigemptyset(&sigint);
+  sigaddset(&sigint, SIGINT);
+  for (;;) {
+    // Ctrl-C pressed before the wait is seen here; during it, it ends the
+    // wait (ppoll unblocks SIGINT only while waiting).
+    pthread_sigmask(SIG_BLOCK, &sigint, &unblocked);
+    bool interrupted = interruptPending();
+    pollfd input{STDIN_FILENO, POLLIN, 0};
+    int ready = interrupted ? -1 : ppoll(&input, 1, nullptr, &unblocked);
+    int waitError = errno;
+    pthread_sigmask(SIG_SETMASK, &unblocked, nullptr);
+    if (interrupted || (ready < 0 && interruptPending())) {
+      errno = EINTR;
+      return -1;
+    }
+    if (ready < 0) {
+      if (waitError == EINTR)
+        continue; // another signal (a window resize)
+      errno = waitError;
+      return -1;
+    }
+    ssize_t n = ::read(STDIN_FILENO, bytes + count, 1);
+    if (n == 0)
+      return 0; // end of input
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    ++count;
+    size_t used = std::mbrtowc(out, bytes, count, &state);
+    if (used == static_cast<size_t>(-2) && count < sizeof bytes)
+      continue; // an incomplete character: read on
+    if (used == static_cast<size_t>(-1) || used == static_cast<size_t>(-2)) {
+      count = 0; // not a character of this encoding: dropped
+      state = std::mbstate_t{};
+      continue;
+    }
+    return 1;
+  }
+}
+
 LineEditor::Read LineEditor::readLine(const std::string &prompt, std::string &line) {
   prompt_ = prompt;
+  takeInterrupt(); // only a Ctrl-C pressed while editing abandons the line
   int count = 0;
   errno = 0;
-  const char *text = el_gets(el_, &count);
+  // The terminal leaves its own line editing before the prompt appears, so
+  // no key typed after it is echoed twice or taken by the terminal (Ctrl-D).
+  el_set(el_, EL_PREP_TERM, 1);
+  const char *text = el_gets(el_, &count); // back to the terminal's mode on return
   if (!text) {
     if (count < 0 && errno == EINTR) {
       std::fputc('\n', stdout);

@@ -43,6 +43,9 @@ public:
 private:
   static const char *promptOf(struct editline *el);
   static unsigned char completeWord(struct editline *el, int ch);
+  /// Reads a character of the terminal for libedit, giving up (EINTR) as
+  /// soon as Ctrl-C is pressed, even between two reads.
+  static int readChar(struct editline *el, wchar_t *out);
 
   struct editline *el_ = nullptr;
   struct history *history_ = nullptr;

@@ -64,13 +64,15 @@ int runQuery(const Plan &plan, DiagnosticEngine &diags, const QueryOptions &opti
   JitOptions jit;
   jit.optLevel = options.optLevel;
   jit.beforeRun = [&](srt_run *run) {
+    setInterruptTarget(run);
+    if (takeInterrupt()) // Ctrl-C while the query compiled: stop it at once
+      srt_run_interrupt(run);
     if (tableSink) {
       table = std::make_unique<ResultTable>(out, *tableSink->inputs[0]->output, options.limit,
                                             isStreaming(plan));
       srt_run_capture_sink(run, tableSink->sinkName.c_str(), &ResultTable::capture, table.get());
     }
     out.flush();
-    setInterruptTarget(run);
     started = Clock::now();
   };
   jit.afterRun = [&](srt_run *run) {

@@ -70,9 +70,9 @@ int Repl::runInteractive() {
     }
     if (!reader.complete())
       continue;
+    takeInterrupt(); // from here, Ctrl-C cancels this statement's query
     if (!handle(reader.take()))
       return 0;
-    takeInterrupt(); // a Ctrl-C while compiling is forgotten
   }
 }
 

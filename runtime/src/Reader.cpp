@@ -70,10 +70,13 @@ public:
     if (buf_.size() - end_ < chunk_ / 2 + simdjson::SIMDJSON_PADDING)
       buf_.resize(buf_.size() * 2);
     size_t room = buf_.size() - end_ - simdjson::SIMDJSON_PADDING;
-    ssize_t n;
+    auto stopped = [&] { return stop_ && stop_->load(std::memory_order_relaxed); };
+    ssize_t n = -1;
     do {
+      if (stopped()) // checked just before blocking, so a stop is not missed
+        break;
       n = ::read(fd_, buf_.data() + end_, room);
-    } while (n < 0 && errno == EINTR && !(stop_ && stop_->load(std::memory_order_relaxed)));
+    } while (n < 0 && errno == EINTR);
     if (n <= 0) {
       eof_ = true;
       return false;
