@@ -8,7 +8,6 @@
 
 #include <cstdio>
 #include <memory>
-#include <optional>
 #include <unistd.h>
 
 namespace streamc::repl {

@@ -10,8 +10,12 @@
 #include "repl/Session.h"
 #include "repl/SessionCompiler.h"
 
+#include <istream>
+#include <memory>
 #include <ostream>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace streamc::repl {
 

@@ -242,11 +242,12 @@ def main():
                STREAMC_HISTORY=os.path.join(work, "history"))
     try:
         first_session(streamc, work, env)
-        check = subprocess.run([streamc, "check", "session.stream"], cwd=work,
-                               capture_output=True, text=True)
-        if check.returncode != 0:
-            raise Failure("streamc check session.stream failed:\n" + check.stderr)
-        print("ok: streamc check accepts the saved session")
+        for command in ("check", "run"):
+            done = subprocess.run([streamc, command, "session.stream"], cwd=work,
+                                  capture_output=True, text=True, timeout=TIMEOUT)
+            if done.returncode != 0:
+                raise Failure(f"streamc {command} session.stream failed:\n" + done.stderr)
+            print(f"ok: streamc {command} accepts the saved session")
         second_session(streamc, work, env)
     except Failure as e:
         print(f"FAIL: {e}")
