@@ -187,14 +187,18 @@ void Repl::enter(const std::string &text) {
   std::vector<Snippet> pipelines;
   SessionCompiler::splitStatements(*parsed, declarations, pipelines);
 
-  std::set<std::string> replaced;
-  for (const Declaration &d : declarations)
-    if (session_.find(d.name))
-      replaced.insert(d.name);
-  auto checked = checkAgainstSession(input, replaced);
-  if (!checked)
-    return;
-  accept(std::move(declarations), *checked);
+  if (!declarations.empty()) {
+    // The declarations (with the pipelines that may use them) must check
+    // with the session before any is accepted.
+    std::set<std::string> replaced;
+    for (const Declaration &d : declarations)
+      if (session_.find(d.name))
+        replaced.insert(d.name);
+    auto checked = checkAgainstSession(input, replaced);
+    if (!checked)
+      return;
+    accept(std::move(declarations), *checked);
+  }
   for (const Snippet &pipeline : pipelines)
     runPipeline(pipeline);
 }
