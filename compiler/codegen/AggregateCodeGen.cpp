@@ -63,11 +63,6 @@ uint32_t slotSize(uint32_t kind) {
   }
 }
 
-bool isStringKind(uint32_t kind) {
-  return kind == SRT_AGG_MIN_STR || kind == SRT_AGG_MAX_STR || kind == SRT_AGG_FIRST_STR ||
-         kind == SRT_AGG_LAST_STR;
-}
-
 // Field offsets within the slots (runtime.h).
 constexpr uint32_t kValue = offsetof(srt_agg_value, v), kN = offsetof(srt_agg_value, n),
                    kSeq = offsetof(srt_agg_value, seq);
@@ -108,6 +103,13 @@ llvm::Value *AggregateCodeGen::asI64(Val v, TypeKind kind) {
   return v.v;
 }
 
+llvm::Value *AggregateCodeGen::canonicalBits(llvm::Value *x) {
+  // -0.0 and 0.0 are one value, and so is every NaN.
+  x = b_.CreateFAdd(x, llvm::ConstantFP::get(rt_.f64, 0.0));
+  x = b_.CreateSelect(b_.CreateFCmpUNO(x, x), llvm::ConstantFP::getNaN(rt_.f64), x);
+  return b_.CreateBitCast(x, rt_.i64);
+}
+
 template <typename F> void AggregateCodeGen::when(llvm::Value *cond, F &&body) {
   auto *then = llvm::BasicBlock::Create(b_.getContext(), "agg.then", fn_);
   auto *done = llvm::BasicBlock::Create(b_.getContext(), "agg.done", fn_);
@@ -121,15 +123,7 @@ template <typename F> void AggregateCodeGen::when(llvm::Value *cond, F &&body) {
 std::pair<llvm::Value *, llvm::Value *> AggregateCodeGen::valueBytes(Val v, TypeKind kind) {
   if (kind == TypeKind::String)
     return {b_.CreateExtractValue(v.v, 0), b_.CreateExtractValue(v.v, 1)};
-  llvm::Value *bits;
-  if (kind == TypeKind::F64) {
-    // -0.0 and 0.0 are one value, and so is every NaN.
-    llvm::Value *x = b_.CreateFAdd(v.v, llvm::ConstantFP::get(rt_.f64, 0.0));
-    x = b_.CreateSelect(b_.CreateFCmpUNO(x, x), llvm::ConstantFP::getNaN(rt_.f64), x);
-    bits = b_.CreateBitCast(x, rt_.i64);
-  } else {
-    bits = asI64(v, kind);
-  }
+  llvm::Value *bits = kind == TypeKind::F64 ? canonicalBits(v.v) : asI64(v, kind);
   llvm::IRBuilder<> eb(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
   llvm::AllocaInst *tmp = eb.CreateAlloca(rt_.i64, nullptr, "agg.bytes");
   b_.CreateStore(bits, tmp);
@@ -452,14 +446,7 @@ AggregateCodeGen::emitKey(ExprCodeGen &exprs, llvm::Value *buffer, uint32_t inli
       b_.CreateStore(b_.CreateSelect(v.null, b_.getInt8(0), b_.CreateZExt(v.v, rt_.i8)), addr(at));
       at += 1;
     } else {
-      llvm::Value *bits;
-      if (kind == TypeKind::F64) {
-        llvm::Value *x = b_.CreateFAdd(v.v, llvm::ConstantFP::get(rt_.f64, 0.0));
-        x = b_.CreateSelect(b_.CreateFCmpUNO(x, x), llvm::ConstantFP::getNaN(rt_.f64), x);
-        bits = b_.CreateBitCast(x, rt_.i64);
-      } else {
-        bits = v.v;
-      }
+      llvm::Value *bits = kind == TypeKind::F64 ? canonicalBits(v.v) : v.v;
       bits = b_.CreateSelect(v.null, b_.getInt64(0), bits);
       b_.CreateAlignedStore(bits, addr(at), llvm::Align(1));
       at += 8;

@@ -49,6 +49,9 @@ private:
   llvm::Value *slotAddr(llvm::Value *state, size_t i, uint32_t field = 0);
   llvm::Value *asF64(Val v, TypeKind kind);
   llvm::Value *asI64(Val v, TypeKind kind);
+  /// An f64's bits with -0.0 made 0.0 and every NaN one NaN, so equal
+  /// values have equal bytes (keys, distinct sets).
+  llvm::Value *canonicalBits(llvm::Value *x);
   /// The value as bytes for the distinct set and HyperLogLog: (ptr, len).
   std::pair<llvm::Value *, llvm::Value *> valueBytes(Val v, TypeKind kind);
   /// Runs \p body only when \p cond holds.

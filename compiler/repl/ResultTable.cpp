@@ -1,5 +1,7 @@
 #include "repl/ResultTable.h"
 
+#include <srt/runtime.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -15,21 +17,10 @@ size_t displayWidth(const std::string &s) {
   return n;
 }
 
-/// A cell on one line: line breaks and tabs escaped.
+/// A cell on one line: line breaks and tabs escaped, as table sinks do.
 std::string oneLine(const char *p, size_t n) {
-  std::string out;
-  out.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    char c = p[i];
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '\t')
-      out += "\\t";
-    else if (c == '\r')
-      out += "\\r";
-    else
-      out += c;
-  }
+  std::string out(2 * n, '\0');
+  out.resize(srt_table_cell(p, n, out.data()));
   return out;
 }
 

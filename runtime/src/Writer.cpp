@@ -129,17 +129,8 @@ size_t displayWidth(const std::string &s) {
 
 /// A table cell on one line: control characters are escaped.
 std::string tableCell(const std::string &s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '\t')
-      out += "\\t";
-    else if (c == '\r')
-      out += "\\r";
-    else
-      out += c;
-  }
+  std::string out(2 * s.size(), '\0');
+  out.resize(srt_table_cell(s.data(), s.size(), out.data()));
   return out;
 }
 
@@ -407,3 +398,18 @@ int srt_writer_close(srt_writer *w) {
 }
 
 } // extern "C"
+
+extern "C" size_t srt_table_cell(const char *text, size_t len, char *out) {
+  size_t n = 0;
+  for (size_t i = 0; i < len; ++i) {
+    char c = text[i];
+    char escaped = c == '\n' ? 'n' : c == '\t' ? 't' : c == '\r' ? 'r' : 0;
+    if (escaped) {
+      out[n++] = '\\';
+      out[n++] = escaped;
+    } else {
+      out[n++] = c;
+    }
+  }
+  return n;
+}

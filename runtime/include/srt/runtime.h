@@ -468,6 +468,10 @@ int srt_parse_timestamp(const char *text, size_t len, int64_t *ms);
 /** Writes `ms` as RFC 3339 UTC with milliseconds; returns the length (24 for
  * years 0000-9999). `out` needs 32 bytes. */
 size_t srt_format_timestamp(int64_t ms, char *out);
+/** A table cell's text on one line (line breaks, tabs and carriage returns
+ * escaped as \n, \t, \r), as table sinks write it. `out` needs 2 * len
+ * bytes; returns the length written. */
+size_t srt_table_cell(const char *text, size_t len, char *out);
 /** Writes the shortest text that reads back as `v`; returns its length.
  * `out` needs 32 bytes. */
 size_t srt_format_double(double v, char *out);
