@@ -471,7 +471,14 @@ bool Generator::next(const std::vector<srt_field> &fields, void *record) {
   if (rate_ > 0) {
     // Throttle to the rate: event n is due n / rate seconds after start.
     auto due = start_ + std::chrono::nanoseconds(static_cast<int64_t>(n_ * 1e9 / rate_));
-    std::this_thread::sleep_until(due);
+    // Sleep in short steps so that a stop request (Ctrl-C in the REPL)
+    // is seen within 50 ms even at a low rate.
+    for (auto now = std::chrono::steady_clock::now(); now < due;
+         now = std::chrono::steady_clock::now()) {
+      if (stop_ && stop_->load(std::memory_order_relaxed))
+        return false;
+      std::this_thread::sleep_until(std::min(due, now + std::chrono::milliseconds(50)));
+    }
     eventTime = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();

@@ -5,6 +5,7 @@
 
 #include "srt/runtime.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -31,8 +32,11 @@ public:
   /// vector is passed). Strings are views into buffers the generator owns,
   /// valid until the next call.
   bool next(const std::vector<srt_field> &fields, void *record);
+  /// A throttled generator stops waiting (and ends) once \p stop is set.
+  void stopWhen(const std::atomic<bool> *stop) { stop_ = stop; }
 
 private:
+  const std::atomic<bool> *stop_ = nullptr;
   enum class Kind : uint8_t { Sequence, Ysb, NexmarkPerson, NexmarkAuction, NexmarkBid, Unknown };
 
   /// What a read field holds: one code per field of each kind.

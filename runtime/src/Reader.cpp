@@ -574,6 +574,7 @@ srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const ch
   r->fields.assign(layout->fields, layout->fields + layout->nfields);
   r->layout.fields = r->fields.data();
   r->generator = std::make_unique<Generator>(k, events, rate, static_cast<uint64_t>(seed));
+  r->generator->stopWhen(&run->interrupted);
   return r;
 }
 
