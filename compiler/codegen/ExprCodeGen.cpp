@@ -247,22 +247,26 @@ llvm::Value *ExprCodeGen::equalsLiteral(llvm::Value *str, const std::string &lit
   return phi;
 }
 
+Val ExprCodeGen::equalTo(Val x, const PlanExpr &item, TypeKind kind) {
+  // A string literal: a length check and a fixed-size compare LLVM expands
+  // into a few loads, no call.
+  if (kind == TypeKind::String && x.v->getType() == rt_.strTy && item.isConst() &&
+      !item.value.isNull())
+    return {equalsLiteral(x.v, item.value.asString()), x.null};
+  return compare(BinaryOp::Eq, x, emit(item), kind);
+}
+
 Val ExprCodeGen::binary(const PlanExpr &e) {
   BinaryOp op = e.binaryOp;
   TypeKind operand = e.children[0]->type.kind;
   if (operand == TypeKind::Null)
     operand = e.children[1]->type.kind;
-  // A string compared for equality with a literal: a length check and a
-  // fixed-size compare LLVM expands into a few loads, no call.
-  if ((op == BinaryOp::Eq || op == BinaryOp::Ne) && operand == TypeKind::String)
-    for (int lit = 0; lit < 2; ++lit) {
-      const PlanExpr &c = *e.children[lit];
-      if (c.isConst() && !c.value.isNull()) {
-        Val other = emit(*e.children[1 - lit]);
-        llvm::Value *eq = equalsLiteral(other.v, c.value.asString());
-        return {op == BinaryOp::Eq ? eq : b_.CreateNot(eq), other.null};
-      }
-    }
+  if ((op == BinaryOp::Eq || op == BinaryOp::Ne) && operand == TypeKind::String) {
+    // A literal operand goes second, where equalTo compares it inline.
+    int literal = e.children[0]->isConst() ? 0 : 1;
+    Val eq = equalTo(emit(*e.children[1 - literal]), *e.children[literal], operand);
+    return op == BinaryOp::Eq ? eq : Val{b_.CreateNot(eq.v), eq.null};
+  }
   Val a = emit(*e.children[0]);
   Val b = emit(*e.children[1]);
   if (op >= BinaryOp::Eq && op <= BinaryOp::Ge)
@@ -400,9 +404,7 @@ Val ExprCodeGen::in(const PlanExpr &e) {
   TypeKind kind = e.children[0]->type.kind;
   llvm::Value *found = b_.getFalse(), *sawNull = b_.getFalse();
   for (size_t i = 1; i < e.children.size(); ++i) {
-    Val item = emit(*e.children[i]);
-    Val eq =
-        compare(BinaryOp::Eq, x, item, kind == TypeKind::Null ? e.children[i]->type.kind : kind);
+    Val eq = equalTo(x, *e.children[i], kind == TypeKind::Null ? e.children[i]->type.kind : kind);
     found = b_.CreateOr(found, b_.CreateAnd(b_.CreateNot(eq.null), eq.v));
     sawNull = b_.CreateOr(sawNull, eq.null);
   }

@@ -96,6 +96,9 @@ private:
   llvm::Value *ptrOf(llvm::Value *str) { return b_.CreateExtractValue(str, 0); }
   llvm::Value *lenOf(llvm::Value *str) { return b_.CreateExtractValue(str, 1); }
   llvm::Value *strCompare(llvm::Value *a, llvm::Value *b);
+  /// `x == item` with SQL nulls (emits \p item, unless it is a string
+  /// literal, which is compared inline).
+  Val equalTo(Val x, const PlanExpr &item, TypeKind kind);
   /// True if the string equals \p literal (bytes compared inline).
   llvm::Value *equalsLiteral(llvm::Value *str, const std::string &literal);
   /// Parses a string with a runtime `srt_str_to_*` function; null when it
