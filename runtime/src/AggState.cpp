@@ -45,6 +45,22 @@ void mergeString(srt_agg_string &dst, const srt_agg_string &src, Better better) 
   dst.n += src.n;
 }
 
+/// True for the slots destroyAggState frees: string copies and sketches.
+bool slotOwnsMemory(uint32_t kind) {
+  switch (kind) {
+  case SRT_AGG_MIN_STR:
+  case SRT_AGG_MAX_STR:
+  case SRT_AGG_FIRST_STR:
+  case SRT_AGG_LAST_STR:
+  case SRT_AGG_DISTINCT:
+  case SRT_AGG_HLL:
+  case SRT_AGG_DIGEST:
+    return true;
+  default:
+    return false;
+  }
+}
+
 } // namespace
 
 void mergeAggState(const AggLayout &layout, void *dst, const void *src) {
@@ -168,10 +184,8 @@ void destroyAggState(const AggLayout &layout, void *state) {
 
 AggLayout::AggLayout(const srt_window_desc &desc)
     : slots(desc.aggs, desc.aggs + desc.naggs), size(desc.state_size) {
-  ownsMemory = std::any_of(slots.begin(), slots.end(), [](const srt_agg_desc &d) {
-    return d.kind >= SRT_AGG_MIN_STR && d.kind != SRT_AGG_FIRST && d.kind != SRT_AGG_LAST &&
-           d.kind != SRT_AGG_MOMENTS;
-  });
+  ownsMemory = std::any_of(slots.begin(), slots.end(),
+                           [](const srt_agg_desc &d) { return slotOwnsMemory(d.kind); });
 }
 
 extern "C" void srt_agg_string_set(srt_agg_string *slot, const char *ptr, int64_t len) {
