@@ -5,6 +5,7 @@
 set -euo pipefail
 rows=${1:-2000000}
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
 streamc="$here/../build/bin/streamc"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -32,17 +33,8 @@ from clicks
 STREAM
 "$streamc" build pipeline.stream -o pipeline
 bytes=$(stat -c %s clicks.csv)
-measure() { # best of 3 wall-clock seconds
-  local best=999
-  for _ in 1 2 3; do
-    local t0 t1
-    t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N)
-    best=$(python3 -c "print(min($best, $t1 - $t0))")
-  done
-  echo "$best"
-}
-aot=$(measure ./pipeline)
-jit=$(measure "$streamc" run pipeline.stream)
+aot=$(best_of_3 ./pipeline)
+jit=$(best_of_3 "$streamc" run pipeline.stream)
 python3 - "$rows" "$bytes" "$aot" "$jit" <<'PY'
 import sys
 rows, size, aot, jit = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])

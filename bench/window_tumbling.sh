@@ -7,6 +7,7 @@
 set -euo pipefail
 events=${1:-50000000}
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
 streamc="$here/../build/bin/streamc"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -28,19 +29,10 @@ STREAM
 "$streamc" build window.stream -o window
 "$streamc" build generator.stream -o generator
 c++ -O2 -march=native -o baseline "$here/window_baseline.cpp"
-best() { # best of 3 wall-clock seconds
-  local b=999
-  for _ in 1 2 3; do
-    local t0 t1
-    t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N)
-    b=$(python3 -c "print(min($b, $t1 - $t0))")
-  done
-  echo "$b"
-}
 report() {
   printf '%-44s %7.3f s  %8.1f M events/s\n' "$1" "$2" "$(python3 -c "print($events / $2 / 1e6)")"
 }
-report "hand-written C++ loop (the limit)" "$(best ./baseline "$events")"
-report "streamc build: window" "$(best ./window)"
-report "streamc run (JIT, with compilation): window" "$(best "$streamc" run window.stream)"
-report "streamc build: generator alone" "$(best ./generator)"
+report "hand-written C++ loop (the limit)" "$(best_of_3 ./baseline "$events")"
+report "streamc build: window" "$(best_of_3 ./window)"
+report "streamc run (JIT, with compilation): window" "$(best_of_3 "$streamc" run window.stream)"
+report "streamc build: generator alone" "$(best_of_3 ./generator)"
