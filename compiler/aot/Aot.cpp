@@ -1,8 +1,11 @@
 #include "aot/Aot.h"
 
+#include <llvm/ADT/StringExtras.h>
+
 #include "codegen/CodeGen.h"
 #include "codegen/Target.h"
 
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Program.h>
@@ -73,7 +76,7 @@ int buildExecutable(const Plan &plan, DiagnosticEngine &diags, const BuildOption
   }
 
   // Link with the C++ driver: the runtime is C++ (libstdc++) and uses
-  // simdjson.
+  // simdjson, yaml-cpp, xxHash and librdkafka.
   const char *cxx = std::getenv("CXX");
   auto driver = llvm::sys::findProgramByName(cxx && *cxx ? cxx : "c++");
   if (!driver) {
@@ -82,9 +85,11 @@ int buildExecutable(const Plan &plan, DiagnosticEngine &diags, const BuildOption
     return 2;
   }
   std::string runtime = runtimeLibrary(options.argv0);
-  std::vector<std::string> args = {*driver,       std::string(object), runtime, "-lsimdjson",
-                                   "-lyaml-cpp",  "-lxxhash",          "-lm",   "-o",
-                                   options.output};
+  const std::vector<std::string> libraries = {"-lsimdjson", "-lyaml-cpp", "-lxxhash",
+                                              "-lrdkafka", "-lm"};
+  std::vector<std::string> args = {*driver, std::string(object), runtime};
+  args.insert(args.end(), libraries.begin(), libraries.end());
+  args.insert(args.end(), {"-o", options.output});
   std::vector<llvm::StringRef> refs(args.begin(), args.end());
   std::string linkError;
   int rc = llvm::sys::ExecuteAndWait(*driver, refs, std::nullopt, {}, 0, 0, &linkError);
@@ -92,7 +97,7 @@ int buildExecutable(const Plan &plan, DiagnosticEngine &diags, const BuildOption
   if (rc != 0) {
     diags.error({}, "linking " + options.output + " failed" +
                         (linkError.empty() ? "" : ": " + linkError) + " (command: " + args[0] +
-                        " ... " + runtime + " -lsimdjson -lyaml-cpp -lxxhash -lm -o " +
+                        " ... " + runtime + " " + llvm::join(libraries, " ") + " -o " +
                         options.output + ")");
     return 2;
   }

@@ -68,14 +68,15 @@ bool Generator::supported() {
     case LogicalOperator::Kind::Source: {
       auto *s = cast<LogicalSource>(op);
       if (s->connectorName != "file" && s->connectorName != "stdin" &&
-          s->connectorName != "generate")
+          s->connectorName != "generate" && s->connectorName != "kafka")
         unsupported(*op, "source connector '" + s->connectorName + "'");
       sources_.push_back(s);
       break;
     }
     case LogicalOperator::Kind::Sink: {
       auto *s = cast<LogicalSink>(op);
-      if (s->connectorName != "file" && s->connectorName != "stdout" && s->connectorName != "null")
+      if (s->connectorName != "file" && s->connectorName != "stdout" &&
+          s->connectorName != "null" && s->connectorName != "kafka")
         unsupported(*op, "sink connector '" + s->connectorName + "'");
       sinks_.push_back(s);
       break;
@@ -170,7 +171,9 @@ Generator::Handle Generator::openConnector(const char *function, const char *slo
                                            const std::map<std::string, PlanExprPtr> &argExprs,
                                            const LayoutInfo &info) {
   llvm::AllocaInst *slot = handleSlot(slotName);
-  auto path = connector == "file" ? argText(argExprs, "path", nullptr)
+  // file: the path; kafka: the topic; stdin, stdout: none.
+  auto path = connector == "file"    ? argText(argExprs, "path", nullptr)
+              : connector == "kafka" ? argText(argExprs, "topic", nullptr)
                                   : std::make_pair<llvm::Value *, llvm::Value *>(
                                         llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
   std::string fallback = defaultFormat(args);
@@ -212,9 +215,10 @@ const RecordType &Generator::sinkInputType(const LogicalSink &sink, size_t i) {
 void Generator::openSinks() {
   for (LogicalSink *sink : sinks_)
     if (sink->connectorName != "null")
-      writers_[sink] =
-          openConnector("srt_writer_open_text", "writer", sink->sinkName, sink->connectorName,
-                        sink->args, sink->argExprs, layoutOf(sinkInputType(*sink, 0)));
+      writers_[sink] = openConnector(
+          sink->connectorName == "kafka" ? "srt_writer_open_kafka" : "srt_writer_open_text",
+          "writer", sink->sinkName, sink->connectorName, sink->args, sink->argExprs,
+          layoutOf(sinkInputType(*sink, 0)));
 }
 
 llvm::Value *Generator::argNumber(const std::map<std::string, PlanExprPtr> &exprs, const char *name,
@@ -266,8 +270,10 @@ void Generator::openSources() {
     readers_[src] =
         src->connectorName == "generate"
             ? openGenerator(*src)
-            : openConnector("srt_reader_open_text", "reader", src->sourceName, src->connectorName,
-                            src->args, src->argExprs, layoutOf(*src->output, &src->readFields));
+            : openConnector(src->connectorName == "kafka" ? "srt_reader_open_kafka"
+                                                          : "srt_reader_open_text",
+                            "reader", src->sourceName, src->connectorName, src->args,
+                            src->argExprs, layoutOf(*src->output, &src->readFields));
 }
 
 void Generator::closeAll(llvm::Value *status) {

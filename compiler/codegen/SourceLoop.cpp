@@ -38,7 +38,23 @@ void Generator::emitSourceLoop(LogicalSource &src) {
   llvm::Value *reader = readers_[&src].value;
   llvm::Value *got =
       b_.CreateCall(rt_.fn("srt_reader_next", rt_.i32, {rt_.ptr, rt_.ptr}), {reader, record});
-  b_.CreateCondBr(b_.CreateICmpNE(got, b_.getInt32(0)), body, finish);
+  if (src.connectorName == "kafka") {
+    // -1: a rebalance rewound the input and dropped the windows' state; the
+    // watermark starts again from the records read again.
+    auto *notRecord = llvm::BasicBlock::Create(ctx_, "no_record." + src.sourceName, fn_);
+    auto *rewound = llvm::BasicBlock::Create(ctx_, "rewound." + src.sourceName, fn_);
+    b_.CreateCondBr(b_.CreateICmpSGT(got, b_.getInt32(0)), body, notRecord);
+    b_.SetInsertPoint(notRecord);
+    b_.CreateCondBr(b_.CreateICmpEQ(got, b_.getInt32(0)), finish, rewound);
+    b_.SetInsertPoint(rewound);
+    if (maxTime) {
+      b_.CreateStore(b_.getInt64(INT64_MIN), maxTime);
+      b_.CreateStore(b_.getInt64(INT64_MIN), watermark);
+    }
+    b_.CreateBr(header);
+  } else {
+    b_.CreateCondBr(b_.CreateICmpNE(got, b_.getInt32(0)), body, finish);
+  }
   b_.SetInsertPoint(body);
   if (usesRecordContext())
     b_.CreateCall(rt_.fn("srt_record_begin", rt_.voidTy, {rt_.ptr}), {ctxArg_});
@@ -318,7 +334,7 @@ void Generator::emitLookup(const LogicalLookup &l, llvm::Value *record, const Re
   emitConsumers(l, outRec, outType);
 }
 
-void Generator::emitSinkWrite(const LogicalSink &sink, size_t, llvm::Value *record,
+void Generator::emitSinkWrite(const LogicalSink &sink, size_t input, llvm::Value *record,
                               const RecordType &type) {
   if (sink.connectorName == "null") { // discarded, only counted
     llvm::AllocaInst *counter = nullCounter(sink);
@@ -326,8 +342,28 @@ void Generator::emitSinkWrite(const LogicalSink &sink, size_t, llvm::Value *reco
     return;
   }
   const LayoutInfo &info = layoutOf(type);
-  b_.CreateCall(rt_.fn("srt_writer_write_as", rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.ptr}),
-                {writers_.at(&sink).value, info.global, record});
+  llvm::Value *writer = writers_.at(&sink).value;
+  const PlanExpr *key = input < sink.keys.size() ? sink.keys[input].get() : nullptr;
+  if (!key) {
+    b_.CreateCall(rt_.fn("srt_writer_write_as", rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.ptr}),
+                  {writer, info.global, record});
+    return;
+  }
+  // A Kafka sink's message key, computed from the record (null: no key).
+  Val k = exprGen(record, type).emit(*key);
+  if (k.v->getType() == rt_.i64) {
+    llvm::Value *isNull = k.null ? b_.CreateZExt(k.null, rt_.i32) : b_.getInt32(0);
+    b_.CreateCall(rt_.fn("srt_writer_write_keyed_i64", rt_.voidTy,
+                         {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.i32}),
+                  {writer, info.global, record, k.v, isNull});
+    return;
+  }
+  llvm::Value *ptr = b_.CreateExtractValue(k.v, 0);
+  if (k.null)
+    ptr = b_.CreateSelect(k.null, llvm::ConstantPointerNull::get(rt_.ptr), ptr);
+  b_.CreateCall(
+      rt_.fn("srt_writer_write_keyed", rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64}),
+      {writer, info.global, record, ptr, b_.CreateExtractValue(k.v, 1)});
 }
 
 ExprCodeGen Generator::exprGen(llvm::Value *record, const RecordType &type) {

@@ -62,8 +62,12 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   auto *done = llvm::BasicBlock::Create(ctx_, "window.done", fn_);
   b_.CreateCondBr(b_.CreateIsNull(state), late, update);
   b_.SetInsertPoint(late);
-  if (w.lateSink)
-    emitSinkWrite(*w.lateSink, 0, record, type);
+  if (w.lateSink) {
+    size_t input = 0; // the sink's input that is this window's late records
+    while (!(w.lateSink->inputs[input] == &w && w.lateSink->lateInput[input]))
+      ++input;
+    emitSinkWrite(*w.lateSink, input, record, type);
+  }
   b_.CreateBr(done);
   b_.SetInsertPoint(update);
   llvm::Value *seq = b_.CreateAdd(b_.CreateLoad(rt_.i64, info.arrivals), b_.getInt64(1));
@@ -133,9 +137,13 @@ void Generator::emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm) {
   rejectTarget_ = savedReject;
   b_.CreateBr(next);
 
+  // The window's watermark never goes back: after a restart from a Kafka
+  // commit the runtime restores it, and the source's climbs from -inf.
   b_.SetInsertPoint(after);
-  b_.CreateStore(
-      wm, b_.CreateConstInBoundsGEP1_64(rt_.i8, info.clock, offsetof(srt_window_clock, watermark)));
+  llvm::Value *slot =
+      b_.CreateConstInBoundsGEP1_64(rt_.i8, info.clock, offsetof(srt_window_clock, watermark));
+  b_.CreateStore(b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, b_.CreateLoad(rt_.i64, slot), wm),
+                 slot);
 }
 
 } // namespace streamc::codegen_detail

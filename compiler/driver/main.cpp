@@ -42,6 +42,7 @@ struct CommonArgs {
   int optLevel = 2;
   bool verbose = false;
   std::string config; ///< --config app.yaml
+  std::string kafkaBrokers; ///< --kafka-brokers host:port,...
 };
 
 /// A loaded configuration (owned).
@@ -252,6 +253,9 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
     options.optLevel = args.optLevel;
     options.verbose = args.verbose;
     options.config = config.config;
+    options.programName = args.file;
+    options.kafkaBrokers = args.kafkaBrokers;
+    options.stopOnSignals = true;
     return finish(runPlan(*compiler.plan(), diags, options));
   }
   if (then == Then::Build) {
@@ -281,6 +285,8 @@ int main(int argc, char **argv) {
   run->add_option("--config", runArgs.config, "YAML configuration file (params, sources, sinks)");
   check->add_option("--config", checkArgs.config,
                     "YAML configuration file to check with the program");
+  run->add_option("--kafka-brokers", runArgs.kafkaBrokers,
+                  "Kafka bootstrap servers of every Kafka source and sink (host:port,...)");
   run->add_flag("-v,--verbose", runArgs.verbose,
                 "Print the run summary even when nothing went wrong");
   auto *build = app.add_subcommand("build", "Compile a program to a standalone executable");

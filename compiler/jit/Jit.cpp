@@ -88,10 +88,19 @@ int runPlan(const Plan &plan, DiagnosticEngine &diags, const JitOptions &options
   srt_run *run = srt_run_create();
   if (options.config)
     srt_run_use_config(run, options.config);
+  if (!options.programName.empty())
+    srt_run_set_name(run, options.programName.c_str());
+  if (!options.kafkaBrokers.empty())
+    srt_run_set_kafka_brokers(run, options.kafkaBrokers.c_str());
+  srt_run_set_verbose(run, options.verbose);
   srt_ctx *ctx = srt_ctx_create(run);
   if (options.beforeRun)
     options.beforeRun(run);
+  if (options.stopOnSignals)
+    srt_run_stop_on_signals(run);
   int status = main(run, ctx);
+  if (options.stopOnSignals)
+    srt_run_stop_on_signals(nullptr);
   if (options.afterRun)
     options.afterRun(run);
   std::fflush(stdout);

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <string>
 
 namespace streamc {
 
@@ -18,6 +19,11 @@ struct JitOptions {
   int optLevel = 2;
   bool verbose = false;                 ///< the run summary even when nothing went wrong
   const ::srt_config *config = nullptr; ///< --config: source/sink overrides
+  std::string programName;              ///< the .stream file (default Kafka groups)
+  std::string kafkaBrokers;             ///< --kafka-brokers
+  /// SIGINT and SIGTERM stop the run cleanly (`streamc run`; the REPL
+  /// handles Ctrl-C itself).
+  bool stopOnSignals = false;
   /// Called with the run once the code is compiled, just before it starts
   /// (the REPL captures its table's sink and points Ctrl-C at the run).
   std::function<void(::srt_run *)> beforeRun;

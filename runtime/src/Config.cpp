@@ -2,6 +2,7 @@
 /// YAML configuration (yaml-cpp): loading, checking every key with its line,
 /// and the lookups readers, writers and the compiler make.
 
+#include "Config.h"
 #include "Run.h"
 #include "srt/runtime.h"
 
@@ -11,21 +12,6 @@
 #include <map>
 #include <string>
 #include <vector>
-
-struct srt_config {
-  struct Entry {
-    std::string name;
-    int line = 0;
-    std::string value;                       ///< params
-    std::map<std::string, std::string> args; ///< sources, sinks
-    std::string where;
-  };
-  std::string file;
-  std::vector<Entry> sections[3];
-  std::string deadLetter; ///< runtime.dead_letter
-  int deadLetterLine = 0;
-  int64_t readBatch = 0, writeBatch = 0; ///< runtime.{read,write}_batch_kb, in bytes
-};
 
 namespace {
 
@@ -61,8 +47,39 @@ std::string scalar(const YAML::Node &n, const std::string &what) {
   return n.Scalar();
 }
 
-/// The connector arguments a config may override.
-const char *const kArgs[] = {"path", "format", "topic", "kind", "events", "rate", "seed"};
+/// The connector arguments a config may override (`properties:`, a mapping
+/// of librdkafka properties, is read separately).
+const char *const kArgs[] = {"path", "format", "topic", "kind", "events", "rate", "seed", "brokers", "group"};
+
+/// Reads a mapping of librdkafka properties (values are single values).
+KafkaProperties loadProperties(const YAML::Node &n, const std::string &what) {
+  expectMap(n, what);
+  KafkaProperties out;
+  for (const auto &kv : n)
+    out.emplace_back(kv.first.Scalar(), scalar(kv.second, what + "." + kv.first.Scalar()));
+  return out;
+}
+
+/// A whole number of milliseconds in [lo, hi].
+int64_t milliseconds(const YAML::Node &n, const std::string &what, int64_t lo, int64_t hi) {
+  std::string text = scalar(n, what);
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size() || v < lo || v > hi)
+    throw ConfigError{lineOf(n), "'" + what + "' must be a whole number of milliseconds from " +
+                                     std::to_string(lo) + " to " + std::to_string(hi) +
+                                     ", found '" + text + "'"};
+  return v;
+}
+
+bool boolean(const YAML::Node &n, const std::string &what) {
+  std::string text = scalar(n, what);
+  if (text == "true" || text == "yes" || text == "on")
+    return true;
+  if (text == "false" || text == "no" || text == "off")
+    return false;
+  throw ConfigError{lineOf(n), "'" + what + "' must be true or false, found '" + text + "'"};
+}
 
 void loadConnectors(srt_config &c, int section, const YAML::Node &n, const char *what) {
   expectMap(n, what);
@@ -74,6 +91,10 @@ void loadConnectors(srt_config &c, int section, const YAML::Node &n, const char 
     e.line = lineOf(kv.first);
     for (const auto &arg : kv.second) {
       std::string key = arg.first.Scalar();
+      if (key == "properties") {
+        e.properties = loadProperties(arg.second, std::string(what) + "." + name + ".properties");
+        continue;
+      }
       bool known = false;
       for (const char *a : kArgs)
         known |= key == a;
@@ -81,7 +102,8 @@ void loadConnectors(srt_config &c, int section, const YAML::Node &n, const char 
         throw ConfigError{
             lineOf(arg.first),
             "unknown key '" + std::string(what) + "." + name + "." + key +
-                "' (connector arguments: path, format, topic, kind, events, rate, seed)"};
+                "' (connector arguments: path, format, topic, kind, events, rate, seed, "
+                "brokers, group, properties)"};
       e.args[key] = scalar(arg.second, std::string(what) + "." + name + "." + key);
     }
     c.sections[section].push_back(std::move(e));
@@ -131,18 +153,39 @@ srt_config *srt_config_load(srt_run *run, const char *path) {
                                 "'runtime." + rkey +
                                     "' must be a whole number of KiB from 1 to 1048576, found '" + text + "'"};
             (rkey == "read_batch_kb" ? c->readBatch : c->writeBatch) = kb * 1024;
+          } else if (rkey == "stop_at_end") {
+            c->stopAtEnd = boolean(r.second, "runtime.stop_at_end");
+          } else if (rkey == "commit_interval_ms") {
+            c->commitIntervalMs = milliseconds(r.second, "runtime." + rkey, 10, 3600000);
+          } else if (rkey == "stats_interval_ms") {
+            c->statsIntervalMs = milliseconds(r.second, "runtime." + rkey, 100, 3600000);
+          } else if (rkey == "startup_timeout_ms") {
+            c->startupTimeoutMs = milliseconds(r.second, "runtime." + rkey, 100, 3600000);
           } else {
             throw ConfigError{lineOf(r.first),
                               "unknown key 'runtime." + rkey +
-                                  "' (runtime settings: dead_letter, read_batch_kb, write_batch_kb)"};
+                                  "' (runtime settings: dead_letter, read_batch_kb, write_batch_kb, "
+                                  "stop_at_end, commit_interval_ms, stats_interval_ms, "
+                                  "startup_timeout_ms)"};
           }
         }
       } else if (key == "kafka") {
-        throw ConfigError{lineOf(kv.first),
-                          "'" + key + "' is not supported by this version of streamc yet"};
+        expectMap(kv.second, "kafka");
+        for (const auto &k : kv.second) {
+          std::string kkey = k.first.Scalar();
+          if (kkey == "brokers")
+            c->kafka.brokers = scalar(k.second, "kafka.brokers");
+          else if (kkey == "group")
+            c->kafka.group = scalar(k.second, "kafka.group");
+          else if (kkey == "properties")
+            c->kafka.properties = loadProperties(k.second, "kafka.properties");
+          else
+            throw ConfigError{lineOf(k.first), "unknown key 'kafka." + kkey +
+                                                   "' (expected brokers, group or properties)"};
+        }
       } else {
-        throw ConfigError{lineOf(kv.first),
-                          "unknown key '" + key + "' (expected params, sources, sinks or runtime)"};
+        throw ConfigError{lineOf(kv.first), "unknown key '" + key +
+                                                "' (expected params, sources, sinks, kafka or runtime)"};
       }
     }
   } catch (const ConfigError &e) {
@@ -201,12 +244,11 @@ const char *srt_config_dead_letter(const srt_config *c, int32_t *line) {
 
 /// The override of a connector argument for a source or sink, or null.
 const char *configArg(const srt_run *run, int section, const char *name, const char *arg) {
-  if (!run->config || !name)
+  if (!run->config)
     return nullptr;
-  for (const auto &e : run->config->sections[section])
-    if (e.name == name) {
-      auto it = e.args.find(arg);
-      return it == e.args.end() ? nullptr : it->second.c_str();
-    }
-  return nullptr;
+  const srt_config::Entry *e = run->config->connector(section, name);
+  if (!e)
+    return nullptr;
+  auto it = e->args.find(arg);
+  return it == e->args.end() ? nullptr : it->second.c_str();
 }

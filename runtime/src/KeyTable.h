@@ -22,7 +22,10 @@ public:
     int64_t count;   ///< records (count windows)
     int64_t minTime; ///< smallest and largest event time (count windows)
     int64_t maxTime;
-    void *extra; ///< sessions: the key's open sessions
+    union {
+      void *extra;   ///< sessions: the key's open sessions
+      int64_t epoch; ///< count windows: the oldest epoch of its records (checkpoints)
+    };
 
     const char *key() const { return keyLen <= sizeof keyInline ? keyInline : keyHeap; }
     void *state() { return reinterpret_cast<char *>(this) + sizeof(Header); }

@@ -181,6 +181,7 @@ int srt_aot_main(int argc, char **argv, const srt_program *program) {
   const char *self = argc > 0 ? argv[0] : program->name;
   bool verbose = false;
   const char *configPath = nullptr;
+  const char *kafkaBrokers = nullptr;
   std::vector<std::string> given;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -192,9 +193,17 @@ int srt_aot_main(int argc, char **argv, const srt_program *program) {
       configPath = argv[i] + 9;
       continue;
     }
+    if (arg == "--kafka-brokers" && i + 1 < argc) {
+      kafkaBrokers = argv[++i];
+      continue;
+    }
+    if (arg.rfind("--kafka-brokers=", 0) == 0) {
+      kafkaBrokers = argv[i] + 16;
+      continue;
+    }
     if (arg == "--help" || arg == "-h") {
       std::printf("%s: built by streamc from %s\n\nUsage: %s [--config FILE] [--param "
-                  "name=value]... [-v]\n\n%s",
+                  "name=value]... [--kafka-brokers HOSTS] [-v]\n\n%s",
                   self, program->name, self, program->help);
       return 0;
     }
@@ -248,8 +257,14 @@ int srt_aot_main(int argc, char **argv, const srt_program *program) {
       return 2;
     }
 
+  srt_run_set_name(run, program->name);
+  if (kafkaBrokers)
+    srt_run_set_kafka_brokers(run, kafkaBrokers);
+  srt_run_set_verbose(run, verbose);
   srt_ctx *ctx = srt_ctx_create(run);
+  srt_run_stop_on_signals(run); // SIGINT, SIGTERM: flush, commit, summary
   int status = program->run(run, ctx);
+  srt_run_stop_on_signals(nullptr);
   std::fflush(stdout);
   if (const char *error = srt_run_error(run))
     std::fprintf(stderr, "error: %s\n", error);

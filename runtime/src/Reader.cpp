@@ -6,6 +6,7 @@
 /// skipped, counted and remembered; it never ends the input.
 
 #include "Generator.h"
+#include "Kafka.h"
 #include "Run.h"
 #include "srt/runtime.h"
 
@@ -174,6 +175,11 @@ struct srt_reader {
   std::vector<srt_field> fields; ///< a copy of the layout's fields
   std::unique_ptr<Input> input;
   std::unique_ptr<Generator> generator; ///< a generator source (no input)
+  std::unique_ptr<KafkaConsumer> kafka; ///< a Kafka source (one record per message)
+  std::vector<char> payload;            ///< the message being parsed, padded for simdjson
+  KafkaRecord message{};
+  /// The Kafka metadata fields the schema declares (-1: not declared).
+  int keyField = -1, partitionField = -1, offsetField = -1, timestampField = -1;
   int64_t line = 0;                     ///< 1-based line of the current record's first line
   int64_t nextLine = 1;                 ///< the line the next record starts on
   bool rejectedCurrent = false;         ///< a pipeline rejected the current record
@@ -227,8 +233,11 @@ struct srt_reader {
   void malformed(const std::string &why) {
     ++stats->skipped;
     if (stats->firstError.empty())
-      stats->firstError = "line " + std::to_string(line) + ": " + why;
-    run->toDeadLetter(stats->name, line, why, current);
+      stats->firstError = (kafka ? "partition " + std::to_string(message.partition) + " offset " +
+                                       std::to_string(message.offset)
+                                 : "line " + std::to_string(line)) +
+                          ": " + why;
+    run->toDeadLetter(stats->name, kafka ? message.offset : line, why, current);
   }
 
   /// Splits a CSV record into cells (RFC 4180). Quoted cells with doubled
@@ -363,16 +372,17 @@ struct srt_reader {
     return true;
   }
 
-  bool parseJson(size_t b, size_t e, void *record) {
+  /// Parses the JSON object in [b, e) of \p d, which has \p capacity
+  /// readable bytes (simdjson reads some past the end).
+  bool parseJson(const char *d, size_t b, size_t e, size_t capacity, void *record) {
     using namespace simdjson;
-    const char *d = input->data();
     // Skip blank lines silently.
     size_t k = b;
     while (k < e && (d[k] == ' ' || d[k] == '\t'))
       ++k;
     if (k == e)
       return false;
-    padded_string_view view(d + b, e - b, input->capacity() - b);
+    padded_string_view view(d + b, e - b, capacity - b);
     ondemand::document doc;
     ondemand::object obj;
     if (auto err = parser.iterate(view).get(doc); err) {
@@ -486,6 +496,57 @@ struct srt_reader {
       return "unsupported type";
     }
   }
+
+  /// The next Kafka message, parsed: 1, 0 at the end, -1 rewound.
+  int nextKafka(void *record) {
+    for (;;) {
+      switch (kafka->next(message)) {
+      case KafkaConsumer::Next::End:
+        return 0;
+      case KafkaConsumer::Next::Rewound:
+        return -1;
+      case KafkaConsumer::Next::Record:
+        break;
+      }
+      payload.resize(message.len + simdjson::SIMDJSON_PADDING);
+      if (message.len)
+        std::memcpy(payload.data(), message.payload, message.len);
+      size_t len = message.len;
+      while (len > 0 && (payload[len - 1] == '\n' || payload[len - 1] == '\r'))
+        --len; // a producer's line terminator is not part of the record
+      current = std::string_view(payload.data(), len);
+      bool ok = format == SRT_FORMAT_CSV ? parseCsv(payload.data(), payload.data() + len, record)
+                                         : parseJson(payload.data(), 0, len, payload.size(), record);
+      if (!ok) {
+        if (format == SRT_FORMAT_JSON && len == 0)
+          malformed("empty message");
+        continue;
+      }
+      fillMetadata(record);
+      return 1;
+    }
+  }
+
+  void fillMetadata(void *record) {
+    if (keyField >= 0) {
+      const srt_field &f = fields[keyField];
+      at<srt_str>(record, f.offset) = {message.key ? message.key : "",
+                                       static_cast<int64_t>(message.key ? message.keyLen : 0)};
+      setNull(record, f, message.key == nullptr);
+    }
+    if (partitionField >= 0) {
+      at<int64_t>(record, fields[partitionField].offset) = message.partition;
+      setNull(record, fields[partitionField], false);
+    }
+    if (offsetField >= 0) {
+      at<int64_t>(record, fields[offsetField].offset) = message.offset;
+      setNull(record, fields[offsetField], false);
+    }
+    if (timestampField >= 0) {
+      at<int64_t>(record, fields[timestampField].offset) = message.timestamp;
+      setNull(record, fields[timestampField], false);
+    }
+  }
 };
 
 namespace {
@@ -578,6 +639,55 @@ srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const ch
   return r;
 }
 
+srt_reader *srt_reader_open_kafka(srt_run *run, const char *source, const char *topic,
+                                  int64_t topic_len, const char *format, int64_t format_len,
+                                  const srt_layout *layout) {
+  std::string t(topic ? topic : "", topic ? static_cast<size_t>(topic_len) : 0);
+  if (const char *o = configArg(run, SRT_CONFIG_SOURCES, source, "topic"))
+    t = o;
+  std::string f(format, static_cast<size_t>(format_len));
+  if (const char *o = configArg(run, SRT_CONFIG_SOURCES, source, "format"))
+    f = o;
+  int code = formatCode(f.data(), static_cast<int64_t>(f.size()));
+  if (code != SRT_FORMAT_CSV && code != SRT_FORMAT_JSON) {
+    run->error = std::string("source ") + (source ? source : "?") + ": unknown format '" + f +
+                 "' (csv or json)";
+    return nullptr;
+  }
+  auto *r = new srt_reader();
+  r->run = run;
+  r->stats = run->addSource(source);
+  r->format = code;
+  r->layout = *layout;
+  r->fields.assign(layout->fields, layout->fields + layout->nfields);
+  r->layout.fields = r->fields.data();
+  // Metadata fields come from the message, the others from the payload (a
+  // CSV payload has the payload fields in the schema's order).
+  for (size_t i = 0; i < r->fields.size(); ++i) {
+    srt_field &fd = r->fields[i];
+    int *meta = std::strcmp(fd.name, "_key") == 0         ? &r->keyField
+                : std::strcmp(fd.name, "_partition") == 0 ? &r->partitionField
+                : std::strcmp(fd.name, "_offset") == 0    ? &r->offsetField
+                : std::strcmp(fd.name, "_timestamp") == 0 ? &r->timestampField
+                                                           : nullptr;
+    if (meta) {
+      if (fd.read)
+        *meta = static_cast<int>(i);
+      fd.read = 0; // not parsed from the payload
+      continue;
+    }
+    r->columnField.push_back(fd.read ? static_cast<int>(i) : -1);
+    if (fd.read)
+      r->fieldByName.emplace(fd.name, static_cast<int>(i));
+  }
+  r->kafka = KafkaConsumer::open(run, source, t);
+  if (!r->kafka) {
+    delete r;
+    return nullptr;
+  }
+  return r;
+}
+
 srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data, size_t len,
                                    int format, const srt_layout *layout) {
   return makeReader(run, source, format, layout, std::make_unique<Input>(data, len));
@@ -586,11 +696,20 @@ srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char 
 int srt_reader_next(srt_reader *r, void *record) {
   if (r->run->interruptRequested()) // srt_run_interrupt: the input ends here
     return 0;
+  r->run->recordEpoch = r->run->epoch;
   if (r->generator) {
     if (!r->generator->next(r->fields, record))
       return 0;
     ++r->stats->read;
     return 1;
+  }
+  if (r->kafka) {
+    r->rejectedCurrent = false;
+    int got = r->nextKafka(record);
+    r->run->recordEpoch = r->run->epoch; // a checkpoint may have begun an epoch
+    if (got == 1)
+      ++r->stats->read;
+    return got;
   }
   size_t b, e;
   int64_t lines;
@@ -600,8 +719,9 @@ int srt_reader_next(srt_reader *r, void *record) {
     r->nextLine += lines;
     const char *d = r->input->data();
     r->current = std::string_view(d + b, e - b);
-    bool ok = r->format == SRT_FORMAT_CSV ? (e > b && r->parseCsv(d + b, d + e, record))
-                                          : r->parseJson(b, e, record);
+    bool ok = r->format == SRT_FORMAT_CSV
+                  ? (e > b && r->parseCsv(d + b, d + e, record))
+                  : r->parseJson(d, b, e, r->input->capacity(), record);
     if (ok) {
       ++r->stats->read;
       return 1;

@@ -1,5 +1,6 @@
 #include "Run.h"
 
+#include <csignal>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
@@ -30,7 +31,49 @@ void srt_run::toDeadLetter(const std::string &source, int64_t line, const std::s
   srt_writer_write(deadLetter, &row);
 }
 
+bool srt_run::flushSinks() {
+  bool ok = true;
+  for (srt_writer *w : liveWriters)
+    ok = srt_writer_checkpoint(w) && ok;
+  return ok;
+}
+
+namespace {
+std::atomic<srt_run *> gSignalled{nullptr};
+void onStopSignal(int sig) {
+  if (srt_run *run = gSignalled.load())
+    srt_run_stop(run);
+  std::signal(sig, SIG_DFL); // a second Ctrl-C ends the process at once
+}
+} // namespace
+
 extern "C" {
+
+void srt_run_stop_on_signals(srt_run *run) {
+  gSignalled.store(run);
+  std::signal(SIGINT, run ? onStopSignal : SIG_DFL);
+  std::signal(SIGTERM, run ? onStopSignal : SIG_DFL);
+}
+
+void srt_run_set_name(srt_run *run, const char *name) {
+  std::string n = name ? name : "streamc";
+  if (size_t slash = n.find_last_of('/'); slash != std::string::npos)
+    n = n.substr(slash + 1);
+  if (size_t dot = n.rfind(".stream"); dot != std::string::npos && dot + 7 == n.size())
+    n = n.substr(0, dot);
+  run->name = n.empty() ? "streamc" : n;
+}
+
+void srt_run_set_kafka_brokers(srt_run *run, const char *brokers) {
+  run->kafkaBrokers = brokers ? brokers : "";
+}
+
+void srt_run_set_verbose(srt_run *run, int verbose) { run->verbose = verbose != 0; }
+
+void srt_run_stop(srt_run *run) {
+  run->stopped.store(true, std::memory_order_relaxed);
+  run->interrupted.store(true, std::memory_order_relaxed);
+}
 
 int32_t srt_run_declare_sink(srt_run *run, const char *name, const char *path, int64_t path_len,
                              const char *format, int64_t format_len) {

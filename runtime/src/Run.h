@@ -50,6 +50,25 @@ struct SinkCapture {
   void *user = nullptr;
 };
 
+class KafkaConsumer;
+
+/// Writes what a sink buffers (a table sink keeps its rows until the end)
+/// and waits for its Kafka deliveries; false when it failed (Writer.cpp).
+bool srt_writer_checkpoint(srt_writer *writer);
+
+/// What the runtime keeps of a window for checkpoints (Window.cpp): the
+/// oldest epoch any record in its open state was read in (INT64_MAX: no open
+/// state), its watermark, and dropping its state for a replay.
+int64_t windowOldestEpoch(const srt_window *window);
+int64_t windowWatermark(const srt_window *window);
+const char *windowWhere(const srt_window *window);
+/// Raises the window's watermark to at least \p watermark (restored from a
+/// commit: windows ending at or before it were emitted before a restart).
+void windowRestoreWatermark(srt_window *window, int64_t watermark);
+/// Drops every open window and the watermark (a rebalance: the input is
+/// read again from the committed offsets).
+void windowReset(srt_window *window);
+
 struct srt_run {
   std::string error;                  ///< the last fatal error
   const srt_config *config = nullptr; ///< overrides of connector arguments
@@ -76,6 +95,32 @@ struct srt_run {
     return nullptr;
   }
   bool interruptRequested() const { return interrupted.load(std::memory_order_relaxed); }
+  /// Set with `interrupted` by srt_run_stop (SIGINT, SIGTERM): the run stops
+  /// rather than ends, so windows fed by Kafka keep their open windows
+  /// unemitted (their records are read again after a restart).
+  std::atomic<bool> stopped{false};
+
+  // Checkpoints (at-least-once delivery with Kafka sources). Input is cut
+  // into epochs at each commit; every window state remembers the oldest
+  // epoch of the records in it, so a source's offsets at the end of epoch e
+  // may be committed once no open state holds a record of epoch <= e and the
+  // sinks have delivered everything (Kafka.cpp).
+  int64_t epoch = 1;       ///< the epoch records are read in now
+  int64_t recordEpoch = 1; ///< the oldest epoch the record being processed comes from
+  std::vector<srt_window *> liveWindows;
+  std::vector<srt_writer *> liveWriters;
+  std::vector<KafkaConsumer *> consumers;
+  std::string kafkaBrokers; ///< --kafka-brokers
+  std::string name = "streamc"; ///< the program's name (default consumer groups)
+  bool verbose = false;         ///< -v: Kafka assignments are reported
+  /// Writes everything the sinks buffer and waits for Kafka deliveries.
+  /// Returns false (with `error` set) when a sink failed.
+  bool flushSinks();
+  /// Whether some window fed by a Kafka source should keep its open windows
+  /// at the end: the run was stopped, not ended.
+  bool holdOpenWindows() const {
+    return !consumers.empty() && stopped.load(std::memory_order_relaxed);
+  }
 
   ~srt_run() {
     if (deadLetter)

@@ -40,12 +40,14 @@ struct Slice {
   explicit Slice(uint32_t stateSize) : table(stateSize) {}
   int64_t start = 0;
   int64_t lastEnd = 0; ///< the end of the last window containing the slice
+  int64_t epoch = INT64_MAX; ///< the oldest epoch of its records (checkpoints)
   KeyTable table;
 };
 
 /// One session of one key.
 struct Session {
   int64_t start, end; ///< [first event, last event + gap)
+  int64_t epoch;      ///< the oldest epoch of its records (checkpoints)
   uint64_t hash;
   uint32_t keyLen;
   bool dead;
@@ -70,6 +72,11 @@ struct srt_window {
   int64_t size = 0, slide = 0, count = 0;
   AggLayout aggs;
   WindowStats *stats = nullptr;
+  std::string where;
+  /// A stopped run keeps its open windows (srt_window_fire): the watermark
+  /// they were kept at, which the generated code's last store overwrites.
+  bool held = false;
+  int64_t heldWatermark = INT64_MIN;
   std::vector<char> keyBuffer;
   /// A state handed out for a record that belongs to no window (between the
   /// windows of a sliding window whose slide exceeds its size).
@@ -101,6 +108,7 @@ struct srt_window {
     KeyTable::Header *emitted = nullptr; ///< the count window emitted last (flushing)
     bool emittedFull = false;            ///< full.front() was emitted last
     bool flushing = false; ///< count windows at the end of input
+    int64_t epoch = INT64_MAX; ///< the oldest epoch of the slices firing
   } firing;
 
   explicit srt_window(const srt_window_desc &desc)
@@ -177,6 +185,7 @@ struct srt_window {
     if (Slice *last = lastSlice; last && time >= last->start && time - last->start < sliceLength) {
       if (last->lastEnd <= clock.watermark)
         return late();
+      last->epoch = std::min(last->epoch, run->recordEpoch);
       bool inserted;
       return last->table.findOrInsert(hash, key, len, inserted)->state();
     }
@@ -198,11 +207,13 @@ struct srt_window {
         }
         owned->start = start;
         owned->lastEnd = lastEnd(start);
+        owned->epoch = INT64_MAX;
         if (slices.begin()->first == start)
           updateFireAt();
       }
       slice = lastSlice = owned.get();
     }
+    slice->epoch = std::min(slice->epoch, run->recordEpoch);
     bool inserted;
     return slice->table.findOrInsert(hash, key, len, inserted)->state();
   }
@@ -220,6 +231,9 @@ struct srt_window {
     for (auto it = slices.begin(); it != slices.end() && it->first < end; ++it)
       if (it->first >= firing.start)
         firing.parts.push_back(it->second.get());
+    firing.epoch = INT64_MAX;
+    for (Slice *part : firing.parts)
+      firing.epoch = std::min(firing.epoch, part->epoch);
     if (firing.parts.size() == 1) {
       firing.table = &firing.parts[0]->table;
     } else {
@@ -267,6 +281,7 @@ struct srt_window {
         if (!e->live)
           continue;
         *row = {e->key(), e->keyLen, firing.start, firing.end};
+        run->recordEpoch = firing.epoch;
         return e->state();
       }
       finishSliceWindow();
@@ -289,6 +304,7 @@ struct srt_window {
       }
       if (!target) {
         target = s;
+        target->epoch = std::min(target->epoch, run->recordEpoch);
         target->start = std::min(target->start, time);
         target->end = std::max(target->end, end);
         link = &s->next;
@@ -299,6 +315,7 @@ struct srt_window {
       destroyAggState(aggs, s->state());
       target->start = std::min(target->start, s->start);
       target->end = std::max(target->end, s->end);
+      target->epoch = std::min(target->epoch, s->epoch);
       s->dead = true; // freed when its heap entry comes up
       *link = s->next;
     }
@@ -306,6 +323,7 @@ struct srt_window {
       auto *s = static_cast<Session *>(std::calloc(1, sizeof(Session) + aggs.size));
       s->start = time;
       s->end = end;
+      s->epoch = run->recordEpoch;
       s->hash = hash;
       s->keyLen = len;
       s->key = static_cast<char *>(std::malloc(len ? len : 1));
@@ -352,6 +370,7 @@ struct srt_window {
         continue;
       }
       firing.session = s;
+      run->recordEpoch = s->epoch;
       *row = {s->key, s->keyLen, s->start, s->end};
       return s->state();
     }
@@ -364,6 +383,7 @@ struct srt_window {
   /// record starts a new window even before this one fires.
   struct FullWindow {
     int64_t start, end;
+    int64_t epoch;
     std::vector<char> key;
     std::vector<char> state;
   };
@@ -372,8 +392,11 @@ struct srt_window {
     detachFull();
     bool inserted;
     KeyTable::Header *e = keys.findOrInsert(hash, key, len, inserted);
-    if (inserted)
+    if (inserted) {
       e->minTime = e->maxTime = time;
+      e->epoch = run->recordEpoch;
+    }
+    e->epoch = std::min(e->epoch, run->recordEpoch);
     e->minTime = std::min(e->minTime, time);
     e->maxTime = std::max(e->maxTime, time);
     if (++e->count == count) {
@@ -393,7 +416,7 @@ struct srt_window {
     if (!e)
       return;
     justFilled = nullptr;
-    FullWindow w{e->minTime, e->maxTime, std::vector<char>(e->key(), e->key() + e->keyLen),
+    FullWindow w{e->minTime, e->maxTime, e->epoch, std::vector<char>(e->key(), e->key() + e->keyLen),
                  std::vector<char>(static_cast<char *>(e->state()),
                                    static_cast<char *>(e->state()) + aggs.size)};
     full.push_back(std::move(w)); // the state's owned parts move with it
@@ -415,6 +438,7 @@ struct srt_window {
     if (!full.empty()) {
       FullWindow &w = full.front();
       firing.emittedFull = true;
+      run->recordEpoch = w.epoch;
       *row = {w.key.data(), static_cast<int64_t>(w.key.size()), w.start, w.end};
       return w.state.data();
     }
@@ -427,8 +451,72 @@ struct srt_window {
       return nullptr;
     KeyTable::Header *e = keys.entry(firing.next++);
     firing.emitted = e;
+    run->recordEpoch = e->epoch;
     *row = {e->key(), e->keyLen, e->minTime, e->maxTime};
     return e->state();
+  }
+
+  // ---------------------------------------------------------- checkpoints
+  int64_t oldestEpoch() const {
+    int64_t oldest = INT64_MAX;
+    for (const auto &[start, slice] : slices)
+      if (slice->table.live())
+        oldest = std::min(oldest, slice->epoch);
+    if (kind == SRT_WINDOW_SESSION) {
+      for (size_t i = 0; i < keys.capacityEntries(); ++i) {
+        KeyTable::Header *e = const_cast<KeyTable &>(keys).entry(i);
+        if (e->live)
+          for (auto *s = static_cast<const Session *>(e->extra); s; s = s->next)
+            oldest = std::min(oldest, s->epoch);
+      }
+    } else if (kind == SRT_WINDOW_COUNT) {
+      for (size_t i = 0; i < keys.capacityEntries(); ++i) {
+        KeyTable::Header *e = const_cast<KeyTable &>(keys).entry(i);
+        if (e->live)
+          oldest = std::min(oldest, e->epoch);
+      }
+      for (const FullWindow &w : full)
+        oldest = std::min(oldest, w.epoch);
+    }
+    return oldest;
+  }
+
+  /// Frees every open window and forgets the watermark (not while firing).
+  void reset() {
+    for (auto &[start, slice] : slices)
+      freeSlice(*slice);
+    slices.clear();
+    lastSlice = nullptr;
+    firedThrough = INT64_MIN;
+    if (kind == SRT_WINDOW_SESSION) {
+      for (size_t i = 0; i < keys.capacityEntries(); ++i) {
+        KeyTable::Header *e = keys.entry(i);
+        if (!e->live)
+          continue;
+        for (Session *s = static_cast<Session *>(e->extra); s;) {
+          Session *n = s->next;
+          s->dead = true; // freed when its heap entry comes up
+          destroyAggState(aggs, s->state());
+          s = n;
+        }
+      }
+      keys.clear();
+      while (!sessionEnds.empty()) {
+        freeSessionMemory(sessionEnds.top().session);
+        sessionEnds.pop();
+      }
+    } else {
+      detachFull();
+      freeEntries(keys);
+      for (FullWindow &w : full)
+        destroyAggState(aggs, w.state.data());
+      full.clear();
+    }
+    clock = {INT64_MAX, INT64_MIN};
+  }
+  static void freeSessionMemory(Session *s) {
+    std::free(s->key);
+    std::free(s);
   }
 
   // --------------------------------------------------------------- common
@@ -457,11 +545,17 @@ srt_window *srt_window_create(srt_run *run, const srt_window_desc *desc) {
     w->sliceLength = std::gcd(w->size, w->slide);
   w->discard.assign(std::max<uint32_t>(desc->state_size, 8), 0);
   w->stats = run->addWindow(desc->where);
+  w->where = desc->where ? desc->where : "<window>";
   w->keyBuffer.resize(256);
+  run->liveWindows.push_back(w);
   return w;
 }
 
-void srt_window_destroy(srt_window *window) { delete window; }
+void srt_window_destroy(srt_window *window) {
+  auto &live = window->run->liveWindows;
+  live.erase(std::remove(live.begin(), live.end(), window), live.end());
+  delete window;
+}
 
 srt_window_clock *srt_window_clock_of(srt_window *window) { return &window->clock; }
 
@@ -479,6 +573,16 @@ void *srt_window_state(srt_window *w, int64_t time, const void *key, int64_t key
 }
 
 void srt_window_fire(srt_window *w, int64_t watermark) {
+  // A stopped run with Kafka input keeps its open windows: their records
+  // are read again after a restart, and emitting them now would emit
+  // results of part of their input.
+  if (watermark == INT64_MAX && w->run->holdOpenWindows()) {
+    if (!w->held) {
+      w->held = true;
+      w->heldWatermark = w->clock.watermark; // what a restart may rely on
+    }
+    return;
+  }
   w->firing.active = true;
   w->firing.watermark = watermark;
   w->firing.flushing = watermark == INT64_MAX;
@@ -522,3 +626,14 @@ int64_t srt_clock_ms(void) {
 }
 
 } // extern "C"
+
+int64_t windowOldestEpoch(const srt_window *w) { return w->oldestEpoch(); }
+int64_t windowWatermark(const srt_window *w) {
+  return w->held ? w->heldWatermark : w->clock.watermark;
+}
+const char *windowWhere(const srt_window *w) { return w->where.c_str(); }
+void windowRestoreWatermark(srt_window *w, int64_t watermark) {
+  w->clock.watermark = std::max(w->clock.watermark, watermark);
+  w->updateFireAt();
+}
+void windowReset(srt_window *w) { w->reset(); }

@@ -2,9 +2,11 @@
 /// Writers: JSON lines, CSV (RFC 4180, header first) and aligned tables,
 /// formatted into a buffer that is written in large blocks.
 
+#include "Kafka.h"
 #include "Run.h"
 #include "srt/runtime.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -155,6 +157,10 @@ struct srt_writer {
   std::string cell;
   bool failed = false;
   size_t flushAt = kDefaultFlushAt;
+  /// A Kafka sink: each record is one message, with `key` (null: none).
+  std::unique_ptr<KafkaProducer> kafka;
+  const char *key = nullptr;
+  size_t keyLen = 0;
   /// A captured sink (srt_run_capture_sink): records go to this function.
   SinkCapture capture;
   srt_layout layout{}; ///< the layout opened with, for the capture
@@ -212,6 +218,11 @@ struct srt_writer {
       return;
     }
     }
+    if (kafka) {
+      kafka->produce(buffer.data(), buffer.size() - 1, key, keyLen); // without the '\n'
+      buffer.clear();
+      return;
+    }
     if (buffer.size() >= flushAt)
       flush();
   }
@@ -253,6 +264,8 @@ struct srt_writer {
   }
 
   int flush() {
+    if (kafka)
+      return kafka->flush() ? 0 : -1;
     if (format == SRT_FORMAT_TABLE)
       renderTable();
     if (memory) {
@@ -284,6 +297,7 @@ srt_writer *makeWriter(srt_run *run, const char *sink, int format, const srt_lay
   w->layout = *layout;
   if (run->config && srt_config_write_batch(run->config) > 0)
     w->flushAt = static_cast<size_t>(srt_config_write_batch(run->config));
+  run->liveWriters.push_back(w);
   if (format == SRT_FORMAT_CSV) {
     for (size_t i = 0; i < w->fields.size(); ++i) {
       if (i)
@@ -387,7 +401,64 @@ const char *srt_writer_contents(srt_writer *w, size_t *len) {
 
 int srt_writer_flush(srt_writer *w) { return w->flush(); }
 
+} // extern "C"
+
+bool srt_writer_checkpoint(srt_writer *w) {
+  if (w->format == SRT_FORMAT_TABLE || w->memory)
+    return true;
+  return w->flush() == 0;
+}
+
+extern "C" {
+
+srt_writer *srt_writer_open_kafka(srt_run *run, const char *sink, const char *topic,
+                                  int64_t topic_len, const char *format, int64_t format_len,
+                                  const srt_layout *layout) {
+  std::string t(topic ? topic : "", topic ? static_cast<size_t>(topic_len) : 0);
+  if (const char *o = configArg(run, SRT_CONFIG_SINKS, sink, "topic"))
+    t = o;
+  std::string f(format, static_cast<size_t>(format_len));
+  if (const char *o = configArg(run, SRT_CONFIG_SINKS, sink, "format"))
+    f = o;
+  int code = formatCode(f.data(), static_cast<int64_t>(f.size()));
+  if (code != SRT_FORMAT_CSV && code != SRT_FORMAT_JSON) {
+    run->error = std::string("sink ") + (sink ? sink : "?") + ": unknown format '" + f +
+                 "' (a Kafka sink writes csv or json)";
+    return nullptr;
+  }
+  if (const SinkCapture *capture = run->captureOf(sink)) {
+    srt_writer *w = makeWriter(run, sink, code, layout);
+    w->capture = *capture;
+    w->memory = true;
+    return w;
+  }
+  std::unique_ptr<KafkaProducer> producer = KafkaProducer::open(run, sink, t);
+  if (!producer)
+    return nullptr;
+  srt_writer *w = makeWriter(run, sink, code, layout);
+  w->buffer.clear(); // one record per message: no CSV header
+  w->kafka = std::move(producer);
+  return w;
+}
+
+void srt_writer_write_keyed(srt_writer *w, const srt_layout *layout, const void *record,
+                            const char *key, int64_t key_len) {
+  w->key = key;
+  w->keyLen = key ? static_cast<size_t>(key_len) : 0;
+  srt_writer_write_as(w, layout, record);
+  w->key = nullptr;
+}
+
+void srt_writer_write_keyed_i64(srt_writer *w, const srt_layout *layout, const void *record,
+                                int64_t key, int32_t key_null) {
+  char text[24];
+  auto [end, ec] = std::to_chars(text, text + sizeof text, key);
+  srt_writer_write_keyed(w, layout, record, key_null ? nullptr : text, end - text);
+}
+
 int srt_writer_close(srt_writer *w) {
+  auto &live = w->run->liveWriters;
+  live.erase(std::remove(live.begin(), live.end(), w), live.end());
   int status = w->flush();
   if (w->ownsFile && std::fclose(w->file) != 0 && status == 0) {
     w->run->error = "sink " + w->stats->name + ": close failed: " + std::strerror(errno);

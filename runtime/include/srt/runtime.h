@@ -81,6 +81,25 @@ void srt_run_report(const srt_run *run, int verbose);
 void srt_run_count_sink(srt_run *run, const char *sink, int64_t records);
 /** Records skipped as malformed, over all sources. */
 int64_t srt_run_skipped(const srt_run *run);
+/** The program's name (a path's file name without `.stream`): Kafka
+ * sources without a configured group join `streamc.<name>.<source>`. */
+void srt_run_set_name(srt_run *run, const char *name);
+/** `--kafka-brokers`: the brokers of every Kafka source and sink (wins over
+ * the config). */
+void srt_run_set_kafka_brokers(srt_run *run, const char *brokers);
+/** -v: Kafka partition assignments and revocations are reported on stderr. */
+void srt_run_set_verbose(srt_run *run, int verbose);
+/**
+ * Stops a run (SIGINT, SIGTERM): readers report the end of their input and
+ * the program finishes, flushing its sinks and committing Kafka offsets;
+ * windows fed by a Kafka source keep their open windows (their records are
+ * read again after a restart) instead of emitting partial results. Only
+ * atomic stores: safe in a signal handler.
+ */
+void srt_run_stop(srt_run *run);
+/** Makes SIGINT and SIGTERM call srt_run_stop(run) (a second one ends the
+ * process at once); NULL restores the default handlers. */
+void srt_run_stop_on_signals(srt_run *run);
 
 /* ------------------------------------------------------------ readers */
 
@@ -111,14 +130,26 @@ srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const ch
  * standard output in `format` ("json" or "csv"). Returns 0, or 2 after a
  * message on stderr. */
 int srt_gen_main(const char *kind, int64_t events, int64_t seed, const char *format);
+/** Opens a Kafka source (`kafka(topic:, format:)`): joins the consumer
+ * group, reads CSV (columns in the schema's order, no header) or JSON
+ * payloads, one record per message, and fills the metadata fields `_key`,
+ * `_partition`, `_offset`, `_timestamp` the schema declares from the message.
+ * NULL, with srt_run_error() set, when the brokers cannot be reached within
+ * the start-up timeout or the topic does not exist. */
+srt_reader *srt_reader_open_kafka(srt_run *run, const char *source, const char *topic,
+                                  int64_t topic_len, const char *format, int64_t format_len,
+                                  const srt_layout *layout);
 /** Opens a reader over a memory buffer (tests, the REPL); the buffer must
  * outlive the reader. */
 srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data, size_t len,
                                    int format, const srt_layout *layout);
 /**
  * Parses the next well-formed record into `record` (layout.size bytes).
- * Returns 1, or 0 at the end of the input. Malformed records are skipped,
- * counted and remembered in the run; they never end the input.
+ * Returns 1, or 0 at the end of the input, or -1 when a Kafka rebalance
+ * rewound the input (the windows' state was dropped: the caller forgets its
+ * watermark, and records are read again from the committed offsets).
+ * Malformed records are skipped, counted and remembered in the run; they
+ * never end the input.
  */
 int srt_reader_next(srt_reader *reader, void *record);
 void srt_reader_close(srt_reader *reader);
@@ -135,6 +166,20 @@ srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, in
  * text; a null path is standard output. */
 srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *path, int64_t path_len,
                                  const char *format, int64_t format_len, const srt_layout *layout);
+/** Opens a Kafka sink (`kafka(topic:, format:, key:)`): one message per
+ * record (JSON, or CSV without a header), batched and compressed by the
+ * producer. NULL, with srt_run_error() set, when the brokers cannot be
+ * reached within the start-up timeout. */
+srt_writer *srt_writer_open_kafka(srt_run *run, const char *sink, const char *topic,
+                                  int64_t topic_len, const char *format, int64_t format_len,
+                                  const srt_layout *layout);
+/** srt_writer_write_as with the message key of a Kafka sink (`key:`): a
+ * string (NULL: no key). Other sinks ignore the key. */
+void srt_writer_write_keyed(srt_writer *writer, const srt_layout *layout, const void *record,
+                            const char *key, int64_t key_len);
+/** srt_writer_write_keyed with an i64 key, sent as its decimal text. */
+void srt_writer_write_keyed_i64(srt_writer *writer, const srt_layout *layout, const void *record,
+                                int64_t key, int32_t key_null);
 /** Opens a writer that appends to a memory buffer, read with
  * srt_writer_contents() (tests, the REPL). */
 srt_writer *srt_writer_open_memory(srt_run *run, const char *sink, int format,

@@ -1,0 +1,53 @@
+#pragma once
+/// \file
+/// The loaded YAML configuration (internal to the runtime; the C interface
+/// in runtime.h reads it through srt_config_* functions).
+
+#include "srt/runtime.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+/// librdkafka properties, in the order the file gives them.
+using KafkaProperties = std::vector<std::pair<std::string, std::string>>;
+
+struct srt_config {
+  struct Entry {
+    std::string name;
+    int line = 0;
+    std::string value;                       ///< params
+    std::map<std::string, std::string> args; ///< sources, sinks: connector arguments
+    KafkaProperties properties;              ///< sources, sinks: `properties:` (Kafka)
+    std::string where;
+  };
+  std::string file;
+  std::vector<Entry> sections[3];
+  std::string deadLetter; ///< runtime.dead_letter
+  int deadLetterLine = 0;
+  int64_t readBatch = 0, writeBatch = 0; ///< runtime.{read,write}_batch_kb, in bytes
+
+  /// The `kafka:` section: defaults of every Kafka source and sink.
+  struct Kafka {
+    std::string brokers;
+    std::string group;
+    KafkaProperties properties;
+  } kafka;
+  /// runtime: Kafka sources stop at the partition ends seen at start-up.
+  bool stopAtEnd = false;
+  int64_t commitIntervalMs = 1000; ///< runtime.commit_interval_ms
+  int64_t statsIntervalMs = 5000;  ///< runtime.stats_interval_ms
+  int64_t startupTimeoutMs = 10000; ///< runtime.startup_timeout_ms
+
+  /// The entry of the source or sink \p name, or null.
+  const Entry *connector(int section, const char *name) const {
+    if (!name)
+      return nullptr;
+    for (const Entry &e : sections[section])
+      if (e.name == name)
+        return &e;
+    return nullptr;
+  }
+};

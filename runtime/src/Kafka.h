@@ -1,0 +1,145 @@
+#pragma once
+/// \file
+/// Kafka connectors (librdkafka): the consumer behind a `kafka(...)` source,
+/// the producer behind a `kafka(...)` sink, and the checkpoints that give
+/// at-least-once delivery (see docs/deployment.md).
+
+#include "Run.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+/// Settings of one Kafka connector, from the config's `kafka:` section, its
+/// `sources:`/`sinks:` entry and --kafka-brokers.
+struct KafkaSettings {
+  std::string brokers;
+  std::string group;
+  std::vector<std::pair<std::string, std::string>> properties;
+  bool stopAtEnd = false;
+  int64_t commitIntervalMs = 1000;
+  int64_t statsIntervalMs = 5000;
+  int64_t startupTimeoutMs = 10000;
+};
+
+/// The settings of source (\p section SRT_CONFIG_SOURCES) or sink \p name.
+KafkaSettings kafkaSettings(const srt_run *run, int section, const char *name);
+
+/// A librdkafka configuration: \p defaults, then the user's properties, then
+/// \p forced (what streamc's guarantees depend on). Null with \p error set
+/// when there are no brokers or a property is unknown or invalid.
+rd_kafka_conf_t *kafkaConf(const KafkaSettings &settings, std::string &error,
+                           const std::vector<std::pair<std::string, std::string>> &defaults,
+                           const std::vector<std::pair<std::string, std::string>> &forced);
+
+/// Waits up to the startup timeout for the brokers to answer a metadata
+/// request about \p topic. Returns false with \p error set when they do not,
+/// or the topic does not exist; sets \p partitions to its partition count.
+bool kafkaCheckTopic(rd_kafka_t *rk, const std::string &topic, int64_t timeoutMs,
+                     const std::string &brokers, std::string &error, int &partitions);
+
+/// A Kafka message handed to the reader: valid until the next one.
+struct KafkaRecord {
+  const char *payload;
+  size_t len;
+  const char *key; ///< null: the message has no key
+  size_t keyLen;
+  int32_t partition;
+  int64_t offset;
+  int64_t timestamp; ///< epoch ms
+};
+
+/// The consumer of one source: subscribes with the group, hands out messages
+/// a batch at a time, commits checkpoints and handles rebalances.
+class KafkaConsumer {
+public:
+  /// Null (with srt_run_error set) when the brokers cannot be reached in
+  /// time or the topic does not exist.
+  static std::unique_ptr<KafkaConsumer> open(srt_run *run, const char *source,
+                                             const std::string &topic);
+  ~KafkaConsumer();
+
+  enum class Next { Record, End, Rewound };
+  /// The next message, the end (stop_at_end reached, or the run stopped),
+  /// or Rewound: a rebalance dropped the windows' state and the assigned
+  /// partitions are read again from their committed offsets.
+  Next next(KafkaRecord &out);
+  /// The last commit: everything delivered, open windows left to a replay.
+  void close();
+  const std::string &source() const { return source_; }
+
+private:
+  KafkaConsumer() = default;
+  struct Partition {
+    int32_t id;
+    int64_t next = -1;     ///< the offset after the last record processed (-1: none yet)
+    int64_t end = -1;      ///< stop_at_end: the end seen at assignment
+    bool done = false;     ///< stop_at_end: reached
+  };
+  /// Offsets at the end of an epoch.
+  struct Snapshot {
+    int64_t epoch;
+    std::vector<std::pair<int32_t, int64_t>> offsets;
+  };
+
+  bool fetch();
+  void checkpoint(bool final);
+  void commitOffsets(const Snapshot &snapshot, bool sync);
+  std::string metadata() const;
+  void restoreWatermarks(rd_kafka_topic_partition_list_t *parts);
+  void assigned(rd_kafka_topic_partition_list_t *parts);
+  void revoked(rd_kafka_topic_partition_list_t *parts);
+  void statistics();
+  Partition *partition(int32_t id);
+  bool allDone() const;
+  static void rebalanceCallback(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                                rd_kafka_topic_partition_list_t *parts, void *opaque);
+
+  srt_run *run_ = nullptr;
+  std::string source_, topic_, brokers_;
+  KafkaSettings settings_;
+  rd_kafka_t *rk_ = nullptr;
+  rd_kafka_queue_t *queue_ = nullptr;
+  std::vector<rd_kafka_message_t *> batch_;
+  size_t batchNext_ = 0, batchSize_ = 0;
+  std::vector<Partition> partitions_;
+  std::vector<Snapshot> snapshots_;
+  bool assignedOnce_ = false;
+  bool rewound_ = false;
+  bool closed_ = false;
+  int64_t nextCommitAt_ = 0, nextStatsAt_ = 0, lastStatsAt_ = 0;
+  int64_t readAtLastStats_ = 0, writtenAtLastStats_ = 0;
+  int64_t consumed_ = 0; ///< messages handed out
+};
+
+/// The producer of one sink.
+class KafkaProducer {
+public:
+  static std::unique_ptr<KafkaProducer> open(srt_run *run, const char *sink,
+                                             const std::string &topic);
+  ~KafkaProducer();
+  /// Sends one message (the payload and key are copied). Returns false with
+  /// the run's error set when the producer has failed.
+  bool produce(const char *payload, size_t len, const char *key, size_t keyLen);
+  /// Waits until every message sent has been delivered (or failed). Returns
+  /// false with the run's error set when a delivery failed.
+  bool flush();
+  int64_t failed() const { return failed_; }
+
+private:
+  KafkaProducer() = default;
+  static void deliveryCallback(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque);
+
+  srt_run *run_ = nullptr;
+  std::string sink_, topic_;
+  rd_kafka_t *rk_ = nullptr;
+  rd_kafka_topic_t *rkt_ = nullptr;
+  int64_t sinceServe_ = 0;
+  int64_t failed_ = 0;
+  std::string firstFailure_;
+  bool reported_ = false;
+};

@@ -1,0 +1,352 @@
+/// \file
+/// The consumer behind `kafka(...)` sources: group subscription, batch
+/// consumption, stop_at_end, checkpoints (at-least-once offset commits),
+/// rebalances and the statistics line.
+///
+/// Checkpoints. Input is cut into epochs at every commit interval; the run's
+/// windows remember, per open window, the oldest epoch of the records in it.
+/// The offsets reached at the end of epoch e may be committed once no open
+/// window holds a record of epoch <= e and every sink has delivered what it
+/// was given: then nothing before those offsets is needed again. With them
+/// each window's watermark is committed (as the offsets' metadata), so that
+/// after a restart windows that were already emitted are not emitted again
+/// from the part of their input that is read again.
+
+#include "Kafka.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+
+namespace {
+constexpr size_t kBatch = 1024;   ///< messages asked for per consume call
+constexpr int kPollMs = 100;      ///< how long an idle consume call waits
+constexpr const char *kMetadataTag = "streamc1";
+} // namespace
+
+std::unique_ptr<KafkaConsumer> KafkaConsumer::open(srt_run *run, const char *source,
+                                                   const std::string &topic) {
+  auto c = std::unique_ptr<KafkaConsumer>(new KafkaConsumer());
+  c->run_ = run;
+  c->source_ = source ? source : "<kafka>";
+  c->topic_ = topic;
+  c->settings_ = kafkaSettings(run, SRT_CONFIG_SOURCES, source);
+  if (c->settings_.group.empty())
+    c->settings_.group = "streamc." + run->name + "." + c->source_;
+  c->brokers_ = c->settings_.brokers;
+  std::string error;
+  // A new group reads from the beginning of the topic. Offsets are stored
+  // and committed only by checkpoints: that is the at-least-once guarantee.
+  rd_kafka_conf_t *conf = kafkaConf(c->settings_, error,
+                                    {{"auto.offset.reset", "earliest"},
+                                     {"group.id", c->settings_.group}},
+                                    {{"enable.auto.commit", "false"},
+                                     {"enable.auto.offset.store", "false"},
+                                     {"enable.partition.eof", "true"}});
+  if (!conf) {
+    run->error = "source " + c->source_ + ": " + error;
+    return nullptr;
+  }
+  rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback);
+  rd_kafka_conf_set_opaque(conf, c.get());
+  char err[512];
+  c->rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+  if (!c->rk_) {
+    run->error = "source " + c->source_ + ": " + err;
+    return nullptr;
+  }
+  int partitions = 0;
+  if (!kafkaCheckTopic(c->rk_, topic, c->settings_.startupTimeoutMs, c->brokers_, error,
+                       partitions)) {
+    run->error = "source " + c->source_ + ": " + error;
+    return nullptr;
+  }
+  rd_kafka_poll_set_consumer(c->rk_);
+  c->queue_ = rd_kafka_queue_get_consumer(c->rk_);
+  rd_kafka_topic_partition_list_t *subscription = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(subscription, topic.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_resp_err_t e = rd_kafka_subscribe(c->rk_, subscription);
+  rd_kafka_topic_partition_list_destroy(subscription);
+  if (e) {
+    run->error = "source " + c->source_ + ": cannot subscribe to '" + topic +
+                 "': " + rd_kafka_err2str(e);
+    return nullptr;
+  }
+  c->batch_.resize(kBatch);
+  int64_t now = srt_clock_ms();
+  c->nextCommitAt_ = now + c->settings_.commitIntervalMs;
+  c->lastStatsAt_ = now;
+  c->nextStatsAt_ = now + c->settings_.statsIntervalMs;
+  run->consumers.push_back(c.get());
+  return c;
+}
+
+KafkaConsumer::~KafkaConsumer() {
+  close();
+  auto &live = run_->consumers;
+  live.erase(std::remove(live.begin(), live.end(), this), live.end());
+}
+
+KafkaConsumer::Partition *KafkaConsumer::partition(int32_t id) {
+  for (Partition &p : partitions_)
+    if (p.id == id)
+      return &p;
+  return nullptr;
+}
+
+bool KafkaConsumer::allDone() const {
+  return std::all_of(partitions_.begin(), partitions_.end(),
+                     [](const Partition &p) { return p.done; });
+}
+
+KafkaConsumer::Next KafkaConsumer::next(KafkaRecord &out) {
+  for (;;) {
+    if (run_->interruptRequested())
+      return Next::End;
+    while (batchNext_ < batchSize_) {
+      rd_kafka_message_t *m = batch_[batchNext_++];
+      Partition *p = partition(m->partition);
+      if (m->err) {
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF && p && p->end >= 0 && m->offset >= p->end)
+          p->done = true;
+        continue; // other consumer errors are transient: librdkafka retries
+      }
+      if (!p || (settings_.stopAtEnd && (p->done || (p->end >= 0 && m->offset >= p->end))))
+        continue; // after the end seen at start-up
+      p->next = m->offset + 1;
+      if (settings_.stopAtEnd && p->next >= p->end)
+        p->done = true;
+      ++consumed_;
+      rd_kafka_timestamp_type_t type;
+      int64_t ts = rd_kafka_message_timestamp(m, &type);
+      out = {static_cast<const char *>(m->payload),
+             m->len,
+             static_cast<const char *>(m->key),
+             m->key_len,
+             m->partition,
+             m->offset,
+             ts >= 0 ? ts : srt_clock_ms()};
+      return Next::Record;
+    }
+    for (size_t i = 0; i < batchSize_; ++i)
+      rd_kafka_message_destroy(batch_[i]);
+    batchNext_ = batchSize_ = 0;
+    if (settings_.stopAtEnd && assignedOnce_ && allDone())
+      return Next::End;
+    int64_t now = srt_clock_ms();
+    if (now >= nextCommitAt_) {
+      checkpoint(false);
+      nextCommitAt_ = now + settings_.commitIntervalMs;
+      if (run_->interruptRequested()) // a sink failed
+        return Next::End;
+    }
+    if (now >= nextStatsAt_) {
+      statistics();
+      nextStatsAt_ = now + settings_.statsIntervalMs;
+    }
+    rewound_ = false;
+    ssize_t n = rd_kafka_consume_batch_queue(queue_, kPollMs, batch_.data(), batch_.size());
+    batchSize_ = n > 0 ? static_cast<size_t>(n) : 0;
+    if (rewound_) {
+      // A rebalance: what this batch holds is read again from the committed
+      // offsets by whoever owns its partitions now.
+      for (size_t i = 0; i < batchSize_; ++i)
+        rd_kafka_message_destroy(batch_[i]);
+      batchSize_ = 0;
+      return Next::Rewound;
+    }
+  }
+}
+
+// ----------------------------------------------------------- checkpoints
+
+std::string KafkaConsumer::metadata() const {
+  std::string s = kMetadataTag;
+  for (const srt_window *w : run_->liveWindows) {
+    int64_t wm = windowWatermark(w);
+    // +inf: the input ended and every window fired; a later run starts
+    // afresh rather than taking all its input as late.
+    if (wm != INT64_MIN && wm != INT64_MAX)
+      s += std::string(";") + windowWhere(w) + "=" + std::to_string(wm);
+  }
+  return s;
+}
+
+void KafkaConsumer::checkpoint(bool final) {
+  if (partitions_.empty())
+    return;
+  Snapshot snap{run_->epoch, {}};
+  for (const Partition &p : partitions_)
+    if (p.next >= 0)
+      snap.offsets.emplace_back(p.id, p.next);
+  snapshots_.push_back(std::move(snap));
+  ++run_->epoch;
+  int64_t oldest = INT64_MAX;
+  for (const srt_window *w : run_->liveWindows)
+    oldest = std::min(oldest, windowOldestEpoch(w));
+  // The newest snapshot none of whose records an open window still needs.
+  auto safe = snapshots_.end();
+  for (auto it = snapshots_.begin(); it != snapshots_.end(); ++it)
+    if (it->epoch < oldest)
+      safe = it;
+  if (safe == snapshots_.end() || safe->offsets.empty())
+    return;
+  if (!run_->flushSinks()) {
+    // A sink failed: nothing more is committed, and the run stops.
+    run_->stopped = true;
+    run_->interrupted = true;
+    return;
+  }
+  commitOffsets(*safe, final);
+  snapshots_.erase(snapshots_.begin(), safe + 1);
+}
+
+void KafkaConsumer::commitOffsets(const Snapshot &snapshot, bool sync) {
+  std::string meta = metadata();
+  rd_kafka_topic_partition_list_t *list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(snapshot.offsets.size()));
+  for (const auto &[id, offset] : snapshot.offsets) {
+    rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_add(list, topic_.c_str(), id);
+    tp->offset = offset;
+    tp->metadata = std::malloc(meta.size());
+    std::memcpy(tp->metadata, meta.data(), meta.size());
+    tp->metadata_size = meta.size();
+  }
+  rd_kafka_resp_err_t err = rd_kafka_commit(rk_, list, sync ? 0 : 1);
+  rd_kafka_topic_partition_list_destroy(list);
+  // An asynchronous commit that fails (a rebalance in progress) only means
+  // more is read again after a restart; a final one is worth a warning.
+  if (err && sync && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+    std::fprintf(stderr, "warning: source %s: could not commit offsets: %s\n", source_.c_str(),
+                 rd_kafka_err2str(err));
+}
+
+void KafkaConsumer::restoreWatermarks(rd_kafka_topic_partition_list_t *parts) {
+  // The committed watermark of each window, the smallest over the assigned
+  // partitions (each instance of a group commits its own).
+  std::map<std::string, int64_t> restored;
+  for (int i = 0; i < parts->cnt; ++i) {
+    const rd_kafka_topic_partition_t &tp = parts->elems[i];
+    if (!tp.metadata || tp.metadata_size == 0)
+      continue;
+    std::string meta(static_cast<const char *>(tp.metadata), tp.metadata_size);
+    if (meta.rfind(kMetadataTag, 0) != 0)
+      continue;
+    size_t pos = std::strlen(kMetadataTag);
+    while (pos < meta.size() && meta[pos] == ';') {
+      size_t end = meta.find(';', pos + 1);
+      std::string item = meta.substr(pos + 1, end == std::string::npos ? end : end - pos - 1);
+      size_t eq = item.rfind('=');
+      if (eq != std::string::npos) {
+        int64_t wm = std::strtoll(item.c_str() + eq + 1, nullptr, 10);
+        std::string where = item.substr(0, eq);
+        auto [it, fresh] = restored.emplace(where, wm);
+        if (!fresh)
+          it->second = std::min(it->second, wm);
+      }
+      pos = end == std::string::npos ? meta.size() : end;
+    }
+  }
+  for (srt_window *w : run_->liveWindows)
+    if (auto it = restored.find(windowWhere(w)); it != restored.end())
+      windowRestoreWatermark(w, it->second);
+}
+
+// ----------------------------------------------------------- rebalances
+
+void KafkaConsumer::rebalanceCallback(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                                      rd_kafka_topic_partition_list_t *parts, void *opaque) {
+  auto *c = static_cast<KafkaConsumer *>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS)
+    c->assigned(parts);
+  else {
+    c->revoked(parts);
+    rd_kafka_assign(rk, nullptr);
+  }
+}
+
+void KafkaConsumer::assigned(rd_kafka_topic_partition_list_t *parts) {
+  rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
+  int timeout = static_cast<int>(settings_.startupTimeoutMs);
+  if (rd_kafka_committed(rk_, committed, timeout) == RD_KAFKA_RESP_ERR_NO_ERROR)
+    restoreWatermarks(committed);
+  partitions_.clear();
+  for (int i = 0; i < parts->cnt; ++i) {
+    Partition p{parts->elems[i].partition};
+    if (settings_.stopAtEnd) {
+      int64_t low = 0, high = 0;
+      if (rd_kafka_query_watermark_offsets(rk_, topic_.c_str(), p.id, &low, &high, timeout) == 0) {
+        p.end = high;
+        int64_t from = committed->elems[i].offset;
+        p.done = high <= low || (from >= 0 && from >= high);
+      }
+    }
+    partitions_.push_back(p);
+  }
+  rd_kafka_topic_partition_list_destroy(committed);
+  rd_kafka_assign(rk_, parts);
+  assignedOnce_ = true;
+  if (run_->verbose)
+    std::fprintf(stderr, "source %s: assigned %d partition%s of '%s'\n", source_.c_str(),
+                 parts->cnt, parts->cnt == 1 ? "" : "s", topic_.c_str());
+}
+
+void KafkaConsumer::revoked(rd_kafka_topic_partition_list_t *parts) {
+  (void)parts;
+  if (closed_)
+    return;
+  // Commit what is safe, then forget the open windows: their records are
+  // read again from the committed offsets, here or by the partitions' new
+  // owner, so no window is emitted from part of its input.
+  checkpoint(true);
+  for (srt_window *w : run_->liveWindows)
+    windowReset(w);
+  snapshots_.clear();
+  partitions_.clear();
+  rewound_ = true;
+  if (run_->verbose)
+    std::fprintf(stderr, "source %s: partitions revoked (rebalance)\n", source_.c_str());
+}
+
+void KafkaConsumer::close() {
+  if (closed_ || !rk_)
+    return;
+  checkpoint(true);
+  closed_ = true;
+  for (size_t i = 0; i < batchSize_; ++i)
+    rd_kafka_message_destroy(batch_[i]);
+  batchNext_ = batchSize_ = 0;
+  if (queue_)
+    rd_kafka_queue_destroy(queue_);
+  queue_ = nullptr;
+  rd_kafka_consumer_close(rk_);
+  rd_kafka_destroy(rk_);
+  rk_ = nullptr;
+}
+
+// ------------------------------------------------------------ statistics
+
+void KafkaConsumer::statistics() {
+  int64_t now = srt_clock_ms();
+  int64_t read = 0, written = 0;
+  for (const SourceStats *s : run_->sources)
+    read += s->read;
+  for (const SinkStats *s : run_->sinks)
+    written += s->written;
+  double seconds = std::max<int64_t>(now - lastStatsAt_, 1) / 1000.0;
+  int64_t lag = 0;
+  for (const Partition &p : partitions_) {
+    int64_t low = 0, high = 0;
+    if (rd_kafka_get_watermark_offsets(rk_, topic_.c_str(), p.id, &low, &high) == 0 && high > 0)
+      lag += std::max<int64_t>(high - (p.next >= 0 ? p.next : low), 0);
+  }
+  if (isatty(STDERR_FILENO))
+    std::fprintf(stderr, "streamc: %.0f records/s in, %.0f records/s out, consumer lag %lld\n",
+                 (read - readAtLastStats_) / seconds, (written - writtenAtLastStats_) / seconds,
+                 static_cast<long long>(lag));
+  readAtLastStats_ = read;
+  writtenAtLastStats_ = written;
+  lastStatsAt_ = now;
+}
