@@ -86,7 +86,9 @@ private:
     std::vector<std::pair<int32_t, int64_t>> offsets;
   };
 
-  bool fetch();
+  /// Ends the current epoch (at a batch boundary): remembers the offsets
+  /// reached, which a checkpoint may commit.
+  void endEpoch();
   void checkpoint(bool final);
   void commitOffsets(const Snapshot &snapshot, bool sync);
   std::string metadata() const;

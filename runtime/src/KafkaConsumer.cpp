@@ -3,9 +3,10 @@
 /// consumption, stop_at_end, checkpoints (at-least-once offset commits),
 /// rebalances and the statistics line.
 ///
-/// Checkpoints. Input is cut into epochs at every commit interval; the run's
-/// windows remember, per open window, the oldest epoch of the records in it.
-/// The offsets reached at the end of epoch e may be committed once no open
+/// Checkpoints. Input is cut into epochs, one per batch of messages; the
+/// run's windows remember, per open window, the oldest epoch of the records
+/// in it. At every commit interval,
+/// the offsets reached at the end of epoch e are committed if no open
 /// window holds a record of epoch <= e and every sink has delivered what it
 /// was given: then nothing before those offsets is needed again. With them
 /// each window's watermark is committed (as the offsets' metadata), so that
@@ -133,6 +134,7 @@ KafkaConsumer::Next KafkaConsumer::next(KafkaRecord &out) {
     for (size_t i = 0; i < batchSize_; ++i)
       rd_kafka_message_destroy(batch_[i]);
     batchNext_ = batchSize_ = 0;
+    endEpoch();
     if (settings_.stopAtEnd && assignedOnce_ && allDone())
       return Next::End;
     int64_t now = srt_clock_ms();
@@ -174,15 +176,21 @@ std::string KafkaConsumer::metadata() const {
   return s;
 }
 
-void KafkaConsumer::checkpoint(bool final) {
-  if (partitions_.empty())
-    return;
+void KafkaConsumer::endEpoch() {
   Snapshot snap{run_->epoch, {}};
   for (const Partition &p : partitions_)
     if (p.next >= 0)
       snap.offsets.emplace_back(p.id, p.next);
+  if (snap.offsets.empty() || (!snapshots_.empty() && snapshots_.back().offsets == snap.offsets))
+    return; // nothing read since the last epoch ended
   snapshots_.push_back(std::move(snap));
   ++run_->epoch;
+}
+
+void KafkaConsumer::checkpoint(bool final) {
+  if (partitions_.empty())
+    return;
+  endEpoch();
   int64_t oldest = INT64_MAX;
   for (const srt_window *w : run_->liveWindows)
     oldest = std::min(oldest, windowOldestEpoch(w));
