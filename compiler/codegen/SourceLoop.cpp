@@ -79,11 +79,19 @@ void Generator::emitSourceLoop(LogicalSource &src) {
   }
   // Watermark = largest event time - max_delay; then the windows it
   // reached fire.
+  // A Kafka source's watermark is per partition (the runtime's).
   auto *fire = llvm::BasicBlock::Create(ctx_, "fire." + src.sourceName, fn_);
-  llvm::Value *largest =
-      b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, b_.CreateLoad(rt_.i64, maxTime), time_);
-  b_.CreateStore(largest, maxTime);
-  b_.CreateStore(b_.CreateSub(largest, b_.getInt64(src.maxDelayMs)), watermark);
+  if (src.connectorName == "kafka") {
+    b_.CreateStore(b_.CreateCall(rt_.fn("srt_reader_watermark", rt_.i64,
+                                        {rt_.ptr, rt_.i64, rt_.i64}),
+                                 {reader, time_, b_.getInt64(src.maxDelayMs)}),
+                   watermark);
+  } else {
+    llvm::Value *largest =
+        b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, b_.CreateLoad(rt_.i64, maxTime), time_);
+    b_.CreateStore(largest, maxTime);
+    b_.CreateStore(b_.CreateSub(largest, b_.getInt64(src.maxDelayMs)), watermark);
+  }
   b_.CreateBr(fire);
   // At the end of the source the watermark becomes +inf: every window fires.
   b_.SetInsertPoint(finish);

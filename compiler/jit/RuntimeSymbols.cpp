@@ -13,6 +13,7 @@ const std::vector<std::pair<const char *, void *>> &runtimeSymbols() {
       SRT_SYMBOL(srt_writer_open_text),
       SRT_SYMBOL(srt_reader_open_generator),
       SRT_SYMBOL(srt_reader_open_kafka),
+      SRT_SYMBOL(srt_reader_watermark),
       SRT_SYMBOL(srt_writer_open_kafka),
       SRT_SYMBOL(srt_writer_write_keyed),
       SRT_SYMBOL(srt_writer_write_keyed_i64),

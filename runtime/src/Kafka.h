@@ -70,6 +70,12 @@ public:
   Next next(KafkaRecord &out);
   /// The last commit: everything delivered, open windows left to a replay.
   void close();
+  /// The source's watermark after the record just handed out, with event
+  /// time \p time: the smallest over the assigned partitions of the largest
+  /// event time read from each, less \p maxDelay (as Flink's Kafka source),
+  /// so it does not depend on how partitions interleave. A partition with
+  /// nothing left to read does not hold it back.
+  int64_t watermark(int64_t time, int64_t maxDelay);
   const std::string &source() const { return source_; }
 
 private:
@@ -79,6 +85,8 @@ private:
     int64_t next = -1;     ///< the offset after the last record processed (-1: none yet)
     int64_t end = -1;      ///< stop_at_end: the end seen at assignment
     bool done = false;     ///< stop_at_end: reached
+    bool idle = false;     ///< read to its end (until a new message)
+    int64_t maxTime = INT64_MIN; ///< the largest event time read from it
   };
   /// Offsets at the end of an epoch.
   struct Snapshot {
@@ -116,6 +124,7 @@ private:
   int64_t nextCommitAt_ = 0, nextStatsAt_ = 0, lastStatsAt_ = 0;
   int64_t readAtLastStats_ = 0, writtenAtLastStats_ = 0;
   int64_t consumed_ = 0; ///< messages handed out
+  Partition *current_ = nullptr; ///< the partition of the record handed out
 };
 
 /// The producer of one sink.

@@ -110,13 +110,18 @@ KafkaConsumer::Next KafkaConsumer::next(KafkaRecord &out) {
       rd_kafka_message_t *m = batch_[batchNext_++];
       Partition *p = partition(m->partition);
       if (m->err) {
-        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF && p && p->end >= 0 && m->offset >= p->end)
-          p->done = true;
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF && p) {
+          p->idle = true;
+          if (p->end >= 0 && m->offset >= p->end)
+            p->done = true;
+        }
         continue; // other consumer errors are transient: librdkafka retries
       }
       if (!p || (settings_.stopAtEnd && (p->done || (p->end >= 0 && m->offset >= p->end))))
         continue; // after the end seen at start-up
       p->next = m->offset + 1;
+      p->idle = false;
+      current_ = p;
       if (settings_.stopAtEnd && p->next >= p->end)
         p->done = true;
       ++consumed_;
@@ -160,6 +165,21 @@ KafkaConsumer::Next KafkaConsumer::next(KafkaRecord &out) {
       return Next::Rewound;
     }
   }
+}
+
+int64_t KafkaConsumer::watermark(int64_t time, int64_t maxDelay) {
+  if (current_)
+    current_->maxTime = std::max(current_->maxTime, time);
+  int64_t low = INT64_MAX, high = INT64_MIN;
+  for (const Partition &p : partitions_) {
+    high = std::max(high, p.maxTime);
+    if (!p.idle)
+      low = std::min(low, p.maxTime);
+  }
+  int64_t largest = low == INT64_MAX ? high : low; // all idle: everything is read
+  if (largest == INT64_MIN)
+    return INT64_MIN;
+  return largest - maxDelay;
 }
 
 // ----------------------------------------------------------- checkpoints
@@ -281,6 +301,7 @@ void KafkaConsumer::assigned(rd_kafka_topic_partition_list_t *parts) {
   if (rd_kafka_committed(rk_, committed, timeout) == RD_KAFKA_RESP_ERR_NO_ERROR)
     restoreWatermarks(committed);
   partitions_.clear();
+  current_ = nullptr;
   for (int i = 0; i < parts->cnt; ++i) {
     Partition p{parts->elems[i].partition};
     if (settings_.stopAtEnd) {
@@ -313,6 +334,7 @@ void KafkaConsumer::revoked(rd_kafka_topic_partition_list_t *parts) {
     windowReset(w);
   snapshots_.clear();
   partitions_.clear();
+  current_ = nullptr;
   rewound_ = true;
   if (run_->verbose)
     std::fprintf(stderr, "source %s: partitions revoked (rebalance)\n", source_.c_str());

@@ -740,6 +740,12 @@ void srt_reader_reject(srt_reader *r, const char *reason) {
   r->malformed(reason);
 }
 
+int64_t srt_reader_watermark(srt_reader *r, int64_t time, int64_t max_delay) {
+  if (r->kafka)
+    return r->kafka->watermark(time, max_delay);
+  return time - max_delay;
+}
+
 void srt_reader_close(srt_reader *r) { delete r; }
 
 } // extern "C"

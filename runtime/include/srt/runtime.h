@@ -153,6 +153,11 @@ srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char 
  */
 int srt_reader_next(srt_reader *reader, void *record);
 void srt_reader_close(srt_reader *reader);
+/** A Kafka source's watermark after the record just read, whose event time
+ * is `time`: the smallest over its assigned partitions of the largest event
+ * time read from each (a partition read to its end does not count), less
+ * `max_delay`; INT64_MIN until every partition has given a record. */
+int64_t srt_reader_watermark(srt_reader *reader, int64_t time, int64_t max_delay);
 
 /* ------------------------------------------------------------ writers */
 

@@ -7,6 +7,18 @@ STREAMC=$2
 WORK=$3 # a scratch directory (%t)
 rm -rf "$WORK" && mkdir -p "$WORK"
 
+# Programs started in the background with `start` are killed when the test
+# ends, however it ends (else lit would wait for them).
+BACKGROUND=()
+trap 'for p in "${BACKGROUND[@]}"; do kill -9 "$p" 2>/dev/null || true; done' EXIT
+# start LOG CMD...: runs CMD in the background, stderr to LOG; sets $!.
+start() {
+  local log=$1
+  shift
+  "$@" 2>"$log" &
+  BACKGROUND+=($!)
+}
+
 # create_topic NAME PARTITIONS
 create_topic() {
   "$KAFKA_TOOL" create-topic --brokers "$KAFKA_BROKERS" --topic "$TOPIC_PREFIX$1" --partitions "$2"
@@ -48,7 +60,7 @@ config() {
     echo "kafka:"
     echo "  brokers: $KAFKA_BROKERS"
     echo "  group: $TOPIC_PREFIX$group"
-    echo "  properties: { session.timeout.ms: 6000 }"
+    echo "  properties: { session.timeout.ms: 6000${KAFKA_DEBUG:+, debug: $KAFKA_DEBUG} }"
     echo "runtime: { $runtime }"
     local section
     for section in sources sinks; do
