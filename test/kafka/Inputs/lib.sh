@@ -29,7 +29,7 @@ produce() { kcat -b "$KAFKA_BROKERS" -P -t "$TOPIC_PREFIX$1" -K: ; }
 
 # consume NAME [FORMAT]: every message now in the topic, sorted.
 consume() {
-  kcat -b "$KAFKA_BROKERS" -C -t "$TOPIC_PREFIX$1" -q -e -o beginning -f "${2:-%k %s\n}" | sort
+  kcat -b "$KAFKA_BROKERS" -X fetch.wait.max.ms=10 -C -t "$TOPIC_PREFIX$1" -q -e -o beginning -f "${2:-%k %s\n}" | sort
 }
 
 # wait_for NAME COUNT: waits (up to 60 s) until the topic holds COUNT messages.
