@@ -87,23 +87,23 @@ rd_kafka_conf_t *kafkaConf(const KafkaSettings &settings, std::string &error,
   return conf;
 }
 
-bool kafkaCheckTopic(rd_kafka_t *rk, const std::string &topic, int64_t timeoutMs,
-                     const std::string &brokers, std::string &error, int &partitions) {
-  rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+bool kafkaCheckBrokers(rd_kafka_t *rk, const std::string &topic, int64_t timeoutMs,
+                       const std::string &brokers, std::string &error) {
+  rd_kafka_topic_t *rkt = topic.empty() ? nullptr : rd_kafka_topic_new(rk, topic.c_str(), nullptr);
   const rd_kafka_metadata_t *md = nullptr;
   rd_kafka_resp_err_t err =
       rd_kafka_metadata(rk, 0, rkt, &md, static_cast<int>(std::min<int64_t>(timeoutMs, 1 << 30)));
-  rd_kafka_topic_destroy(rkt);
+  if (rkt)
+    rd_kafka_topic_destroy(rkt);
   if (err) {
     error = "cannot reach the Kafka brokers " + brokers + " within " + seconds(timeoutMs) + " (" +
             rd_kafka_err2str(err) + ")";
     return false;
   }
-  bool found = false;
+  bool found = topic.empty();
   for (int i = 0; i < md->topic_cnt; ++i)
     if (topic == md->topics[i].topic) {
       found = md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR;
-      partitions = md->topics[i].partition_cnt;
       if (!found)
         error = "topic '" + topic + "' is not available on " + brokers + " (" +
                 rd_kafka_err2str(md->topics[i].err) + ")";
@@ -146,15 +146,10 @@ std::unique_ptr<KafkaProducer> KafkaProducer::open(srt_run *run, const char *sin
   }
   // Only the brokers are checked: a topic that does not exist yet may be
   // created by the brokers at the first message (a delivery error otherwise).
-  const rd_kafka_metadata_t *md = nullptr;
-  rd_kafka_resp_err_t e =
-      rd_kafka_metadata(p->rk_, 0, nullptr, &md, static_cast<int>(settings.startupTimeoutMs));
-  if (e) {
-    run->error = "sink " + p->sink_ + ": cannot reach the Kafka brokers " + settings.brokers +
-                 " within " + seconds(settings.startupTimeoutMs) + " (" + rd_kafka_err2str(e) + ")";
+  if (!kafkaCheckBrokers(p->rk_, "", settings.startupTimeoutMs, settings.brokers, error)) {
+    run->error = "sink " + p->sink_ + ": " + error;
     return nullptr;
   }
-  rd_kafka_metadata_destroy(md);
   p->rkt_ = rd_kafka_topic_new(p->rk_, topic.c_str(), nullptr);
   return p;
 }

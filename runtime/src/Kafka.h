@@ -36,11 +36,11 @@ rd_kafka_conf_t *kafkaConf(const KafkaSettings &settings, std::string &error,
                            const std::vector<std::pair<std::string, std::string>> &defaults,
                            const std::vector<std::pair<std::string, std::string>> &forced);
 
-/// Waits up to the startup timeout for the brokers to answer a metadata
-/// request about \p topic. Returns false with \p error set when they do not,
-/// or the topic does not exist; sets \p partitions to its partition count.
-bool kafkaCheckTopic(rd_kafka_t *rk, const std::string &topic, int64_t timeoutMs,
-                     const std::string &brokers, std::string &error, int &partitions);
+/// Waits up to \p timeoutMs for the brokers to answer a metadata request
+/// (about \p topic, unless it is empty). Returns false with \p error set
+/// when they do not, or the topic does not exist.
+bool kafkaCheckBrokers(rd_kafka_t *rk, const std::string &topic, int64_t timeoutMs,
+                       const std::string &brokers, std::string &error);
 
 /// A Kafka message handed to the reader: valid until the next one.
 struct KafkaRecord {
@@ -110,7 +110,7 @@ private:
                                 rd_kafka_topic_partition_list_t *parts, void *opaque);
 
   srt_run *run_ = nullptr;
-  std::string source_, topic_, brokers_;
+  std::string source_, topic_;
   KafkaSettings settings_;
   rd_kafka_t *rk_ = nullptr;
   rd_kafka_queue_t *queue_ = nullptr;
@@ -123,7 +123,6 @@ private:
   bool closed_ = false;
   int64_t nextCommitAt_ = 0, nextStatsAt_ = 0, lastStatsAt_ = 0;
   int64_t readAtLastStats_ = 0, writtenAtLastStats_ = 0;
-  int64_t consumed_ = 0; ///< messages handed out
   Partition *current_ = nullptr; ///< the partition of the record handed out
 };
 

@@ -36,7 +36,6 @@ std::unique_ptr<KafkaConsumer> KafkaConsumer::open(srt_run *run, const char *sou
   c->settings_ = kafkaSettings(run, SRT_CONFIG_SOURCES, source);
   if (c->settings_.group.empty())
     c->settings_.group = "streamc." + run->name + "." + c->source_;
-  c->brokers_ = c->settings_.brokers;
   std::string error;
   // A new group reads from the beginning of the topic. Offsets are stored
   // and committed only by checkpoints: that is the at-least-once guarantee.
@@ -58,9 +57,8 @@ std::unique_ptr<KafkaConsumer> KafkaConsumer::open(srt_run *run, const char *sou
     run->error = "source " + c->source_ + ": " + err;
     return nullptr;
   }
-  int partitions = 0;
-  if (!kafkaCheckTopic(c->rk_, topic, c->settings_.startupTimeoutMs, c->brokers_, error,
-                       partitions)) {
+  if (!kafkaCheckBrokers(c->rk_, topic, c->settings_.startupTimeoutMs, c->settings_.brokers,
+                         error)) {
     run->error = "source " + c->source_ + ": " + error;
     return nullptr;
   }
@@ -124,7 +122,6 @@ KafkaConsumer::Next KafkaConsumer::next(KafkaRecord &out) {
       current_ = p;
       if (settings_.stopAtEnd && p->next >= p->end)
         p->done = true;
-      ++consumed_;
       rd_kafka_timestamp_type_t type;
       int64_t ts = rd_kafka_message_timestamp(m, &type);
       out = {static_cast<const char *>(m->payload),
@@ -359,6 +356,8 @@ void KafkaConsumer::close() {
 // ------------------------------------------------------------ statistics
 
 void KafkaConsumer::statistics() {
+  if (!isatty(STDERR_FILENO))
+    return;
   int64_t now = srt_clock_ms();
   int64_t read = 0, written = 0;
   for (const SourceStats *s : run_->sources)
@@ -372,10 +371,9 @@ void KafkaConsumer::statistics() {
     if (rd_kafka_get_watermark_offsets(rk_, topic_.c_str(), p.id, &low, &high) == 0 && high > 0)
       lag += std::max<int64_t>(high - (p.next >= 0 ? p.next : low), 0);
   }
-  if (isatty(STDERR_FILENO))
-    std::fprintf(stderr, "streamc: %.0f records/s in, %.0f records/s out, consumer lag %lld\n",
-                 (read - readAtLastStats_) / seconds, (written - writtenAtLastStats_) / seconds,
-                 static_cast<long long>(lag));
+  std::fprintf(stderr, "streamc: %.0f records/s in, %.0f records/s out, consumer lag %lld\n",
+               (read - readAtLastStats_) / seconds, (written - writtenAtLastStats_) / seconds,
+               static_cast<long long>(lag));
   readAtLastStats_ = read;
   writtenAtLastStats_ = written;
   lastStatsAt_ = now;

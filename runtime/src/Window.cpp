@@ -115,30 +115,8 @@ struct srt_window {
       : aggs(desc), merged(desc.state_size), keys(desc.kind == SRT_WINDOW_SESSION ? 0 : desc.state_size) {}
 
   ~srt_window() {
-    for (auto &[start, slice] : slices)
-      freeSlice(*slice);
+    reset();
     freeEntries(merged);
-    if (kind == SRT_WINDOW_SESSION) {
-      for (size_t i = 0; i < keys.capacityEntries(); ++i) {
-        KeyTable::Header *e = keys.entry(i);
-        if (!e->live)
-          continue;
-        for (Session *s = static_cast<Session *>(e->extra); s;) {
-          Session *n = s->next;
-          freeSession(s);
-          s = n;
-        }
-      }
-      while (!sessionEnds.empty()) {
-        if (sessionEnds.top().session->dead)
-          freeSession(sessionEnds.top().session);
-        sessionEnds.pop();
-      }
-    } else {
-      freeEntries(keys);
-    }
-    for (FullWindow &w : full)
-      destroyAggState(aggs, w.state.data());
     if (discardUsed)
       destroyAggState(aggs, discard.data());
   }
