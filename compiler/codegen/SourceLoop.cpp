@@ -40,18 +40,12 @@ void Generator::emitSourceLoop(LogicalSource &src) {
       b_.CreateCall(rt_.fn("srt_reader_next", rt_.i32, {rt_.ptr, rt_.ptr}), {reader, record});
   if (src.connectorName == "kafka") {
     // -1: a rebalance rewound the input and dropped the windows' state; the
-    // watermark starts again from the records read again.
+    // runtime, which computes this source's watermark per record, forgot the
+    // partitions' event times too, so the loop just reads on.
     auto *notRecord = llvm::BasicBlock::Create(ctx_, "no_record." + src.sourceName, fn_);
-    auto *rewound = llvm::BasicBlock::Create(ctx_, "rewound." + src.sourceName, fn_);
     b_.CreateCondBr(b_.CreateICmpSGT(got, b_.getInt32(0)), body, notRecord);
     b_.SetInsertPoint(notRecord);
-    b_.CreateCondBr(b_.CreateICmpEQ(got, b_.getInt32(0)), finish, rewound);
-    b_.SetInsertPoint(rewound);
-    if (maxTime) {
-      b_.CreateStore(b_.getInt64(INT64_MIN), maxTime);
-      b_.CreateStore(b_.getInt64(INT64_MIN), watermark);
-    }
-    b_.CreateBr(header);
+    b_.CreateCondBr(b_.CreateICmpEQ(got, b_.getInt32(0)), finish, header);
   } else {
     b_.CreateCondBr(b_.CreateICmpNE(got, b_.getInt32(0)), body, finish);
   }

@@ -252,3 +252,10 @@ const char *configArg(const srt_run *run, int section, const char *name, const c
   auto it = e->args.find(arg);
   return it == e->args.end() ? nullptr : it->second.c_str();
 }
+
+std::string connectorText(const srt_run *run, int section, const char *name, const char *arg,
+                          const char *text, int64_t len) {
+  if (const char *o = configArg(run, section, name, arg))
+    return o;
+  return text ? std::string(text, static_cast<size_t>(len)) : std::string();
+}

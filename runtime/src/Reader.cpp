@@ -551,8 +551,8 @@ struct srt_reader {
 
 namespace {
 
-srt_reader *makeReader(srt_run *run, const char *source, int format, const srt_layout *layout,
-                       std::unique_ptr<Input> input) {
+/// A reader of source \p source with its own copy of \p layout.
+srt_reader *newReader(srt_run *run, const char *source, int format, const srt_layout *layout) {
   auto *r = new srt_reader();
   r->run = run;
   r->stats = run->addSource(source);
@@ -560,6 +560,12 @@ srt_reader *makeReader(srt_run *run, const char *source, int format, const srt_l
   r->layout = *layout;
   r->fields.assign(layout->fields, layout->fields + layout->nfields);
   r->layout.fields = r->fields.data();
+  return r;
+}
+
+srt_reader *makeReader(srt_run *run, const char *source, int format, const srt_layout *layout,
+                       std::unique_ptr<Input> input) {
+  srt_reader *r = newReader(run, source, format, layout);
   r->input = std::move(input);
   r->input->stopWhen(&run->interrupted);
   for (size_t i = 0; i < r->fields.size(); ++i)
@@ -596,21 +602,17 @@ srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path, 
 srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *path,
                                  int64_t path_len, const char *format, int64_t format_len,
                                  const srt_layout *layout) {
-  std::string overridePath, overrideFormat;
+  std::string overridePath;
   if (const char *p = configArg(run, SRT_CONFIG_SOURCES, source, "path")) {
     overridePath = p;
     path = overridePath.c_str();
     path_len = static_cast<int64_t>(overridePath.size());
   }
-  if (const char *f = configArg(run, SRT_CONFIG_SOURCES, source, "format")) {
-    overrideFormat = f;
-    format = overrideFormat.c_str();
-    format_len = static_cast<int64_t>(overrideFormat.size());
-  }
-  int code = formatCode(format, format_len);
+  std::string f = connectorText(run, SRT_CONFIG_SOURCES, source, "format", format, format_len);
+  int code = formatCode(f.data(), static_cast<int64_t>(f.size()));
   if (code != SRT_FORMAT_CSV && code != SRT_FORMAT_JSON) {
-    run->error = std::string("source ") + (source ? source : "?") + ": unknown format '" +
-                 std::string(format, static_cast<size_t>(format_len)) + "' (csv or json)";
+    run->error = std::string("source ") + (source ? source : "?") + ": unknown format '" + f +
+                 "' (csv or json)";
     return nullptr;
   }
   if (!path)
@@ -628,12 +630,7 @@ srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const ch
         std::string("source ") + (source ? source : "?") + ": unknown generator kind '" + k + "'";
     return nullptr;
   }
-  auto *r = new srt_reader();
-  r->run = run;
-  r->stats = run->addSource(source);
-  r->layout = *layout;
-  r->fields.assign(layout->fields, layout->fields + layout->nfields);
-  r->layout.fields = r->fields.data();
+  srt_reader *r = newReader(run, source, SRT_FORMAT_JSON, layout);
   r->generator = std::make_unique<Generator>(k, events, rate, static_cast<uint64_t>(seed));
   r->generator->stopWhen(&run->interrupted);
   return r;
@@ -642,25 +639,15 @@ srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const ch
 srt_reader *srt_reader_open_kafka(srt_run *run, const char *source, const char *topic,
                                   int64_t topic_len, const char *format, int64_t format_len,
                                   const srt_layout *layout) {
-  std::string t(topic ? topic : "", topic ? static_cast<size_t>(topic_len) : 0);
-  if (const char *o = configArg(run, SRT_CONFIG_SOURCES, source, "topic"))
-    t = o;
-  std::string f(format, static_cast<size_t>(format_len));
-  if (const char *o = configArg(run, SRT_CONFIG_SOURCES, source, "format"))
-    f = o;
+  std::string t = connectorText(run, SRT_CONFIG_SOURCES, source, "topic", topic, topic_len);
+  std::string f = connectorText(run, SRT_CONFIG_SOURCES, source, "format", format, format_len);
   int code = formatCode(f.data(), static_cast<int64_t>(f.size()));
   if (code != SRT_FORMAT_CSV && code != SRT_FORMAT_JSON) {
     run->error = std::string("source ") + (source ? source : "?") + ": unknown format '" + f +
                  "' (csv or json)";
     return nullptr;
   }
-  auto *r = new srt_reader();
-  r->run = run;
-  r->stats = run->addSource(source);
-  r->format = code;
-  r->layout = *layout;
-  r->fields.assign(layout->fields, layout->fields + layout->nfields);
-  r->layout.fields = r->fields.data();
+  srt_reader *r = newReader(run, source, code, layout);
   // Metadata fields come from the message, the others from the payload (a
   // CSV payload has the payload fields in the schema's order).
   for (size_t i = 0; i < r->fields.size(); ++i) {

@@ -32,6 +32,10 @@ struct SinkStats {
 /// A config override of a connector argument of source or sink `name`, or
 /// null (Config.cpp).
 const char *configArg(const srt_run *run, int section, const char *name, const char *arg);
+/// A connector argument as text: the config's override of \p arg for source
+/// or sink \p name, else the program's (\p text, \p len; null gives "").
+std::string connectorText(const srt_run *run, int section, const char *name, const char *arg,
+                          const char *text, int64_t len);
 
 /// The srt_format of a format name, or 0.
 inline int formatCode(const char *text, int64_t len) {

@@ -338,17 +338,13 @@ srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, in
 
 srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *path, int64_t path_len,
                                  const char *format, int64_t format_len, const srt_layout *layout) {
-  std::string overridePath, overrideFormat;
+  std::string overridePath;
   if (const char *p = configArg(run, SRT_CONFIG_SINKS, sink, "path")) {
     overridePath = p;
     path = overridePath.c_str();
     path_len = static_cast<int64_t>(overridePath.size());
   }
-  if (const char *f = configArg(run, SRT_CONFIG_SINKS, sink, "format")) {
-    overrideFormat = f;
-    format = overrideFormat.c_str();
-    format_len = static_cast<int64_t>(overrideFormat.size());
-  }
+  std::string f = connectorText(run, SRT_CONFIG_SINKS, sink, "format", format, format_len);
   // The dead-letter sink belongs to the run: no pipeline may write to it.
   if (run->deadLetter && run->config && sink) {
     const char *dead = srt_config_dead_letter(run->config, nullptr);
@@ -358,10 +354,10 @@ srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *pat
       return nullptr;
     }
   }
-  int code = formatCode(format, format_len);
+  int code = formatCode(f.data(), static_cast<int64_t>(f.size()));
   if (!code) {
-    run->error = std::string("sink ") + (sink ? sink : "?") + ": unknown format '" +
-                 std::string(format, static_cast<size_t>(format_len)) + "' (csv, json or table)";
+    run->error = std::string("sink ") + (sink ? sink : "?") + ": unknown format '" + f +
+                 "' (csv, json or table)";
     return nullptr;
   }
   if (!path)
@@ -414,12 +410,8 @@ extern "C" {
 srt_writer *srt_writer_open_kafka(srt_run *run, const char *sink, const char *topic,
                                   int64_t topic_len, const char *format, int64_t format_len,
                                   const srt_layout *layout) {
-  std::string t(topic ? topic : "", topic ? static_cast<size_t>(topic_len) : 0);
-  if (const char *o = configArg(run, SRT_CONFIG_SINKS, sink, "topic"))
-    t = o;
-  std::string f(format, static_cast<size_t>(format_len));
-  if (const char *o = configArg(run, SRT_CONFIG_SINKS, sink, "format"))
-    f = o;
+  std::string t = connectorText(run, SRT_CONFIG_SINKS, sink, "topic", topic, topic_len);
+  std::string f = connectorText(run, SRT_CONFIG_SINKS, sink, "format", format, format_len);
   int code = formatCode(f.data(), static_cast<int64_t>(f.size()));
   if (code != SRT_FORMAT_CSV && code != SRT_FORMAT_JSON) {
     run->error = std::string("sink ") + (sink ? sink : "?") + ": unknown format '" + f +

@@ -146,8 +146,9 @@ srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char 
 /**
  * Parses the next well-formed record into `record` (layout.size bytes).
  * Returns 1, or 0 at the end of the input, or -1 when a Kafka rebalance
- * rewound the input (the windows' state was dropped: the caller forgets its
- * watermark, and records are read again from the committed offsets).
+ * rewound the input (the windows' state and the partitions' event times
+ * were dropped; records are read again from the committed offsets, and the
+ * caller reads on).
  * Malformed records are skipped, counted and remembered in the run; they
  * never end the input.
  */
