@@ -28,8 +28,10 @@ std::unique_ptr<llvm::Module> Generator::run() {
   entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
   b_.SetInsertPoint(entry_);
   failBlock_ = llvm::BasicBlock::Create(ctx_, "fail", fn_);
-  if (options_.standalone)
+  if (options_.standalone) {
     createParamGlobals();
+    computeParamDefaults();
+  }
 
   declareSinks();
   openSinks();
@@ -147,16 +149,15 @@ void Generator::checkOpened(llvm::Value *handle) {
 }
 
 std::pair<llvm::Value *, llvm::Value *>
-Generator::argText(const std::map<std::string, PlanExprPtr> &exprs, const char *name,
-                   const char *fallback) {
+Generator::argText(const std::string &owner, const std::map<std::string, PlanExprPtr> &exprs,
+                   const char *name, const char *fallback) {
   auto it = exprs.find(name);
   if (it == exprs.end()) {
     if (!fallback)
       return {llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0)};
     return {rt_.cstring(fallback), b_.getInt64(static_cast<int64_t>(std::strlen(fallback)))};
   }
-  ExprCodeGen gen = exprGen(nullptr, nullptr, nullptr);
-  Val v = gen.emit(*it->second);
+  Val v = startUpExprGen(owner + ": argument '" + name + "'").emit(*it->second);
   return {b_.CreateExtractValue(v.v, 0), b_.CreateExtractValue(v.v, 1)};
 }
 
@@ -171,13 +172,15 @@ Generator::Handle Generator::openConnector(const char *function, const char *slo
                                            const std::map<std::string, PlanExprPtr> &argExprs,
                                            const LayoutInfo &info) {
   llvm::AllocaInst *slot = handleSlot(slotName);
+  // Messages name the connector as the program does: `source clicks`.
+  std::string owner = (std::strcmp(slotName, "reader") == 0 ? "source " : "sink ") + name;
   // file: the path; kafka: the topic; stdin, stdout: none.
-  auto path = connector == "file"    ? argText(argExprs, "path", nullptr)
-              : connector == "kafka" ? argText(argExprs, "topic", nullptr)
+  auto path = connector == "file"    ? argText(owner, argExprs, "path", nullptr)
+              : connector == "kafka" ? argText(owner, argExprs, "topic", nullptr)
                                   : std::make_pair<llvm::Value *, llvm::Value *>(
                                         llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
   std::string fallback = defaultFormat(args);
-  auto format = argText(argExprs, "format", fallback.c_str());
+  auto format = argText(owner, argExprs, "format", fallback.c_str());
   llvm::Value *h = b_.CreateCall(
       rt_.fn(function, rt_.ptr, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr}),
       {runArg_, rt_.cstring(name), path.first, path.second, format.first, format.second,
@@ -192,11 +195,11 @@ void Generator::declareSinks() {
     if (d.connectorName != "file" && d.connectorName != "stdout")
       continue;
     auto path = d.connectorName == "file"
-                    ? argText(d.argExprs, "path", nullptr)
+                    ? argText("sink " + d.name, d.argExprs, "path", nullptr)
                     : std::make_pair<llvm::Value *, llvm::Value *>(
                           llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
     std::string fallback = defaultFormat(d.args);
-    auto format = argText(d.argExprs, "format", fallback.c_str());
+    auto format = argText("sink " + d.name, d.argExprs, "format", fallback.c_str());
     llvm::Value *rc = b_.CreateCall(
         rt_.fn("srt_run_declare_sink", rt_.i32,
                {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
@@ -221,12 +224,13 @@ void Generator::openSinks() {
           layoutOf(sinkInputType(*sink, 0)));
 }
 
-llvm::Value *Generator::argNumber(const std::map<std::string, PlanExprPtr> &exprs, const char *name,
+llvm::Value *Generator::argNumber(const std::string &owner,
+                                  const std::map<std::string, PlanExprPtr> &exprs, const char *name,
                                   llvm::Value *fallback, bool asDouble) {
   auto it = exprs.find(name);
   if (it == exprs.end())
     return fallback;
-  Val v = exprGen(nullptr, nullptr, nullptr).emit(*it->second);
+  Val v = startUpExprGen(owner + ": argument '" + name + "'").emit(*it->second);
   if (asDouble && v.v->getType() != rt_.f64)
     return b_.CreateSIToFP(v.v, rt_.f64);
   return v.v;
@@ -234,14 +238,15 @@ llvm::Value *Generator::argNumber(const std::map<std::string, PlanExprPtr> &expr
 
 Generator::Handle Generator::openGenerator(const LogicalSource &src) {
   llvm::AllocaInst *slot = handleSlot("reader");
-  auto kind = argText(src.argExprs, "kind", "sequence");
+  std::string owner = "source " + src.sourceName;
+  auto kind = argText(owner, src.argExprs, "kind", "sequence");
   llvm::Value *r = b_.CreateCall(
       rt_.fn("srt_reader_open_generator", rt_.ptr,
              {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.i64, rt_.f64, rt_.i64, rt_.ptr}),
       {runArg_, rt_.cstring(src.sourceName), kind.first, kind.second,
-       argNumber(src.argExprs, "events", b_.getInt64(-1), false),
-       argNumber(src.argExprs, "rate", llvm::ConstantFP::get(rt_.f64, 0.0), true),
-       argNumber(src.argExprs, "seed", b_.getInt64(0), false),
+       argNumber(owner, src.argExprs, "events", b_.getInt64(-1), false),
+       argNumber(owner, src.argExprs, "rate", llvm::ConstantFP::get(rt_.f64, 0.0), true),
+       argNumber(owner, src.argExprs, "seed", b_.getInt64(0), false),
        layoutOf(*src.output, &src.readFields).global});
   b_.CreateStore(r, slot);
   checkOpened(r);
@@ -251,9 +256,10 @@ Generator::Handle Generator::openGenerator(const LogicalSource &src) {
 void Generator::openTables() {
   for (const LogicalLookup *l : lookups_) {
     llvm::AllocaInst *slot = handleSlot("table");
-    auto path = argText(l->argExprs, "path", nullptr);
+    std::string owner = "table " + l->tableName;
+    auto path = argText(owner, l->argExprs, "path", nullptr);
     std::string fallback = defaultFormat(l->args);
-    auto format = argText(l->argExprs, "format", fallback.c_str());
+    auto format = argText(owner, l->argExprs, "format", fallback.c_str());
     llvm::Value *t = b_.CreateCall(
         rt_.fn("srt_table_load", rt_.ptr,
                {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr, rt_.i32}),
@@ -266,6 +272,9 @@ void Generator::openTables() {
 }
 
 void Generator::openSources() {
+  for (LogicalSource *src : sources_)
+    maxDelay_[src] = startUpSetting(src->maxDelay.get(), src->maxDelayMs, 0,
+                                    "source " + src->sourceName + ": max_delay", true);
   for (LogicalSource *src : sources_)
     readers_[src] =
         src->connectorName == "generate"

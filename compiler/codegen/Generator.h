@@ -73,7 +73,9 @@ private:
 
   /// A connector argument's text as (ptr, len), computed at start-up; a
   /// null ptr when absent (\p fallback, if given, otherwise).
-  std::pair<llvm::Value *, llvm::Value *> argText(const std::map<std::string, PlanExprPtr> &exprs,
+  /// \p owner names the connector in messages (`sink out`).
+  std::pair<llvm::Value *, llvm::Value *> argText(const std::string &owner,
+                                                  const std::map<std::string, PlanExprPtr> &exprs,
                                                   const char *name, const char *fallback);
 
   /// The format name to use when the program did not give one.
@@ -96,8 +98,8 @@ private:
   void openSinks();
 
   /// A numeric connector argument computed at start-up, or \p fallback.
-  llvm::Value *argNumber(const std::map<std::string, PlanExprPtr> &exprs, const char *name,
-                         llvm::Value *fallback, bool asDouble);
+  llvm::Value *argNumber(const std::string &owner, const std::map<std::string, PlanExprPtr> &exprs,
+                         const char *name, llvm::Value *fallback, bool asDouble);
 
   /// `generate(kind:, events:, rate:, seed:)`.
   Handle openGenerator(const LogicalSource &src);
@@ -121,6 +123,25 @@ private:
 
   /// The param table, the program descriptor and `main`.
   void emitStandaloneMain();
+
+  // ------------------------------------------------------------- start-up
+  // (StartUp.cpp)
+  /// Expressions computed once, before any record (connector arguments,
+  /// settings, param defaults): an error in one (a division by zero, an
+  /// overflow) ends the run with status 2, the message naming \p what.
+  ExprCodeGen startUpExprGen(const std::string &what);
+
+  /// A setting that may read params (a window size, max_delay): a constant
+  /// when \p e is one (or absent: \p compiled), otherwise computed at
+  /// start-up and checked to be at least \p minimum; a value below it ends
+  /// the run with status 2 (`<what> must be positive, found ...`).
+  llvm::Value *startUpSetting(const PlanExpr *e, int64_t compiled, int64_t minimum,
+                              const std::string &what, bool isDuration);
+
+  /// Built executables: computes the defaults that read other params
+  /// (Plan::paramDefaults) for the params `--param` and the config left
+  /// unset, in dependency order.
+  void computeParamDefaults();
 
   // -------------------------------------------------------------- windows
   // (WindowCodeGen.cpp)
@@ -161,8 +182,6 @@ private:
   /// True if some expression builds strings in the record arena or reads
   /// now(): only then does each record start with srt_record_begin.
   bool usesRecordContext() const;
-
-  template <typename F> static void visitExprs(const LogicalOperator &op, F &&f);
 
   llvm::Value *entryAlloca(uint32_t size, const char *name);
 
@@ -210,6 +229,11 @@ private:
   CodegenOptions options_;
   std::map<const ParamDecl *, std::pair<llvm::GlobalVariable *, llvm::GlobalVariable *>>
       paramGlobals_;
+  /// Per param of a built executable: set to 1 when `--param` or the config
+  /// gave its value (srt_param.given).
+  std::map<const ParamDecl *, llvm::GlobalVariable *> paramGiven_;
+  /// Per source: its max_delay, computed at start-up.
+  std::map<const LogicalSource *, llvm::Value *> maxDelay_;
   std::unique_ptr<llvm::Module> module_;
   RuntimeDecls rt_;
   llvm::IRBuilder<> b_;

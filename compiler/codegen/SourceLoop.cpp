@@ -1,6 +1,7 @@
 // One loop per source, and the per-record code of the operators it feeds.
 #include "codegen/Generator.h"
 
+#include "plan/ExprWalker.h"
 #include "plan/LogicalFanOut.h"
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalProject.h"
@@ -78,13 +79,13 @@ void Generator::emitSourceLoop(LogicalSource &src) {
   if (src.connectorName == "kafka") {
     b_.CreateStore(b_.CreateCall(rt_.fn("srt_reader_watermark", rt_.i64,
                                         {rt_.ptr, rt_.i64, rt_.i64}),
-                                 {reader, time_, b_.getInt64(src.maxDelayMs)}),
+                                 {reader, time_, maxDelay_.at(&src)}),
                    watermark);
   } else {
     llvm::Value *largest =
         b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, b_.CreateLoad(rt_.i64, maxTime), time_);
     b_.CreateStore(largest, maxTime);
-    b_.CreateStore(b_.CreateSub(largest, b_.getInt64(src.maxDelayMs)), watermark);
+    b_.CreateStore(b_.CreateSub(largest, maxDelay_.at(&src)), watermark);
   }
   b_.CreateBr(fire);
   // At the end of the source the watermark becomes +inf: every window fires.
@@ -121,48 +122,25 @@ std::vector<const LogicalWindowAggregate *> Generator::windowsAfter(const Logica
 
 bool Generator::usesRecordContext() const {
   bool uses = false;
-  auto check = [&](const PlanExpr &e) {
-    e.walk([&](const PlanExpr &x) {
-      if (x.kind == PlanExpr::Kind::Binary && x.binaryOp == BinaryOp::Add &&
-          x.type.kind == TypeKind::String)
-        uses = true;
-      if (x.kind == PlanExpr::Kind::Call &&
-          (x.builtin == BuiltinId::Lower || x.builtin == BuiltinId::Upper ||
-           x.builtin == BuiltinId::Replace || x.builtin == BuiltinId::Now ||
-           (x.builtin == BuiltinId::ToString && x.children[0]->type.kind != TypeKind::String &&
-            x.children[0]->type.kind != TypeKind::Bool)))
-        uses = true;
-    });
-  };
-  for (const auto &op : plan_.operators())
-    visitExprs(*op, check);
-  for (const auto &[fn, body] : plan_.functions)
-    check(*body);
+  forEachExpr(
+      plan_,
+      [&](const PlanExpr &root, ExprPhase) {
+        root.walk([&](const PlanExpr &x) {
+          if (x.kind == PlanExpr::Kind::Binary && x.binaryOp == BinaryOp::Add &&
+              x.type.kind == TypeKind::String)
+            uses = true; // concatenation builds in the arena
+          if (x.kind != PlanExpr::Kind::Call ||
+              !(scalarBuiltin(x.builtin).flags & UsesRecordContext))
+            return;
+          // string() of a string or a bool needs no arena.
+          TypeKind arg = x.children.empty() ? TypeKind::Null : x.children[0]->type.kind;
+          if (x.builtin != BuiltinId::ToString ||
+              (arg != TypeKind::String && arg != TypeKind::Bool))
+            uses = true;
+        });
+      },
+      ExprSet::PerRecord);
   return uses;
-}
-
-template <typename F> void Generator::visitExprs(const LogicalOperator &op, F &&f) {
-  if (auto *filter = dyn_cast<LogicalFilter>(&op))
-    f(*filter->condition);
-  else if (auto *p = dyn_cast<LogicalProject>(&op))
-    for (const auto &e : p->exprs)
-      f(*e);
-  else if (auto *fused = dyn_cast<LogicalFused>(&op))
-    for (const auto &step : fused->steps)
-      visitExprs(*step, f);
-  else if (auto *sink = dyn_cast<LogicalSink>(&op)) {
-    for (const auto &k : sink->keys)
-      if (k)
-        f(*k);
-  } else if (auto *w = dyn_cast<LogicalWindowAggregate>(&op)) {
-    for (const auto &k : w->keys)
-      f(*k);
-    for (const auto &a : w->aggregates)
-      for (const auto &arg : a.args)
-        f(*arg);
-    for (const auto &e : w->entries)
-      f(*e);
-  }
 }
 
 llvm::Value *Generator::entryAlloca(uint32_t size, const char *name) {

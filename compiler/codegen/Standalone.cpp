@@ -38,6 +38,9 @@ void Generator::createParamGlobals() {
         new llvm::GlobalVariable(*module_, rt_.i8, false, llvm::GlobalValue::InternalLinkage,
                                  b_.getInt8(isNull), "param." + p->name + ".null");
     paramGlobals_[p] = {value, null};
+    paramGiven_[p] =
+        new llvm::GlobalVariable(*module_, rt_.i8, false, llvm::GlobalValue::InternalLinkage,
+                                 b_.getInt8(0), "param." + p->name + ".given");
   }
 }
 
@@ -61,14 +64,15 @@ std::string Generator::helpText() const {
 
 void Generator::emitStandaloneMain() {
   auto *paramTy = llvm::StructType::create(
-      ctx_, {rt_.ptr, rt_.i32, rt_.i32, rt_.ptr, rt_.ptr, rt_.i32}, "srt_param");
+      ctx_, {rt_.ptr, rt_.i32, rt_.i32, rt_.ptr, rt_.ptr, rt_.i32, rt_.ptr}, "srt_param");
   std::vector<llvm::Constant *> rows;
   for (const ParamDecl *p : plan_.params) {
     auto [value, null] = paramGlobals_.at(p);
     Type t = p->type->resolved;
     rows.push_back(llvm::ConstantStruct::get(
-        paramTy, {rt_.cstring(p->name), b_.getInt32(runtimeType(t.kind)), b_.getInt32(t.nullable),
-                  value, null, b_.getInt32(plan_.paramValues.count(p) ? 1 : 0)}));
+        paramTy,
+        {rt_.cstring(p->name), b_.getInt32(runtimeType(t.kind)), b_.getInt32(t.nullable), value,
+         null, b_.getInt32(plan_.paramValues.count(p) ? 1 : 0), paramGiven_.at(p)}));
   }
   auto *tableTy = llvm::ArrayType::get(paramTy, rows.size());
   auto *table =

@@ -27,13 +27,32 @@ void Generator::createWindows() {
                     : w->window == LogicalWindowAggregate::WindowKind::Sliding ? SRT_WINDOW_SLIDING
                     : w->window == LogicalWindowAggregate::WindowKind::Session ? SRT_WINDOW_SESSION
                                                                                : SRT_WINDOW_COUNT;
+    // Sizes that read params are computed at start-up (a built executable's
+    // --param); the descriptor then gets them before the window is created.
+    using WK = LogicalWindowAggregate::WindowKind;
+    auto spec = [&](size_t i, int64_t compiled, const char *what) {
+      const PlanExpr *e = i < w->specArgs.size() ? w->specArgs[i].get() : nullptr;
+      return startUpSetting(e, compiled, 1, "window at " + w->where + ": " + what,
+                            w->window != WK::Count);
+    };
+    llvm::Value *size = b_.getInt64(w->sizeMs), *slide = b_.getInt64(w->slideMs),
+                *count = b_.getInt64(w->count);
+    if (w->window == WK::Count)
+      count = spec(0, w->count, "the count of count(n)");
+    else
+      size = spec(0, w->sizeMs, w->window == WK::Session ? "the session gap" : "the window size");
+    if (w->window == WK::Sliding)
+      slide = spec(1, w->slideMs, "the slide");
     auto *desc = new llvm::GlobalVariable(
-        *module_, descTy, true, llvm::GlobalValue::PrivateLinkage,
+        *module_, descTy, false, llvm::GlobalValue::PrivateLinkage,
         llvm::ConstantStruct::get(descTy, {rt_.cstring(w->where), b_.getInt32(kind),
                                            b_.getInt64(w->sizeMs), b_.getInt64(w->slideMs),
                                            b_.getInt64(w->count), b_.getInt32(info.aggs.size),
                                            b_.getInt32(static_cast<uint32_t>(slots.size())), arr}),
         "window.desc");
+    b_.CreateStore(size, b_.CreateStructGEP(descTy, desc, 2));
+    b_.CreateStore(slide, b_.CreateStructGEP(descTy, desc, 3));
+    b_.CreateStore(count, b_.CreateStructGEP(descTy, desc, 4));
     info.handle = handleSlot("window");
     llvm::Value *h =
         b_.CreateCall(rt_.fn("srt_window_create", rt_.ptr, {rt_.ptr, rt_.ptr}), {runArg_, desc});

@@ -6,7 +6,7 @@
 /// for the run to report.
 
 #include "opt/Pass.h"
-#include "opt/PlanRewrite.h"
+#include "plan/ExprWalker.h"
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalFused.h"
 #include "sema/Evaluate.h"
@@ -28,13 +28,9 @@ public:
 
   bool run(Plan &plan, const PassOptions &) override {
     bool changed = false;
-    auto visit = [&](PlanExprPtr &root) {
+    forEachExpr(plan, [&](PlanExprPtr &root, ExprPhase) {
       rewriteBottomUp(root, [&](PlanExprPtr &e) { changed |= fold(e); });
-    };
-    for (const auto &op : plan.operators())
-      forEachExpr(*op, visit);
-    for (auto &[fn, body] : plan.functions)
-      visit(body);
+    });
     changed |= removeTrueFilters(plan);
     return changed;
   }

@@ -4,7 +4,7 @@
 /// that constant folding and code generation see straight-line expressions.
 
 #include "opt/Pass.h"
-#include "opt/PlanRewrite.h"
+#include "plan/ExprWalker.h"
 
 namespace streamc {
 namespace {
@@ -16,11 +16,9 @@ public:
 
   bool run(Plan &plan, const PassOptions &options) override {
     bool changed = false;
-    auto visit = [&](PlanExprPtr &root) {
+    forEachExpr(plan, [&](PlanExprPtr &root, ExprPhase) {
       rewriteBottomUp(root, [&](PlanExprPtr &e) { changed |= inlineNode(plan, options, e); });
-    };
-    for (const auto &op : plan.operators())
-      forEachExpr(*op, visit);
+    });
     return changed;
   }
 

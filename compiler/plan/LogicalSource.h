@@ -28,6 +28,9 @@ public:
   std::map<std::string, PlanExprPtr> argExprs;
   int eventTimeField = -1; ///< -1: processing time
   int64_t maxDelayMs = 0;
+  /// `max_delay` as written (null when absent): a built executable computes
+  /// it at start-up, so a param in it follows `--param`.
+  PlanExprPtr maxDelay;
   /// Which fields any later operator reads (set by projection pruning; all
   /// true until then). The reader parses only these.
   std::vector<bool> readFields;

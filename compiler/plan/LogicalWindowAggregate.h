@@ -17,6 +17,10 @@ public:
   int64_t sizeMs = 0;  ///< tumbling/sliding size, session gap
   int64_t slideMs = 0; ///< sliding only
   int64_t count = 0;   ///< count windows
+  /// The spec's arguments as written (size[, slide], gap or count), whose
+  /// values above were computed at compile time: a built executable computes
+  /// them again at start-up, so a param in them follows `--param`.
+  std::vector<PlanExprPtr> specArgs;
 
   std::vector<std::string> keyNames;
   std::vector<PlanExprPtr> keys; ///< over the input record

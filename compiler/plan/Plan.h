@@ -3,6 +3,7 @@
 /// A program's logical plan: the operators, and the params it reads.
 
 #include "plan/LogicalOperator.h"
+#include "plan/PlanExpr.h"
 
 #include <iosfwd>
 #include <map>
@@ -42,6 +43,10 @@ public:
   /// compilation (absent: no default and none given).
   std::vector<const ParamDecl *> params;
   std::map<const ParamDecl *, Value> paramValues;
+  /// The defaults that read other params (`param b = a * 2`), in dependency
+  /// order: a built executable computes them at start-up unless the param
+  /// itself was given.
+  std::vector<std::pair<const ParamDecl *, PlanExprPtr>> paramDefaults;
   /// The bodies of the program's functions, for inlining: FnArg(i) is
   /// argument i.
   std::map<const FnDecl *, PlanExprPtr> functions;

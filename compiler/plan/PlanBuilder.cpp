@@ -11,7 +11,9 @@
 #include "plan/LogicalWindowAggregate.h"
 #include "sema/Connectors.h"
 
+#include <functional>
 #include <map>
+#include <set>
 
 namespace streamc {
 
@@ -125,6 +127,7 @@ public:
           plan_->functions[fn] = coerce(lower(*fn->body, scope), fn->resultType);
         }
       }
+    derivedParamDefaults();
     for (auto &m : program_.modules)
       for (StmtPtr &s : m->stmts)
         if (auto *p = dyn_cast<PipelineStmt>(s.get()))
@@ -134,6 +137,38 @@ public:
   }
 
 private:
+  // ------------------------------------------------------------- params
+  /// The defaults computed from other params (`param b = a * 2`), in an
+  /// order where every param comes after those its default reads: a built
+  /// executable computes them at start-up, after `--param` set the others.
+  void derivedParamDefaults() {
+    std::map<const ParamDecl *, PlanExprPtr> defaults;
+    for (const ParamDecl *p : plan_->params) {
+      if (!p->defaultValue)
+        continue;
+      LowerScope none;
+      PlanExprPtr e = coerce(lower(*p->defaultValue, none), p->type->resolved);
+      bool readsParam = false;
+      e->walk([&](const PlanExpr &x) { readsParam |= x.kind == PlanExpr::Kind::Param; });
+      if (readsParam)
+        defaults[p] = std::move(e);
+    }
+    std::set<const ParamDecl *> placed;
+    // Sema rejected cycles, so the depth-first walk ends.
+    std::function<void(const ParamDecl *)> place = [&](const ParamDecl *p) {
+      auto it = defaults.find(p);
+      if (it == defaults.end() || !placed.insert(p).second)
+        return;
+      it->second->walk([&](const PlanExpr &x) {
+        if (x.kind == PlanExpr::Kind::Param)
+          place(x.param);
+      });
+      plan_->paramDefaults.emplace_back(p, std::move(it->second));
+    };
+    for (const ParamDecl *p : plan_->params)
+      place(p);
+  }
+
   // ------------------------------------------------------------ streams
   LogicalOperator *stream(const std::string &name) {
     const Stmt *s = sema_.lookup(name);
@@ -151,6 +186,11 @@ private:
       o->argExprs = connectorArgExprs(*src->connector);
       o->eventTimeField = src->eventTimeField;
       o->maxDelayMs = src->maxDelayMs;
+      for (const auto &opt : src->options)
+        if (opt->name == "max_delay") {
+          LowerScope none;
+          o->maxDelay = lower(*opt->value, none);
+        }
       o->output = src->recordType;
       o->range = src->range();
       o->eventTime = src->eventTimeField >= 0;
@@ -255,6 +295,10 @@ private:
     op->where = sm_.describe(op->range.start());
     const WindowSpec &spec = *w.spec;
     auto constInt = [&](size_t i) { return sema_.evalConstant(*spec.args[i])->asInt(); };
+    for (const auto &arg : spec.args) {
+      LowerScope none;
+      op->specArgs.push_back(lower(*arg, none));
+    }
     if (spec.kind == "tumbling") {
       op->window = LogicalWindowAggregate::WindowKind::Tumbling;
       op->sizeMs = constInt(0);

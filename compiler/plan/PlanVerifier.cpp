@@ -2,6 +2,7 @@
 /// The plan's invariants, checked after it is built and after every pass.
 /// A violation is a compiler bug, never a user error.
 
+#include "plan/ExprWalker.h"
 #include "plan/LogicalFanOut.h"
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalFused.h"
@@ -229,6 +230,17 @@ std::vector<std::string> verifyPlan(const Plan &plan) {
   Verifier v(problems);
   for (const auto &op : plan.operators())
     v.op(*op, all);
+  // What a program computes at start-up has no record to read.
+  forEachExpr(
+      plan,
+      [&](const PlanExpr &root, ExprPhase) {
+        root.walk([&](const PlanExpr &x) {
+          if (x.kind == PlanExpr::Kind::Field || x.kind == PlanExpr::Kind::OtherField ||
+              x.kind == PlanExpr::Kind::AggRef)
+            problems.push_back("start-up expression " + root.str() + ": reads a record");
+        });
+      },
+      ExprSet::StartUp);
   return problems;
 }
 

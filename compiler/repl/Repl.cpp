@@ -1,6 +1,6 @@
 #include "repl/Repl.h"
 
-#include "opt/PlanRewrite.h"
+#include "plan/ExprWalker.h"
 #include "plan/LogicalSource.h"
 #include "repl/Completion.h"
 #include "repl/Interrupt.h"
@@ -214,10 +214,10 @@ void Repl::runPipeline(const Snippet &pipeline) {
     // A param the query reads (still there after inlining) needs a value.
     std::map<const ParamDecl *, SourceRange> unset; // and where the query reads it
     for (const auto &op : plan.operators())
-      forEachExpr(*op, [&](PlanExprPtr &root) {
-        rewriteBottomUp(root, [&](PlanExprPtr &e) {
-          if (e->kind == PlanExpr::Kind::Param && !plan.paramValues.count(e->param))
-            unset.emplace(e->param, e->range);
+      forEachExpr(*op, [&](const PlanExpr &root, ExprPhase) {
+        root.walk([&](const PlanExpr &e) {
+          if (e.kind == PlanExpr::Kind::Param && !plan.paramValues.count(e.param))
+            unset.emplace(e.param, e.range);
         });
       });
     for (const auto &[p, use] : unset)

@@ -1,5 +1,6 @@
 #include "sema/Builtins.h"
 
+#include <cassert>
 #include <cstring>
 
 namespace streamc {
@@ -18,8 +19,8 @@ const Builtin kScalars[] = {
     {"min", BuiltinId::Min, 2, 2, false, "min(a, b)"},
     {"max", BuiltinId::Max, 2, 2, false, "max(a, b)"},
     {"len", BuiltinId::Len, 1, 1, false, "len(s: string) -> i64"},
-    {"lower", BuiltinId::Lower, 1, 1, false, "lower(s: string) -> string"},
-    {"upper", BuiltinId::Upper, 1, 1, false, "upper(s: string) -> string"},
+    {"lower", BuiltinId::Lower, 1, 1, false, "lower(s: string) -> string", UsesRecordContext},
+    {"upper", BuiltinId::Upper, 1, 1, false, "upper(s: string) -> string", UsesRecordContext},
     {"trim", BuiltinId::Trim, 1, 1, false, "trim(s: string) -> string"},
     {"contains", BuiltinId::Contains, 2, 2, false, "contains(s: string, part: string) -> bool"},
     {"starts_with", BuiltinId::StartsWith, 2, 2, false,
@@ -28,12 +29,12 @@ const Builtin kScalars[] = {
     {"substr", BuiltinId::Substr, 2, 3, false,
      "substr(s: string, start: i64[, length: i64]) -> string"},
     {"replace", BuiltinId::Replace, 3, 3, false,
-     "replace(s: string, from: string, to: string) -> string"},
+     "replace(s: string, from: string, to: string) -> string", UsesRecordContext},
     {"i64", BuiltinId::ToI64, 1, 1, false, "i64(x) -> i64"},
     {"f64", BuiltinId::ToF64, 1, 1, false, "f64(x) -> f64"},
-    {"string", BuiltinId::ToString, 1, 1, false, "string(x) -> string"},
+    {"string", BuiltinId::ToString, 1, 1, false, "string(x) -> string", UsesRecordContext},
     {"coalesce", BuiltinId::Coalesce, 1, -1, false, "coalesce(a, b, ...)"},
-    {"now", BuiltinId::Now, 0, 0, false, "now() -> timestamp"},
+    {"now", BuiltinId::Now, 0, 0, false, "now() -> timestamp", UsesRecordContext},
     {"floor_time", BuiltinId::FloorTime, 2, 2, false,
      "floor_time(ts: timestamp, unit: duration) -> timestamp"},
     {"year", BuiltinId::Year, 1, 1, false, "year(ts: timestamp) -> i64"},
@@ -91,6 +92,14 @@ const Builtin *findScalarBuiltin(const std::string &name) {
     if (name == b.name)
       return &b;
   return nullptr;
+}
+
+const Builtin &scalarBuiltin(BuiltinId id) {
+  for (const Builtin &b : kScalars)
+    if (b.id == id)
+      return b;
+  assert(false && "not a scalar built-in");
+  return kScalars[0];
 }
 
 const Builtin *findAggregate(const std::string &name, size_t arity) {

@@ -61,6 +61,13 @@ enum class BuiltinId {
   Median,
 };
 
+/// What generated code must provide for a built-in.
+enum BuiltinFlags : unsigned {
+  /// Builds strings in the per-record arena, or reads the record's clock: the
+  /// loop must begin a record context (srt_record_begin) for every record.
+  UsesRecordContext = 1u << 0,
+};
+
 struct Builtin {
   const char *name;
   BuiltinId id;
@@ -68,7 +75,11 @@ struct Builtin {
   int maxArgs; ///< -1: any number
   bool aggregate;
   const char *signature; ///< for messages: "substr(s: string, start: i64[, length: i64])"
+  unsigned flags = 0;    ///< BuiltinFlags
 };
+
+/// The scalar built-in with \p id.
+const Builtin &scalarBuiltin(BuiltinId id);
 
 const Builtin *findScalarBuiltin(const std::string &name);
 /// The aggregate called \p name taking \p arity arguments, if any.

@@ -106,6 +106,7 @@ bool setParam(srt_param &p, const char *text, const std::string &origin) {
   if (p.nullable && !std::strcmp(text, "null")) {
     *p.null = 1;
     p.has_value = 1;
+    *p.given = 1;
     return true;
   }
   const char *why = nullptr;
@@ -116,6 +117,7 @@ bool setParam(srt_param &p, const char *text, const std::string &origin) {
   }
   *p.null = 0;
   p.has_value = 1;
+  *p.given = 1;
   return true;
 }
 

@@ -98,6 +98,28 @@ const char *srt_run_error(const srt_run *run) {
   return run->error.empty() ? nullptr : run->error.c_str();
 }
 
+void srt_run_fail(srt_run *run, const char *message) {
+  if (run->error.empty())
+    run->error = message;
+}
+
+int32_t srt_run_check_setting(srt_run *run, const char *what, int64_t value, int64_t minimum,
+                              int32_t is_duration) {
+  if (value >= minimum)
+    return 0;
+  std::string found = std::to_string(value) + (is_duration ? "ms" : "");
+  srt_run_fail(run,
+               (std::string(what) + (minimum > 0 ? " must be positive" : " must not be negative") +
+                ", found " + found)
+                   .c_str());
+  return -1;
+}
+
+void srt_run_keep_string(srt_run *run, srt_str *s) {
+  const std::string &kept = run->keptStrings.emplace_back(s->ptr, static_cast<size_t>(s->len));
+  s->ptr = kept.data();
+}
+
 int64_t srt_run_skipped(const srt_run *run) {
   int64_t n = 0;
   for (const SourceStats *s : run->sources)

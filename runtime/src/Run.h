@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,7 @@ void windowReset(srt_window *window);
 
 struct srt_run {
   std::string error;                  ///< the last fatal error
+  std::deque<std::string> keptStrings; ///< srt_run_keep_string
   const srt_config *config = nullptr; ///< overrides of connector arguments
   srt_writer *deadLetter = nullptr;   ///< receives malformed records
   std::vector<SourceStats *> sources;

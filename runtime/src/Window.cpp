@@ -530,6 +530,8 @@ srt_window *srt_window_create(srt_run *run, const srt_window_desc *desc) {
 }
 
 void srt_window_destroy(srt_window *window) {
+  if (!window) // the run failed before the window was created
+    return;
   auto &live = window->run->liveWindows;
   live.erase(std::remove(live.begin(), live.end(), window), live.end());
   delete window;

@@ -73,6 +73,19 @@ srt_run *srt_run_create(void);
 void srt_run_destroy(srt_run *run);
 /** The last fatal error, or NULL. */
 const char *srt_run_error(const srt_run *run);
+/** Sets the run's fatal error (the first one set is kept): what generated
+ * code calls when the program cannot start, e.g. a division by zero in a
+ * connector argument computed from a param. */
+void srt_run_fail(srt_run *run, const char *message);
+/** Checks a setting computed at start-up (a window size from a param):
+ * returns 0 when `value >= minimum`, else sets the run's error to
+ * "<what> must be positive|must not be negative, found <value>" (a duration
+ * as `1500ms` when `is_duration`) and returns -1. */
+int32_t srt_run_check_setting(srt_run *run, const char *what, int64_t value, int64_t minimum,
+                              int32_t is_duration);
+/** Copies a string computed at start-up (a param's derived default) into
+ * memory the run owns, so that it outlives the per-record arena. */
+void srt_run_keep_string(srt_run *run, srt_str *s);
 /** Writes the end-of-run summary (records in/out, skipped records with the
  * first occurrence of each source) to stderr. Nothing when all is clean
  * unless `verbose`. */
@@ -370,7 +383,8 @@ typedef struct srt_window_row {
 } srt_window_row;
 
 srt_window *srt_window_create(srt_run *run, const srt_window_desc *desc);
-/** Frees every state and reports the late count to the run summary. */
+/** Frees every state and reports the late count to the run summary.
+ * NULL-safe: a run that fails at start-up destroys windows never created. */
 void srt_window_destroy(srt_window *window);
 srt_window_clock *srt_window_clock_of(srt_window *window);
 /**
@@ -483,6 +497,7 @@ typedef struct srt_param {
   void *value;
   uint8_t *null;
   uint32_t has_value; /* 0: no default; must be given */
+  uint8_t *given;     /* set to 1 when --param or the config gives the value */
 } srt_param;
 
 /** What `main` of a built executable needs to know about its program. */
