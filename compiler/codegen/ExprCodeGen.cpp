@@ -146,7 +146,29 @@ void ExprCodeGen::storeField(llvm::Value *record, const RecordLayout &layout,
   }
 }
 
+/// True if \p e is an operator or built-in that is null when an operand is,
+/// applied to the null literal: it is then null whatever else it computes
+/// (the literal has no value of the operand's type to compute with).
+static bool appliedToNullLiteral(const PlanExpr &e) {
+  bool propagates =
+      e.kind == PlanExpr::Kind::Unary ||
+      (e.kind == PlanExpr::Kind::Binary && e.binaryOp != BinaryOp::And &&
+       e.binaryOp != BinaryOp::Or) ||
+      (e.kind == PlanExpr::Kind::Call && e.builtin != BuiltinId::Coalesce);
+  if (!propagates || e.type.isNullLiteral())
+    return false;
+  for (const auto &c : e.children)
+    if (c->isConst() && c->type.isNullLiteral())
+      return true;
+  return false;
+}
+
 Val ExprCodeGen::emit(const PlanExpr &e) {
+  if (appliedToNullLiteral(e)) {
+    PlanExpr null(PlanExpr::Kind::Const, e.type, e.range);
+    null.value = Value::null(e.type);
+    return constant(null);
+  }
   switch (e.kind) {
   case PlanExpr::Kind::Const:
     return constant(e);

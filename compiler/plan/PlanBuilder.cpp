@@ -498,6 +498,11 @@ private:
         l = coerce(std::move(l), Type::f64());
         r = coerce(std::move(r), Type::f64());
       }
+      // `b and null`: the null literal is a null bool.
+      if (b.op == BinaryOp::And || b.op == BinaryOp::Or) {
+        l = coerce(std::move(l), Type::boolean());
+        r = coerce(std::move(r), Type::boolean());
+      }
       out->children.push_back(std::move(l));
       out->children.push_back(std::move(r));
       return out;
@@ -525,7 +530,7 @@ private:
     case Expr::Kind::If: {
       auto &i = cast<IfExpr>(e);
       auto out = node(PlanExpr::Kind::If);
-      out->children.push_back(lower(*i.cond, scope));
+      out->children.push_back(coerce(lower(*i.cond, scope), Type::boolean()));
       out->children.push_back(coerce(lower(*i.thenExpr, scope), e.type));
       out->children.push_back(coerce(lower(*i.elseExpr, scope), e.type));
       return out;

@@ -190,8 +190,20 @@ private:
         break;
       case PlanExpr::Kind::Binary:
       case PlanExpr::Kind::If:
-        if (x.children.size() != (x.kind == PlanExpr::Kind::If ? 3u : 2u))
+        if (x.children.size() != (x.kind == PlanExpr::Kind::If ? 3u : 2u)) {
           fail("wrong number of operands");
+          break;
+        }
+        // Logic is over bools: a null literal there was typed bool?.
+        if (x.kind == PlanExpr::Kind::If ||
+            (x.binaryOp == BinaryOp::And || x.binaryOp == BinaryOp::Or))
+          for (size_t i = 0; i < (x.kind == PlanExpr::Kind::If ? 1u : 2u); ++i)
+            if (x.children[i]->type.kind != TypeKind::Bool)
+              fail("operand of " + x.str() + " is not bool but " + x.children[i]->type.str());
+        break;
+      case PlanExpr::Kind::Unary:
+        if (x.unaryOp == UnaryOp::Not && x.children[0]->type.kind != TypeKind::Bool)
+          fail("operand of " + x.str() + " is not bool but " + x.children[0]->type.str());
         break;
       default:
         break;
