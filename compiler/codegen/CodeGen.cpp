@@ -17,6 +17,12 @@ namespace streamc::codegen_detail {
 using llvm::cast;
 
 std::unique_ptr<llvm::Module> Generator::run() {
+  // The order and the readers of each operator, found once (a pipeline may
+  // have thousands of stages).
+  order_ = plan_.topologicalOrder();
+  for (LogicalOperator *c : order_)
+    for (size_t i = 0; i < c->inputs.size(); ++i)
+      consumerSlots_[c->inputs[i]].emplace_back(c, i);
   if (!supported())
     return nullptr;
   auto *fnTy = llvm::FunctionType::get(rt_.i32, {rt_.ptr, rt_.ptr}, false);
@@ -65,7 +71,7 @@ bool Generator::supported() {
     diags_.error(op.range, what + " is not supported by code generation yet");
     ok = false;
   };
-  for (LogicalOperator *op : plan_.topologicalOrder()) {
+  for (LogicalOperator *op : order_) {
     switch (op->kind()) {
     case LogicalOperator::Kind::Source: {
       auto *s = cast<LogicalSource>(op);

@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -224,6 +225,11 @@ private:
   };
 
   const Plan &plan_;
+  /// The plan's operators in topological order, and for each operator the
+  /// input slots that read it (consumer, slot), in that order.
+  std::vector<LogicalOperator *> order_;
+  std::unordered_map<const LogicalOperator *, std::vector<std::pair<LogicalOperator *, size_t>>>
+      consumerSlots_;
   llvm::LLVMContext &ctx_;
   DiagnosticEngine &diags_;
   CodegenOptions options_;

@@ -104,7 +104,7 @@ void Generator::emitSourceLoop(LogicalSource &src) {
 std::vector<const LogicalWindowAggregate *> Generator::windowsAfter(const LogicalSource &src) {
   std::set<const LogicalOperator *> reached{&src};
   std::vector<const LogicalWindowAggregate *> out;
-  for (LogicalOperator *op : plan_.topologicalOrder()) {
+  for (LogicalOperator *op : order_) {
     bool fed = false;
     for (size_t i = 0; i < op->inputs.size(); ++i) {
       auto *sink = dyn_cast<LogicalSink>(op);
@@ -152,19 +152,21 @@ llvm::Value *Generator::entryAlloca(uint32_t size, const char *name) {
 
 void Generator::emitConsumers(const LogicalOperator &producer, llvm::Value *record,
                               const RecordType &type) {
-  for (LogicalOperator *c : plan_.topologicalOrder())
-    for (size_t i = 0; i < c->inputs.size(); ++i)
-      if (c->inputs[i] == &producer && !isLateInput(*c, i)) {
-        // A record error inside this consumer skips only its own
-        // downstream: the record still reaches the other consumers.
-        auto *after = llvm::BasicBlock::Create(ctx_, "after", fn_);
-        llvm::BasicBlock *saved = rejectTarget_;
-        rejectTarget_ = after;
-        emitOperator(*c, i, record, type);
-        rejectTarget_ = saved;
-        b_.CreateBr(after);
-        b_.SetInsertPoint(after);
-      }
+  auto it = consumerSlots_.find(&producer);
+  if (it == consumerSlots_.end())
+    return;
+  for (auto [c, i] : it->second)
+    if (!isLateInput(*c, i)) {
+      // A record error inside this consumer skips only its own
+      // downstream: the record still reaches the other consumers.
+      auto *after = llvm::BasicBlock::Create(ctx_, "after", fn_);
+      llvm::BasicBlock *saved = rejectTarget_;
+      rejectTarget_ = after;
+      emitOperator(*c, i, record, type);
+      rejectTarget_ = saved;
+      b_.CreateBr(after);
+      b_.SetInsertPoint(after);
+    }
 }
 
 bool Generator::isLateInput(const LogicalOperator &op, size_t i) {

@@ -16,6 +16,7 @@
 #include "sema/Imports.h"
 
 #include <CLI/CLI.hpp>
+#include <llvm/Support/thread.h>
 #include <srt/runtime.h>
 
 #include <algorithm>
@@ -23,6 +24,9 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 using namespace streamc;
@@ -268,9 +272,8 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
   return finish(kOk);
 }
 
-} // namespace
-
-int main(int argc, char **argv) {
+/// The command line, run on the compiler's thread.
+int streamcMain(int argc, char **argv) {
   CLI::App app{"streamc: a compiler for streaming data pipelines", "streamc"};
   app.set_version_flag("--version", std::string("streamc ") + STREAMC_VERSION);
   app.require_subcommand(0, 1);
@@ -346,4 +349,24 @@ int main(int argc, char **argv) {
   }
   std::cout << app.help();
   return kOk;
+}
+
+} // namespace
+
+/// The front end, the passes and code generation recurse over expressions,
+/// as deep as the longest operator chain the parser admits (10,000: see
+/// parse/AstBuilder.cpp); they run on a thread whose stack holds that
+/// whatever `ulimit -s` says (only the pages used are committed).
+constexpr unsigned kCompilerStackBytes = 1024u << 20;
+
+int main(int argc, char **argv) {
+  int status = 0;
+  llvm::thread compiler(std::optional<unsigned>(kCompilerStackBytes), [&] { status = streamcMain(argc, argv); });
+  // Signals (Ctrl-C in the REPL or a run) go to the compiler's thread, which
+  // waits for them in ppoll and reads; this one only waits.
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);
+  compiler.join();
+  return status;
 }

@@ -7,6 +7,9 @@
 #include "opt/Pass.h"
 #include "plan/LogicalFused.h"
 
+#include <unordered_map>
+#include <unordered_set>
+
 namespace streamc {
 namespace {
 
@@ -23,44 +26,61 @@ public:
   }
 
   bool run(Plan &plan, const PassOptions &) override {
-    bool changed = false;
+    // Linear in the plan: the consumers are found once, and every fused
+    // operator leaves the plan in one pass at the end.
+    auto consumers = plan.consumerMap();
+    auto consumersOf = [&](const LogicalOperator *op) -> const std::vector<LogicalOperator *> & {
+      static const std::vector<LogicalOperator *> none;
+      auto it = consumers.find(op);
+      return it == consumers.end() ? none : it->second;
+    };
+    std::unordered_set<const LogicalOperator *> fused;
+    std::vector<std::pair<LogicalFused *, std::vector<LogicalOperator *>>> stages;
     for (LogicalOperator *head : plan.topologicalOrder()) {
-      if (!isStateless(head) || fused_.count(head))
+      if (!isStateless(head) || fused.count(head))
         continue;
       // Extend the run while the current operator has exactly one consumer
       // and that consumer is stateless with this as its only input.
       std::vector<LogicalOperator *> run{head};
       for (;;) {
-        auto consumers = plan.consumersOf(run.back());
-        if (consumers.size() != 1 || !isStateless(consumers[0]) || consumers[0]->inputs.size() != 1)
+        const auto &next = consumersOf(run.back());
+        if (next.size() != 1 || !isStateless(next[0]) || next[0]->inputs.size() != 1)
           break;
-        run.push_back(consumers[0]);
+        run.push_back(next[0]);
       }
-      for (LogicalOperator *op : run)
-        fused_.insert(op);
-      if (run.size() < 2)
+      if (run.size() < 2) {
+        fused.insert(head); // considered, left alone
         continue;
-
-      auto fused = std::make_unique<LogicalFused>();
-      fused->inputs = head->inputs;
-      fused->output = run.back()->output;
-      fused->range = head->range;
-      fused->eventTime = run.back()->eventTime;
-      LogicalFused *f = plan.add(std::move(fused));
-      plan.replaceUses(run.back(), f);
-      for (LogicalOperator *op : run) {
-        std::unique_ptr<LogicalOperator> owned = plan.release(op);
-        owned->inputs.clear();
-        f->steps.push_back(std::move(owned));
       }
-      changed = true;
+      auto stage = std::make_unique<LogicalFused>();
+      stage->inputs = head->inputs;
+      stage->output = run.back()->output;
+      stage->range = head->range;
+      stage->eventTime = run.back()->eventTime;
+      LogicalFused *f = plan.add(std::move(stage));
+      for (LogicalOperator *c : consumersOf(run.back()))
+        for (LogicalOperator *&in : c->inputs)
+          if (in == run.back())
+            in = f;
+      fused.insert(run.begin(), run.end());
+      stages.emplace_back(f, std::move(run));
     }
-    fused_.clear();
-    return changed;
+    if (stages.empty())
+      return false;
+    std::unordered_set<const LogicalOperator *> moved;
+    for (const auto &[f, run] : stages)
+      moved.insert(run.begin(), run.end());
+    std::unordered_map<const LogicalOperator *, std::unique_ptr<LogicalOperator>> owned;
+    for (auto &op : plan.release(moved))
+      owned.emplace(op.get(), std::move(op));
+    for (const auto &[f, run] : stages)
+      for (LogicalOperator *op : run) {
+        std::unique_ptr<LogicalOperator> step = std::move(owned.at(op));
+        step->inputs.clear();
+        f->steps.push_back(std::move(step));
+      }
+    return true;
   }
-
-private:
-  std::set<const LogicalOperator *> fused_;
 };
 
 } // namespace

@@ -592,15 +592,18 @@ private:
   }
 
   ExprPtr orExpr(P::OrExprContext *c) {
+    // The operators are fetched once: ANTLR's c->OR(i) scans every child.
+    auto ors = c->OR();
     return binaryChain(
         c->andExpr(), [&](auto *x) { return andExpr(x); },
-        [&](size_t i) { return std::pair(BinaryOp::Or, range(c->OR(i))); });
+        [&](size_t i) { return std::pair(BinaryOp::Or, range(ors[i])); });
   }
 
   ExprPtr andExpr(P::AndExprContext *c) {
+    auto ands = c->AND();
     return binaryChain(
         c->notExpr(), [&](auto *x) { return notExpr(x); },
-        [&](size_t i) { return std::pair(BinaryOp::And, range(c->AND(i))); });
+        [&](size_t i) { return std::pair(BinaryOp::And, range(ands[i])); });
   }
 
   ExprPtr notExpr(P::NotExprContext *c) {
@@ -631,19 +634,21 @@ private:
   }
 
   ExprPtr addExpr(P::AddExprContext *c) {
+    auto ops = c->addOp();
     return binaryChain(
         c->mulExpr(), [&](auto *x) { return mulExpr(x); },
         [&](size_t i) {
-          auto *op = c->addOp(i);
+          auto *op = ops[i];
           return std::pair(op->PLUS() ? BinaryOp::Add : BinaryOp::Sub, range(op));
         });
   }
 
   ExprPtr mulExpr(P::MulExprContext *c) {
+    auto ops = c->mulOp();
     return binaryChain(
         c->unaryExpr(), [&](auto *x) { return unaryExpr(x); },
         [&](size_t i) {
-          auto *op = c->mulOp(i);
+          auto *op = ops[i];
           BinaryOp kind = op->STAR() ? BinaryOp::Mul : op->SLASH() ? BinaryOp::Div : BinaryOp::Mod;
           return std::pair(kind, range(op));
         });
@@ -866,23 +871,55 @@ std::string declaredName(const std::vector<std::unique_ptr<Token>> &chunk) {
 }
 
 constexpr int kMaxNesting = 256;
-constexpr int kMaxOperators = 5000;
+/// Binary operators in one expression (between commas, braces and pipes):
+/// a chain `x + 1 + 1 ...` is an AST as deep as it is long, and every stage
+/// after the parser walks it recursively (on the compiler's large stack:
+/// driver/main.cpp). 10,000 levels take well under its size.
+constexpr int kMaxChain = 10000;
+
+/// Why a statement is refused before it is parsed.
+struct TooDeep {
+  const Token *at = nullptr;
+  bool chain = false; ///< too many operators in one expression (else nesting)
+};
+
+bool isBinaryOperator(size_t type) {
+  switch (type) {
+  case P::PLUS: case P::MINUS: case P::STAR: case P::SLASH: case P::PERCENT:
+  case P::AND: case P::OR: case P::EQ: case P::NE: case P::LT: case P::LE:
+  case P::GT: case P::GE: case P::IN: case P::IS: case P::DOT:
+    return true;
+  default:
+    return false;
+  }
+}
 
 /// The token at which a statement nests brackets or prefix operators deeper
-/// than the parser can take (or chains too many operators), or null.
-const Token *tooDeep(const std::vector<std::unique_ptr<Token>> &chunk) {
-  int depth = 0, prefixRun = 0, operators = 0;
+/// than the parser can take, or chains more operators in one expression than
+/// the later stages may recurse over.
+TooDeep tooDeep(const std::vector<std::unique_ptr<Token>> &chunk) {
+  int depth = 0, prefixRun = 0, chain = 0;
   for (const auto &t : chunk) {
     switch (t->getType()) {
     case P::LPAREN:
-    case P::LBRACE:
     case P::LBRACKET:
       ++depth;
       break;
+    case P::LBRACE:
+      ++depth;
+      chain = 0;
+      break;
     case P::RPAREN:
-    case P::RBRACE:
     case P::RBRACKET:
       --depth;
+      break;
+    case P::RBRACE:
+      --depth;
+      chain = 0;
+      break;
+    case P::COMMA:
+    case P::PIPE:
+      chain = 0; // the next item, argument or stage is another expression
       break;
     case P::IF: // `if ... else if ...` nests without brackets
       ++depth;
@@ -892,12 +929,13 @@ const Token *tooDeep(const std::vector<std::unique_ptr<Token>> &chunk) {
     }
     bool prefix = t->getType() == P::NOT || t->getType() == P::MINUS;
     prefixRun = prefix ? prefixRun + 1 : 0;
-    operators += prefix || t->getType() == P::PLUS || t->getType() == P::STAR ||
-                 t->getType() == P::AND || t->getType() == P::OR;
-    if (depth + prefixRun > kMaxNesting || operators > kMaxOperators)
-      return t.get();
+    chain += isBinaryOperator(t->getType()) || prefix;
+    if (depth + prefixRun > kMaxNesting)
+      return {t.get(), false};
+    if (chain > kMaxChain)
+      return {t.get(), true};
   }
-  return nullptr;
+  return {};
 }
 
 } // namespace
@@ -961,12 +999,15 @@ std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file, Diagnost
     for (uint32_t at : lexed.errorOffsets)
       lexicalError |= at >= chunkBegin && at < chunkEnd;
 
-    // The generated parser recurses once per nesting level: refuse depths
-    // that would exhaust the stack.
-    if (const Token *deep = tooDeep(chunk)) {
-      uint32_t at = lexed.offsets(deep->getStartIndex());
-      diags.error(SourceRange(file, at, at + 1), "expression nested too deeply (more than " +
-                                                     std::to_string(kMaxNesting) + " levels)");
+    // The generated parser recurses once per nesting level, later stages
+    // once per operator of a chain: refuse what would exhaust the stack.
+    if (TooDeep deep = tooDeep(chunk); deep.at) {
+      uint32_t at = lexed.offsets(deep.at->getStartIndex());
+      diags.error(SourceRange(file, at, at + 1),
+                  deep.chain ? "expression too long: more than " + std::to_string(kMaxChain) +
+                                   " operators in one expression (split it, e.g. with extend)"
+                             : "expression nested too deeply (more than " +
+                                   std::to_string(kMaxNesting) + " levels)");
       std::string name = declaredName(chunk);
       if (!name.empty())
         module->brokenNames.push_back(name);

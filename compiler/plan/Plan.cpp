@@ -1,6 +1,10 @@
 #include "plan/Plan.h"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -30,22 +34,59 @@ void Plan::replaceUses(LogicalOperator *from, LogicalOperator *to) {
 }
 
 std::vector<LogicalOperator *> Plan::topologicalOrder() const {
-  std::map<const LogicalOperator *, int> state; // 0 new, 1 visiting, 2 done
+  // Depth-first from each operator in creation order, inputs first; with an
+  // explicit stack, as a pipeline may have any number of stages.
+  std::unordered_map<const LogicalOperator *, bool> visited; // true: done
   std::vector<LogicalOperator *> order;
-  // Depth-first from each operator in creation order, inputs first.
-  std::function<void(LogicalOperator *)> visit = [&](LogicalOperator *op) {
-    int &s = state[op];
-    if (s != 0)
-      return;
-    s = 1;
-    for (LogicalOperator *in : op->inputs)
-      visit(in);
-    s = 2;
-    order.push_back(op);
+  order.reserve(operators_.size());
+  struct Frame {
+    LogicalOperator *op;
+    size_t next; ///< the next input to visit
   };
-  for (const auto &op : operators_)
-    visit(op.get());
+  std::vector<Frame> stack;
+  for (const auto &root : operators_) {
+    if (visited.count(root.get()))
+      continue;
+    visited[root.get()] = false;
+    stack.push_back({root.get(), 0});
+    while (!stack.empty()) {
+      Frame &f = stack.back();
+      if (f.next < f.op->inputs.size()) {
+        LogicalOperator *in = f.op->inputs[f.next++];
+        if (!visited.count(in)) { // a cycle (the verifier reports it) is cut
+          visited[in] = false;
+          stack.push_back({in, 0});
+        }
+        continue;
+      }
+      visited[f.op] = true;
+      order.push_back(f.op);
+      stack.pop_back();
+    }
+  }
   return order;
+}
+
+std::unordered_map<const LogicalOperator *, std::vector<LogicalOperator *>>
+Plan::consumerMap() const {
+  std::unordered_map<const LogicalOperator *, std::vector<LogicalOperator *>> out;
+  for (const auto &o : operators_)
+    for (size_t i = 0; i < o->inputs.size(); ++i)
+      // An operator reading one input twice (a self-union) consumes it once.
+      if (std::find(o->inputs.begin(), o->inputs.begin() + i, o->inputs[i]) ==
+          o->inputs.begin() + i)
+        out[o->inputs[i]].push_back(o.get());
+  return out;
+}
+
+std::vector<std::unique_ptr<LogicalOperator>>
+Plan::release(const std::unordered_set<const LogicalOperator *> &ops) {
+  std::vector<std::unique_ptr<LogicalOperator>> out;
+  std::vector<std::unique_ptr<LogicalOperator>> kept;
+  for (auto &op : operators_)
+    (ops.count(op.get()) ? out : kept).push_back(std::move(op));
+  operators_ = std::move(kept);
+  return out;
 }
 
 std::vector<LogicalOperator *> Plan::consumersOf(const LogicalOperator *op) const {

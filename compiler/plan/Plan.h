@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace streamc {
@@ -28,6 +30,10 @@ public:
   void remove(LogicalOperator *op);
   /// Gives up ownership of an operator (to move it into a fused stage).
   std::unique_ptr<LogicalOperator> release(LogicalOperator *op);
+  /// Gives up ownership of several operators at once (in creation order), in
+  /// one pass over the plan.
+  std::vector<std::unique_ptr<LogicalOperator>>
+  release(const std::unordered_set<const LogicalOperator *> &ops);
   /// Replaces every use of \p from as an input by \p to.
   void replaceUses(LogicalOperator *from, LogicalOperator *to);
 
@@ -37,6 +43,8 @@ public:
   std::vector<LogicalOperator *> topologicalOrder() const;
   /// The operators that read \p op's records.
   std::vector<LogicalOperator *> consumersOf(const LogicalOperator *op) const;
+  /// consumersOf for every operator at once (one pass over the plan).
+  std::unordered_map<const LogicalOperator *, std::vector<LogicalOperator *>> consumerMap() const;
 
   std::string fileName; ///< the main file, for dumps
   /// Every param the program declares, and the value of each for this

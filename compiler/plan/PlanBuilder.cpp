@@ -405,12 +405,14 @@ private:
     std::vector<LogicalOperator *> ops;
     for (const auto &op : plan_->operators())
       ops.push_back(op.get());
+    // Found once: inserting a fan-out changes only its own stream's readers.
+    auto consumers = plan_->consumerMap();
     for (LogicalOperator *op : ops) {
       // Every input slot that reads op's records counts, so a self-join
       // (both sides one stream) is two readers. A window's late port is not
       // a reader of its results.
       std::vector<std::pair<LogicalOperator *, size_t>> readers;
-      for (LogicalOperator *c : plan_->consumersOf(op)) {
+      for (LogicalOperator *c : consumers[op]) {
         auto *sink = dyn_cast<LogicalSink>(c);
         for (size_t i = 0; i < c->inputs.size(); ++i)
           if (c->inputs[i] == op && !(sink && sink->lateInput[i]))
