@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Runs a program both ways — `streamc run` (JIT) and `streamc build` plus the
 built executable (AOT) — and fails unless their standard output, exit status
-and run summary (the `source ...`/`sink ...` lines on standard error) are
-identical. Prints the JIT's output and exits with its status, so a test
-FileChecks one result that both paths produced. (Compile-time diagnostics
-differ by design: `run` prints them, a built executable does not.)
+and run summary (the `source ...`/`sink ...`/`window ...` lines on standard
+error, and the `table ...` notes at start-up) are identical. Prints the JIT's
+output and exits with its status, so a test FileChecks one result that both
+paths produced. (Compile-time diagnostics differ by design: `run` prints
+them, a built executable does not.)
 
 usage: run-jit-aot.py STREAMC PROGRAM [ARGS...]
   --param k=v, --config FILE and -v go to both; other arguments (-O2, --disable-pass=...)
@@ -49,7 +50,8 @@ def main() -> int:
         else:
             aot = subprocess.run([exe] + params, input=stdin, capture_output=True)
     def summary(err):
-        return [l for l in err.splitlines() if l.startswith((b"source ", b"sink ", b"window "))]
+        prefixes = (b"source ", b"sink ", b"window ", b"table ")
+        return [l for l in err.splitlines() if l.startswith(prefixes)]
 
     for what, a, b in (("stdout", jit.stdout, aot.stdout),
                        ("run summary", summary(jit.stderr), summary(aot.stderr)),

@@ -147,11 +147,14 @@ srt_config *srt_config_load(srt_run *run, const char *path) {
           } else if (rkey == "read_batch_kb" || rkey == "write_batch_kb") {
             std::string text = scalar(r.second, "runtime." + rkey);
             int64_t kb = 0;
+            // A read is at most 64 MiB: larger ones gain nothing (a record
+            // larger than a read still fits, the buffer grows).
+            int64_t maxKb = rkey == "read_batch_kb" ? 64 * 1024 : 1 << 20;
             auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), kb);
-            if (ec != std::errc() || p != text.data() + text.size() || kb < 1 || kb > (1 << 20))
+            if (ec != std::errc() || p != text.data() + text.size() || kb < 1 || kb > maxKb)
               throw ConfigError{lineOf(r.second),
-                                "'runtime." + rkey +
-                                    "' must be a whole number of KiB from 1 to 1048576, found '" + text + "'"};
+                                "'runtime." + rkey + "' must be a whole number of KiB from 1 to " +
+                                    std::to_string(maxKb) + ", found '" + text + "'"};
             (rkey == "read_batch_kb" ? c->readBatch : c->writeBatch) = kb * 1024;
           } else if (rkey == "stop_at_end") {
             c->stopAtEnd = boolean(r.second, "runtime.stop_at_end");

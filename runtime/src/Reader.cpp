@@ -6,7 +6,9 @@
 /// skipped, counted and remembered; it never ends the input.
 
 #include "Generator.h"
+#include "Input.h"
 #include "Kafka.h"
+#include "ReaderText.h"
 #include "Run.h"
 #include "srt/runtime.h"
 
@@ -21,80 +23,12 @@
 #include <fcntl.h>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 #include <unordered_map>
 #include <vector>
 
 namespace {
 
 constexpr size_t kDefaultChunk = 1 << 20; ///< bytes per read() unless configured
-
-/// Bytes from a file descriptor or a memory buffer, in a window that grows
-/// only when one record is larger than it. Keeps SIMDJSON_PADDING spare
-/// bytes after the data for the JSON parser.
-class Input {
-public:
-  Input(int fd, bool owns, size_t chunk) : fd_(fd), owns_(owns), chunk_(chunk) {
-    buf_.resize(chunk_ + simdjson::SIMDJSON_PADDING);
-  }
-  Input(const char *data, size_t len) {
-    buf_.resize(len + simdjson::SIMDJSON_PADDING);
-    std::memcpy(buf_.data(), data, len);
-    end_ = len;
-    eof_ = true;
-  }
-  ~Input() {
-    if (owns_ && fd_ >= 0)
-      ::close(fd_);
-  }
-
-  const char *data() const { return buf_.data(); }
-  size_t begin() const { return begin_; }
-  size_t end() const { return end_; }
-  bool eof() const { return eof_; }
-  void consume(size_t to) { begin_ = to; }
-  size_t capacity() const { return buf_.size(); }
-  /// A read interrupted by a signal gives up (end of input) once \p stop is
-  /// set; otherwise it is retried.
-  void stopWhen(const std::atomic<bool> *stop) { stop_ = stop; }
-
-  /// Reads more input after end(), moving the unconsumed bytes to the front
-  /// first. Returns false at the end of input (or on a read error).
-  bool fill() {
-    if (eof_)
-      return false;
-    if (begin_ > 0) {
-      std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
-      end_ -= begin_;
-      begin_ = 0;
-    }
-    if (buf_.size() - end_ < chunk_ / 2 + simdjson::SIMDJSON_PADDING)
-      buf_.resize(buf_.size() * 2);
-    size_t room = buf_.size() - end_ - simdjson::SIMDJSON_PADDING;
-    auto stopped = [&] { return stop_ && stop_->load(std::memory_order_relaxed); };
-    ssize_t n = -1;
-    do {
-      if (stopped()) // checked just before blocking, so a stop is not missed
-        break;
-      n = ::read(fd_, buf_.data() + end_, room);
-    } while (n < 0 && errno == EINTR);
-    if (n <= 0) {
-      eof_ = true;
-      return false;
-    }
-    end_ += static_cast<size_t>(n);
-    return true;
-  }
-
-private:
-  int fd_ = -1;
-  bool owns_ = false;
-  size_t chunk_ = kDefaultChunk;
-  const std::atomic<bool> *stop_ = nullptr;
-  std::vector<char> buf_;
-  size_t begin_ = 0, end_ = 0;
-  bool eof_ = false;
-};
 
 /// Why a value did not parse; empty when it did.
 using Problem = std::string;
@@ -155,15 +89,6 @@ Problem parseText(void *record, const srt_field &f, std::string_view text) {
   }
 }
 
-std::string quoted(std::string_view text) {
-  std::string s = "\"";
-  for (char c : text.substr(0, 40))
-    s += c == '\n' ? ' ' : c;
-  if (text.size() > 40)
-    s += "...";
-  return s + "\"";
-}
-
 } // namespace
 
 /// The reader: framing and parsing for one source.
@@ -180,9 +105,9 @@ struct srt_reader {
   KafkaRecord message{};
   /// The Kafka metadata fields the schema declares (-1: not declared).
   int keyField = -1, partitionField = -1, offsetField = -1, timestampField = -1;
-  int64_t line = 0;                     ///< 1-based line of the current record's first line
-  int64_t nextLine = 1;                 ///< the line the next record starts on
-  bool rejectedCurrent = false;         ///< a pipeline rejected the current record
+  int64_t line = 0;             ///< 1-based line of the current record's first line
+  int64_t nextLine = 1;         ///< the line the next record starts on
+  bool rejectedCurrent = false; ///< a pipeline rejected the current record
 
   // CSV: for each column of the header, the field it fills (-1: ignored).
   std::vector<int> columnField;
@@ -193,39 +118,9 @@ struct srt_reader {
   // JSON: field index by name, for the fields the program reads.
   std::unordered_map<std::string_view, int> fieldByName;
   simdjson::ondemand::parser parser;
+  const char *lineEnd = nullptr; ///< the end of the JSON line being parsed
 
-  /// Frames the next record: [b, e) without its line terminator. Returns
-  /// false at the end of input.
-  bool nextRecord(size_t &b, size_t &e, int64_t &lines) {
-    bool csv = format == SRT_FORMAT_CSV;
-    for (;;) {
-      const char *d = input->data();
-      size_t pos = input->begin(), end = input->end();
-      bool inQuotes = false;
-      lines = 1;
-      size_t i = pos;
-      for (; i < end; ++i) {
-        char c = d[i];
-        if (csv && c == '"')
-          inQuotes = !inQuotes;
-        else if (c == '\n') {
-          if (!inQuotes)
-            break;
-          ++lines;
-        }
-      }
-      if (i < end || (input->eof() && pos < end)) {
-        b = pos;
-        e = i;
-        input->consume(i < end ? i + 1 : end);
-        if (e > b && d[e - 1] == '\r')
-          --e;
-        return true;
-      }
-      if (!input->fill() && input->begin() >= input->end())
-        return false;
-    }
-  }
+  Framer framer{false}; ///< frames a file's or stdin's records (CSV: quoted line breaks)
 
   /// The text of the current record (valid until the next one is framed).
   std::string_view current;
@@ -237,76 +132,49 @@ struct srt_reader {
                                        std::to_string(message.offset)
                                  : "line " + std::to_string(line)) +
                           ": " + why;
+    if (run->deadLetter && !simdjson::validate_utf8(current.data(), current.size())) {
+      run->toDeadLetter(stats->name, kafka ? message.offset : line, why, validUtf8(current));
+      return;
+    }
     run->toDeadLetter(stats->name, kafka ? message.offset : line, why, current);
   }
 
-  /// Splits a CSV record into cells (RFC 4180). Quoted cells with doubled
-  /// quotes are unescaped into `scratch`. Returns false on a stray quote.
-  bool splitCsv(const char *b, const char *e, std::string &why) {
-    cells.clear();
-    scratch.clear();
-    scratch.reserve(static_cast<size_t>(e - b));
-    const char *p = b;
-    for (;;) {
-      if (p < e && *p == '"') {
-        size_t start = scratch.size();
-        ++p;
-        bool closed = false;
-        while (p < e) {
-          if (*p == '"') {
-            if (p + 1 < e && p[1] == '"') {
-              scratch += '"';
-              p += 2;
-              continue;
-            }
-            closed = true;
-            ++p;
-            break;
-          }
-          scratch += *p++;
-        }
-        if (!closed || (p < e && *p != ',')) {
-          why = "malformed quoted CSV field";
-          return false;
-        }
-        cells.emplace_back(scratch.data() + start, scratch.size() - start);
-      } else {
-        const char *c = p;
-        while (c < e && *c != ',')
-          ++c;
-        cells.emplace_back(p, static_cast<size_t>(c - p));
-        p = c;
-      }
-      if (p >= e)
-        return true;
-      ++p; // the comma
-      if (p == e) {
-        cells.emplace_back();
-        return true;
-      }
-    }
+  /// Splits the CSV record [b, e) into `cells`; false (and why) when it is
+  /// malformed.
+  bool splitCells(const char *b, const char *e, std::string &why) {
+    CsvProblem problem = splitCsv(b, e, cells, scratch);
+    if (problem.kind == CsvProblem::None)
+      return true;
+    std::string where = positionIn(b, b + problem.offset, line);
+    why = problem.kind == CsvProblem::Unterminated
+              ? "unterminated quoted field: the quote at " + where + " is not closed"
+              : "text after the closing quote of a quoted field, at " + where;
+    return false;
+  }
+
+  /// The reason for an unterminated quoted field that framing found.
+  static std::string unterminated(const Frame &f, int64_t line) {
+    return "unterminated quoted field: the quote at line " + std::to_string(line + f.quoteLine) +
+           ", column " + std::to_string(f.quoteColumn) + " is not closed";
   }
 
   /// Reads the header and maps columns to fields by name.
   bool readHeader() {
-    size_t b, e;
-    int64_t lines;
-    if (!nextRecord(b, e, lines))
+    Frame f;
+    if (!framer.next(*input, f))
       return true; // an empty input: no records
     line = nextLine;
-    nextLine += lines;
+    nextLine += f.lines;
     std::string why;
     const char *d = input->data();
-    if (!splitCsv(d + b, d + e, why)) {
+    if (f.unterminated)
+      why = unterminated(f, line);
+    if (!why.empty() || !splitCells(d + f.begin, d + f.end, why)) {
       run->error = "source " + stats->name + ": the CSV header is malformed: " + why;
       return false;
     }
     columnField.assign(cells.size(), -1);
     std::vector<bool> found(fields.size(), false);
-    // A UTF-8 byte-order mark (as spreadsheets write) is not part of the
-    // first column's name.
-    if (!cells.empty() && cells[0].substr(0, 3) == "\xEF\xBB\xBF")
-      cells[0].remove_prefix(3);
     for (size_t c = 0; c < cells.size(); ++c) {
       std::string_view name = cells[c];
       while (!name.empty() && name.front() == ' ')
@@ -332,10 +200,13 @@ struct srt_reader {
 
   bool parseCsv(const char *b, const char *e, void *record) {
     std::string why;
-    if (!splitCsv(b, e, why)) {
+    if (!splitCells(b, e, why)) {
       malformed(why);
       return false;
     }
+    // One check of the whole record; only a bad one looks for the field.
+    if (!simdjson::validate_utf8(b, static_cast<size_t>(e - b)) && !checkUtf8())
+      return false;
     seen.assign(fields.size(), 0);
     size_t n = std::min(cells.size(), columnField.size());
     for (size_t c = 0; c < n; ++c) {
@@ -372,6 +243,22 @@ struct srt_reader {
     return true;
   }
 
+  /// Rejects the record when a string field the program reads is not valid
+  /// UTF-8 (a column it does not read may hold anything).
+  bool checkUtf8() {
+    size_t n = std::min(cells.size(), columnField.size());
+    for (size_t c = 0; c < n; ++c) {
+      int fi = columnField[c];
+      if (fi >= 0 && fields[fi].type == SRT_STRING &&
+          !simdjson::validate_utf8(cells[c].data(), cells[c].size())) {
+        malformed(std::string("field '") + fields[fi].name +
+                  "': not valid UTF-8: " + quoted(cells[c]));
+        return false;
+      }
+    }
+    return true;
+  }
+
   /// Parses the JSON object in [b, e) of \p d, which has \p capacity
   /// readable bytes (simdjson reads some past the end).
   bool parseJson(const char *d, size_t b, size_t e, size_t capacity, void *record) {
@@ -383,22 +270,25 @@ struct srt_reader {
     if (k == e)
       return false;
     padded_string_view view(d + b, e - b, capacity - b);
+    lineEnd = d + e;
     ondemand::document doc;
     ondemand::object obj;
-    if (auto err = parser.iterate(view).get(doc); err) {
-      malformed(std::string("invalid JSON: ") + error_message(err));
-      return false;
-    }
-    if (auto err = doc.get_object().get(obj); err) {
-      malformed(err == INCORRECT_TYPE ? std::string("not a JSON object")
-                                      : std::string("invalid JSON: ") + error_message(err));
-      return false;
-    }
+    if (auto err = parser.iterate(view).get(doc); err)
+      return invalidJson(d + b, err);
+    if (auto err = doc.get_object().get(obj); err)
+      return invalidJson(d + b, err);
     seen.assign(fields.size(), 0);
     for (auto member : obj) {
       std::string_view key;
-      if (auto err = member.unescaped_key().get(key); err) {
+      ondemand::raw_json_string raw; // unescaping consumes the key: kept for a reason
+      if (auto err = member.key().get(raw); err) {
         malformed(std::string("invalid JSON: ") + error_message(err));
+        return false;
+      }
+      if (auto err = member.unescaped_key().get(key); err) {
+        std::string escape = escapeProblem(raw.raw() - 1, lineEnd);
+        malformed(escape.empty() ? std::string("invalid JSON: ") + error_message(err)
+                                 : "invalid JSON: a key has an " + escape);
         return false;
       }
       auto it = fieldByName.find(key);
@@ -418,10 +308,8 @@ struct srt_reader {
       }
     }
     // One object per line: anything after it (a second object) is an error.
-    if (!doc.current_location().error()) {
-      malformed("invalid JSON: more than one value on the line");
-      return false;
-    }
+    if (!doc.current_location().error())
+      return invalidJson(d + b, simdjson::TAPE_ERROR);
     for (size_t fi = 0; fi < fields.size(); ++fi)
       if (fields[fi].read && !seen[fi]) {
         if (fields[fi].null_offset < 0) {
@@ -431,6 +319,20 @@ struct srt_reader {
         setNull(record, fields[fi], true);
       }
     return true;
+  }
+
+  /// Rejects a JSON line simdjson did not accept with \p err, naming what
+  /// follows the object if something does (simdjson says only that the
+  /// document ended early).
+  bool invalidJson(const char *b, simdjson::error_code err) {
+    if (size_t at = trailingAfterObject(b, lineEnd); at != std::string::npos)
+      malformed("invalid JSON: trailing characters after the JSON object at column " +
+                std::to_string(at + 1));
+    else if (err == simdjson::INCORRECT_TYPE)
+      malformed("not a JSON object");
+    else
+      malformed(std::string("invalid JSON: ") + simdjson::error_message(err));
+    return false;
   }
 
   Problem parseJsonValue(void *record, const srt_field &f, simdjson::ondemand::value &v) {
@@ -470,8 +372,10 @@ struct srt_reader {
     }
     case SRT_STRING: {
       std::string_view s;
-      if (t != ondemand::json_type::string || v.get_string().get(s))
+      if (t != ondemand::json_type::string)
         return "not a string";
+      if (v.get_string().get(s))
+        return badString(v);
       at<srt_str>(record, f.offset) = {s.data(), static_cast<int64_t>(s.size())};
       return {};
     }
@@ -484,8 +388,10 @@ struct srt_reader {
         return {};
       }
       std::string_view s;
-      if (t != ondemand::json_type::string || v.get_string().get(s))
+      if (t != ondemand::json_type::string)
         return "not a timestamp";
+      if (v.get_string().get(s))
+        return badString(v);
       int64_t ms;
       if (!srt_parse_timestamp(s.data(), s.size(), &ms))
         return "not a timestamp (RFC 3339 or epoch milliseconds): " + quoted(s);
@@ -495,6 +401,12 @@ struct srt_reader {
     default:
       return "unsupported type";
     }
+  }
+
+  /// The reason a JSON string \p v did not unescape.
+  Problem badString(simdjson::ondemand::value &v) {
+    std::string escape = escapeProblem(v.raw_json_token().data(), lineEnd);
+    return escape.empty() ? "invalid JSON string" : escape;
   }
 
   /// The next Kafka message, parsed: 1, 0 at the end, -1 rewound.
@@ -515,8 +427,9 @@ struct srt_reader {
       while (len > 0 && (payload[len - 1] == '\n' || payload[len - 1] == '\r'))
         --len; // a producer's line terminator is not part of the record
       current = std::string_view(payload.data(), len);
-      bool ok = format == SRT_FORMAT_CSV ? parseCsv(payload.data(), payload.data() + len, record)
-                                         : parseJson(payload.data(), 0, len, payload.size(), record);
+      bool ok = format == SRT_FORMAT_CSV
+                    ? parseCsv(payload.data(), payload.data() + len, record)
+                    : parseJson(payload.data(), 0, len, payload.size(), record);
       if (!ok) {
         if (format == SRT_FORMAT_JSON && len == 0)
           malformed("empty message");
@@ -568,6 +481,7 @@ srt_reader *makeReader(srt_run *run, const char *source, int format, const srt_l
   srt_reader *r = newReader(run, source, format, layout);
   r->input = std::move(input);
   r->input->stopWhen(&run->interrupted);
+  r->framer = Framer(format == SRT_FORMAT_CSV);
   for (size_t i = 0; i < r->fields.size(); ++i)
     if (r->fields[i].read)
       r->fieldByName.emplace(r->fields[i].name, static_cast<int>(i));
@@ -596,7 +510,8 @@ srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path, 
   size_t chunk = kDefaultChunk;
   if (run->config && srt_config_read_batch(run->config) > 0)
     chunk = static_cast<size_t>(srt_config_read_batch(run->config));
-  return makeReader(run, source, format, layout, std::make_unique<Input>(fd, path != nullptr, chunk));
+  return makeReader(run, source, format, layout,
+                    std::make_unique<Input>(fd, path != nullptr, chunk));
 }
 
 srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *path,
@@ -656,7 +571,7 @@ srt_reader *srt_reader_open_kafka(srt_run *run, const char *source, const char *
                 : std::strcmp(fd.name, "_partition") == 0 ? &r->partitionField
                 : std::strcmp(fd.name, "_offset") == 0    ? &r->offsetField
                 : std::strcmp(fd.name, "_timestamp") == 0 ? &r->timestampField
-                                                           : nullptr;
+                                                          : nullptr;
     if (meta) {
       if (fd.read)
         *meta = static_cast<int>(i);
@@ -698,17 +613,20 @@ int srt_reader_next(srt_reader *r, void *record) {
       ++r->stats->read;
     return got;
   }
-  size_t b, e;
-  int64_t lines;
   r->rejectedCurrent = false;
-  while (r->nextRecord(b, e, lines)) {
+  Frame f;
+  while (r->framer.next(*r->input, f)) {
     r->line = r->nextLine;
-    r->nextLine += lines;
+    r->nextLine += f.lines;
     const char *d = r->input->data();
-    r->current = std::string_view(d + b, e - b);
+    r->current = std::string_view(d + f.begin, f.end - f.begin);
+    if (f.unterminated) {
+      r->malformed(srt_reader::unterminated(f, r->line));
+      continue;
+    }
     bool ok = r->format == SRT_FORMAT_CSV
-                  ? (e > b && r->parseCsv(d + b, d + e, record))
-                  : r->parseJson(d, b, e, r->input->capacity(), record);
+                  ? (f.end > f.begin && r->parseCsv(d + f.begin, d + f.end, record))
+                  : r->parseJson(d, f.begin, f.end, r->input->capacity(), record);
     if (ok) {
       ++r->stats->read;
       return 1;
@@ -734,5 +652,12 @@ int64_t srt_reader_watermark(srt_reader *r, int64_t time, int64_t max_delay) {
 }
 
 void srt_reader_close(srt_reader *r) { delete r; }
+
+void srt_reader_input_stats(const srt_reader *r, int64_t *buffer_bytes, int64_t *grows,
+                            int64_t *framed_bytes) {
+  *buffer_bytes = r->input ? static_cast<int64_t>(r->input->capacity()) : 0;
+  *grows = r->input ? r->input->grows() : 0;
+  *framed_bytes = r->input ? r->framer.framedBytes() : 0;
+}
 
 } // extern "C"

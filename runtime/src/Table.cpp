@@ -6,7 +6,8 @@
 ///
 /// Rows and their strings are packed into blocks (no allocation per row or
 /// string); the index is built once the file is read, sized for a load of at
-/// most 3/4 (16 bytes a slot).
+/// most 3/4 (16 bytes a slot). A key with more than one row keeps the last
+/// one; such keys are counted on standard error when the table is loaded.
 
 #include "Run.h"
 #include "srt/runtime.h"
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -90,26 +92,37 @@ struct srt_table {
     return slots[slotOf(hash, key...)].row;
   }
 
-  /// Indexes `rows` in order: a later row with a key already seen replaces it.
-  void index(const std::vector<const char *> &rows) {
+  /// Indexes `rows` in order: a later row with a key already seen replaces
+  /// it. Returns how many keys had more than one row.
+  size_t index(const std::vector<const char *> &rows) {
     size_t size = 8;
     while (size * 3 < rows.size() * 4)
       size *= 2;
     slots.assign(size, Slot{0, nullptr});
     mask = size - 1;
+    std::vector<bool> repeated(size, false);
+    size_t duplicates = 0;
+    auto put = [&](size_t i, uint64_t hash, const char *row) {
+      if (slots[i].row && !repeated[i]) {
+        repeated[i] = true;
+        ++duplicates;
+      }
+      slots[i] = {hash, row};
+    };
     for (const char *row : rows) {
       if (stringKey) {
         auto *s = reinterpret_cast<const srt_str *>(row + keyOffset);
         size_t len = static_cast<size_t>(s->len);
         uint64_t hash = hashKey(s->ptr, len);
-        slots[slotOf(hash, s->ptr, len)] = {hash, row};
+        put(slotOf(hash, s->ptr, len), hash, row);
       } else {
         int64_t key;
         std::memcpy(&key, row + keyOffset, sizeof key);
         uint64_t hash = hashKey(key);
-        slots[slotOf(hash, key)] = {hash, row};
+        put(slotOf(hash, key), hash, row);
       }
     }
+    return duplicates;
   }
 };
 
@@ -153,7 +166,10 @@ srt_table *srt_table_load(srt_run *run, const char *name, const char *path, int6
     rows.push_back(row);
   }
   srt_reader_close(reader);
-  table->index(rows);
+  // Said once, at start-up: a lookup finds only the last row of a key.
+  if (size_t duplicates = table->index(rows))
+    std::fprintf(stderr, "table %s: %zu duplicate key%s, the last row %skept\n", name, duplicates,
+                 duplicates == 1 ? "" : "s", duplicates == 1 ? "" : "of each ");
   return table.release();
 }
 

@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -148,21 +152,176 @@ TEST(CsvReader, MissingRequiredColumnIsAnErrorAtOpen) {
 
 TEST(CsvReader, AdversarialInputNeverCrashes) {
   RunScope run;
+  using namespace std::string_literals; // the data holds a NUL
   std::string data = "ts,user,latency_ms,ok\n"
                      "0,\"unterminated,1,true\n"
                      "\x00\x01\x02,,,\n"
                      ",,,,,,,,,,,,,,,,,\n"
-                     "0,ok,1,true";
-  data[data.find("\x00\x01", 0, 2)] = '\0';
+                     "0,ok,1,true"s;
   srt_reader *r =
       srt_reader_open_memory(run.run, "s", data.data(), data.size(), SRT_FORMAT_CSV, &clickLayout);
   ASSERT_NE(r, nullptr);
   auto recs = readAll(r);
   srt_reader_close(r);
-  // The unterminated quote swallows the rest of the input: one malformed
-  // record, and nothing is read past it.
-  EXPECT_EQ(recs.size(), 0u);
+  // The unterminated quote spoils only its own line; the two lines after it
+  // are malformed too (a bad and an empty timestamp), the last one reads.
+  EXPECT_EQ(recs.size(), 1u);
+  EXPECT_EQ(srt_run_skipped(run.run), 3);
+}
+
+TEST(CsvReader, AQuoteInsideAFieldIsDataAnUnterminatedOneSpoilsItsLine) {
+  RunScope run;
+  std::string data = "ts,user,latency_ms,ok\n"
+                     "1,ab\"c,1,true\n"          // a quote inside a field: data
+                     "2,\"open,2,true\n"         // line 3: never closed
+                     "3,\"two\nlines\",3,true\n" // a quoted line break
+                     "4,\"x\"y,4,true\n"         // line 6: text after the closing quote
+                     "5,e,5,true";
+  srt_reader *r =
+      srt_reader_open_memory(run.run, "s", data.data(), data.size(), SRT_FORMAT_CSV, &clickLayout);
+  ASSERT_NE(r, nullptr);
+  std::vector<std::string> users;
+  auto recs = readAll(r, &users);
+  srt_reader_close(r);
+  EXPECT_EQ(users, (std::vector<std::string>{"ab\"c", "two\nlines", "e"}));
+  EXPECT_EQ(srt_run_skipped(run.run), 2);
+  testing::internal::CaptureStderr();
+  srt_run_report(run.run, 0);
+  std::string report = testing::internal::GetCapturedStderr();
+  EXPECT_NE(report.find("(first: line 3: unterminated quoted field: the quote at line 3, column 3 "
+                        "is not closed)"),
+            std::string::npos)
+      << report;
+}
+
+namespace {
+/// Writes \p text to a temporary file; returns its path.
+std::string tempFile(const std::string &name, const std::string &text) {
+  std::string path = testing::TempDir() + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+struct InputStats {
+  int64_t buffer = 0, grows = 0, framed = 0;
+};
+InputStats inputStats(const srt_reader *r) {
+  InputStats s;
+  srt_reader_input_stats(r, &s.buffer, &s.grows, &s.framed);
+  return s;
+}
+} // namespace
+
+TEST(CsvReader, AQuotedFieldHoldingLineBreaksEndsWithin1MiB) {
+  // A quote opened on line 2 and "closed" 8 MiB later is unterminated: only
+  // line 2 is rejected, the lines after it read, and the reader never holds
+  // much more than 1 MiB of the file.
+  RunScope run;
+  std::string data = "ts,user,latency_ms,ok\n0,\"open,1,true\n";
+  int64_t lines = 0;
+  while (data.size() < (8u << 20)) {
+    data += std::to_string(lines) + ",u,2,true\n";
+    ++lines;
+  }
+  data += "\",x,3,true\n"; // a quote at the start of a field: never closed
+  std::string path = tempFile("quoted-span.csv", data);
+  srt_reader *r = srt_reader_open(run.run, "s", path.c_str(), SRT_FORMAT_CSV, &clickLayout);
+  ASSERT_NE(r, nullptr);
+  auto recs = readAll(r);
+  InputStats stats = inputStats(r);
+  srt_reader_close(r);
+  std::remove(path.c_str());
+  EXPECT_EQ(static_cast<int64_t>(recs.size()), lines);
+  EXPECT_EQ(srt_run_skipped(run.run), 2);
+  EXPECT_LE(stats.buffer, 4 << 20);
+  EXPECT_LE(stats.framed, static_cast<int64_t>(data.size()) + (2 << 20)); // 1 MiB looked at twice
+}
+
+TEST(Reader, LineEndsLfCrlfAndLoneCrAcrossReadBoundaries) {
+  // 1 KiB reads: some CRLFs are split between two reads.
+  RunScope run;
+  std::string config = tempFile("line-ends.yaml", "runtime:\n  read_batch_kb: 1\n");
+  srt_config *c = srt_config_load(run.run, config.c_str());
+  ASSERT_NE(c, nullptr);
+  srt_run_use_config(run.run, c);
+  const char *ends[] = {"\n", "\r\n", "\r"};
+  std::string data = "ts,user,latency_ms,ok\r\n";
+  for (int i = 0; i < 3000; ++i)
+    data += std::to_string(i) + ",u" + std::to_string(i) + "," + std::to_string(i) + ",true" +
+            ends[i % 7 % 3];
+  data += "x,bad,0,true\r";
+  std::string path = tempFile("line-ends.csv", data);
+  srt_reader *r = srt_reader_open(run.run, "s", path.c_str(), SRT_FORMAT_CSV, &clickLayout);
+  ASSERT_NE(r, nullptr);
+  std::vector<std::string> users;
+  auto recs = readAll(r, &users);
+  srt_reader_close(r);
+  srt_config_destroy(c);
+  std::remove(path.c_str());
+  std::remove(config.c_str());
+  ASSERT_EQ(recs.size(), 3000u);
+  EXPECT_EQ(users[2999], "u2999");
+  EXPECT_EQ(recs[2999].latency, 2999);
   EXPECT_EQ(srt_run_skipped(run.run), 1);
+  testing::internal::CaptureStderr();
+  srt_run_report(run.run, 0);
+  std::string report = testing::internal::GetCapturedStderr();
+  EXPECT_NE(report.find("(first: line 3002: field 'ts'"), std::string::npos) << report;
+}
+
+TEST(Reader, ASmallInputDoesNotTouchALargeReadBatch) {
+  RunScope run;
+  std::string config = tempFile("big-batch.yaml", "runtime:\n  read_batch_kb: 65536\n");
+  srt_config *c = srt_config_load(run.run, config.c_str());
+  ASSERT_NE(c, nullptr);
+  srt_run_use_config(run.run, c);
+  std::string path = tempFile("small.csv", "ts,user,latency_ms,ok\n0,a,1,true\n");
+  srt_reader *r = srt_reader_open(run.run, "s", path.c_str(), SRT_FORMAT_CSV, &clickLayout);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(readAll(r).size(), 1u);
+  InputStats stats = inputStats(r);
+  srt_reader_close(r);
+  srt_config_destroy(c);
+  std::remove(path.c_str());
+  std::remove(config.c_str());
+  EXPECT_LE(stats.buffer, 128 * 1024);
+  EXPECT_EQ(stats.grows, 0);
+}
+
+TEST(Reader, PipedLargeRecord) {
+  // A 20 MB record written into a pipe 4 KiB at a time: framing looks at
+  // each byte once, and the buffer grows by doubling.
+  constexpr size_t kSize = 20'000'000;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::thread writer([fd = fds[1]] {
+    std::string data = "{\"user\":\"" + std::string(kSize, 'x') +
+                       "\",\"ts\":1,\"latency_ms\":2,\"ok\":true}\n"
+                       "{\"user\":\"ab\",\"ts\":3,\"latency_ms\":4,\"ok\":false}\n";
+    for (size_t at = 0; at < data.size();) {
+      ssize_t n = ::write(fd, data.data() + at, std::min<size_t>(4096, data.size() - at));
+      if (n <= 0)
+        break;
+      at += static_cast<size_t>(n);
+    }
+    ::close(fd);
+  });
+  RunScope run;
+  std::string path = "/dev/fd/" + std::to_string(fds[0]);
+  srt_reader *r = srt_reader_open(run.run, "s", path.c_str(), SRT_FORMAT_JSON, &clickLayout);
+  ASSERT_NE(r, nullptr);
+  std::vector<size_t> lengths;
+  Click c{};
+  while (srt_reader_next(r, &c))
+    lengths.push_back(static_cast<size_t>(c.user.len));
+  InputStats stats = inputStats(r);
+  srt_reader_close(r);
+  writer.join();
+  ::close(fds[0]);
+  EXPECT_EQ(lengths, (std::vector<size_t>{kSize, 2}));
+  EXPECT_LE(stats.framed, static_cast<int64_t>(kSize) + 200);
+  EXPECT_LE(stats.grows, 12); // 64 KiB doubled to 32 MiB at most
+  EXPECT_LE(stats.buffer, static_cast<int64_t>(4 * kSize));
 }
 
 TEST(JsonReader, KeysByNameMissingKeysAreNull) {

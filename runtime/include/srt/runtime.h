@@ -167,6 +167,11 @@ srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char 
  */
 int srt_reader_next(srt_reader *reader, void *record);
 void srt_reader_close(srt_reader *reader);
+/** For tests: the read buffer's size in bytes, how often it grew, and the
+ * bytes record framing examined so far, of a file, stdin or memory reader
+ * (zeros for others). */
+void srt_reader_input_stats(const srt_reader *reader, int64_t *buffer_bytes, int64_t *grows,
+                            int64_t *framed_bytes);
 /** A Kafka source's watermark after the record just read, whose event time
  * is `time`: the smallest over its assigned partitions of the largest event
  * time read from each (a partition read to its end does not count), less
