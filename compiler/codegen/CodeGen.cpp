@@ -167,7 +167,12 @@ Generator::argText(const std::string &owner, const std::map<std::string, PlanExp
   return {b_.CreateExtractValue(v.v, 0), b_.CreateExtractValue(v.v, 1)};
 }
 
-std::string Generator::defaultFormat(const std::map<std::string, Value> &args) {
+std::string Generator::defaultFormat(const std::string &connector,
+                                     const std::map<std::string, Value> &args) {
+  // A file without `format:` takes it from its path's extension at start-up:
+  // the path may come from a param (--param) or the config (`path:`).
+  if (connector == "file")
+    return "";
   auto it = args.find("format");
   return it == args.end() || it->second.isNull() ? "json" : it->second.asString();
 }
@@ -185,7 +190,7 @@ Generator::Handle Generator::openConnector(const char *function, const char *slo
               : connector == "kafka" ? argText(owner, argExprs, "topic", nullptr)
                                   : std::make_pair<llvm::Value *, llvm::Value *>(
                                         llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
-  std::string fallback = defaultFormat(args);
+  std::string fallback = defaultFormat(connector, args);
   auto format = argText(owner, argExprs, "format", fallback.c_str());
   llvm::Value *h = b_.CreateCall(
       rt_.fn(function, rt_.ptr, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr}),
@@ -204,7 +209,7 @@ void Generator::declareSinks() {
                     ? argText("sink " + d.name, d.argExprs, "path", nullptr)
                     : std::make_pair<llvm::Value *, llvm::Value *>(
                           llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
-    std::string fallback = defaultFormat(d.args);
+    std::string fallback = defaultFormat(d.connectorName, d.args);
     auto format = argText("sink " + d.name, d.argExprs, "format", fallback.c_str());
     llvm::Value *rc = b_.CreateCall(
         rt_.fn("srt_run_declare_sink", rt_.i32,
@@ -264,7 +269,7 @@ void Generator::openTables() {
     llvm::AllocaInst *slot = handleSlot("table");
     std::string owner = "table " + l->tableName;
     auto path = argText(owner, l->argExprs, "path", nullptr);
-    std::string fallback = defaultFormat(l->args);
+    std::string fallback = defaultFormat("file", l->args);
     auto format = argText(owner, l->argExprs, "format", fallback.c_str());
     llvm::Value *t = b_.CreateCall(
         rt_.fn("srt_table_load", rt_.ptr,

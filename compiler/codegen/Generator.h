@@ -79,8 +79,10 @@ private:
                                                   const std::map<std::string, PlanExprPtr> &exprs,
                                                   const char *name, const char *fallback);
 
-  /// The format name to use when the program did not give one.
-  static std::string defaultFormat(const std::map<std::string, Value> &args);
+  /// The format name to use when the program did not give one: empty for a
+  /// file, whose path's extension tells at start-up.
+  static std::string defaultFormat(const std::string &connector,
+                                   const std::map<std::string, Value> &args);
 
   /// Opens a reader or writer through `srt_{reader,writer}_open_text`,
   /// keeping the handle in an entry-block slot for the cleanup paths.

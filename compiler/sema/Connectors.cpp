@@ -1,5 +1,7 @@
 #include "sema/Connectors.h"
 
+#include <srt/runtime.h>
+
 #include <map>
 
 namespace streamc {
@@ -71,15 +73,9 @@ const std::vector<std::string> &sinkFormats() {
 }
 
 std::string formatFromExtension(const std::string &path) {
-  auto ends = [&](const char *ext) {
-    std::string e = ext;
-    return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
-  };
-  if (ends(".csv"))
-    return "csv";
-  if (ends(".json") || ends(".jsonl") || ends(".ndjson"))
-    return "json";
-  return "";
+  // The runtime's rule: a built executable infers it again at start-up.
+  const char *f = srt_format_of_path(path.data(), static_cast<int64_t>(path.size()));
+  return f ? f : "";
 }
 
 const std::vector<GeneratorField> *generatorFields(const std::string &kind) {

@@ -262,3 +262,24 @@ std::string connectorText(const srt_run *run, int section, const char *name, con
     return o;
   return text ? std::string(text, static_cast<size_t>(len)) : std::string();
 }
+
+std::string connectorFormat(const srt_run *run, int section, const char *name, const char *format,
+                            int64_t format_len, const char *path, int64_t path_len) {
+  std::string f = connectorText(run, section, name, "format", format, format_len);
+  if (f.empty() && path)
+    if (const char *inferred = srt_format_of_path(path, path_len))
+      f = inferred;
+  return f;
+}
+
+extern "C" const char *srt_format_of_path(const char *path, int64_t len) {
+  std::string_view p(path, static_cast<size_t>(len));
+  auto ends = [&](std::string_view ext) {
+    return p.size() >= ext.size() && p.substr(p.size() - ext.size()) == ext;
+  };
+  if (ends(".csv"))
+    return "csv";
+  if (ends(".json") || ends(".jsonl") || ends(".ndjson"))
+    return "json";
+  return nullptr;
+}

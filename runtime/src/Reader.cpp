@@ -523,7 +523,13 @@ srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *p
     path = overridePath.c_str();
     path_len = static_cast<int64_t>(overridePath.size());
   }
-  std::string f = connectorText(run, SRT_CONFIG_SOURCES, source, "format", format, format_len);
+  std::string f = connectorFormat(run, SRT_CONFIG_SOURCES, source, format, format_len, path, path_len);
+  if (f.empty() && path) {
+    run->error = std::string("source ") + (source ? source : "?") + ": cannot tell the format of \"" +
+                 std::string(path, static_cast<size_t>(path_len)) +
+                 "\" from its extension; add format: \"csv\" or format: \"json\"";
+    return nullptr;
+  }
   int code = formatCode(f.data(), static_cast<int64_t>(f.size()));
   if (code != SRT_FORMAT_CSV && code != SRT_FORMAT_JSON) {
     run->error = std::string("source ") + (source ? source : "?") + ": unknown format '" + f +

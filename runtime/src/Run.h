@@ -37,6 +37,11 @@ const char *configArg(const srt_run *run, int section, const char *name, const c
 /// or sink \p name, else the program's (\p text, \p len; null gives "").
 std::string connectorText(const srt_run *run, int section, const char *name, const char *arg,
                           const char *text, int64_t len);
+/// A file connector's format: the config's, else the program's, else the
+/// one \p path's extension tells (the path after any override); "" when
+/// none does.
+std::string connectorFormat(const srt_run *run, int section, const char *name, const char *format,
+                            int64_t format_len, const char *path, int64_t path_len);
 
 /// The srt_format of a format name, or 0.
 inline int formatCode(const char *text, int64_t len) {

@@ -73,6 +73,9 @@ srt_run *srt_run_create(void);
 void srt_run_destroy(srt_run *run);
 /** The last fatal error, or NULL. */
 const char *srt_run_error(const srt_run *run);
+/** The format a file's extension tells: "csv" (.csv), "json" (.json, .jsonl,
+ * .ndjson), or NULL. The compiler uses it too, so both agree. */
+const char *srt_format_of_path(const char *path, int64_t len);
 /** Sets the run's fatal error (the first one set is kept): what generated
  * code calls when the program cannot start, e.g. a division by zero in a
  * connector argument computed from a param. */
