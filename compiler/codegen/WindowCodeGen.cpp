@@ -43,6 +43,18 @@ void Generator::createWindows() {
       size = spec(0, w->sizeMs, w->window == WK::Session ? "the session gap" : "the window size");
     if (w->window == WK::Sliding)
       slide = spec(1, w->slideMs, "the slide");
+    // percentile(x, p) with p from a param: in [0, 1] (sema checked constants).
+    for (const auto &a : w->aggregates)
+      if (a.fn == BuiltinId::Percentile && a.args.size() == 2 && !a.args[1]->isConst()) {
+        std::string what = "window at " + w->where + ": percentile's p";
+        Val p = startUpExprGen(what).emit(*a.args[1]);
+        llvm::Value *rc = b_.CreateCall(
+            rt_.fn("srt_run_check_fraction", rt_.i32, {rt_.ptr, rt_.ptr, rt_.f64, rt_.i32}),
+            {runArg_, rt_.cstring(what), p.v, b_.CreateZExt(p.null, rt_.i32)});
+        auto *ok = llvm::BasicBlock::Create(ctx_, "fraction.ok", fn_);
+        b_.CreateCondBr(b_.CreateICmpNE(rc, b_.getInt32(0)), failBlock_, ok);
+        b_.SetInsertPoint(ok);
+      }
     auto *desc = new llvm::GlobalVariable(
         *module_, descTy, false, llvm::GlobalValue::PrivateLinkage,
         llvm::ConstantStruct::get(descTy, {rt_.cstring(w->where), b_.getInt32(kind),

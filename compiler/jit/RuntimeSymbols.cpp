@@ -26,6 +26,7 @@ const std::vector<std::pair<const char *, void *>> &runtimeSymbols() {
       SRT_SYMBOL(srt_run_fail),
       SRT_SYMBOL(srt_run_check_setting),
       SRT_SYMBOL(srt_run_keep_string),
+      SRT_SYMBOL(srt_run_check_fraction),
       SRT_SYMBOL(srt_window_create),
       SRT_SYMBOL(srt_window_destroy),
       SRT_SYMBOL(srt_window_clock_of),

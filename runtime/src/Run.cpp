@@ -115,6 +115,16 @@ int32_t srt_run_check_setting(srt_run *run, const char *what, int64_t value, int
   return -1;
 }
 
+int32_t srt_run_check_fraction(srt_run *run, const char *what, double value, int32_t is_null) {
+  if (!is_null && value >= 0 && value <= 1)
+    return 0;
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  std::string found = is_null ? "null" : text;
+  srt_run_fail(run, (std::string(what) + " must be between 0 and 1, found " + found).c_str());
+  return -1;
+}
+
 void srt_run_keep_string(srt_run *run, srt_str *s) {
   const std::string &kept = run->keptStrings.emplace_back(s->ptr, static_cast<size_t>(s->len));
   s->ptr = kept.data();

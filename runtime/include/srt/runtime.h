@@ -86,6 +86,9 @@ void srt_run_fail(srt_run *run, const char *message);
  * as `1500ms` when `is_duration`) and returns -1. */
 int32_t srt_run_check_setting(srt_run *run, const char *what, int64_t value, int64_t minimum,
                               int32_t is_duration);
+/** The same for a fraction (percentile's p): 0 when it is in [0, 1] and not
+ * null, else -1 with "<what> must be between 0 and 1, found <value>". */
+int32_t srt_run_check_fraction(srt_run *run, const char *what, double value, int32_t is_null);
 /** Copies a string computed at start-up (a param's derived default) into
  * memory the run owns, so that it outlives the per-record arena. */
 void srt_run_keep_string(srt_run *run, srt_str *s);
