@@ -6,6 +6,8 @@
 #include "sema/Builtins.h"
 #include "sema/Scope.h"
 
+#include <fmt/format.h>
+
 namespace streamc {
 
 using llvm::cast;
@@ -431,7 +433,31 @@ Type Sema::checkFnCall(CallExpr &e, FnDecl &fn, const Scope &scope) {
   }
   if (!argsOk || fn.resultType.isError())
     return Type::error();
+  if (!checkInlinedSize(e, fn))
+    return Type::error();
   return fn.resultType.withNullable(fn.resultType.nullable || nullable);
+}
+
+bool Sema::checkInlinedSize(const CallExpr &e, const FnDecl &fn) {
+  std::vector<double> args, ones(e.args.size(), 1);
+  bool argsFit = true;
+  for (const auto &a : e.args) {
+    args.push_back(inlineCost_.of(*a));
+    argsFit &= args.back() <= kMaxInlinedSize;
+  }
+  double size = inlineCost_.ofCall(fn, args);
+  if (size <= kMaxInlinedSize)
+    return true;
+  // Reported once, at the call that crosses the limit (not at the calls
+  // around it, nor inside the callee when its own body is the culprit).
+  if (argsFit && inlineCost_.ofCall(fn, ones) <= kMaxInlinedSize)
+    diags_.error(e.range(), "calling '" + fn.name + "' here expands to " +
+                                (size < 1e15 ? fmt::format("{:.0f}", size)
+                                             : fmt::format("{:.3g}", size)) +
+                                " operations once fn calls are inlined (at most " +
+                                fmt::format("{:.0f}", kMaxInlinedSize) +
+                                "): nest fewer calls, or pass a value computed once with extend");
+  return false;
 }
 
 Type Sema::checkCall(CallExpr &e, const Scope &scope) {

@@ -7,6 +7,7 @@
 
 #include "ast/Program.h"
 #include "sema/Evaluate.h"
+#include "sema/InlineCost.h"
 #include "sema/Value.h"
 #include "support/Diagnostics.h"
 
@@ -109,6 +110,9 @@ private:
   Type checkFieldAccess(FieldAccessExpr &e, const Scope &scope);
   Type checkBinary(BinaryExpr &e, const Scope &scope);
   Type checkCall(CallExpr &e, const Scope &scope);
+  /// False, with an error at the call unless one is reported closer to its
+  /// cause, when the call expands to more than kMaxInlinedSize nodes.
+  bool checkInlinedSize(const CallExpr &e, const FnDecl &fn);
   Type checkFnCall(CallExpr &e, FnDecl &fn, const Scope &scope);
   bool expectBool(Expr &e, const Scope &scope, const char *what);
   /// "a -> b -> a": the part of \p stack from \p closing, then \p closing.
@@ -146,6 +150,8 @@ private:
   /// The first record type written to each sink, and where.
   std::map<const SinkDecl *, std::pair<RecordTypeRef, SourceRange>> sinkShapes_;
   std::vector<const FnDecl *> fnStack_;
+  /// What fn calls expand to once inlined (checkInlinedSize).
+  InlineCost inlineCost_;
   std::vector<const ParamDecl *> paramStack_;
   std::vector<const LetDecl *> letStack_;
 };
