@@ -1,5 +1,7 @@
 #include "support/Diagnostics.h"
 
+#include "support/Utf8.h"
+
 #include <algorithm>
 #include <ostream>
 
@@ -76,22 +78,20 @@ void DiagnosticEngine::renderSnippet(std::ostream &os, SourceRange range, bool c
   std::string_view line = sm_.lineText(range.file, lc.line);
   std::string gutter = std::to_string(lc.line);
   std::string pad(gutter.size(), ' ');
-  os << ' ' << gutter << " | " << line << '\n';
+  os << ' ' << gutter << " | " << visibleText(line) << '\n';
   // The underline: a caret at the start, tildes to the end of the span on
-  // this line. Tabs in the prefix are kept so the caret lines up.
-  // Columns are bytes; the marks are laid out per character (UTF-8
-  // continuation bytes take no column).
-  auto isContinuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
+  // this line, one mark per character (as the line is printed: see
+  // visibleText). Tabs in the prefix are kept so the caret lines up.
+  auto lineSize = static_cast<uint32_t>(line.size());
+  uint32_t begin = std::min(range.begin - sm_.lineStart(range.file, lc.line), lineSize);
+  uint32_t end = std::min(begin + std::max<uint32_t>(1, range.end - range.begin), lineSize);
   std::string marks;
-  uint32_t col = lc.column - 1;
-  for (uint32_t i = 0; i < col && i < line.size(); ++i)
-    if (!isContinuation(line[i]))
-      marks += line[i] == '\t' ? '\t' : ' ';
-  uint32_t end = std::min<uint32_t>(col + std::max<uint32_t>(1, range.end - range.begin),
-                                    static_cast<uint32_t>(line.size()));
-  uint32_t width = 0;
-  for (uint32_t i = col; i < end; ++i)
-    width += !isContinuation(line[i]);
+  for (uint32_t i = 0; i < begin;) {
+    marks += line[i] == '\t' ? '\t' : ' ';
+    size_t n = utf8SequenceLength(line, i);
+    i += n ? static_cast<uint32_t>(n) : 1;
+  }
+  uint32_t width = utf8Columns(line.substr(begin, end - begin));
   marks += '^';
   if (width > 1)
     marks.append(width - 1, '~');
@@ -111,7 +111,7 @@ void DiagnosticEngine::render(std::ostream &os, const Diagnostic &d, bool color)
   os << levelName(d.level) << ": ";
   if (color)
     os << kReset << kBold;
-  os << d.message;
+  os << visibleText(d.message);
   if (color)
     os << kReset;
   os << '\n';
@@ -123,7 +123,7 @@ void DiagnosticEngine::render(std::ostream &os, const Diagnostic &d, bool color)
     os << "note: ";
     if (color)
       os << kReset;
-    os << n.message << '\n';
+    os << visibleText(n.message) << '\n';
     renderSnippet(os, n.range, color, kGreen);
   }
 }

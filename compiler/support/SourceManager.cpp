@@ -1,5 +1,7 @@
 #include "support/SourceManager.h"
 
+#include "support/Utf8.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -55,7 +57,16 @@ LineCol SourceManager::lineCol(SourceLoc loc) const {
   const File &f = file(loc.file);
   auto it = std::upper_bound(f.lineStarts.begin(), f.lineStarts.end(), loc.offset);
   uint32_t line = static_cast<uint32_t>(it - f.lineStarts.begin());
-  return {line, loc.offset - f.lineStarts[line - 1] + 1};
+  uint32_t start = f.lineStarts[line - 1];
+  uint32_t end = std::min<uint32_t>(loc.offset, static_cast<uint32_t>(f.text.size()));
+  return {line, utf8Columns(std::string_view(f.text).substr(start, end - start)) + 1};
+}
+
+uint32_t SourceManager::lineStart(FileId id, uint32_t line) const {
+  const File &f = file(id);
+  if (line == 0 || line > f.lineStarts.size())
+    return 0;
+  return f.lineStarts[line - 1];
 }
 
 std::string_view SourceManager::lineText(FileId id, uint32_t line) const {

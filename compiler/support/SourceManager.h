@@ -43,7 +43,8 @@ struct SourceRange {
   }
 };
 
-/// 1-based line and column (column counts bytes).
+/// 1-based line and column (the column counts characters, i.e. Unicode code
+/// points; each byte of invalid UTF-8 counts as one).
 struct LineCol {
   uint32_t line = 0;
   uint32_t column = 0;
@@ -67,6 +68,8 @@ public:
   LineCol lineCol(SourceLoc loc) const;
   /// The text of a 1-based line, without its line terminator.
   std::string_view lineText(FileId id, uint32_t line) const;
+  /// The byte offset where a 1-based line starts.
+  uint32_t lineStart(FileId id, uint32_t line) const;
   /// "file:line:col" for a location.
   std::string describe(SourceLoc loc) const;
 
