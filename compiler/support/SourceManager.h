@@ -56,7 +56,12 @@ public:
   /// Adds a buffer under a display name (the path as the user wrote it).
   FileId addBuffer(std::string displayName, std::string text);
 
-  /// Reads a file from disk; returns 0 and sets \p error when it cannot.
+  /// The largest source file loadFile() reads (64 MiB).
+  static constexpr uint64_t kMaxFileBytes = uint64_t(64) << 20;
+
+  /// Reads a file from disk; returns 0 and sets \p error when it cannot:
+  /// it is missing, a directory, not a regular file (a device, FIFO or
+  /// socket), larger than kMaxFileBytes, or unreadable.
   FileId loadFile(const std::string &path, std::string &error);
 
   /// Returns the file already loaded from this canonical path, or 0.

@@ -59,6 +59,8 @@ TEST(SourceManager, ReportsMissingFiles) {
   std::string why;
   EXPECT_EQ(sm.loadFile("/nonexistent/x.stream", why), 0u);
   EXPECT_EQ(why, "no such file");
+  EXPECT_EQ(sm.loadFile("/dev/zero", why), 0u); // would never end
+  EXPECT_EQ(why, "not a regular file");
 }
 
 TEST(Diagnostics, RendersCaretUnderTheSpanSortedByLocation) {
