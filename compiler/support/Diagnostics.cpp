@@ -2,6 +2,8 @@
 
 #include "support/Utf8.h"
 
+#include <srt/runtime.h>
+
 #include <algorithm>
 #include <ostream>
 
@@ -147,37 +149,15 @@ void DiagnosticEngine::flush(std::ostream &os, bool color) {
 }
 
 std::string closestMatch(const std::string &name, const std::vector<std::string> &candidates) {
-  // Optimal string alignment distance: a transposition is one edit.
-  auto distance = [](const std::string &a, const std::string &b) {
-    auto eq = [](char x, char y) { return std::tolower(x) == std::tolower(y); };
-    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-    for (size_t i = 0; i <= a.size(); ++i)
-      d[i][0] = i;
-    for (size_t j = 0; j <= b.size(); ++j)
-      d[0][j] = j;
-    for (size_t i = 1; i <= a.size(); ++i)
-      for (size_t j = 1; j <= b.size(); ++j) {
-        d[i][j] =
-            std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + !eq(a[i - 1], b[j - 1])});
-        if (i > 1 && j > 1 && eq(a[i - 1], b[j - 2]) && eq(a[i - 2], b[j - 1]))
-          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    return d[a.size()][b.size()];
-  };
-  std::string best;
-  size_t bestDist = std::max<size_t>(1, name.size() / 3) + 1;
-  auto isPrefix = [](const std::string &a, const std::string &b) {
-    return a.size() >= 4 && a.size() < b.size() && b.compare(0, a.size(), a) == 0;
-  };
-  for (const std::string &c : candidates) {
-    // `latency` for `latency_ms`: a prefix is as good as one typo.
-    size_t d = isPrefix(name, c) || isPrefix(c, name) ? 1 : distance(name, c);
-    if (d < bestDist) {
-      bestDist = d;
-      best = c;
-    }
-  }
-  return best;
+  // The runtime's, so that configuration errors of `streamc run` and of a
+  // built executable suggest the same names.
+  std::vector<const char *> names;
+  names.reserve(candidates.size());
+  for (const std::string &c : candidates)
+    names.push_back(c.c_str());
+  const char *best =
+      srt_closest_name(name.c_str(), names.data(), static_cast<uint32_t>(names.size()));
+  return best ? best : "";
 }
 
 } // namespace streamc
