@@ -45,7 +45,7 @@ struct CommonArgs {
   std::string color = "auto";
   int optLevel = 2;
   bool verbose = false;
-  std::string config; ///< --config app.yaml
+  std::string config;       ///< --config app.yaml
   std::string kafkaBrokers; ///< --kafka-brokers host:port,...
 };
 
@@ -84,37 +84,37 @@ void addCommonOptions(CLI::App *cmd, CommonArgs &args, bool withEmit) {
       ->check(CLI::Range(0, 3));
 }
 
-/// Every source and sink a config names must exist in the program.
-bool checkConfigNames(const Plan &plan, const srt_config *config, DiagnosticEngine &diags) {
-  std::vector<std::string> sources, sinks;
-  for (const auto &op : plan.operators())
-    if (auto *s = llvm::dyn_cast<LogicalSource>(op.get()))
-      sources.push_back(s->sourceName);
-  for (const Plan::DeclaredSink &d : plan.declaredSinks)
-    sinks.push_back(d.name);
-  bool ok = true;
-  for (auto [section, what, names] : {std::tuple{SRT_CONFIG_SOURCES, "source", &sources},
-                                      std::tuple{SRT_CONFIG_SINKS, "sink", &sinks}})
-    for (uint32_t i = 0; i < srt_config_count(config, section); ++i) {
-      std::string name = srt_config_name(config, section, i, nullptr);
-      if (std::find(names->begin(), names->end(), name) == names->end()) {
-        std::string near = closestMatch(name, *names);
-        diags.error({}, std::string(srt_config_where(config, section, i)) + ": unknown " + what +
-                            " '" + name + "'" +
-                            (near.empty() ? "" : "; did you mean '" + near + "'?"));
-        ok = false;
-      }
+/// Checks a config against the program (LANGUAGE.md §8): every source and
+/// sink it names must exist, runtime.dead_letter must name a sink no
+/// pipeline writes to, and each override must be an argument its connector
+/// takes. Reports every mistake; false if there is one.
+bool checkConfig(const Plan &plan, const srt_config *config, DiagnosticEngine &diags) {
+  std::vector<const char *> sources, sinks, written;
+  std::vector<std::pair<const char *, const char *>> sourceConnectors;
+  for (const auto &op : plan.operators()) {
+    if (auto *s = llvm::dyn_cast<LogicalSource>(op.get())) {
+      sources.push_back(s->sourceName.c_str());
+      sourceConnectors.emplace_back(s->sourceName.c_str(), s->connectorName.c_str());
+    } else if (auto *k = llvm::dyn_cast<LogicalSink>(op.get())) {
+      written.push_back(k->sinkName.c_str());
     }
-  int32_t line = 0;
-  if (const char *dead = srt_config_dead_letter(config, &line);
-      dead && std::find(sinks.begin(), sinks.end(), dead) == sinks.end()) {
-    std::string near = closestMatch(dead, sinks);
-    diags.error({}, std::string(srt_config_file(config)) + ":" + std::to_string(line) +
-                        ": runtime.dead_letter names unknown sink '" + dead + "'" +
-                        (near.empty() ? "" : "; did you mean '" + near + "'?"));
-    ok = false;
   }
-  return ok;
+  for (const Plan::DeclaredSink &d : plan.declaredSinks)
+    sinks.push_back(d.name.c_str());
+  auto report = [](void *user, const char *message) {
+    static_cast<DiagnosticEngine *>(user)->error({}, message);
+  };
+  uint32_t mistakes =
+      srt_config_check_names(config, sources.data(), static_cast<uint32_t>(sources.size()),
+                             sinks.data(), static_cast<uint32_t>(sinks.size()), written.data(),
+                             static_cast<uint32_t>(written.size()), report, &diags);
+  for (auto [name, connector] : sourceConnectors)
+    mistakes +=
+        srt_config_check_connector(config, SRT_CONFIG_SOURCES, name, connector, report, &diags);
+  for (const Plan::DeclaredSink &d : plan.declaredSinks)
+    mistakes += srt_config_check_connector(config, SRT_CONFIG_SINKS, d.name.c_str(),
+                                           d.connectorName.c_str(), report, &diags);
+  return mistakes == 0;
 }
 
 EmitAction emitAction(const std::string &s) {
@@ -171,7 +171,10 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
   }
 
   // The config's params first: --param wins over them.
+  // Every mistake of the config is reported: those of the file itself
+  // here, those against the program once it is checked.
   ConfigHandle config;
+  unsigned configMistakes = 0;
   if (!args.config.empty()) {
     srt_run *scratch = srt_run_create();
     config.config = srt_config_load(scratch, args.config.c_str());
@@ -180,6 +183,9 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
     srt_run_destroy(scratch);
     if (!config.config)
       return finish(kConfigError);
+    configMistakes = srt_config_error_count(config.config);
+    for (uint32_t i = 0; i < configMistakes; ++i)
+      diags.error({}, srt_config_error(config.config, i));
     for (uint32_t i = 0; i < srt_config_count(config.config, SRT_CONFIG_PARAMS); ++i) {
       const char *name = srt_config_name(config.config, SRT_CONFIG_PARAMS, i, nullptr);
       compiler.setParam(name, srt_config_param(config.config, name),
@@ -218,14 +224,18 @@ int compile(const CommonArgs &args, const char *argv0, EmitAction action, bool i
     return finish(checked ? kOk : kCompileError);
   }
   if (!checked) {
-    // Only bad --param values: the program is fine, its configuration not.
-    bool configOnly = compiler.diagnostics().errorCount() == compiler.sema().configErrorCount();
+    // Only mistakes of the config and --param: the program is fine, its
+    // configuration not; the config's other mistakes are reported too.
+    bool configOnly =
+        compiler.diagnostics().errorCount() == compiler.sema().configErrorCount() + configMistakes;
+    if (configOnly && config.config && compiler.buildPlan())
+      checkConfig(*compiler.plan(), config.config, diags);
     return finish(configOnly ? kConfigError : kCompileError);
   }
 
   if (!compiler.buildPlan())
     return finish(kCompileError);
-  if (config.config && !checkConfigNames(*compiler.plan(), config.config, diags))
+  if (config.config && !checkConfig(*compiler.plan(), config.config, diags))
     return finish(kConfigError);
   if (action == EmitAction::Plan) {
     printPlan(std::cout, *compiler.plan(), compiler.sources());

@@ -3,12 +3,15 @@
 /// the ANTLR-generated headers: everything after it sees only the AST.
 
 #include "parse/Parser.h"
+#include "support/Utf8.h"
 
 #include "StreamLexer.h"
 #include "StreamParser.h"
 
 #include <antlr4-runtime.h>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -123,14 +126,10 @@ public:
 
   Lexed run() {
     Lexed out;
-    std::string_view text = sm_.text(file_);
+    std::string text(sm_.text(file_));
+    markInvalidUtf8(text, out);
     out.offsets = OffsetMap(text);
-    try {
-      out.input = std::make_unique<antlr4::ANTLRInputStream>(std::string(text));
-    } catch (const std::exception &) {
-      diags_.error(SourceRange(file_, 0, 0), "file is not valid UTF-8");
-      return out;
-    }
+    out.input = std::make_unique<antlr4::ANTLRInputStream>(text);
     out.lexer = std::make_unique<StreamLexer>(out.input.get());
     out.lexer->removeErrorListeners();
     for (auto &tok : out.lexer->getAllTokens()) {
@@ -139,7 +138,8 @@ public:
       SourceRange r(file_, out.offsets(tok->getStartIndex()), out.offsets(tok->getStopIndex() + 1));
       switch (tok->getType()) {
       case P::ERROR_CHAR:
-        diags_.error(r, "unexpected character '" + tok->getText() + "'");
+        if (!std::binary_search(invalid_.begin(), invalid_.end(), r.begin))
+          diags_.error(r, "unexpected character " + describeChar(tok->getText()));
         out.errorOffsets.push_back(r.begin);
         continue;
       case P::UNTERMINATED_COMMENT:
@@ -172,9 +172,40 @@ public:
   }
 
 private:
+  /// Reports each run of invalid UTF-8 at its bytes and replaces them by
+  /// U+0001 (one byte each, so offsets stay the same), which the lexer
+  /// takes as unexpected characters, not reported again.
+  void markInvalidUtf8(std::string &text, Lexed &out) {
+    for (InvalidUtf8 bad : findInvalidUtf8(text)) {
+      std::string bytes;
+      for (uint32_t i = bad.begin; i < bad.end && i < bad.begin + 4; ++i)
+        bytes += fmt::format(" 0x{:02X}", static_cast<unsigned char>(text[i]));
+      if (bad.end - bad.begin > 4)
+        bytes += " ...";
+      diags_.error(SourceRange(file_, bad.begin, bad.end),
+                   std::string("invalid UTF-8 (byte") + (bad.end - bad.begin > 1 ? "s" : "") +
+                       bytes + "): source files must be UTF-8");
+      out.errorOffsets.push_back(bad.begin);
+      for (uint32_t i = bad.begin; i < bad.end; ++i) {
+        text[i] = '\x01';
+        invalid_.push_back(i);
+      }
+    }
+  }
+
+  /// A character in a message: `'#'`, `'é' (U+00E9)`, or `U+0000` for a
+  /// control character, which cannot be printed.
+  static std::string describeChar(const std::string &utf8) {
+    uint32_t c = utf8Decode(utf8);
+    if (c < 0x20 || c == 0x7F)
+      return codePointName(c);
+    return "'" + utf8 + "'" + (c >= 0x80 ? " (" + codePointName(c) + ")" : "");
+  }
+
   const SourceManager &sm_;
   FileId file_;
   DiagnosticEngine &diags_;
+  std::vector<uint32_t> invalid_; ///< offsets of invalid UTF-8 bytes, ascending
 };
 
 // ------------------------------------------------------------- syntax errors
@@ -311,7 +342,11 @@ private:
     size_t index = offending->getTokenIndex();
     size_t previous = index > 0 && index <= chunk_.size() ? chunk_[index - 1]->getType() : 0;
 
-    if (isComparison(type) && !expected.contains(type)) {
+    if (previous == P::WINDOW && !expected.contains(type)) { // `window by user`
+      err.message = "expected a window spec (tumbling(size), sliding(size, slide), session(gap) "
+                    "or count(n)) after 'window', found " +
+                    found;
+    } else if (isComparison(type) && !expected.contains(type)) {
       std::string op = offending->getText();
       err.message = "comparisons cannot be chained: write 'a " + op + " b and b " + op + " c'";
     } else if (type == P::IS && !expected.contains(type)) {
@@ -343,8 +378,23 @@ private:
           type != Token::EOF && previous != P::COMMA)
         names = "',' or " + names;
       err.message = "expected " + names + ", found " + found;
+      if (type == P::IDENT) // `wehre`: a misspelt keyword
+        if (std::string near = closestMatch(offending->getText(), expectedKeywords(expected));
+            !near.empty())
+          err.message += "; did you mean '" + near + "'?";
     }
     return err;
+  }
+
+  /// The keywords among \p expected, spelt as in the source.
+  static std::vector<std::string> expectedKeywords(const antlr4::misc::IntervalSet &expected) {
+    std::vector<std::string> words;
+    for (ssize_t t : expected.toList()) {
+      std::string literal = vocabulary().getLiteralName(static_cast<size_t>(t)); // with quotes
+      if (literal.size() > 2 && std::isalpha(static_cast<unsigned char>(literal[1])))
+        words.push_back(literal.substr(1, literal.size() - 2));
+    }
+    return words;
   }
 
   static std::string describeExpected(const antlr4::misc::IntervalSet &expected) {
@@ -358,7 +408,7 @@ private:
     bool expression = has(P::INT) && has(P::STRING) && has(P::IDENT);
     if (expression)
       names.push_back("an expression");
-    for (size_t t : expected.toList()) {
+    for (ssize_t t : expected.toList()) {
       if (expression &&
           (t == P::INT || t == P::FLOAT || t == P::DURATION || t == P::STRING || t == P::TRUE_ ||
            t == P::FALSE_ || t == P::NULL_ || t == P::IDENT || t == P::LPAREN || t == P::MINUS ||

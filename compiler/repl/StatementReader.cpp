@@ -32,13 +32,14 @@ template <typename Set> bool contains(const Set &set, std::string_view s) {
 void StatementReader::addLine(std::string_view line) {
   if (lineCount_ > 0)
     text_ += '\n';
-  size_t lineStart = text_.size();
+  lineStart_ = text_.size();
   text_ += line;
   ++lineCount_;
-  bool hadCode = sawCode_;
+  bool hadCode = sawCode_, startedInComment = inBlockComment_;
   scanLine(line);
+  // Code after `*/` on a later line: the statement's text starts at `/*`.
   if (!hadCode && sawCode_)
-    firstCodeLine_ = lineStart;
+    firstCodeLine_ = startedInComment ? commentLine_ : lineStart_;
 }
 
 void StatementReader::addToken(std::string token) {
@@ -70,6 +71,8 @@ void StatementReader::scanLine(std::string_view line) {
       return; // a line comment: the rest of the line
     if (c == '/' && i + 1 < n && line[i + 1] == '*') {
       inBlockComment_ = true;
+      if (!sawCode_)
+        commentLine_ = lineStart_;
       i += 2;
       continue;
     }
@@ -133,7 +136,9 @@ bool StatementReader::interruptedBy(std::string_view line) const {
 }
 
 std::string StatementReader::take() {
-  std::string out = sawCode_ ? text_.substr(firstCodeLine_) : std::string();
+  std::string out = sawCode_            ? text_.substr(firstCodeLine_)
+                    : openCommentOnly() ? text_.substr(commentLine_)
+                                        : std::string();
   clear();
   return out;
 }
@@ -144,7 +149,10 @@ std::vector<std::string> ScriptReader::addLine(std::string_view line) {
     // Does this line continue the complete statement, or start the next?
     tail_.addLine(line);
     tailLines_.emplace_back(line);
-    if (tail_.blank())
+    // Blank lines and comments hold; so does a block comment still open
+    // (if it is never closed, it is reported on its own, and the complete
+    // statement before it stands, as in a file).
+    if (tail_.blank() || tail_.openCommentOnly())
       return out;
     if (tail_.startsStatement()) {
       out.push_back(pending_.take());
@@ -171,6 +179,8 @@ std::vector<std::string> ScriptReader::finish() {
   std::vector<std::string> out;
   if (!pending_.blank())
     out.push_back(pending_.take());
+  if (tail_.openCommentOnly())
+    out.push_back(tail_.take()); // an unterminated comment after a statement
   pending_.clear();
   tail_.clear();
   tailLines_.clear();

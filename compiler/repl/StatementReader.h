@@ -25,6 +25,9 @@ public:
   bool empty() const { return lineCount_ == 0; }
   /// Only blank lines and comments so far (and no block comment open).
   bool blank() const { return !sawCode_ && !inBlockComment_; }
+  /// No code so far, and a block comment is open: if the input ends here,
+  /// that comment is unterminated.
+  bool openCommentOnly() const { return !sawCode_ && inBlockComment_; }
   /// The buffered text is a whole statement or command.
   bool complete() const;
   /// The buffered text is a REPL command (its first character is `:`).
@@ -40,7 +43,9 @@ public:
   bool interruptedBy(std::string_view line) const;
 
   /// Returns the buffered text (from its first line that holds code, lines
-  /// joined by newlines) and forgets it.
+  /// joined by newlines) and forgets it. Without code but with a block
+  /// comment open, the text from the line where that comment opened (its
+  /// compilation reports the unterminated comment there).
   std::string take();
   void clear() { *this = StatementReader(); }
 
@@ -51,7 +56,11 @@ private:
   std::string text_;
   unsigned lineCount_ = 0;
   size_t firstCodeLine_ = 0; ///< offset in text_ of the first line with code
-  int depth_ = 0;            ///< open brackets
+  size_t lineStart_ = 0;     ///< offset in text_ of the line being scanned
+  /// Offset in text_ of the line where the last block comment opened
+  /// before any code.
+  size_t commentLine_ = 0;
+  int depth_ = 0; ///< open brackets
   bool inBlockComment_ = false;
   bool sawCode_ = false;
   std::string firstToken_;
@@ -74,7 +83,9 @@ public:
 
 private:
   StatementReader pending_; ///< the statement being read
-  StatementReader tail_;    ///< lines after a complete statement
+  /// Lines after a complete statement: blank, comments, or the start of
+  /// the next statement.
+  StatementReader tail_;
   std::vector<std::string> tailLines_;
 };
 

@@ -1,5 +1,9 @@
 #include "support/Diagnostics.h"
 
+#include "support/Utf8.h"
+
+#include <srt/runtime.h>
+
 #include <algorithm>
 #include <ostream>
 
@@ -76,22 +80,20 @@ void DiagnosticEngine::renderSnippet(std::ostream &os, SourceRange range, bool c
   std::string_view line = sm_.lineText(range.file, lc.line);
   std::string gutter = std::to_string(lc.line);
   std::string pad(gutter.size(), ' ');
-  os << ' ' << gutter << " | " << line << '\n';
+  os << ' ' << gutter << " | " << visibleText(line) << '\n';
   // The underline: a caret at the start, tildes to the end of the span on
-  // this line. Tabs in the prefix are kept so the caret lines up.
-  // Columns are bytes; the marks are laid out per character (UTF-8
-  // continuation bytes take no column).
-  auto isContinuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
+  // this line, one mark per character (as the line is printed: see
+  // visibleText). Tabs in the prefix are kept so the caret lines up.
+  auto lineSize = static_cast<uint32_t>(line.size());
+  uint32_t begin = std::min(range.begin - sm_.lineStart(range.file, lc.line), lineSize);
+  uint32_t end = std::min(begin + std::max<uint32_t>(1, range.end - range.begin), lineSize);
   std::string marks;
-  uint32_t col = lc.column - 1;
-  for (uint32_t i = 0; i < col && i < line.size(); ++i)
-    if (!isContinuation(line[i]))
-      marks += line[i] == '\t' ? '\t' : ' ';
-  uint32_t end = std::min<uint32_t>(col + std::max<uint32_t>(1, range.end - range.begin),
-                                    static_cast<uint32_t>(line.size()));
-  uint32_t width = 0;
-  for (uint32_t i = col; i < end; ++i)
-    width += !isContinuation(line[i]);
+  for (uint32_t i = 0; i < begin;) {
+    marks += line[i] == '\t' ? '\t' : ' ';
+    size_t n = utf8SequenceLength(line, i);
+    i += n ? static_cast<uint32_t>(n) : 1;
+  }
+  uint32_t width = utf8Columns(line.substr(begin, end - begin));
   marks += '^';
   if (width > 1)
     marks.append(width - 1, '~');
@@ -111,7 +113,7 @@ void DiagnosticEngine::render(std::ostream &os, const Diagnostic &d, bool color)
   os << levelName(d.level) << ": ";
   if (color)
     os << kReset << kBold;
-  os << d.message;
+  os << visibleText(d.message);
   if (color)
     os << kReset;
   os << '\n';
@@ -123,7 +125,7 @@ void DiagnosticEngine::render(std::ostream &os, const Diagnostic &d, bool color)
     os << "note: ";
     if (color)
       os << kReset;
-    os << n.message << '\n';
+    os << visibleText(n.message) << '\n';
     renderSnippet(os, n.range, color, kGreen);
   }
 }
@@ -147,37 +149,15 @@ void DiagnosticEngine::flush(std::ostream &os, bool color) {
 }
 
 std::string closestMatch(const std::string &name, const std::vector<std::string> &candidates) {
-  // Optimal string alignment distance: a transposition is one edit.
-  auto distance = [](const std::string &a, const std::string &b) {
-    auto eq = [](char x, char y) { return std::tolower(x) == std::tolower(y); };
-    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-    for (size_t i = 0; i <= a.size(); ++i)
-      d[i][0] = i;
-    for (size_t j = 0; j <= b.size(); ++j)
-      d[0][j] = j;
-    for (size_t i = 1; i <= a.size(); ++i)
-      for (size_t j = 1; j <= b.size(); ++j) {
-        d[i][j] =
-            std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + !eq(a[i - 1], b[j - 1])});
-        if (i > 1 && j > 1 && eq(a[i - 1], b[j - 2]) && eq(a[i - 2], b[j - 1]))
-          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    return d[a.size()][b.size()];
-  };
-  std::string best;
-  size_t bestDist = std::max<size_t>(1, name.size() / 3) + 1;
-  auto isPrefix = [](const std::string &a, const std::string &b) {
-    return a.size() >= 4 && a.size() < b.size() && b.compare(0, a.size(), a) == 0;
-  };
-  for (const std::string &c : candidates) {
-    // `latency` for `latency_ms`: a prefix is as good as one typo.
-    size_t d = isPrefix(name, c) || isPrefix(c, name) ? 1 : distance(name, c);
-    if (d < bestDist) {
-      bestDist = d;
-      best = c;
-    }
-  }
-  return best;
+  // The runtime's, so that configuration errors of `streamc run` and of a
+  // built executable suggest the same names.
+  std::vector<const char *> names;
+  names.reserve(candidates.size());
+  for (const std::string &c : candidates)
+    names.push_back(c.c_str());
+  const char *best =
+      srt_closest_name(name.c_str(), names.data(), static_cast<uint32_t>(names.size()));
+  return best ? best : "";
 }
 
 } // namespace streamc

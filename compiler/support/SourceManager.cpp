@@ -1,9 +1,12 @@
 #include "support/SourceManager.h"
 
+#include "support/Utf8.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+
+namespace fs = std::filesystem;
 
 namespace streamc {
 
@@ -21,19 +24,48 @@ FileId SourceManager::addBuffer(std::string displayName, std::string text) {
 
 FileId SourceManager::loadFile(const std::string &path, std::string &error) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
+  fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) {
+    error = "no such file";
+    return 0;
+  }
+  if (fs::is_directory(status)) {
     error = "is a directory";
+    return 0;
+  }
+  // A device, FIFO or socket could block or never end (`/dev/zero`).
+  if (!fs::is_regular_file(status)) {
+    error = "not a regular file";
+    return 0;
+  }
+  std::string tooLarge = "larger than " + std::to_string(kMaxFileBytes >> 20) +
+                         " MiB (the largest source file streamc reads)";
+  if (uintmax_t size = fs::file_size(path, ec); !ec && size > kMaxFileBytes) {
+    error = tooLarge;
     return 0;
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    error = std::filesystem::exists(path, ec) ? "cannot be read" : "no such file";
+    error = "cannot be read";
     return 0;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  FileId id = addBuffer(path, ss.str());
-  auto canonical = std::filesystem::weakly_canonical(path, ec);
+  // Read at most one byte past the cap: the size can change, and some
+  // files (in /proc) report none.
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxFileBytes) {
+      error = tooLarge;
+      return 0;
+    }
+  }
+  if (in.bad()) {
+    error = "cannot be read";
+    return 0;
+  }
+  FileId id = addBuffer(path, std::move(text));
+  auto canonical = fs::weakly_canonical(path, ec);
   files_.back()->canonical = ec ? path : canonical.string();
   return id;
 }
@@ -55,7 +87,16 @@ LineCol SourceManager::lineCol(SourceLoc loc) const {
   const File &f = file(loc.file);
   auto it = std::upper_bound(f.lineStarts.begin(), f.lineStarts.end(), loc.offset);
   uint32_t line = static_cast<uint32_t>(it - f.lineStarts.begin());
-  return {line, loc.offset - f.lineStarts[line - 1] + 1};
+  uint32_t start = f.lineStarts[line - 1];
+  uint32_t end = std::min<uint32_t>(loc.offset, static_cast<uint32_t>(f.text.size()));
+  return {line, utf8Columns(std::string_view(f.text).substr(start, end - start)) + 1};
+}
+
+uint32_t SourceManager::lineStart(FileId id, uint32_t line) const {
+  const File &f = file(id);
+  if (line == 0 || line > f.lineStarts.size())
+    return 0;
+  return f.lineStarts[line - 1];
 }
 
 std::string_view SourceManager::lineText(FileId id, uint32_t line) const {

@@ -43,7 +43,8 @@ struct SourceRange {
   }
 };
 
-/// 1-based line and column (column counts bytes).
+/// 1-based line and column (the column counts characters, i.e. Unicode code
+/// points; each byte of invalid UTF-8 counts as one).
 struct LineCol {
   uint32_t line = 0;
   uint32_t column = 0;
@@ -55,7 +56,12 @@ public:
   /// Adds a buffer under a display name (the path as the user wrote it).
   FileId addBuffer(std::string displayName, std::string text);
 
-  /// Reads a file from disk; returns 0 and sets \p error when it cannot.
+  /// The largest source file loadFile() reads (64 MiB).
+  static constexpr uint64_t kMaxFileBytes = uint64_t(64) << 20;
+
+  /// Reads a file from disk; returns 0 and sets \p error when it cannot:
+  /// it is missing, a directory, not a regular file (a device, FIFO or
+  /// socket), larger than kMaxFileBytes, or unreadable.
   FileId loadFile(const std::string &path, std::string &error);
 
   /// Returns the file already loaded from this canonical path, or 0.
@@ -67,6 +73,8 @@ public:
   LineCol lineCol(SourceLoc loc) const;
   /// The text of a 1-based line, without its line terminator.
   std::string_view lineText(FileId id, uint32_t line) const;
+  /// The byte offset where a 1-based line starts.
+  uint32_t lineStart(FileId id, uint32_t line) const;
   /// "file:line:col" for a location.
   std::string describe(SourceLoc loc) const;
 

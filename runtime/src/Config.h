@@ -20,11 +20,15 @@ struct srt_config {
     int line = 0;
     std::string value;                       ///< params
     std::map<std::string, std::string> args; ///< sources, sinks: connector arguments
+    std::map<std::string, int> argLines;     ///< the line of each argument (and `properties`)
     KafkaProperties properties;              ///< sources, sinks: `properties:` (Kafka)
     std::string where;
   };
   std::string file;
   std::vector<Entry> sections[3];
+  /// Every mistake found while loading, as "FILE:LINE: message", in the
+  /// order of the file.
+  std::vector<std::string> errors;
   std::string deadLetter; ///< runtime.dead_letter
   int deadLetterLine = 0;
   int64_t readBatch = 0, writeBatch = 0; ///< runtime.{read,write}_batch_kb, in bytes
@@ -41,6 +45,9 @@ struct srt_config {
   int64_t statsIntervalMs = 5000;  ///< runtime.stats_interval_ms
   int64_t startupTimeoutMs = 10000; ///< runtime.startup_timeout_ms
 
+  /// "FILE:LINE" of a line of the file.
+  std::string at(int line) const { return file + ":" + std::to_string(line); }
+
   /// The entry of the source or sink \p name, or null.
   const Entry *connector(int section, const char *name) const {
     if (!name)
@@ -51,3 +58,7 @@ struct srt_config {
     return nullptr;
   }
 };
+
+/// "FILE:LINE: sink S is the dead-letter sink ...": runtime.dead_letter
+/// names \p sink, which a pipeline writes to (ConfigCheck.cpp).
+std::string deadLetterClash(const srt_config &c, const char *sink);

@@ -14,25 +14,6 @@
 #include <vector>
 
 namespace {
-const char *typeName(uint32_t t) {
-  switch (t) {
-  case SRT_BOOL:
-    return "bool";
-  case SRT_I64:
-    return "i64";
-  case SRT_F64:
-    return "f64";
-  case SRT_STRING:
-    return "string";
-  case SRT_TIMESTAMP:
-    return "timestamp";
-  case SRT_DURATION:
-    return "duration";
-  default:
-    return "?";
-  }
-}
-
 bool parseInt(const char *b, const char *e, int64_t &v) {
   auto [p, ec] = std::from_chars(b, e, v);
   return ec == std::errc() && p == e && b != e;
@@ -128,54 +109,38 @@ srt_param *findParam(const srt_program *program, const std::string &name) {
   return nullptr;
 }
 
-/// Applies a config's params and checks its source and sink names.
-bool applyConfig(const srt_program *program, const srt_config *config,
-                 const std::vector<std::string> &givenOnCommandLine) {
+/// Applies a config's params and checks its source and sink names,
+/// printing every mistake; returns how many.
+uint32_t applyConfig(const srt_program *program, const srt_config *config,
+                     const std::vector<std::string> &givenOnCommandLine) {
+  uint32_t mistakes = 0;
+  std::vector<const char *> params;
+  for (uint32_t k = 0; k < program->nparams; ++k)
+    params.push_back(program->params[k].name);
   for (uint32_t i = 0; i < srt_config_count(config, SRT_CONFIG_PARAMS); ++i) {
     std::string name = srt_config_name(config, SRT_CONFIG_PARAMS, i, nullptr);
     std::string where = std::string(srt_config_where(config, SRT_CONFIG_PARAMS, i)) + ": ";
     srt_param *p = findParam(program, name);
     if (!p) {
-      std::fprintf(stderr, "error: %sunknown param '%s'\n", where.c_str(), name.c_str());
-      return false;
+      const char *near =
+          srt_closest_name(name.c_str(), params.data(), static_cast<uint32_t>(params.size()));
+      std::fprintf(stderr, "error: %sunknown param '%s'%s%s%s\n", where.c_str(), name.c_str(),
+                   near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+      ++mistakes;
+      continue;
     }
     bool overridden = false;
     for (const std::string &g : givenOnCommandLine)
       overridden |= g == name;
     if (!overridden && !setParam(*p, srt_config_param(config, name.c_str()), where))
-      return false;
+      ++mistakes;
   }
-  struct Section {
-    int id;
-    const char *what;
-    const char *const *names;
-    uint32_t n;
-  };
-  for (Section s : {Section{SRT_CONFIG_SOURCES, "source", program->sources, program->nsources},
-                    Section{SRT_CONFIG_SINKS, "sink", program->sinks, program->nsinks}})
-    for (uint32_t i = 0; i < srt_config_count(config, s.id); ++i) {
-      std::string name = srt_config_name(config, s.id, i, nullptr);
-      bool known = false;
-      for (uint32_t k = 0; k < s.n; ++k)
-        known |= name == s.names[k];
-      if (!known) {
-        std::fprintf(stderr, "error: %s: unknown %s '%s'\n", srt_config_where(config, s.id, i),
-                     s.what, name.c_str());
-        return false;
-      }
-    }
-  int32_t line = 0;
-  if (const char *dead = srt_config_dead_letter(config, &line)) {
-    bool known = false;
-    for (uint32_t k = 0; k < program->nsinks; ++k)
-      known |= std::strcmp(dead, program->sinks[k]) == 0;
-    if (!known) {
-      std::fprintf(stderr, "error: %s:%d: runtime.dead_letter names unknown sink '%s'\n",
-                   srt_config_file(config), line, dead);
-      return false;
-    }
-  }
-  return true;
+  // A built executable does not know which sinks its pipelines write to:
+  // the dead-letter sink is checked for that when it is opened.
+  auto report = [](void *, const char *message) { std::fprintf(stderr, "error: %s\n", message); };
+  mistakes += srt_config_check_names(config, program->sources, program->nsources, program->sinks,
+                                     program->nsinks, nullptr, 0, report, nullptr);
+  return mistakes;
 }
 } // namespace
 
@@ -243,9 +208,13 @@ int srt_aot_main(int argc, char **argv, const srt_program *program) {
   srt_config *config = nullptr;
   if (configPath) {
     config = srt_config_load(run, configPath);
-    if (!config || !applyConfig(program, config, given)) {
-      if (!config)
-        std::fprintf(stderr, "error: %s\n", srt_run_error(run));
+    uint32_t mistakes = 0;
+    if (!config)
+      std::fprintf(stderr, "error: %s\n", srt_run_error(run));
+    else
+      for (; mistakes < srt_config_error_count(config); ++mistakes)
+        std::fprintf(stderr, "error: %s\n", srt_config_error(config, mistakes));
+    if (!config || applyConfig(program, config, given) + mistakes > 0) {
       srt_config_destroy(config);
       srt_run_destroy(run);
       return 2;

@@ -517,6 +517,8 @@ srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path, 
 srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *path,
                                  int64_t path_len, const char *format, int64_t format_len,
                                  const srt_layout *layout) {
+  if (!checkConfigConnector(run, SRT_CONFIG_SOURCES, source, path ? "file" : "stdin"))
+    return nullptr;
   std::string overridePath;
   if (const char *p = configArg(run, SRT_CONFIG_SOURCES, source, "path")) {
     overridePath = p;
@@ -546,6 +548,8 @@ srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const ch
                                       int64_t kind_len, int64_t events, double rate, int64_t seed,
                                       const srt_layout *layout) {
   std::string k(kind, static_cast<size_t>(kind_len));
+  if (!configGenerator(run, source, k, events, rate, seed, layout))
+    return nullptr;
   if (!generatorFields(k)) {
     run->error =
         std::string("source ") + (source ? source : "?") + ": unknown generator kind '" + k + "'";
@@ -560,6 +564,8 @@ srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const ch
 srt_reader *srt_reader_open_kafka(srt_run *run, const char *source, const char *topic,
                                   int64_t topic_len, const char *format, int64_t format_len,
                                   const srt_layout *layout) {
+  if (!checkConfigConnector(run, SRT_CONFIG_SOURCES, source, "kafka"))
+    return nullptr;
   std::string t = connectorText(run, SRT_CONFIG_SOURCES, source, "topic", topic, topic_len);
   std::string f = connectorText(run, SRT_CONFIG_SOURCES, source, "format", format, format_len);
   int code = formatCode(f.data(), static_cast<int64_t>(f.size()));

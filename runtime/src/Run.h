@@ -43,6 +43,38 @@ std::string connectorText(const srt_run *run, int section, const char *name, con
 std::string connectorFormat(const srt_run *run, int section, const char *name, const char *format,
                             int64_t format_len, const char *path, int64_t path_len);
 
+/// Checks the config's overrides of source or sink \p name against its
+/// \p connector (srt_config_check_connector) as it opens: false, with the
+/// run's error naming each mistake, when one does not apply (ConfigCheck.cpp).
+bool checkConfigConnector(srt_run *run, int section, const char *name, const char *connector);
+
+/// Applies the config's overrides of generate() source \p source to its
+/// arguments (ConfigCheck.cpp): false, with the run's error set, when one
+/// does not apply or the kind it gives does not provide, with the same type,
+/// a field the program reads.
+bool configGenerator(srt_run *run, const char *source, std::string &kind, int64_t &events,
+                     double &rate, int64_t &seed, const srt_layout *layout);
+
+/// The name of an srt_type, as the language spells it.
+inline const char *typeName(uint32_t t) {
+  switch (t) {
+  case SRT_BOOL:
+    return "bool";
+  case SRT_I64:
+    return "i64";
+  case SRT_F64:
+    return "f64";
+  case SRT_STRING:
+    return "string";
+  case SRT_TIMESTAMP:
+    return "timestamp";
+  case SRT_DURATION:
+    return "duration";
+  default:
+    return "?";
+  }
+}
+
 /// The srt_format of a format name, or 0.
 inline int formatCode(const char *text, int64_t len) {
   std::string f(text, static_cast<size_t>(len));

@@ -2,6 +2,7 @@
 /// Writers: JSON lines, CSV (RFC 4180, header first) and aligned tables,
 /// formatted into a buffer that is written in large blocks.
 
+#include "Config.h"
 #include "Kafka.h"
 #include "Run.h"
 #include "srt/runtime.h"
@@ -338,6 +339,8 @@ srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, in
 
 srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *path, int64_t path_len,
                                  const char *format, int64_t format_len, const srt_layout *layout) {
+  if (!checkConfigConnector(run, SRT_CONFIG_SINKS, sink, path ? "file" : "stdout"))
+    return nullptr;
   std::string overridePath;
   if (const char *p = configArg(run, SRT_CONFIG_SINKS, sink, "path")) {
     overridePath = p;
@@ -355,8 +358,7 @@ srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *pat
   if (run->deadLetter && run->config && sink) {
     const char *dead = srt_config_dead_letter(run->config, nullptr);
     if (dead && std::strcmp(dead, sink) == 0) {
-      run->error = std::string("sink ") + sink +
-                   " is the dead-letter sink (runtime.dead_letter); a pipeline cannot write to it too";
+      run->error = deadLetterClash(*run->config, sink);
       return nullptr;
     }
   }
@@ -416,6 +418,8 @@ extern "C" {
 srt_writer *srt_writer_open_kafka(srt_run *run, const char *sink, const char *topic,
                                   int64_t topic_len, const char *format, int64_t format_len,
                                   const srt_layout *layout) {
+  if (!checkConfigConnector(run, SRT_CONFIG_SINKS, sink, "kafka"))
+    return nullptr;
   std::string t = connectorText(run, SRT_CONFIG_SINKS, sink, "topic", topic, topic_len);
   std::string f = connectorText(run, SRT_CONFIG_SINKS, sink, "format", format, format_len);
   int code = formatCode(f.data(), static_cast<int64_t>(f.size()));

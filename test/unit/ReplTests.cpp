@@ -119,6 +119,18 @@ TEST(ScriptReader, CommandsEndStatementsAndRunAtOnce) {
   EXPECT_EQ(script({"// only comments", "/* and", "more */"}), (std::vector<std::string>{}));
 }
 
+TEST(ScriptReader, AnUnterminatedCommentIsAStatementOfItsOwn) {
+  // From the line of its `/*`, so that compiling it reports the comment;
+  // the complete statement before it stays apart.
+  EXPECT_EQ(script({"/* never closed", "schema A { x: i64 }"}),
+            (std::vector<std::string>{"/* never closed\nschema A { x: i64 }"}));
+  EXPECT_EQ(script({"schema A { x: i64 }", "", "  /* never closed", "from s"}),
+            (std::vector<std::string>{"schema A { x: i64 }", "  /* never closed\nfrom s"}));
+  // A closed comment before code on its last line belongs to the statement.
+  EXPECT_EQ(script({"/* two", "  lines */ schema A { x: i64 }"}),
+            (std::vector<std::string>{"/* two\n  lines */ schema A { x: i64 }"}));
+}
+
 TEST(Session, ReplacesByNameInPlace) {
   Session s;
   Stmt::Kind previous = Stmt::Kind::Import;

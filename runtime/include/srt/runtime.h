@@ -435,9 +435,35 @@ typedef struct srt_config srt_config;
 enum srt_config_section { SRT_CONFIG_PARAMS = 0, SRT_CONFIG_SOURCES = 1, SRT_CONFIG_SINKS = 2 };
 
 /** Loads and checks a configuration. Returns NULL with srt_run_error() set
- * to `FILE:LINE: message` (an unknown key names the key and its line). */
+ * when the file cannot be read or is not YAML. Otherwise returns the
+ * configuration, with every mistake found in it (an unknown or duplicate
+ * key, a value of the wrong kind, a second document) listed by
+ * srt_config_error(): a configuration with mistakes must not be run. */
 srt_config *srt_config_load(srt_run *run, const char *path);
 void srt_config_destroy(srt_config *config);
+/** The mistakes of a loaded configuration, in the order of the file, each
+ * as `FILE:LINE: message`. */
+uint32_t srt_config_error_count(const srt_config *config);
+const char *srt_config_error(const srt_config *config, uint32_t i);
+/** Receives one mistake, as `FILE:LINE: message`. */
+typedef void (*srt_config_report)(void *user, const char *message);
+/** Checks the names a configuration gives against a program's: every source
+ * and sink it overrides must be one of `sources` / `sinks`, and
+ * runtime.dead_letter must name one of `sinks` that no pipeline writes to
+ * (`written`, the sinks pipelines write to: may be unknown, n = 0). Reports
+ * each mistake ("did you mean" included); returns how many. */
+uint32_t srt_config_check_names(const srt_config *config, const char *const *sources,
+                                uint32_t nsources, const char *const *sinks, uint32_t nsinks,
+                                const char *const *written, uint32_t nwritten,
+                                srt_config_report report, void *user);
+/** Checks the overrides of source or sink `name` (section
+ * SRT_CONFIG_SOURCES or SRT_CONFIG_SINKS) against its connector (`file`,
+ * `stdin`, `stdout`, `kafka`, `generate` or `null`): each must be an
+ * argument that connector takes (a `path` for a stdout() sink is a
+ * mistake), and a format one it reads or writes. Reports each mistake;
+ * returns how many. */
+uint32_t srt_config_check_connector(const srt_config *config, int section, const char *name,
+                                    const char *connector, srt_config_report report, void *user);
 /** The entries of a section: their count, and each one's name and line. */
 uint32_t srt_config_count(const srt_config *config, int section);
 const char *srt_config_name(const srt_config *config, int section, uint32_t i, int32_t *line);
@@ -496,6 +522,11 @@ int64_t srt_run_sink_written(const srt_run *run, const char *sink);
  * bytes) or the string value itself.
  */
 size_t srt_format_field(const srt_field *field, const void *record, char *buf, const char **text);
+
+/** The candidate closest to `name` by edit distance (a transposition is one
+ * edit; a prefix of 4 or more characters counts as one), or NULL when none
+ * is close enough to be a plausible typo: for "did you mean". */
+const char *srt_closest_name(const char *name, const char *const *candidates, uint32_t n);
 
 /* ------------------------------------------------ standalone executables */
 
