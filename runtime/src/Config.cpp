@@ -446,13 +446,20 @@ std::string connectorText(const srt_run *run, int section, const char *name, con
   return text ? std::string(text, static_cast<size_t>(len)) : std::string();
 }
 
-std::string connectorFormat(const srt_run *run, int section, const char *name, const char *format,
-                            int64_t format_len, const char *path, int64_t path_len) {
-  std::string f = connectorText(run, section, name, "format", format, format_len);
-  if (f.empty() && path)
-    if (const char *inferred = srt_format_of_path(path, path_len))
-      f = inferred;
-  return f;
+bool connectorFormat(srt_run *run, int section, const char *name, const char *format,
+                     int64_t format_len, const char *path, int64_t path_len, std::string &out) {
+  out = connectorText(run, section, name, "format", format, format_len);
+  if (!out.empty() || !path)
+    return true;
+  if (const char *inferred = srt_format_of_path(path, path_len)) {
+    out = inferred;
+    return true;
+  }
+  run->error = std::string(section == SRT_CONFIG_SINKS ? "sink " : "source ") +
+               (name ? name : "?") + ": cannot tell the format of \"" +
+               std::string(path, static_cast<size_t>(path_len)) +
+               "\" from its extension; add format: \"csv\" or format: \"json\"";
+  return false;
 }
 
 extern "C" const char *srt_format_of_path(const char *path, int64_t len) {

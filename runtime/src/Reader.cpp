@@ -525,13 +525,9 @@ srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *p
     path = overridePath.c_str();
     path_len = static_cast<int64_t>(overridePath.size());
   }
-  std::string f = connectorFormat(run, SRT_CONFIG_SOURCES, source, format, format_len, path, path_len);
-  if (f.empty() && path) {
-    run->error = std::string("source ") + (source ? source : "?") + ": cannot tell the format of \"" +
-                 std::string(path, static_cast<size_t>(path_len)) +
-                 "\" from its extension; add format: \"csv\" or format: \"json\"";
+  std::string f;
+  if (!connectorFormat(run, SRT_CONFIG_SOURCES, source, format, format_len, path, path_len, f))
     return nullptr;
-  }
   int code = formatCode(f.data(), static_cast<int64_t>(f.size()));
   if (code != SRT_FORMAT_CSV && code != SRT_FORMAT_JSON) {
     run->error = std::string("source ") + (source ? source : "?") + ": unknown format '" + f +

@@ -37,11 +37,11 @@ const char *configArg(const srt_run *run, int section, const char *name, const c
 /// or sink \p name, else the program's (\p text, \p len; null gives "").
 std::string connectorText(const srt_run *run, int section, const char *name, const char *arg,
                           const char *text, int64_t len);
-/// A file connector's format: the config's, else the program's, else the
-/// one \p path's extension tells (the path after any override); "" when
-/// none does.
-std::string connectorFormat(const srt_run *run, int section, const char *name, const char *format,
-                            int64_t format_len, const char *path, int64_t path_len);
+/// A connector's format in \p out: the config's, else the program's, else
+/// the one a file's \p path tells by its extension (the path after any
+/// override). False, with the run's error set, when a file's path tells none.
+bool connectorFormat(srt_run *run, int section, const char *name, const char *format,
+                     int64_t format_len, const char *path, int64_t path_len, std::string &out);
 
 /// Checks the config's overrides of source or sink \p name against its
 /// \p connector (srt_config_check_connector) as it opens: false, with the

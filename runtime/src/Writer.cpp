@@ -347,13 +347,9 @@ srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *pat
     path = overridePath.c_str();
     path_len = static_cast<int64_t>(overridePath.size());
   }
-  std::string f = connectorFormat(run, SRT_CONFIG_SINKS, sink, format, format_len, path, path_len);
-  if (f.empty() && path) {
-    run->error = std::string("sink ") + (sink ? sink : "?") + ": cannot tell the format of \"" +
-                 std::string(path, static_cast<size_t>(path_len)) +
-                 "\" from its extension; add format: \"csv\" or format: \"json\"";
+  std::string f;
+  if (!connectorFormat(run, SRT_CONFIG_SINKS, sink, format, format_len, path, path_len, f))
     return nullptr;
-  }
   // The dead-letter sink belongs to the run: no pipeline may write to it.
   if (run->deadLetter && run->config && sink) {
     const char *dead = srt_config_dead_letter(run->config, nullptr);
