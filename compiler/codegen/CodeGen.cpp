@@ -148,6 +148,12 @@ llvm::AllocaInst *Generator::handleSlot(const char *name) {
   return slot;
 }
 
+void Generator::checkStatus(llvm::Value *rc, const char *okName) {
+  auto *ok = llvm::BasicBlock::Create(ctx_, okName, fn_);
+  b_.CreateCondBr(b_.CreateICmpNE(rc, b_.getInt32(0)), failBlock_, ok);
+  b_.SetInsertPoint(ok);
+}
+
 void Generator::checkOpened(llvm::Value *handle) {
   auto *ok = llvm::BasicBlock::Create(ctx_, "opened", fn_);
   b_.CreateCondBr(b_.CreateIsNull(handle), failBlock_, ok);
@@ -215,9 +221,7 @@ void Generator::declareSinks() {
         rt_.fn("srt_run_declare_sink", rt_.i32,
                {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
         {runArg_, rt_.cstring(d.name), path.first, path.second, format.first, format.second});
-    auto *ok = llvm::BasicBlock::Create(ctx_, "declared", fn_);
-    b_.CreateCondBr(b_.CreateICmpNE(rc, b_.getInt32(0)), failBlock_, ok);
-    b_.SetInsertPoint(ok);
+    checkStatus(rc, "declared");
   }
 }
 

@@ -71,6 +71,9 @@ private:
   llvm::AllocaInst *handleSlot(const char *name);
 
   void checkOpened(llvm::Value *handle);
+  /// Goes on at a new block \p okName when the runtime call's status \p rc
+  /// is 0, and to the failure path otherwise.
+  void checkStatus(llvm::Value *rc, const char *okName);
 
   /// A connector argument's text as (ptr, len), computed at start-up; a
   /// null ptr when absent (\p fallback, if given, otherwise).

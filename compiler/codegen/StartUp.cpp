@@ -29,9 +29,7 @@ llvm::Value *Generator::startUpSetting(const PlanExpr *e, int64_t compiled, int6
   llvm::Value *rc = b_.CreateCall(
       rt_.fn("srt_run_check_setting", rt_.i32, {rt_.ptr, rt_.ptr, rt_.i64, rt_.i64, rt_.i32}),
       {runArg_, rt_.cstring(what), v, b_.getInt64(minimum), b_.getInt32(isDuration ? 1 : 0)});
-  auto *ok = llvm::BasicBlock::Create(ctx_, "setting.ok", fn_);
-  b_.CreateCondBr(b_.CreateICmpNE(rc, b_.getInt32(0)), failBlock_, ok);
-  b_.SetInsertPoint(ok);
+  checkStatus(rc, "setting.ok");
   return v;
 }
 

@@ -51,9 +51,7 @@ void Generator::createWindows() {
         llvm::Value *rc = b_.CreateCall(
             rt_.fn("srt_run_check_fraction", rt_.i32, {rt_.ptr, rt_.ptr, rt_.f64, rt_.i32}),
             {runArg_, rt_.cstring(what), p.v, b_.CreateZExt(p.null, rt_.i32)});
-        auto *ok = llvm::BasicBlock::Create(ctx_, "fraction.ok", fn_);
-        b_.CreateCondBr(b_.CreateICmpNE(rc, b_.getInt32(0)), failBlock_, ok);
-        b_.SetInsertPoint(ok);
+        checkStatus(rc, "fraction.ok");
       }
     auto *desc = new llvm::GlobalVariable(
         *module_, descTy, false, llvm::GlobalValue::PrivateLinkage,
