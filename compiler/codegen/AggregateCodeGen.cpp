@@ -1,5 +1,7 @@
 #include "codegen/AggregateCodeGen.h"
 
+#include "sema/Evaluate.h"
+
 #include <srt/runtime.h>
 
 #include <llvm/IR/Intrinsics.h>
@@ -130,17 +132,55 @@ std::pair<llvm::Value *, llvm::Value *> AggregateCodeGen::valueBytes(Val v, Type
   return {tmp, b_.getInt64(8)};
 }
 
-void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, llvm::Value *state, llvm::Value *seq) {
+std::vector<Val> AggregateCodeGen::emitArguments(ExprCodeGen &exprs) {
+  std::vector<Val> args;
+  for (const auto &a : window_.aggregates)
+    args.push_back(a.args.empty() ? Val{} : exprs.emit(*a.args[0]));
+  return args;
+}
+
+void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &args,
+                                  llvm::Value *state, llvm::Value *seq) {
+  // First every check that can reject the record, then the stores.
+  std::vector<llvm::Value *> next(window_.aggregates.size()); // a sum's new value
+  std::vector<std::pair<llvm::Value *, llvm::Value *>> moments(window_.aggregates.size());
   for (size_t i = 0; i < window_.aggregates.size(); ++i) {
     const auto &a = window_.aggregates[i];
     uint32_t kind = layout_.kinds[i];
     TypeKind k = argKind(a);
-    Val x;
-    llvm::Value *present = b_.getTrue(); // the value is not null
-    if (!a.args.empty()) {
-      x = exprs.emit(*a.args[0]);
-      present = b_.CreateNot(x.null);
+    const Val &x = args[i];
+    if (kind != SRT_AGG_SUM_I64 && kind != SRT_AGG_SUM_F64 && kind != SRT_AGG_MOMENTS)
+      continue;
+    std::string what = a.fn == BuiltinId::Avg ? "avg" : a.fn == BuiltinId::Sum ? "sum" : "variance";
+    if (kind == SRT_AGG_SUM_I64) {
+      next[i] = exprs.overflowChecked(llvm::Intrinsic::sadd_with_overflow,
+                                      b_.CreateLoad(rt_.i64, slotAddr(state, i, kValue)), x.v,
+                                      x.null, overflowReason(a.type.kind, what.c_str()));
+    } else if (kind == SRT_AGG_SUM_F64) {
+      next[i] = exprs.finiteChecked(
+          b_.CreateFAdd(b_.CreateLoad(rt_.f64, slotAddr(state, i, kValue)), asF64(x, k)), x.null,
+          overflowReason(TypeKind::F64, what.c_str()));
+    } else {
+      // Welford: n += 1; d = x - mean; mean += d / n; m2 += d * (x - mean).
+      llvm::Value *n = b_.CreateAdd(b_.CreateLoad(rt_.i64, slotAddr(state, i, kMomN)),
+                                    b_.getInt64(1));
+      llvm::Value *xf = asF64(x, k);
+      llvm::Value *mean = b_.CreateLoad(rt_.f64, slotAddr(state, i, kMomMean));
+      llvm::Value *d = b_.CreateFSub(xf, mean);
+      llvm::Value *newMean = b_.CreateFAdd(mean, b_.CreateFDiv(d, b_.CreateSIToFP(n, rt_.f64)));
+      llvm::Value *m2 = b_.CreateFAdd(b_.CreateLoad(rt_.f64, slotAddr(state, i, kMomM2)),
+                                      b_.CreateFMul(d, b_.CreateFSub(xf, newMean)));
+      std::string why = overflowReason(TypeKind::F64, what.c_str());
+      moments[i] = {exprs.finiteChecked(newMean, x.null, why),
+                    exprs.finiteChecked(m2, x.null, why)};
     }
+  }
+  for (size_t i = 0; i < window_.aggregates.size(); ++i) {
+    const auto &a = window_.aggregates[i];
+    uint32_t kind = layout_.kinds[i];
+    TypeKind k = argKind(a);
+    const Val &x = args[i];
+    llvm::Value *present = a.args.empty() ? b_.getTrue() : b_.CreateNot(x.null);
     auto count = [&](uint32_t at) {
       llvm::Value *n = slotAddr(state, i, at);
       b_.CreateStore(b_.CreateAdd(b_.CreateLoad(rt_.i64, n), b_.CreateZExt(present, rt_.i64)), n);
@@ -149,17 +189,11 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, llvm::Value *state, llvm::
     case SRT_AGG_COUNT:
       count(kN);
       break;
-    case SRT_AGG_SUM_I64: {
-      llvm::Value *v = slotAddr(state, i, kValue);
-      llvm::Value *old = b_.CreateLoad(rt_.i64, v);
-      b_.CreateStore(b_.CreateSelect(present, b_.CreateAdd(old, x.v), old), v);
-      count(kN);
-      break;
-    }
+    case SRT_AGG_SUM_I64:
     case SRT_AGG_SUM_F64: {
       llvm::Value *v = slotAddr(state, i, kValue);
-      llvm::Value *old = b_.CreateLoad(rt_.f64, v);
-      b_.CreateStore(b_.CreateSelect(present, b_.CreateFAdd(old, asF64(x, k)), old), v);
+      llvm::Value *old = b_.CreateLoad(kind == SRT_AGG_SUM_I64 ? rt_.i64 : rt_.f64, v);
+      b_.CreateStore(b_.CreateSelect(present, next[i], old), v);
       count(kN);
       break;
     }
@@ -246,23 +280,14 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, llvm::Value *state, llvm::
       count(kStrN);
       break;
     }
-    case SRT_AGG_MOMENTS: {
-      // Welford: n += 1; d = x - mean; mean += d / n; m2 += d * (x - mean).
+    case SRT_AGG_MOMENTS:
       when(present, [&] {
-        llvm::Value *nAddr = slotAddr(state, i, kMomN), *meanAddr = slotAddr(state, i, kMomMean),
-                    *m2Addr = slotAddr(state, i, kMomM2);
-        llvm::Value *n = b_.CreateAdd(b_.CreateLoad(rt_.i64, nAddr), b_.getInt64(1));
-        llvm::Value *xf = asF64(x, k);
-        llvm::Value *mean = b_.CreateLoad(rt_.f64, meanAddr);
-        llvm::Value *d = b_.CreateFSub(xf, mean);
-        llvm::Value *newMean = b_.CreateFAdd(mean, b_.CreateFDiv(d, b_.CreateSIToFP(n, rt_.f64)));
-        llvm::Value *m2 = b_.CreateLoad(rt_.f64, m2Addr);
-        b_.CreateStore(b_.CreateFAdd(m2, b_.CreateFMul(d, b_.CreateFSub(xf, newMean))), m2Addr);
-        b_.CreateStore(newMean, meanAddr);
-        b_.CreateStore(n, nAddr);
+        llvm::Value *nAddr = slotAddr(state, i, kMomN);
+        b_.CreateStore(b_.CreateAdd(b_.CreateLoad(rt_.i64, nAddr), b_.getInt64(1)), nAddr);
+        b_.CreateStore(moments[i].first, slotAddr(state, i, kMomMean));
+        b_.CreateStore(moments[i].second, slotAddr(state, i, kMomM2));
       });
       break;
-    }
     case SRT_AGG_DISTINCT:
     case SRT_AGG_HLL:
       when(present, [&] {

@@ -26,9 +26,16 @@ public:
                    const LogicalWindowAggregate &window, const AggregateLayout &layout)
       : b_(b), rt_(rt), fn_(fn), window_(window), layout_(layout) {}
 
-  /// Folds the record \p exprs reads into \p state; \p seq is the record's
-  /// arrival number (for first and last).
-  void emitUpdate(ExprCodeGen &exprs, llvm::Value *state, llvm::Value *seq);
+  /// Evaluates every aggregate's argument for the record \p exprs reads
+  /// (count() has none: an empty Val). Done before the record's group is
+  /// looked up, so a record an argument rejects creates no group.
+  std::vector<Val> emitArguments(ExprCodeGen &exprs);
+  /// Folds the record's \p args into \p state; \p seq is the record's
+  /// arrival number (for first and last). A sum that would overflow rejects
+  /// the record before any aggregate changes, so a rejected record is in
+  /// none of them.
+  void emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &args, llvm::Value *state,
+                  llvm::Value *seq);
   /// The value of every aggregate of \p state; \p consts evaluates
   /// constant arguments (a percentile's p).
   std::vector<Val> emitResults(ExprCodeGen &consts, llvm::Value *state);

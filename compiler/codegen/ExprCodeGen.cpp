@@ -1,5 +1,7 @@
 #include "codegen/ExprCodeGen.h"
 
+#include "sema/Evaluate.h"
+
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/Module.h>
 
@@ -63,13 +65,30 @@ llvm::Value *ExprCodeGen::anyNull(std::initializer_list<Val> vals) {
   return n;
 }
 
-void ExprCodeGen::rejectIf(llvm::Value *bad, const char *reason) {
+void ExprCodeGen::rejectIf(llvm::Value *bad, const std::string &reason) {
   auto *reject = block("reject");
   auto *ok = block("ok");
   b_.CreateCondBr(bad, reject, ok);
   b_.SetInsertPoint(reject);
-  env_.reject(reason);
+  env_.reject(reason.c_str());
   b_.SetInsertPoint(ok);
+}
+
+llvm::Value *ExprCodeGen::overflowChecked(llvm::Intrinsic::ID op, llvm::Value *a, llvm::Value *b,
+                                          llvm::Value *null, const std::string &reason) {
+  llvm::Value *r = b_.CreateBinaryIntrinsic(op, a, b);
+  rejectIf(b_.CreateAnd(b_.CreateNot(null), b_.CreateExtractValue(r, 1)), reason);
+  return b_.CreateExtractValue(r, 0);
+}
+
+llvm::Value *ExprCodeGen::finiteChecked(llvm::Value *v, llvm::Value *null,
+                                        const std::string &reason) {
+  // |v| < inf is false for infinities and NaN alike.
+  llvm::Value *magnitude = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, v);
+  llvm::Value *isFinite =
+      b_.CreateFCmpOLT(magnitude, llvm::ConstantFP::getInfinity(rt_.f64));
+  rejectIf(b_.CreateAnd(b_.CreateNot(null), b_.CreateNot(isFinite)), reason);
+  return v;
 }
 
 llvm::AllocaInst *ExprCodeGen::strSlot() {
@@ -245,7 +264,9 @@ Val ExprCodeGen::unary(const PlanExpr &e) {
     return {b_.CreateNot(a.v), a.null};
   if (e.type.kind == TypeKind::F64)
     return {b_.CreateFNeg(a.v), a.null};
-  return {b_.CreateNeg(a.v), a.null}; // wraps, like Java and Flink
+  return {overflowChecked(llvm::Intrinsic::ssub_with_overflow, b_.getInt64(0), a.v, a.null,
+                          overflowReason(e.type.kind, "negation")),
+          a.null};
 }
 
 llvm::Value *ExprCodeGen::equalsLiteral(llvm::Value *str, const std::string &literal) {
@@ -299,30 +320,43 @@ Val ExprCodeGen::binary(const PlanExpr &e) {
     return callStr("srt_str_concat", {env_.ctx, ptrOf(a.v), lenOf(a.v), ptrOf(b.v), lenOf(b.v)},
                    {rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}, null);
   if (kind == TypeKind::F64) {
+    // Operands are finite; a result that is not (overflow) rejects the
+    // record, and so does division by zero, for floats too (§2, §9).
+    llvm::Value *r;
     switch (op) {
     case BinaryOp::Add:
-      return {b_.CreateFAdd(a.v, b.v), null};
+      r = b_.CreateFAdd(a.v, b.v);
+      break;
     case BinaryOp::Sub:
-      return {b_.CreateFSub(a.v, b.v), null};
+      r = b_.CreateFSub(a.v, b.v);
+      break;
     case BinaryOp::Mul:
-      return {b_.CreateFMul(a.v, b.v), null};
+      r = b_.CreateFMul(a.v, b.v);
+      break;
     default: {
-      // Division by zero is an error for the record, for floats too (§9).
       llvm::Value *byZero = b_.CreateAnd(
           b_.CreateNot(null), b_.CreateFCmpOEQ(b.v, llvm::ConstantFP::get(rt_.f64, 0.0)));
       rejectIf(byZero, op == BinaryOp::Div ? "division by zero" : "modulo by zero");
-      return {op == BinaryOp::Div ? b_.CreateFDiv(a.v, b.v) : b_.CreateFRem(a.v, b.v), null};
+      r = op == BinaryOp::Div ? b_.CreateFDiv(a.v, b.v) : b_.CreateFRem(a.v, b.v);
+      break;
     }
     }
+    return {finiteChecked(r, null, overflowReason(kind, operationName(op))), null};
   }
-  // i64, durations, timestamps (milliseconds); results wrap on overflow.
+  // i64, durations, timestamps (milliseconds): overflow rejects the record.
   switch (op) {
   case BinaryOp::Add:
-    return {b_.CreateAdd(a.v, b.v), null};
+    return {overflowChecked(llvm::Intrinsic::sadd_with_overflow, a.v, b.v, null,
+                            overflowReason(kind, operationName(op))),
+            null};
   case BinaryOp::Sub:
-    return {b_.CreateSub(a.v, b.v), null};
+    return {overflowChecked(llvm::Intrinsic::ssub_with_overflow, a.v, b.v, null,
+                            overflowReason(kind, operationName(op))),
+            null};
   case BinaryOp::Mul:
-    return {b_.CreateMul(a.v, b.v), null};
+    return {overflowChecked(llvm::Intrinsic::smul_with_overflow, a.v, b.v, null,
+                            overflowReason(kind, operationName(op))),
+            null};
   default: {
     // Division by zero is an error for the record (when neither side is
     // null); so is INT64_MIN / -1, which has no i64 result.
@@ -331,7 +365,7 @@ Val ExprCodeGen::binary(const PlanExpr &e) {
     llvm::Value *overflow =
         b_.CreateAnd(b_.CreateNot(null), b_.CreateAnd(b_.CreateICmpEQ(a.v, b_.getInt64(INT64_MIN)),
                                                       b_.CreateICmpEQ(b.v, b_.getInt64(-1))));
-    rejectIf(overflow, "integer overflow in division");
+    rejectIf(overflow, overflowReason(kind, operationName(op)));
     // A null operand may hold 0: divide by 1 instead, the result is null.
     llvm::Value *divisor = b_.CreateSelect(null, b_.getInt64(1), b.v);
     return {op == BinaryOp::Div ? b_.CreateSDiv(a.v, divisor) : b_.CreateSRem(a.v, divisor), null};
@@ -494,18 +528,30 @@ Val ExprCodeGen::call(const PlanExpr &e) {
   case BuiltinId::Abs:
     if (e.type.kind == TypeKind::F64)
       return {intrinsic(llvm::Intrinsic::fabs, {a[0].v}), null};
+    rejectIf(b_.CreateAnd(b_.CreateNot(null), b_.CreateICmpEQ(a[0].v, b_.getInt64(INT64_MIN))),
+             overflowReason(e.type.kind, "abs"));
     return {b_.CreateSelect(b_.CreateICmpSLT(a[0].v, b_.getInt64(0)), b_.CreateNeg(a[0].v), a[0].v),
             null};
   case BuiltinId::Sqrt:
-    return {intrinsic(llvm::Intrinsic::sqrt, {a[0].v}), null};
+    return {finiteChecked(intrinsic(llvm::Intrinsic::sqrt, {a[0].v}), null,
+                          nonFiniteReason(e.builtin)),
+            null};
   case BuiltinId::Exp:
-    return {intrinsic(llvm::Intrinsic::exp, {a[0].v}), null};
+    return {finiteChecked(intrinsic(llvm::Intrinsic::exp, {a[0].v}), null,
+                          nonFiniteReason(e.builtin)),
+            null};
   case BuiltinId::Ln:
-    return {intrinsic(llvm::Intrinsic::log, {a[0].v}), null};
+    return {finiteChecked(intrinsic(llvm::Intrinsic::log, {a[0].v}), null,
+                          nonFiniteReason(e.builtin)),
+            null};
   case BuiltinId::Log10:
-    return {intrinsic(llvm::Intrinsic::log10, {a[0].v}), null};
+    return {finiteChecked(intrinsic(llvm::Intrinsic::log10, {a[0].v}), null,
+                          nonFiniteReason(e.builtin)),
+            null};
   case BuiltinId::Pow:
-    return {intrinsic(llvm::Intrinsic::pow, {a[0].v, a[1].v}), null};
+    return {finiteChecked(intrinsic(llvm::Intrinsic::pow, {a[0].v, a[1].v}), null,
+                          nonFiniteReason(e.builtin)),
+            null};
   case BuiltinId::Floor:
   case BuiltinId::Ceil:
     if (e.type.kind == TypeKind::I64)
@@ -517,7 +563,9 @@ Val ExprCodeGen::call(const PlanExpr &e) {
   case BuiltinId::Round:
     if (a.size() == 1)
       return {intrinsic(llvm::Intrinsic::round, {a[0].v}), null};
-    return {b_.CreateCall(rt_.fn("srt_round", rt_.f64, {rt_.f64, rt_.i64}), {a[0].v, a[1].v}),
+    return {finiteChecked(b_.CreateCall(rt_.fn("srt_round", rt_.f64, {rt_.f64, rt_.i64}),
+                                        {a[0].v, a[1].v}),
+                          null, nonFiniteReason(e.builtin)),
             null};
   case BuiltinId::Min:
   case BuiltinId::Max: {
@@ -569,8 +617,14 @@ Val ExprCodeGen::call(const PlanExpr &e) {
   }
   case BuiltinId::ToI64:
     switch (argKind(0)) {
-    case TypeKind::F64:
+    case TypeKind::F64: {
+      // In range exactly when -2^63 <= x < 2^63 (as sema's fitsInI64).
+      llvm::Value *fits =
+          b_.CreateAnd(b_.CreateFCmpOGE(a[0].v, llvm::ConstantFP::get(rt_.f64, -0x1p63)),
+                       b_.CreateFCmpOLT(a[0].v, llvm::ConstantFP::get(rt_.f64, 0x1p63)));
+      rejectIf(b_.CreateAnd(b_.CreateNot(null), b_.CreateNot(fits)), kNotAnI64);
       return {b_.CreateIntrinsic(rt_.i64, llvm::Intrinsic::fptosi_sat, {a[0].v}), null};
+    }
     case TypeKind::Bool:
       return {b_.CreateZExt(a[0].v, rt_.i64), null};
     case TypeKind::String:
@@ -621,7 +675,9 @@ Val ExprCodeGen::call(const PlanExpr &e) {
     llvm::Value *rem = b_.CreateSRem(a[0].v, safe);
     llvm::Value *adj =
         b_.CreateSelect(b_.CreateICmpSLT(rem, b_.getInt64(0)), b_.CreateAdd(rem, safe), rem);
-    return {b_.CreateSub(a[0].v, adj), null};
+    return {overflowChecked(llvm::Intrinsic::ssub_with_overflow, a[0].v, adj, null,
+                            overflowReason(TypeKind::Timestamp, "floor_time")),
+            null};
   }
   case BuiltinId::Year:
   case BuiltinId::Month:

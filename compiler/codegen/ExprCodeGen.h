@@ -8,6 +8,7 @@
 #include "plan/Plan.h"
 
 #include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
 
 #include <functional>
 #include <map>
@@ -74,6 +75,17 @@ public:
   void storeField(llvm::Value *record, const RecordLayout &layout, const RecordType &type,
                   int index, Val v);
 
+  /// Rejects the record when \p bad holds (and continues otherwise).
+  void rejectIf(llvm::Value *bad, const std::string &reason);
+  /// `a op b` with the signed-overflow intrinsic \p op
+  /// (llvm.sadd.with.overflow, ...): an overflow rejects the record unless
+  /// \p null (§2).
+  llvm::Value *overflowChecked(llvm::Intrinsic::ID op, llvm::Value *a, llvm::Value *b,
+                               llvm::Value *null, const std::string &reason);
+  /// \p v, after rejecting the record when it is NaN or infinite and not
+  /// \p null: no NaN or infinity is ever stored (§2).
+  llvm::Value *finiteChecked(llvm::Value *v, llvm::Value *null, const std::string &reason);
+
 private:
   Val constant(const PlanExpr &e);
   Val unary(const PlanExpr &e);
@@ -86,8 +98,6 @@ private:
   Val coalesce(const PlanExpr &e);
   Val fnCall(const PlanExpr &e);
 
-  /// Rejects the record when \p bad holds (and continues otherwise).
-  void rejectIf(llvm::Value *bad, const char *reason);
   llvm::Value *anyNull(std::initializer_list<Val> vals);
   llvm::Value *zero(TypeKind kind);
   llvm::AllocaInst *strSlot();

@@ -82,6 +82,7 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   ExprCodeGen exprs = exprGen(record, type);
   AggregateCodeGen aggs(b_, rt_, fn_, w, info.aggs);
   llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
+  std::vector<Val> args = aggs.emitArguments(exprs);
   auto [key, keyLen] = aggs.emitKey(exprs, info.keyBuffer, kKeyBufferSize, handle);
   llvm::Value *state =
       b_.CreateCall(rt_.fn("srt_window_state", rt_.ptr, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
@@ -101,7 +102,7 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   b_.SetInsertPoint(update);
   llvm::Value *seq = b_.CreateAdd(b_.CreateLoad(rt_.i64, info.arrivals), b_.getInt64(1));
   b_.CreateStore(seq, info.arrivals);
-  aggs.emitUpdate(exprs, state, seq);
+  aggs.emitUpdate(exprs, args, state, seq);
   b_.CreateBr(done);
   b_.SetInsertPoint(done);
 }

@@ -2,8 +2,9 @@
 /// Pass `constant-fold`: evaluates expressions whose operands are constants
 /// (with SQL null semantics), simplifies `and`/`or`/`if` with a constant
 /// side, and removes `where` stages whose condition is always true.
-/// Anything that could fail at run time (overflow, division by zero) is left
-/// for the run to report.
+/// Anything that could fail at run time (overflow, division by zero, a NaN)
+/// is left for the run to report, and `x is null` is not folded away when
+/// evaluating x can reject the record.
 
 #include "opt/Pass.h"
 #include "plan/ExprWalker.h"
@@ -71,21 +72,6 @@ private:
     return true;
   }
 
-  /// True if evaluating \p e can fail for a record (integer division or
-  /// modulo by a value that is not a non-zero constant). Such an
-  /// expression is never folded away.
-  static bool canFail(const PlanExpr &e) {
-    bool fails = false;
-    e.walk([&](const PlanExpr &x) {
-      if (x.kind == Kind::Binary && (x.binaryOp == BinaryOp::Div || x.binaryOp == BinaryOp::Mod) &&
-          x.type.kind != TypeKind::F64) {
-        const PlanExpr &d = *x.children[1];
-        fails |= !(d.isConst() && !d.value.isNull() && d.value.asInt() != 0);
-      }
-    });
-    return fails;
-  }
-
   bool fold(PlanExprPtr &e) {
     auto &ch = e->children;
     bool allConst = std::all_of(ch.begin(), ch.end(), [](const auto &c) { return c->isConst(); });
@@ -129,7 +115,7 @@ private:
     case Kind::IsNull:
       if (ch[0]->isConst())
         return replace(e, Value::boolean(ch[0]->value.isNull() != e->negated));
-      if (!ch[0]->type.nullable && !ch[0]->type.isNullLiteral() && !canFail(*ch[0]))
+      if (!ch[0]->type.nullable && !ch[0]->type.isNullLiteral() && !ch[0]->canReject())
         return replace(e, Value::boolean(e->negated));
       return false;
     case Kind::If:

@@ -33,6 +33,43 @@ PlanExprPtr PlanExpr::clone() const {
   return e;
 }
 
+bool PlanExpr::canReject() const {
+  bool fails = false;
+  walk([&](const PlanExpr &x) {
+    switch (x.kind) {
+    case Kind::Unary:
+      fails |= x.unaryOp == UnaryOp::Neg && x.type.kind != TypeKind::F64; // -INT64_MIN
+      break;
+    case Kind::Binary: {
+      bool arithmetic = x.binaryOp == BinaryOp::Add || x.binaryOp == BinaryOp::Sub ||
+                        x.binaryOp == BinaryOp::Mul || x.binaryOp == BinaryOp::Div ||
+                        x.binaryOp == BinaryOp::Mod;
+      if (!arithmetic || x.type.kind == TypeKind::String)
+        break;
+      if (x.type.kind != TypeKind::F64 &&
+          (x.binaryOp == BinaryOp::Div || x.binaryOp == BinaryOp::Mod)) {
+        // By a constant other than 0 and -1, integer division cannot fail.
+        const PlanExpr &d = *x.children[1];
+        fails |= !(d.isConst() && !d.value.isNull() && d.value.asInt() != 0 &&
+                   d.value.asInt() != -1);
+        break;
+      }
+      fails = true;
+      break;
+    }
+    case Kind::Call:
+      fails |= (scalarBuiltin(x.builtin).flags & CanFail) != 0;
+      break;
+    case Kind::FnCall:
+      fails = true;
+      break;
+    default:
+      break;
+    }
+  });
+  return fails;
+}
+
 void PlanExpr::collectFields(std::set<int> &out) const {
   walk([&](const PlanExpr &e) {
     if (e.kind == Kind::Field)

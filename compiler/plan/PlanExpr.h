@@ -65,6 +65,10 @@ public:
     for (const auto &c : children)
       c->walk(f);
   }
+  /// True if evaluating this expression can reject the record (§2, §9):
+  /// integer overflow or division by zero, a float result that is NaN or
+  /// infinite, a built-in flagged CanFail, a call of a user function.
+  bool canReject() const;
   /// Indexes of the input fields (Kind::Field) this expression reads.
   void collectFields(std::set<int> &out) const;
   void collectOtherFields(std::set<int> &out) const;

@@ -66,6 +66,9 @@ enum BuiltinFlags : unsigned {
   /// Builds strings in the per-record arena, or reads the record's clock: the
   /// loop must begin a record context (srt_record_begin) for every record.
   UsesRecordContext = 1u << 0,
+  /// May reject the record it is evaluated for: integer overflow, a float
+  /// result that is NaN or infinite, an argument out of range (§2, §9).
+  CanFail = 1u << 1,
 };
 
 struct Builtin {

@@ -27,7 +27,48 @@ Value typed(Value v, Type t) {
   return v;
 }
 
+/// A float result, or the record error when it is NaN or infinite (§2).
+EvalResult finite(double d, const std::string &why) {
+  return std::isfinite(d) ? EvalResult::of(Value::f64(d)) : EvalResult::fail(why);
+}
+
 } // namespace
+
+std::string overflowReason(TypeKind result, const char *operation) {
+  return Type(result).str() + " overflow in " + operation;
+}
+
+const char *operationName(BinaryOp op) {
+  switch (op) {
+  case BinaryOp::Add:
+    return "addition";
+  case BinaryOp::Sub:
+    return "subtraction";
+  case BinaryOp::Mul:
+    return "multiplication";
+  case BinaryOp::Div:
+    return "division";
+  default:
+    return "modulo";
+  }
+}
+
+std::string nonFiniteReason(BuiltinId id) {
+  switch (id) {
+  case BuiltinId::Sqrt:
+    return "sqrt of a negative number";
+  case BuiltinId::Ln:
+    return "ln of a number that is not positive";
+  case BuiltinId::Log10:
+    return "log10 of a number that is not positive";
+  case BuiltinId::Pow:
+    return "pow has no finite result";
+  case BuiltinId::Exp:
+    return overflowReason(TypeKind::F64, "exp");
+  default:
+    return overflowReason(TypeKind::F64, "round");
+  }
+}
 
 EvalResult evalUnary(UnaryOp op, Type result, const Value &v) {
   if (v.isNull())
@@ -37,7 +78,7 @@ EvalResult evalUnary(UnaryOp op, Type result, const Value &v) {
   if (result.kind == TypeKind::F64)
     return EvalResult::of(Value::f64(-v.asDouble()));
   if (v.asInt() == INT64_MIN)
-    return EvalResult::fail("integer overflow");
+    return EvalResult::fail(overflowReason(result.kind, "negation"));
   return EvalResult::of(typed(Value::i64(-v.asInt()), result));
 }
 
@@ -87,18 +128,18 @@ EvalResult evalBinary(BinaryOp op, Type result, const Value &a, const Value &b) 
     return EvalResult::of(Value::string(a.asString() + b.asString()));
   if (result.kind == TypeKind::F64) {
     double x = a.asDouble(), y = b.asDouble();
+    std::string overflow = overflowReason(TypeKind::F64, operationName(op));
     switch (op) {
     case BinaryOp::Add:
-      return EvalResult::of(Value::f64(x + y));
+      return finite(x + y, overflow);
     case BinaryOp::Sub:
-      return EvalResult::of(Value::f64(x - y));
+      return finite(x - y, overflow);
     case BinaryOp::Mul:
-      return EvalResult::of(Value::f64(x * y));
+      return finite(x * y, overflow);
     case BinaryOp::Div:
-      return y == 0 ? EvalResult::fail("division by zero") : EvalResult::of(Value::f64(x / y));
+      return y == 0 ? EvalResult::fail("division by zero") : finite(x / y, overflow);
     case BinaryOp::Mod:
-      return y == 0 ? EvalResult::fail("division by zero")
-                    : EvalResult::of(Value::f64(std::fmod(x, y)));
+      return y == 0 ? EvalResult::fail("modulo by zero") : finite(std::fmod(x, y), overflow);
     default:
       return EvalResult::notConstant();
     }
@@ -108,22 +149,22 @@ EvalResult evalBinary(BinaryOp op, Type result, const Value &a, const Value &b) 
   switch (op) {
   case BinaryOp::Add:
     if (__builtin_add_overflow(x, y, &r))
-      return EvalResult::fail("integer overflow");
+      return EvalResult::fail(overflowReason(result.kind, operationName(op)));
     break;
   case BinaryOp::Sub:
     if (__builtin_sub_overflow(x, y, &r))
-      return EvalResult::fail("integer overflow");
+      return EvalResult::fail(overflowReason(result.kind, operationName(op)));
     break;
   case BinaryOp::Mul:
     if (__builtin_mul_overflow(x, y, &r))
-      return EvalResult::fail("integer overflow");
+      return EvalResult::fail(overflowReason(result.kind, operationName(op)));
     break;
   case BinaryOp::Div:
   case BinaryOp::Mod:
     if (y == 0)
-      return EvalResult::fail("division by zero");
+      return EvalResult::fail(op == BinaryOp::Div ? "division by zero" : "modulo by zero");
     if (x == INT64_MIN && y == -1)
-      return EvalResult::fail("integer overflow");
+      return EvalResult::fail(overflowReason(result.kind, operationName(op)));
     r = op == BinaryOp::Div ? x / y : x % y;
     break;
   default:
@@ -157,8 +198,8 @@ EvalResult evalBuiltin(BuiltinId id, Type result, const std::vector<Value> &args
     switch (args[0].type.kind) {
     case TypeKind::F64: {
       double d = args[0].asDouble();
-      if (!(d >= -9.2e18 && d <= 9.2e18))
-        return EvalResult::fail("the value does not fit in i64");
+      if (!fitsInI64(d))
+        return EvalResult::fail(kNotAnI64);
       return EvalResult::of(Value::i64(static_cast<int64_t>(d)));
     }
     case TypeKind::Bool:
@@ -197,18 +238,18 @@ EvalResult evalBuiltin(BuiltinId id, Type result, const std::vector<Value> &args
     if (result.kind == TypeKind::F64)
       return f64(std::fabs(args[0].asDouble()));
     if (args[0].asInt() == INT64_MIN)
-      return EvalResult::fail("integer overflow");
+      return EvalResult::fail(overflowReason(result.kind, "abs"));
     return EvalResult::of(typed(Value::i64(std::llabs(args[0].asInt())), result));
   case BuiltinId::Sqrt:
-    return f64(std::sqrt(args[0].asDouble()));
+    return finite(std::sqrt(args[0].asDouble()), nonFiniteReason(id));
   case BuiltinId::Exp:
-    return f64(std::exp(args[0].asDouble()));
+    return finite(std::exp(args[0].asDouble()), nonFiniteReason(id));
   case BuiltinId::Ln:
-    return f64(std::log(args[0].asDouble()));
+    return finite(std::log(args[0].asDouble()), nonFiniteReason(id));
   case BuiltinId::Log10:
-    return f64(std::log10(args[0].asDouble()));
+    return finite(std::log10(args[0].asDouble()), nonFiniteReason(id));
   case BuiltinId::Pow:
-    return f64(std::pow(args[0].asDouble(), args[1].asDouble()));
+    return finite(std::pow(args[0].asDouble(), args[1].asDouble()), nonFiniteReason(id));
   case BuiltinId::Floor:
   case BuiltinId::Ceil:
     if (result.kind == TypeKind::I64)

@@ -26,6 +26,20 @@ struct EvalResult {
   static EvalResult notConstant() { return {}; }
 };
 
+/// Why an operation rejects a record, in the words the run reports; the
+/// compile-time evaluator uses the same words.
+/// "i64 overflow in addition", "timestamp overflow in floor_time", ...
+std::string overflowReason(TypeKind result, const char *operation);
+/// "addition", "subtraction", ... for the arithmetic operators.
+const char *operationName(BinaryOp op);
+/// Why the float built-in \p id gives no finite result
+/// ("sqrt of a negative number").
+std::string nonFiniteReason(BuiltinId id);
+/// The reason i64(x) rejects an f64 outside the i64 range.
+inline constexpr const char *kNotAnI64 = "the value does not fit in i64";
+/// True if the f64 \p d converts to i64 without overflow.
+inline bool fitsInI64(double d) { return d >= -0x1p63 && d < 0x1p63; }
+
 EvalResult evalUnary(UnaryOp op, Type result, const Value &operand);
 /// `and`/`or` are three-valued; every other operator is null if an operand is.
 EvalResult evalBinary(BinaryOp op, Type result, const Value &lhs, const Value &rhs);

@@ -212,8 +212,18 @@ int64_t srt_ts_part(int64_t ms, int32_t part) {
 double srt_round(double x, int64_t digits) {
   if (digits == 0)
     return std::round(x);
-  double scale = std::pow(10.0, static_cast<double>(digits));
-  return std::round(x * scale) / scale;
+  if (digits > 0) {
+    // Past 2^52 a double has no fractional digits left to round away.
+    double scaled = x * std::pow(10.0, static_cast<double>(std::min<int64_t>(digits, 400)));
+    if (!(std::fabs(scaled) < 0x1p52))
+      return x;
+    return std::round(scaled) / std::pow(10.0, static_cast<double>(digits));
+  }
+  // To tens, hundreds, ...: divide by the power of ten rather than multiply
+  // by its (inexact) inverse. The result may overflow; generated code
+  // rejects the record then.
+  double scale = std::pow(10.0, static_cast<double>(std::min<int64_t>(-digits, 400)));
+  return std::round(x / scale) * scale;
 }
 
 } // extern "C"
