@@ -361,9 +361,16 @@ std::vector<Val> AggregateCodeGen::emitResults(ExprCodeGen &consts, llvm::Value 
       llvm::Value *n = load(rt_.i64, kMomN);
       llvm::Value *var = b_.CreateFDiv(load(rt_.f64, kMomM2),
                                        b_.CreateSIToFP(b_.CreateSub(n, b_.getInt64(1)), rt_.f64));
+      // Panes merged by Chan's formula may overflow: such a variance is null,
+      // never NaN or infinity (§2). Rounding may leave m2 a hair below zero.
+      llvm::Value *infinite = b_.CreateNot(
+          b_.CreateFCmpOLT(b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, var),
+                           llvm::ConstantFP::getInfinity(rt_.f64)));
+      llvm::Value *zero = llvm::ConstantFP::get(rt_.f64, 0.0);
+      var = b_.CreateSelect(b_.CreateFCmpOLT(var, zero), zero, var);
       if (a.fn == BuiltinId::Stddev)
         var = b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, var);
-      out.push_back({var, b_.CreateICmpSLT(n, b_.getInt64(2))});
+      out.push_back({var, b_.CreateOr(b_.CreateICmpSLT(n, b_.getInt64(2)), infinite)});
       break;
     }
     case SRT_AGG_DISTINCT:
