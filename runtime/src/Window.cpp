@@ -48,6 +48,7 @@ struct Slice {
 struct Session {
   int64_t start, end; ///< [first event, last event + gap)
   int64_t epoch;      ///< the oldest epoch of its records (checkpoints)
+  uint64_t created;   ///< creation number: orders sessions that end together
   uint64_t hash;
   uint32_t keyLen;
   bool dead;
@@ -57,10 +58,16 @@ struct Session {
 };
 static_assert(sizeof(Session) % 8 == 0, "states are 8-byte aligned");
 
+/// A session's end in the heap; sessions that end at the same time fire in
+/// the order they were created (so keys in the order first seen, §15.21),
+/// whatever the heap's shape.
 struct HeapItem {
   int64_t end;
   Session *session;
-  bool operator>(const HeapItem &o) const { return end > o.end; }
+  uint64_t order;
+  bool operator>(const HeapItem &o) const {
+    return end != o.end ? end > o.end : order > o.order;
+  }
 };
 
 } // namespace
@@ -95,6 +102,7 @@ struct srt_window {
   // to their state).
   KeyTable keys;
   std::priority_queue<HeapItem, std::vector<HeapItem>, std::greater<HeapItem>> sessionEnds;
+  uint64_t sessionsCreated = 0;
 
   // The windows firing now.
   struct Firing {
@@ -302,6 +310,7 @@ struct srt_window {
       s->start = time;
       s->end = end;
       s->epoch = run->recordEpoch;
+      s->created = sessionsCreated++;
       s->hash = hash;
       s->keyLen = len;
       s->key = static_cast<char *>(std::malloc(len ? len : 1));
@@ -309,7 +318,7 @@ struct srt_window {
         std::memcpy(s->key, key, len);
       s->next = static_cast<Session *>(k->extra);
       k->extra = s;
-      sessionEnds.push({end, s});
+      sessionEnds.push({end, s, s->created});
       target = s;
       updateFireAt();
     }
@@ -344,7 +353,7 @@ struct srt_window {
         continue;
       }
       if (s->end != top.end) { // extended since it was pushed
-        sessionEnds.push({s->end, s});
+        sessionEnds.push({s->end, s, s->created});
         continue;
       }
       firing.session = s;
