@@ -12,7 +12,7 @@
 namespace streamc {
 
 std::string formatTimestamp(int64_t ms) {
-  char buf[32];
+  char buf[SRT_TIMESTAMP_MAX_LEN];
   return std::string(buf, srt_format_timestamp(ms, buf));
 }
 

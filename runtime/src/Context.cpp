@@ -1,6 +1,7 @@
 /// \file
 /// The context of generated code: a per-record string arena, now(), and the
-/// string, conversion and calendar helpers expressions call.
+/// string and conversion helpers expressions call (calendar parts are in
+/// Time.cpp).
 
 #include "Run.h"
 #include "srt/runtime.h"
@@ -165,7 +166,7 @@ void srt_f64_to_str(srt_ctx *ctx, double v, srt_str *out) {
 }
 
 void srt_ts_to_str(srt_ctx *ctx, int64_t ms, srt_str *out) {
-  char *p = ctx->alloc(32);
+  char *p = ctx->alloc(SRT_TIMESTAMP_MAX_LEN);
   store(out, p, srt_format_timestamp(ms, p));
 }
 
@@ -182,31 +183,6 @@ int32_t srt_str_to_f64(const char *s, int64_t len, double *out) {
 
 int32_t srt_str_to_ts(const char *s, int64_t len, int64_t *out) {
   return srt_parse_timestamp(s, static_cast<size_t>(len), out);
-}
-
-int64_t srt_ts_part(int64_t ms, int32_t part) {
-  char buf[32];
-  srt_format_timestamp(ms, buf); // YYYY-MM-DDTHH:MM:SS.mmmZ
-  auto num = [&](int at, int n) {
-    int64_t v = 0;
-    for (int i = 0; i < n; ++i)
-      v = v * 10 + (buf[at + i] - '0');
-    return v;
-  };
-  switch (part) {
-  case 0:
-    return num(0, 4);
-  case 1:
-    return num(5, 2);
-  case 2:
-    return num(8, 2);
-  case 3:
-    return num(11, 2);
-  case 4:
-    return num(14, 2);
-  default:
-    return num(17, 2);
-  }
 }
 
 double srt_round(double x, int64_t digits) {

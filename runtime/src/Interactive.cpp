@@ -31,6 +31,8 @@ int64_t srt_run_sink_written(const srt_run *run, const char *sink) {
   return written;
 }
 
+static_assert(SRT_TIMESTAMP_MAX_LEN <= 40, "srt_format_field's buf is documented as 40 bytes");
+
 size_t srt_format_field(const srt_field *f, const void *record, char *buf, const char **text) {
   const char *base = static_cast<const char *>(record);
   *text = buf;

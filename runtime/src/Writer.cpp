@@ -66,6 +66,7 @@ void appendJsonString(std::string &out, const char *p, int64_t n) {
 /// and writes non-finite floats as null.
 void appendValue(std::string &out, const void *record, const srt_field &f, bool json) {
   char buf[40];
+  static_assert(sizeof buf >= SRT_TIMESTAMP_MAX_LEN);
   switch (f.type) {
   case SRT_BOOL:
     out += at<uint8_t>(record, f.offset) ? "true" : "false";

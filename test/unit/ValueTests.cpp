@@ -37,6 +37,15 @@ TEST(Timestamp, FormatsWithMillisecondsUtc) {
   EXPECT_EQ(back, 951782400123);
 }
 
+TEST(Timestamp, ConstantsBeyondYear9999) {
+  EXPECT_EQ(formatTimestamp(253402300800000), "+010000-01-01T00:00:00.000Z");
+  EXPECT_EQ(formatTimestamp(INT64_MIN), "-292275055-05-16T16:47:04.192Z");
+  EXPECT_EQ(Value::timestamp(INT64_MAX).str(), "timestamp(\"+292278994-08-17T07:12:55.807Z\")");
+  int64_t ms = 0;
+  ASSERT_TRUE(parseTimestamp("-000001-12-31T23:59:59.999Z", ms));
+  EXPECT_EQ(ms, -62167219200001);
+}
+
 TEST(Value, ParsesCommandLineSpellingsByType) {
   Value v;
   std::string why;

@@ -267,7 +267,8 @@ void srt_ts_to_str(srt_ctx *ctx, int64_t ms, srt_str *out);
 int32_t srt_str_to_i64(const char *s, int64_t len, int64_t *out);
 int32_t srt_str_to_f64(const char *s, int64_t len, double *out);
 int32_t srt_str_to_ts(const char *s, int64_t len, int64_t *out);
-/* Calendar parts of a timestamp (UTC): 0 year, 1 month, 2 day, 3 hour,
+/* Calendar parts of a timestamp (UTC, proleptic Gregorian, any int64): 0 year
+ * (year 0 is 1 BC; -292275055 to 292278994), 1 month, 2 day, 3 hour,
  * 4 minute, 5 second. */
 int64_t srt_ts_part(int64_t ms, int32_t part);
 /** round(x, digits) */
@@ -570,11 +571,21 @@ int srt_parse_value(uint32_t type, const char *text, void *out, const char **err
 
 /* ----------------------------------------------------- time and numbers */
 
+/** The longest text srt_format_timestamp writes (INT64_MIN ms is
+ * `-292275055-05-16T16:47:04.192Z`); its `out` needs this many bytes. */
+#define SRT_TIMESTAMP_MAX_LEN 30
+
 /** Parses RFC 3339 (`2025-01-01T00:00:05.250Z`, offsets allowed, date only
- * allowed) or an integer of epoch milliseconds. Returns 1 on success. */
+ * allowed), with a year of four digits or, as ISO 8601's expanded form, a
+ * sign and six or more (`+010000-01-01`, `-000001-12-31`; not `-000000`), or
+ * an integer of epoch milliseconds. Returns 1 on success, 0 for malformed
+ * text and for an instant outside the int64 range of milliseconds. */
 int srt_parse_timestamp(const char *text, size_t len, int64_t *ms);
-/** Writes `ms` as RFC 3339 UTC with milliseconds; returns the length (24 for
- * years 0000-9999). `out` needs 32 bytes. */
+/** Writes `ms` (any int64) as RFC 3339 UTC with milliseconds and returns the
+ * length: 24 for years 0000-9999 (`2025-01-01T00:00:05.000Z`); other years
+ * as JavaScript's Date.toISOString writes them, a sign and at least six
+ * digits (`+010000-01-01T00:00:00.000Z`). `out` needs SRT_TIMESTAMP_MAX_LEN
+ * bytes; no terminating NUL is written. */
 size_t srt_format_timestamp(int64_t ms, char *out);
 /** A table cell's text on one line (line breaks, tabs and carriage returns
  * escaped as \n, \t, \r), as table sinks write it. `out` needs 2 * len
