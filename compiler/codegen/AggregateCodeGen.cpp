@@ -139,11 +139,12 @@ std::vector<Val> AggregateCodeGen::emitArguments(ExprCodeGen &exprs) {
   return args;
 }
 
-void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &args,
-                                  llvm::Value *state, llvm::Value *seq) {
-  // First every check that can reject the record, then the stores.
-  std::vector<llvm::Value *> next(window_.aggregates.size()); // a sum's new value
-  std::vector<std::pair<llvm::Value *, llvm::Value *>> moments(window_.aggregates.size());
+AggregateCodeGen::CheckedUpdates
+AggregateCodeGen::emitCheckedUpdates(ExprCodeGen &exprs, const std::vector<Val> &args,
+                                     llvm::Value *state) {
+  CheckedUpdates next;
+  next.sums.resize(window_.aggregates.size());
+  next.moments.resize(window_.aggregates.size());
   for (size_t i = 0; i < window_.aggregates.size(); ++i) {
     const auto &a = window_.aggregates[i];
     uint32_t kind = layout_.kinds[i];
@@ -151,15 +152,18 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &ar
     const Val &x = args[i];
     if (kind != SRT_AGG_SUM_I64 && kind != SRT_AGG_SUM_F64 && kind != SRT_AGG_MOMENTS)
       continue;
-    std::string what = a.fn == BuiltinId::Avg ? "avg" : a.fn == BuiltinId::Sum ? "sum" : "variance";
+    const char *what = a.fn == BuiltinId::Avg      ? "avg"
+                       : a.fn == BuiltinId::Sum    ? "sum"
+                       : a.fn == BuiltinId::Stddev ? "stddev"
+                                                   : "variance";
     if (kind == SRT_AGG_SUM_I64) {
-      next[i] = exprs.overflowChecked(llvm::Intrinsic::sadd_with_overflow,
-                                      b_.CreateLoad(rt_.i64, slotAddr(state, i, kValue)), x.v,
-                                      x.null, overflowReason(a.type.kind, what.c_str()));
+      next.sums[i] = exprs.overflowChecked(llvm::Intrinsic::sadd_with_overflow,
+                                           b_.CreateLoad(rt_.i64, slotAddr(state, i, kValue)),
+                                           x.v, x.null, overflowReason(a.type.kind, what));
     } else if (kind == SRT_AGG_SUM_F64) {
-      next[i] = exprs.finiteChecked(
+      next.sums[i] = exprs.finiteChecked(
           b_.CreateFAdd(b_.CreateLoad(rt_.f64, slotAddr(state, i, kValue)), asF64(x, k)), x.null,
-          overflowReason(TypeKind::F64, what.c_str()));
+          overflowReason(TypeKind::F64, what));
     } else {
       // Welford: n += 1; d = x - mean; mean += d / n; m2 += d * (x - mean).
       llvm::Value *n = b_.CreateAdd(b_.CreateLoad(rt_.i64, slotAddr(state, i, kMomN)),
@@ -170,11 +174,18 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &ar
       llvm::Value *newMean = b_.CreateFAdd(mean, b_.CreateFDiv(d, b_.CreateSIToFP(n, rt_.f64)));
       llvm::Value *m2 = b_.CreateFAdd(b_.CreateLoad(rt_.f64, slotAddr(state, i, kMomM2)),
                                       b_.CreateFMul(d, b_.CreateFSub(xf, newMean)));
-      std::string why = overflowReason(TypeKind::F64, what.c_str());
-      moments[i] = {exprs.finiteChecked(newMean, x.null, why),
-                    exprs.finiteChecked(m2, x.null, why)};
+      std::string why = overflowReason(TypeKind::F64, what);
+      next.moments[i] = {exprs.finiteChecked(newMean, x.null, why),
+                         exprs.finiteChecked(m2, x.null, why)};
     }
   }
+  return next;
+}
+
+void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &args,
+                                  llvm::Value *state, llvm::Value *seq) {
+  // First every check that can reject the record, then the stores.
+  CheckedUpdates next = emitCheckedUpdates(exprs, args, state);
   for (size_t i = 0; i < window_.aggregates.size(); ++i) {
     const auto &a = window_.aggregates[i];
     uint32_t kind = layout_.kinds[i];
@@ -193,7 +204,7 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &ar
     case SRT_AGG_SUM_F64: {
       llvm::Value *v = slotAddr(state, i, kValue);
       llvm::Value *old = b_.CreateLoad(kind == SRT_AGG_SUM_I64 ? rt_.i64 : rt_.f64, v);
-      b_.CreateStore(b_.CreateSelect(present, next[i], old), v);
+      b_.CreateStore(b_.CreateSelect(present, next.sums[i], old), v);
       count(kN);
       break;
     }
@@ -284,8 +295,8 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &ar
       when(present, [&] {
         llvm::Value *nAddr = slotAddr(state, i, kMomN);
         b_.CreateStore(b_.CreateAdd(b_.CreateLoad(rt_.i64, nAddr), b_.getInt64(1)), nAddr);
-        b_.CreateStore(moments[i].first, slotAddr(state, i, kMomMean));
-        b_.CreateStore(moments[i].second, slotAddr(state, i, kMomM2));
+        b_.CreateStore(next.moments[i].first, slotAddr(state, i, kMomMean));
+        b_.CreateStore(next.moments[i].second, slotAddr(state, i, kMomM2));
       });
       break;
     case SRT_AGG_DISTINCT:

@@ -53,6 +53,14 @@ public:
                      const RecordType &keyType, const RecordLayout &keyLayout);
 
 private:
+  /// The new value of every aggregate whose update can fail (a sum's value;
+  /// variance's mean and m2), computed and checked before anything is stored.
+  struct CheckedUpdates {
+    std::vector<llvm::Value *> sums;
+    std::vector<std::pair<llvm::Value *, llvm::Value *>> moments;
+  };
+  CheckedUpdates emitCheckedUpdates(ExprCodeGen &exprs, const std::vector<Val> &args,
+                                    llvm::Value *state);
   llvm::Value *slotAddr(llvm::Value *state, size_t i, uint32_t field = 0);
   llvm::Value *asF64(Val v, TypeKind kind);
   llvm::Value *asI64(Val v, TypeKind kind);

@@ -2,6 +2,8 @@
 
 #include "sema/Evaluate.h"
 
+#include <cassert>
+
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/Module.h>
 
@@ -512,18 +514,11 @@ Val ExprCodeGen::fnCall(const PlanExpr &e) {
   return r;
 }
 
-Val ExprCodeGen::call(const PlanExpr &e) {
-  std::vector<Val> a;
-  for (const auto &c : e.children)
-    a.push_back(emit(*c));
-  llvm::Value *null = b_.getFalse();
-  for (const Val &v : a)
-    null = b_.CreateOr(null, v.null);
+Val ExprCodeGen::numericCall(const PlanExpr &e, const std::vector<Val> &a, llvm::Value *null) {
   llvm::Module *m = fn_->getParent();
   auto intrinsic = [&](llvm::Intrinsic::ID id, std::vector<llvm::Value *> args) {
     return b_.CreateCall(llvm::Intrinsic::getDeclaration(m, id, {rt_.f64}), args);
   };
-  auto argKind = [&](size_t i) { return e.children[i]->type.kind; };
   switch (e.builtin) {
   case BuiltinId::Abs:
     if (e.type.kind == TypeKind::F64)
@@ -573,6 +568,33 @@ Val ExprCodeGen::call(const PlanExpr &e) {
     llvm::Value *pickFirst = compare(keepFirst, a[0], a[1], e.type.kind).v;
     return {b_.CreateSelect(pickFirst, a[0].v, a[1].v), null};
   }
+  default:
+    assert(false && "not a numeric built-in");
+    return {zero(e.type.kind), b_.getTrue()};
+  }
+}
+
+Val ExprCodeGen::call(const PlanExpr &e) {
+  std::vector<Val> a;
+  for (const auto &c : e.children)
+    a.push_back(emit(*c));
+  llvm::Value *null = b_.getFalse();
+  for (const Val &v : a)
+    null = b_.CreateOr(null, v.null);
+  auto argKind = [&](size_t i) { return e.children[i]->type.kind; };
+  switch (e.builtin) {
+  case BuiltinId::Abs:
+  case BuiltinId::Sqrt:
+  case BuiltinId::Exp:
+  case BuiltinId::Ln:
+  case BuiltinId::Log10:
+  case BuiltinId::Pow:
+  case BuiltinId::Floor:
+  case BuiltinId::Ceil:
+  case BuiltinId::Round:
+  case BuiltinId::Min:
+  case BuiltinId::Max:
+    return numericCall(e, a, null);
   case BuiltinId::Len:
     return {lenOf(a[0].v), null};
   case BuiltinId::Lower:

@@ -95,6 +95,8 @@ private:
   Val ifExpr(const PlanExpr &e);
   Val in(const PlanExpr &e);
   Val call(const PlanExpr &e);
+  /// abs, sqrt, exp, ln, log10, pow, floor, ceil, round, min, max.
+  Val numericCall(const PlanExpr &e, const std::vector<Val> &a, llvm::Value *null);
   Val coalesce(const PlanExpr &e);
   Val fnCall(const PlanExpr &e);
 
