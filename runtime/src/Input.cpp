@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <poll.h>
 #include <unistd.h>
 
 namespace {
@@ -67,6 +68,11 @@ bool Input::fill() {
   size_t room = std::min(size_ - end_, batch_);
   auto stopped = [&] { return stop_ && stop_->load(std::memory_order_relaxed); };
   ssize_t n = -1;
+  if (beforeWait_ && fd_ >= 0) {
+    pollfd ready{fd_, POLLIN, 0};
+    if (::poll(&ready, 1, 0) == 0) // nothing to read yet: the read would wait
+      beforeWait_();
+  }
   do {
     if (stopped()) // checked just before blocking, so a stop is not missed
       break;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 /// Bytes from a file descriptor or a memory buffer. The buffer starts small
@@ -38,6 +39,10 @@ public:
   /// A read interrupted by a signal gives up (end of input) once \p stop is
   /// set; otherwise it is retried.
   void stopWhen(const std::atomic<bool> *stop) { stop_ = stop; }
+  /// Calls \p f before a read that would block (a pipe or terminal with no
+  /// bytes ready), so output written so far can be delivered while the
+  /// program waits for input (live output; never for regular files).
+  void beforeWaiting(std::function<void()> f) { beforeWait_ = std::move(f); }
 
   /// Reads more input after end(), moving the unconsumed bytes to the front
   /// first. Returns false at the end of input (or on a read error).
@@ -50,6 +55,7 @@ private:
   bool owns_ = false;
   size_t batch_ = 0;
   const std::atomic<bool> *stop_ = nullptr;
+  std::function<void()> beforeWait_;
   std::unique_ptr<char[]> buf_;
   size_t size_ = 0; ///< bytes of buf_ for data (the padding follows)
   size_t begin_ = 0, end_ = 0;

@@ -481,6 +481,7 @@ srt_reader *makeReader(srt_run *run, const char *source, int format, const srt_l
   srt_reader *r = newReader(run, source, format, layout);
   r->input = std::move(input);
   r->input->stopWhen(&run->interrupted);
+  r->input->beforeWaiting([run] { run->deliverOutput(); });
   r->framer = Framer(format == SRT_FORMAT_CSV);
   for (size_t i = 0; i < r->fields.size(); ++i)
     if (r->fields[i].read)

@@ -31,6 +31,11 @@ void srt_run::toDeadLetter(const std::string &source, int64_t line, const std::s
   srt_writer_write(deadLetter, &row);
 }
 
+void srt_run::deliverOutput() {
+  for (srt_writer *w : liveWriters)
+    deliverWriterOutput(w);
+}
+
 bool srt_run::flushSinks() {
   bool ok = true;
   for (srt_writer *w : liveWriters)

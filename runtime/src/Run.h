@@ -97,6 +97,8 @@ class KafkaConsumer;
 /// Writes what a sink buffers (a table sink keeps its rows until the end)
 /// and waits for its Kafka deliveries; false when it failed (Writer.cpp).
 bool srt_writer_checkpoint(srt_writer *writer);
+/// Writes what a file or stdout sink buffers (see srt_run::deliverOutput).
+void deliverWriterOutput(srt_writer *writer);
 
 /// What the runtime keeps of a window for checkpoints (Window.cpp): the
 /// oldest epoch any record in its open state was read in (INT64_MAX: no open
@@ -156,6 +158,10 @@ struct srt_run {
   std::string kafkaBrokers; ///< --kafka-brokers
   std::string name = "streamc"; ///< the program's name (default consumer groups)
   bool verbose = false;         ///< -v: Kafka assignments are reported
+  /// Writes what file and stdout sinks buffer (not tables, which are
+  /// rendered at the end, nor Kafka, whose delivery follows checkpoints):
+  /// called when the program is about to wait for input.
+  void deliverOutput();
   /// Writes everything the sinks buffer and waits for Kafka deliveries.
   /// Returns false (with `error` set) when a sink failed.
   bool flushSinks();

@@ -404,6 +404,11 @@ int srt_writer_flush(srt_writer *w) { return w->flush(); }
 
 } // extern "C"
 
+void deliverWriterOutput(srt_writer *w) {
+  if (!w->kafka && !w->memory && w->format != SRT_FORMAT_TABLE)
+    w->flush();
+}
+
 bool srt_writer_checkpoint(srt_writer *w) {
   if (w->format == SRT_FORMAT_TABLE || w->memory)
     return true;
