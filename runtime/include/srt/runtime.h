@@ -600,5 +600,6 @@ size_t srt_format_double(double v, char *out);
 #endif
 
 #include "srt/sketch.h"
+#include "srt/abi.h"
 
 #endif /* SRT_RUNTIME_H */
