@@ -268,10 +268,9 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &ar
         llvm::BasicBlock *from = b_.GetInsertBlock();
         b_.CreateCondBr(b_.CreateAnd(present, b_.CreateNot(empty)), cmpBlock, after);
         b_.SetInsertPoint(cmpBlock);
-        llvm::Value *c = b_.CreateCall(
-            rt_.fn("srt_str_compare", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
-            {ptr, len, b_.CreateLoad(rt_.ptr, slotAddr(state, i, kStrPtr)),
-             b_.CreateLoad(rt_.i64, slotAddr(state, i, kStrLen))});
+        llvm::Value *c = rt_.call(b_, Abi::srt_str_compare,
+                                  {ptr, len, b_.CreateLoad(rt_.ptr, slotAddr(state, i, kStrPtr)),
+                                   b_.CreateLoad(rt_.i64, slotAddr(state, i, kStrLen))});
         llvm::Value *cb = kind == SRT_AGG_MIN_STR ? b_.CreateICmpSLT(c, b_.getInt32(0))
                                                   : b_.CreateICmpSGT(c, b_.getInt32(0));
         b_.CreateBr(after);
@@ -283,8 +282,7 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &ar
       }
       llvm::Value *take = b_.CreateAnd(present, b_.CreateOr(empty, better));
       when(take, [&] {
-        b_.CreateCall(rt_.fn("srt_agg_string_set", rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.i64}),
-                      {slot, ptr, len});
+        rt_.call(b_, Abi::srt_agg_string_set, {slot, ptr, len});
         if (kind == SRT_AGG_FIRST_STR || kind == SRT_AGG_LAST_STR)
           b_.CreateStore(seq, slotAddr(state, i, kStrSeq));
       });
@@ -303,16 +301,12 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &ar
     case SRT_AGG_HLL:
       when(present, [&] {
         auto [ptr, len] = valueBytes(x, k);
-        b_.CreateCall(rt_.fn(kind == SRT_AGG_DISTINCT ? "srt_distinct_add" : "srt_hll_add",
-                             rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.i64}),
-                      {slotAddr(state, i), ptr, len});
+        rt_.call(b_, kind == SRT_AGG_DISTINCT ? Abi::srt_distinct_add : Abi::srt_hll_add,
+                 {slotAddr(state, i), ptr, len});
       });
       break;
     case SRT_AGG_DIGEST:
-      when(present, [&] {
-        b_.CreateCall(rt_.fn("srt_digest_add", rt_.voidTy, {rt_.ptr, rt_.f64}),
-                      {slotAddr(state, i), asF64(x, k)});
-      });
+      when(present, [&] { rt_.call(b_, Abi::srt_digest_add, {slotAddr(state, i), asF64(x, k)}); });
       break;
     default:
       break;
@@ -386,11 +380,10 @@ std::vector<Val> AggregateCodeGen::emitResults(ExprCodeGen &consts, llvm::Value 
     }
     case SRT_AGG_DISTINCT:
     case SRT_AGG_HLL:
-      out.push_back({b_.CreateCall(rt_.fn(kind == SRT_AGG_DISTINCT ? "srt_distinct_count"
-                                                                   : "srt_hll_count",
-                                          rt_.i64, {rt_.ptr}),
-                                   {load(rt_.ptr, 0)}),
-                     b_.getFalse()});
+      out.push_back(
+          {rt_.call(b_, kind == SRT_AGG_DISTINCT ? Abi::srt_distinct_count : Abi::srt_hll_count,
+                    {load(rt_.ptr, 0)}),
+           b_.getFalse()});
       break;
     default: { // a quantile: null when every value was null
       llvm::Value *digest = load(rt_.ptr, 0);
@@ -405,8 +398,7 @@ std::vector<Val> AggregateCodeGen::emitResults(ExprCodeGen &consts, llvm::Value 
       llvm::BasicBlock *from = b_.GetInsertBlock();
       b_.CreateCondBr(empty, done, compute);
       b_.SetInsertPoint(compute);
-      llvm::Value *value = b_.CreateCall(
-          rt_.fn("srt_digest_quantile", rt_.f64, {rt_.ptr, rt_.f64}), {digest, q});
+      llvm::Value *value = rt_.call(b_, Abi::srt_digest_quantile, {digest, q});
       b_.CreateBr(done);
       b_.SetInsertPoint(done);
       auto *phi = b_.CreatePHI(rt_.f64, 2);
@@ -460,8 +452,7 @@ AggregateCodeGen::emitKey(ExprCodeGen &exprs, llvm::Value *buffer, uint32_t inli
     llvm::BasicBlock *from = b_.GetInsertBlock();
     b_.CreateCondBr(b_.CreateICmpUGT(len, b_.getInt64(inlineSize)), big, ready);
     b_.SetInsertPoint(big);
-    llvm::Value *heap = b_.CreateCall(
-        rt_.fn("srt_window_key_buffer", rt_.ptr, {rt_.ptr, rt_.i64}), {window, len});
+    llvm::Value *heap = rt_.call(b_, Abi::srt_window_key_buffer, {window, len});
     b_.CreateBr(ready);
     b_.SetInsertPoint(ready);
     auto *phi = b_.CreatePHI(rt_.ptr, 2);

@@ -183,7 +183,7 @@ std::string Generator::defaultFormat(const std::string &connector,
   return it == args.end() || it->second.isNull() ? "json" : it->second.asString();
 }
 
-Generator::Handle Generator::openConnector(const char *function, const char *slotName,
+Generator::Handle Generator::openConnector(Abi function, const char *slotName,
                                            const std::string &name, const std::string &connector,
                                            const std::map<std::string, Value> &args,
                                            const std::map<std::string, PlanExprPtr> &argExprs,
@@ -194,14 +194,13 @@ Generator::Handle Generator::openConnector(const char *function, const char *slo
   // file: the path; kafka: the topic; stdin, stdout: none.
   auto path = connector == "file"    ? argText(owner, argExprs, "path", nullptr)
               : connector == "kafka" ? argText(owner, argExprs, "topic", nullptr)
-                                  : std::make_pair<llvm::Value *, llvm::Value *>(
-                                        llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
+                                     : std::make_pair<llvm::Value *, llvm::Value *>(
+                                           llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
   std::string fallback = defaultFormat(connector, args);
   auto format = argText(owner, argExprs, "format", fallback.c_str());
-  llvm::Value *h = b_.CreateCall(
-      rt_.fn(function, rt_.ptr, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr}),
-      {runArg_, rt_.cstring(name), path.first, path.second, format.first, format.second,
-       info.global});
+  llvm::Value *h =
+      b_.CreateCall(rt_.fn(function), {runArg_, rt_.cstring(name), path.first, path.second,
+                                       format.first, format.second, info.global});
   b_.CreateStore(h, slot);
   checkOpened(h);
   return {slot, h};
@@ -217,9 +216,8 @@ void Generator::declareSinks() {
                           llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
     std::string fallback = defaultFormat(d.connectorName, d.args);
     auto format = argText("sink " + d.name, d.argExprs, "format", fallback.c_str());
-    llvm::Value *rc = b_.CreateCall(
-        rt_.fn("srt_run_declare_sink", rt_.i32,
-               {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
+    llvm::Value *rc = rt_.call(
+        b_, Abi::srt_run_declare_sink,
         {runArg_, rt_.cstring(d.name), path.first, path.second, format.first, format.second});
     checkStatus(rc, "declared");
   }
@@ -233,10 +231,10 @@ const RecordType &Generator::sinkInputType(const LogicalSink &sink, size_t i) {
 void Generator::openSinks() {
   for (LogicalSink *sink : sinks_)
     if (sink->connectorName != "null")
-      writers_[sink] = openConnector(
-          sink->connectorName == "kafka" ? "srt_writer_open_kafka" : "srt_writer_open_text",
-          "writer", sink->sinkName, sink->connectorName, sink->args, sink->argExprs,
-          layoutOf(sinkInputType(*sink, 0)));
+      writers_[sink] = openConnector(sink->connectorName == "kafka" ? Abi::srt_writer_open_kafka
+                                                                    : Abi::srt_writer_open_text,
+                                     "writer", sink->sinkName, sink->connectorName, sink->args,
+                                     sink->argExprs, layoutOf(sinkInputType(*sink, 0)));
 }
 
 llvm::Value *Generator::argNumber(const std::string &owner,
@@ -255,14 +253,13 @@ Generator::Handle Generator::openGenerator(const LogicalSource &src) {
   llvm::AllocaInst *slot = handleSlot("reader");
   std::string owner = "source " + src.sourceName;
   auto kind = argText(owner, src.argExprs, "kind", "sequence");
-  llvm::Value *r = b_.CreateCall(
-      rt_.fn("srt_reader_open_generator", rt_.ptr,
-             {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.i64, rt_.f64, rt_.i64, rt_.ptr}),
-      {runArg_, rt_.cstring(src.sourceName), kind.first, kind.second,
-       argNumber(owner, src.argExprs, "events", b_.getInt64(-1), false),
-       argNumber(owner, src.argExprs, "rate", llvm::ConstantFP::get(rt_.f64, 0.0), true),
-       argNumber(owner, src.argExprs, "seed", b_.getInt64(0), false),
-       layoutOf(*src.output, &src.readFields).global});
+  llvm::Value *r =
+      rt_.call(b_, Abi::srt_reader_open_generator,
+               {runArg_, rt_.cstring(src.sourceName), kind.first, kind.second,
+                argNumber(owner, src.argExprs, "events", b_.getInt64(-1), false),
+                argNumber(owner, src.argExprs, "rate", llvm::ConstantFP::get(rt_.f64, 0.0), true),
+                argNumber(owner, src.argExprs, "seed", b_.getInt64(0), false),
+                layoutOf(*src.output, &src.readFields).global});
   b_.CreateStore(r, slot);
   checkOpened(r);
   return {slot, r};
@@ -275,11 +272,10 @@ void Generator::openTables() {
     auto path = argText(owner, l->argExprs, "path", nullptr);
     std::string fallback = defaultFormat("file", l->args);
     auto format = argText(owner, l->argExprs, "format", fallback.c_str());
-    llvm::Value *t = b_.CreateCall(
-        rt_.fn("srt_table_load", rt_.ptr,
-               {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr, rt_.i32}),
-        {runArg_, rt_.cstring(l->tableName), path.first, path.second, format.first, format.second,
-         layoutOf(*l->tableType).global, b_.getInt32(static_cast<uint32_t>(l->tableKeyField))});
+    llvm::Value *t = rt_.call(b_, Abi::srt_table_load,
+                              {runArg_, rt_.cstring(l->tableName), path.first, path.second,
+                               format.first, format.second, layoutOf(*l->tableType).global,
+                               b_.getInt32(static_cast<uint32_t>(l->tableKeyField))});
     b_.CreateStore(t, slot);
     checkOpened(t);
     tables_[l->table] = {slot, t};
@@ -291,28 +287,27 @@ void Generator::openSources() {
     maxDelay_[src] = startUpSetting(src->maxDelay.get(), src->maxDelayMs, 0,
                                     "source " + src->sourceName + ": max_delay", true);
   for (LogicalSource *src : sources_)
-    readers_[src] =
-        src->connectorName == "generate"
-            ? openGenerator(*src)
-            : openConnector(src->connectorName == "kafka" ? "srt_reader_open_kafka"
-                                                          : "srt_reader_open_text",
-                            "reader", src->sourceName, src->connectorName, src->args,
-                            src->argExprs, layoutOf(*src->output, &src->readFields));
+    readers_[src] = src->connectorName == "generate"
+                        ? openGenerator(*src)
+                        : openConnector(src->connectorName == "kafka" ? Abi::srt_reader_open_kafka
+                                                                      : Abi::srt_reader_open_text,
+                                        "reader", src->sourceName, src->connectorName, src->args,
+                                        src->argExprs, layoutOf(*src->output, &src->readFields));
 }
 
 void Generator::closeAll(llvm::Value *status) {
-  auto closeReader = rt_.fn("srt_reader_close", rt_.voidTy, {rt_.ptr});
-  auto closeWriter = rt_.fn("srt_writer_close", rt_.i32, {rt_.ptr});
+  auto closeReader = rt_.fn(Abi::srt_reader_close);
+  auto closeWriter = rt_.fn(Abi::srt_writer_close);
   for (auto &[src, h] : readers_)
     b_.CreateCall(closeReader, {b_.CreateLoad(rt_.ptr, h.slot)});
-  auto countSink = rt_.fn("srt_run_count_sink", rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.i64});
+  auto countSink = rt_.fn(Abi::srt_run_count_sink);
   for (auto &[sink, counter] : nullCounters_)
     b_.CreateCall(countSink,
                   {runArg_, rt_.cstring(sink->sinkName), b_.CreateLoad(rt_.i64, counter)});
-  auto destroyWindow = rt_.fn("srt_window_destroy", rt_.voidTy, {rt_.ptr});
+  auto destroyWindow = rt_.fn(Abi::srt_window_destroy);
   for (auto &[window, w] : windowInfo_)
     b_.CreateCall(destroyWindow, {b_.CreateLoad(rt_.ptr, w.handle)});
-  auto destroyTable = rt_.fn("srt_table_destroy", rt_.voidTy, {rt_.ptr});
+  auto destroyTable = rt_.fn(Abi::srt_table_destroy);
   for (auto &[table, h] : tables_)
     b_.CreateCall(destroyTable, {b_.CreateLoad(rt_.ptr, h.slot)});
   llvm::Value *failed = b_.getFalse();

@@ -25,9 +25,32 @@ RuntimeDecls::RuntimeDecls(llvm::Module &module) : module_(module) {
   layoutTy = llvm::StructType::create(c, {i32, i32, ptr}, "srt_layout");
 }
 
-llvm::FunctionCallee RuntimeDecls::fn(const char *name, llvm::Type *ret,
-                                      std::vector<llvm::Type *> args) {
+llvm::FunctionCallee RuntimeDecls::libcFn(const char *name, llvm::Type *ret,
+                                          std::vector<llvm::Type *> args) {
   return module_.getOrInsertFunction(name, llvm::FunctionType::get(ret, args, false));
+}
+
+llvm::FunctionCallee RuntimeDecls::fn(Abi f) {
+  // The kind tokens of abi.def, as this module's types.
+  llvm::Type *void_ = voidTy;
+  (void)void_;
+#define SRT_UNPACK(...) __VA_ARGS__
+  switch (f) {
+#define SRT_ABI(name, llvm_ret, llvm_params, c_ret, c_params)                                      \
+  case Abi::name:                                                                                  \
+    return libcFn(#name, llvm_ret, {SRT_UNPACK llvm_params});
+#include <srt/abi.def>
+  }
+#undef SRT_UNPACK
+  llvm_unreachable("unknown runtime function");
+}
+
+llvm::CallInst *RuntimeDecls::call(llvm::IRBuilderBase &b, Abi f,
+                                   llvm::ArrayRef<llvm::Value *> args) {
+  llvm::FunctionCallee callee = fn(f);
+  assert(callee.getFunctionType()->getNumParams() == args.size() &&
+         "wrong number of arguments to a runtime function");
+  return b.CreateCall(callee, args);
 }
 
 llvm::Constant *RuntimeDecls::cstring(const std::string &s) {
@@ -98,16 +121,14 @@ llvm::AllocaInst *ExprCodeGen::strSlot() {
   return eb.CreateAlloca(rt_.strTy, nullptr, "str.out");
 }
 
-Val ExprCodeGen::callStr(const char *name, std::vector<llvm::Value *> args,
-                         std::vector<llvm::Type *> types, llvm::Value *null) {
+Val ExprCodeGen::callStr(Abi f, std::vector<llvm::Value *> args, llvm::Value *null) {
   llvm::AllocaInst *out = strSlot();
   args.push_back(out);
-  types.push_back(rt_.ptr);
-  b_.CreateCall(rt_.fn(name, rt_.voidTy, types), args);
+  rt_.call(b_, f, args);
   return {b_.CreateLoad(rt_.strTy, out), null};
 }
 
-Val ExprCodeGen::parseString(const char *function, llvm::Type *type, Val str, llvm::Value *null) {
+Val ExprCodeGen::parseString(Abi f, llvm::Type *type, Val str, llvm::Value *null) {
   // The runtime parses into an entry-block slot; text that does not parse
   // gives null.
   llvm::AllocaInst *out;
@@ -115,14 +136,12 @@ Val ExprCodeGen::parseString(const char *function, llvm::Type *type, Val str, ll
     llvm::IRBuilder<> eb(entry_, entry_->begin());
     out = eb.CreateAlloca(type, nullptr, "parsed");
   }
-  llvm::Value *ok = b_.CreateCall(rt_.fn(function, rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr}),
-                                  {ptrOf(str.v), lenOf(str.v), out});
+  llvm::Value *ok = b_.CreateCall(rt_.fn(f), {ptrOf(str.v), lenOf(str.v), out});
   return {b_.CreateLoad(type, out), b_.CreateOr(null, b_.CreateICmpEQ(ok, b_.getInt32(0)))};
 }
 
 llvm::Value *ExprCodeGen::strCompare(llvm::Value *a, llvm::Value *b) {
-  return b_.CreateCall(rt_.fn("srt_str_compare", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
-                       {ptrOf(a), lenOf(a), ptrOf(b), lenOf(b)});
+  return rt_.call(b_, Abi::srt_str_compare, {ptrOf(a), lenOf(a), ptrOf(b), lenOf(b)});
 }
 
 Val ExprCodeGen::loadField(llvm::Value *record, const RecordLayout &layout, const RecordType &type,
@@ -281,7 +300,7 @@ llvm::Value *ExprCodeGen::equalsLiteral(llvm::Value *str, const std::string &lit
   llvm::BasicBlock *from = b_.GetInsertBlock();
   b_.CreateCondBr(sameLength, compareBytes, done);
   b_.SetInsertPoint(compareBytes);
-  llvm::Value *diff = b_.CreateCall(rt_.fn("bcmp", rt_.i32, {rt_.ptr, rt_.ptr, rt_.i64}),
+  llvm::Value *diff = b_.CreateCall(rt_.libcFn("bcmp", rt_.i32, {rt_.ptr, rt_.ptr, rt_.i64}),
                                     {ptrOf(str), rt_.cstring(literal), b_.getInt64(size)});
   llvm::Value *same = b_.CreateICmpEQ(diff, b_.getInt32(0));
   b_.CreateBr(done);
@@ -319,8 +338,8 @@ Val ExprCodeGen::binary(const PlanExpr &e) {
   llvm::Value *null = anyNull({a, b});
   TypeKind kind = e.type.kind;
   if (kind == TypeKind::String) // concatenation
-    return callStr("srt_str_concat", {env_.ctx, ptrOf(a.v), lenOf(a.v), ptrOf(b.v), lenOf(b.v)},
-                   {rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}, null);
+    return callStr(Abi::srt_str_concat, {env_.ctx, ptrOf(a.v), lenOf(a.v), ptrOf(b.v), lenOf(b.v)},
+                   null);
   if (kind == TypeKind::F64) {
     // Operands are finite; a result that is not (overflow) rejects the
     // record, and so does division by zero, for floats too (§2, §9).
@@ -558,9 +577,8 @@ Val ExprCodeGen::numericCall(const PlanExpr &e, const std::vector<Val> &a, llvm:
   case BuiltinId::Round:
     if (a.size() == 1)
       return {intrinsic(llvm::Intrinsic::round, {a[0].v}), null};
-    return {finiteChecked(b_.CreateCall(rt_.fn("srt_round", rt_.f64, {rt_.f64, rt_.i64}),
-                                        {a[0].v, a[1].v}),
-                          null, nonFiniteReason(e.builtin)),
+    return {finiteChecked(rt_.call(b_, Abi::srt_round, {a[0].v, a[1].v}), null,
+                          nonFiniteReason(e.builtin)),
             null};
   case BuiltinId::Min:
   case BuiltinId::Max: {
@@ -599,24 +617,23 @@ Val ExprCodeGen::call(const PlanExpr &e) {
     return {lenOf(a[0].v), null};
   case BuiltinId::Lower:
   case BuiltinId::Upper:
-    return callStr(e.builtin == BuiltinId::Lower ? "srt_str_lower" : "srt_str_upper",
-                   {env_.ctx, ptrOf(a[0].v), lenOf(a[0].v)}, {rt_.ptr, rt_.ptr, rt_.i64}, null);
+    return callStr(e.builtin == BuiltinId::Lower ? Abi::srt_str_lower : Abi::srt_str_upper,
+                   {env_.ctx, ptrOf(a[0].v), lenOf(a[0].v)}, null);
   case BuiltinId::Trim:
-    return callStr("srt_str_trim", {ptrOf(a[0].v), lenOf(a[0].v)}, {rt_.ptr, rt_.i64}, null);
+    return callStr(Abi::srt_str_trim, {ptrOf(a[0].v), lenOf(a[0].v)}, null);
   case BuiltinId::Substr:
-    return callStr("srt_str_substr",
+    return callStr(Abi::srt_str_substr,
                    {ptrOf(a[0].v), lenOf(a[0].v), a[1].v,
                     a.size() > 2 ? a[2].v : b_.getInt64(INT64_MAX)}, // default: to the end
-                   {rt_.ptr, rt_.i64, rt_.i64, rt_.i64}, null);
+                   null);
   case BuiltinId::Replace:
-    return callStr("srt_str_replace",
+    return callStr(Abi::srt_str_replace,
                    {env_.ctx, ptrOf(a[0].v), lenOf(a[0].v), ptrOf(a[1].v), lenOf(a[1].v),
                     ptrOf(a[2].v), lenOf(a[2].v)},
-                   {rt_.ptr, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}, null);
+                   null);
   case BuiltinId::Contains: {
-    llvm::Value *r =
-        b_.CreateCall(rt_.fn("srt_str_find", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
-                      {ptrOf(a[0].v), lenOf(a[0].v), ptrOf(a[1].v), lenOf(a[1].v)});
+    llvm::Value *r = rt_.call(b_, Abi::srt_str_find,
+                              {ptrOf(a[0].v), lenOf(a[0].v), ptrOf(a[1].v), lenOf(a[1].v)});
     return {b_.CreateICmpNE(r, b_.getInt32(0)), null};
   }
   case BuiltinId::StartsWith:
@@ -632,9 +649,7 @@ Val ExprCodeGen::call(const PlanExpr &e) {
                   rt_.i8, ptrOf(s),
                   b_.CreateSelect(fits, b_.CreateSub(lenOf(s), lenOf(p)), b_.getInt64(0)));
     llvm::Value *len = b_.CreateSelect(fits, lenOf(p), b_.getInt64(0));
-    llvm::Value *cmp =
-        b_.CreateCall(rt_.fn("srt_str_compare", rt_.i32, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
-                      {start, len, ptrOf(p), len});
+    llvm::Value *cmp = rt_.call(b_, Abi::srt_str_compare, {start, len, ptrOf(p), len});
     return {b_.CreateAnd(fits, b_.CreateICmpEQ(cmp, b_.getInt32(0))), null};
   }
   case BuiltinId::ToI64:
@@ -650,7 +665,7 @@ Val ExprCodeGen::call(const PlanExpr &e) {
     case TypeKind::Bool:
       return {b_.CreateZExt(a[0].v, rt_.i64), null};
     case TypeKind::String:
-      return parseString("srt_str_to_i64", rt_.i64, a[0], null);
+      return parseString(Abi::srt_str_to_i64, rt_.i64, a[0], null);
     default:
       return {a[0].v, null};
     }
@@ -663,7 +678,7 @@ Val ExprCodeGen::call(const PlanExpr &e) {
     case TypeKind::Duration:
       return {b_.CreateSIToFP(a[0].v, rt_.f64), null};
     case TypeKind::String:
-      return parseString("srt_str_to_f64", rt_.f64, a[0], null);
+      return parseString(Abi::srt_str_to_f64, rt_.f64, a[0], null);
     default:
       return {a[0].v, null};
     }
@@ -680,14 +695,14 @@ Val ExprCodeGen::call(const PlanExpr &e) {
       return {s, null};
     }
     case TypeKind::F64:
-      return callStr("srt_f64_to_str", {env_.ctx, a[0].v}, {rt_.ptr, rt_.f64}, null);
+      return callStr(Abi::srt_f64_to_str, {env_.ctx, a[0].v}, null);
     case TypeKind::Timestamp:
-      return callStr("srt_ts_to_str", {env_.ctx, a[0].v}, {rt_.ptr, rt_.i64}, null);
+      return callStr(Abi::srt_ts_to_str, {env_.ctx, a[0].v}, null);
     default: // i64 and durations (milliseconds)
-      return callStr("srt_i64_to_str", {env_.ctx, a[0].v}, {rt_.ptr, rt_.i64}, null);
+      return callStr(Abi::srt_i64_to_str, {env_.ctx, a[0].v}, null);
     }
   case BuiltinId::Now:
-    return {b_.CreateCall(rt_.fn("srt_now", rt_.i64, {rt_.ptr}), {env_.ctx}), b_.getFalse()};
+    return {rt_.call(b_, Abi::srt_now, {env_.ctx}), b_.getFalse()};
   case BuiltinId::FloorTime: {
     llvm::Value *unit = a[1].v;
     rejectIf(b_.CreateAnd(b_.CreateNot(null), b_.CreateICmpSLE(unit, b_.getInt64(0))),
@@ -708,12 +723,10 @@ Val ExprCodeGen::call(const PlanExpr &e) {
   case BuiltinId::Minute:
   case BuiltinId::Second: {
     int part = static_cast<int>(e.builtin) - static_cast<int>(BuiltinId::Year);
-    return {b_.CreateCall(rt_.fn("srt_ts_part", rt_.i64, {rt_.i64, rt_.i32}),
-                          {a[0].v, b_.getInt32(part)}),
-            null};
+    return {rt_.call(b_, Abi::srt_ts_part, {a[0].v, b_.getInt32(part)}), null};
   }
   case BuiltinId::ParseTimestamp:
-    return parseString("srt_str_to_ts", rt_.i64, a[0], null);
+    return parseString(Abi::srt_str_to_ts, rt_.i64, a[0], null);
   default:
     break; // aggregates never reach here
   }

@@ -7,6 +7,8 @@
 #include "codegen/RecordLayout.h"
 #include "plan/Plan.h"
 
+#include <srt/runtime.h>
+
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
 
@@ -22,6 +24,13 @@ struct Val {
   llvm::Value *null = nullptr;
 };
 
+/// A runtime function generated code calls: one enumerator per entry of
+/// srt/abi.def, which also gives its LLVM type.
+enum class Abi {
+#define SRT_ABI(name, llvm_ret, llvm_params, c_ret, c_params) name,
+#include <srt/abi.def>
+};
+
 /// Types and runtime function declarations of a module.
 class RuntimeDecls {
 public:
@@ -33,8 +42,13 @@ public:
   llvm::StructType *fieldTy;  ///< srt_field
   llvm::StructType *layoutTy; ///< srt_layout
 
-  /// Declares (once) a runtime function.
-  llvm::FunctionCallee fn(const char *name, llvm::Type *ret, std::vector<llvm::Type *> args);
+  /// Declares (once) a runtime function, typed from srt/abi.def.
+  llvm::FunctionCallee fn(Abi f);
+  /// Calls a runtime function; asserts (in debug) that \p args has the
+  /// listed number of arguments.
+  llvm::CallInst *call(llvm::IRBuilderBase &b, Abi f, llvm::ArrayRef<llvm::Value *> args);
+  /// Declares (once) a function outside the runtime (libc's bcmp).
+  llvm::FunctionCallee libcFn(const char *name, llvm::Type *ret, std::vector<llvm::Type *> args);
   /// A NUL-terminated constant string (deduplicated).
   llvm::Constant *cstring(const std::string &s);
   /// The LLVM type of a value of \p kind.
@@ -103,8 +117,7 @@ private:
   llvm::Value *anyNull(std::initializer_list<Val> vals);
   llvm::Value *zero(TypeKind kind);
   llvm::AllocaInst *strSlot();
-  Val callStr(const char *name, std::vector<llvm::Value *> args, std::vector<llvm::Type *> types,
-              llvm::Value *null);
+  Val callStr(Abi f, std::vector<llvm::Value *> args, llvm::Value *null);
   llvm::Value *ptrOf(llvm::Value *str) { return b_.CreateExtractValue(str, 0); }
   llvm::Value *lenOf(llvm::Value *str) { return b_.CreateExtractValue(str, 1); }
   llvm::Value *strCompare(llvm::Value *a, llvm::Value *b);
@@ -115,7 +128,7 @@ private:
   llvm::Value *equalsLiteral(llvm::Value *str, const std::string &literal);
   /// Parses a string with a runtime `srt_str_to_*` function; null when it
   /// does not parse.
-  Val parseString(const char *function, llvm::Type *type, Val str, llvm::Value *null);
+  Val parseString(Abi f, llvm::Type *type, Val str, llvm::Value *null);
   llvm::BasicBlock *block(const char *name) {
     return llvm::BasicBlock::Create(b_.getContext(), name, fn_);
   }

@@ -89,7 +89,7 @@ private:
 
   /// Opens a reader or writer through `srt_{reader,writer}_open_text`,
   /// keeping the handle in an entry-block slot for the cleanup paths.
-  Handle openConnector(const char *function, const char *slotName, const std::string &name,
+  Handle openConnector(Abi function, const char *slotName, const std::string &name,
                        const std::string &connector, const std::map<std::string, Value> &args,
                        const std::map<std::string, PlanExprPtr> &argExprs, const LayoutInfo &info);
 

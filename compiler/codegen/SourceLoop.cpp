@@ -37,8 +37,7 @@ void Generator::emitSourceLoop(LogicalSource &src) {
   b_.CreateBr(header);
   b_.SetInsertPoint(header);
   llvm::Value *reader = readers_[&src].value;
-  llvm::Value *got =
-      b_.CreateCall(rt_.fn("srt_reader_next", rt_.i32, {rt_.ptr, rt_.ptr}), {reader, record});
+  llvm::Value *got = rt_.call(b_, Abi::srt_reader_next, {reader, record});
   if (src.connectorName == "kafka") {
     // -1: a rebalance rewound the input and dropped the windows' state; the
     // runtime, which computes this source's watermark per record, forgot the
@@ -52,7 +51,7 @@ void Generator::emitSourceLoop(LogicalSource &src) {
   }
   b_.SetInsertPoint(body);
   if (usesRecordContext())
-    b_.CreateCall(rt_.fn("srt_record_begin", rt_.voidTy, {rt_.ptr}), {ctxArg_});
+    rt_.call(b_, Abi::srt_record_begin, {ctxArg_});
   loop_ = {header, reader};
   // Every record carries its event time (processing time without one),
   // which windows read.
@@ -63,7 +62,7 @@ void Generator::emitSourceLoop(LogicalSource &src) {
                 .loadField(record, info.layout, *src.output, src.eventTimeField)
                 .v;
   else
-    time_ = b_.CreateCall(rt_.fn("srt_clock_ms", rt_.i64, {}), {});
+    time_ = rt_.call(b_, Abi::srt_clock_ms, {});
   emitConsumers(src, record, *src.output);
   if (windows.empty()) {
     b_.CreateBr(header);
@@ -77,9 +76,7 @@ void Generator::emitSourceLoop(LogicalSource &src) {
   // A Kafka source's watermark is per partition (the runtime's).
   auto *fire = llvm::BasicBlock::Create(ctx_, "fire." + src.sourceName, fn_);
   if (src.connectorName == "kafka") {
-    b_.CreateStore(b_.CreateCall(rt_.fn("srt_reader_watermark", rt_.i64,
-                                        {rt_.ptr, rt_.i64, rt_.i64}),
-                                 {reader, time_, maxDelay_.at(&src)}),
+    b_.CreateStore(rt_.call(b_, Abi::srt_reader_watermark, {reader, time_, maxDelay_.at(&src)}),
                    watermark);
   } else {
     llvm::Value *largest =
@@ -272,12 +269,10 @@ void Generator::emitLookup(const LogicalLookup &l, llvm::Value *record, const Re
   llvm::Value *table = tables_.at(l.table).value;
   llvm::Value *found;
   if (l.key->type.kind == TypeKind::String)
-    found =
-        b_.CreateCall(rt_.fn("srt_table_find_str", rt_.ptr, {rt_.ptr, rt_.ptr, rt_.i64}),
-                      {table, b_.CreateExtractValue(key.v, 0), b_.CreateExtractValue(key.v, 1)});
+    found = rt_.call(b_, Abi::srt_table_find_str,
+                     {table, b_.CreateExtractValue(key.v, 0), b_.CreateExtractValue(key.v, 1)});
   else
-    found =
-        b_.CreateCall(rt_.fn("srt_table_find_i64", rt_.ptr, {rt_.ptr, rt_.i64}), {table, key.v});
+    found = rt_.call(b_, Abi::srt_table_find_i64, {table, key.v});
   // A null key matches nothing.
   found = b_.CreateSelect(key.null, llvm::ConstantPointerNull::get(rt_.ptr), found);
   llvm::Value *matched = b_.CreateIsNotNull(found);
@@ -327,25 +322,21 @@ void Generator::emitSinkWrite(const LogicalSink &sink, size_t input, llvm::Value
   llvm::Value *writer = writers_.at(&sink).value;
   const PlanExpr *key = input < sink.keys.size() ? sink.keys[input].get() : nullptr;
   if (!key) {
-    b_.CreateCall(rt_.fn("srt_writer_write_as", rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.ptr}),
-                  {writer, info.global, record});
+    rt_.call(b_, Abi::srt_writer_write_as, {writer, info.global, record});
     return;
   }
   // A Kafka sink's message key, computed from the record (null: no key).
   Val k = exprGen(record, type).emit(*key);
   if (k.v->getType() == rt_.i64) {
     llvm::Value *isNull = k.null ? b_.CreateZExt(k.null, rt_.i32) : b_.getInt32(0);
-    b_.CreateCall(rt_.fn("srt_writer_write_keyed_i64", rt_.voidTy,
-                         {rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64, rt_.i32}),
-                  {writer, info.global, record, k.v, isNull});
+    rt_.call(b_, Abi::srt_writer_write_keyed_i64, {writer, info.global, record, k.v, isNull});
     return;
   }
   llvm::Value *ptr = b_.CreateExtractValue(k.v, 0);
   if (k.null)
     ptr = b_.CreateSelect(k.null, llvm::ConstantPointerNull::get(rt_.ptr), ptr);
-  b_.CreateCall(
-      rt_.fn("srt_writer_write_keyed", rt_.voidTy, {rt_.ptr, rt_.ptr, rt_.ptr, rt_.ptr, rt_.i64}),
-      {writer, info.global, record, ptr, b_.CreateExtractValue(k.v, 1)});
+  rt_.call(b_, Abi::srt_writer_write_keyed,
+           {writer, info.global, record, ptr, b_.CreateExtractValue(k.v, 1)});
 }
 
 ExprCodeGen Generator::exprGen(llvm::Value *record, const RecordType &type) {
@@ -366,8 +357,7 @@ ExprCodeGen Generator::exprGen(llvm::Value *record, const RecordType *type,
   env.reject = [this](const char *reason) {
     // The record is rejected by this consumer: counted against its source
     // and skipped here.
-    b_.CreateCall(rt_.fn("srt_reader_reject", rt_.voidTy, {rt_.ptr, rt_.ptr}),
-                  {loop_.reader, rt_.cstring(reason)});
+    rt_.call(b_, Abi::srt_reader_reject, {loop_.reader, rt_.cstring(reason)});
     b_.CreateBr(rejectTarget_);
   };
   return ExprCodeGen(b_, rt_, fn_, entry_, env, plan_);

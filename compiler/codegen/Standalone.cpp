@@ -107,8 +107,8 @@ void Generator::emitStandaloneMain() {
   auto *mainTy = llvm::FunctionType::get(rt_.i32, {rt_.i32, rt_.ptr}, false);
   auto *main = llvm::Function::Create(mainTy, llvm::Function::ExternalLinkage, "main", *module_);
   llvm::IRBuilder<> mb(llvm::BasicBlock::Create(ctx_, "entry", main));
-  mb.CreateRet(mb.CreateCall(rt_.fn("srt_aot_main", rt_.i32, {rt_.i32, rt_.ptr, rt_.ptr}),
-                             {main->getArg(0), main->getArg(1), program}));
+  mb.CreateRet(
+      mb.CreateCall(rt_.fn(Abi::srt_aot_main), {main->getArg(0), main->getArg(1), program}));
 }
 
 } // namespace streamc::codegen_detail

@@ -14,8 +14,7 @@ ExprCodeGen Generator::startUpExprGen(const std::string &what) {
     env.params = &paramGlobals_;
   env.reject = [this, what](const char *reason) {
     // There is no record to skip: the run cannot start.
-    b_.CreateCall(rt_.fn("srt_run_fail", rt_.voidTy, {rt_.ptr, rt_.ptr}),
-                  {runArg_, rt_.cstring(what + ": " + reason)});
+    rt_.call(b_, Abi::srt_run_fail, {runArg_, rt_.cstring(what + ": " + reason)});
     b_.CreateBr(failBlock_);
   };
   return ExprCodeGen(b_, rt_, fn_, entry_, env, plan_);
@@ -26,8 +25,8 @@ llvm::Value *Generator::startUpSetting(const PlanExpr *e, int64_t compiled, int6
   if (!e || e->isConst())
     return b_.getInt64(compiled); // checked by sema
   llvm::Value *v = startUpExprGen(what).emit(*e).v;
-  llvm::Value *rc = b_.CreateCall(
-      rt_.fn("srt_run_check_setting", rt_.i32, {rt_.ptr, rt_.ptr, rt_.i64, rt_.i64, rt_.i32}),
+  llvm::Value *rc = rt_.call(
+      b_, Abi::srt_run_check_setting,
       {runArg_, rt_.cstring(what), v, b_.getInt64(minimum), b_.getInt32(isDuration ? 1 : 0)});
   checkStatus(rc, "setting.ok");
   return v;
@@ -49,7 +48,7 @@ void Generator::computeParamDefaults() {
       // Built in the per-record arena: the param must outlive it.
       llvm::Value *slot = entryAlloca(16, "param.string");
       b_.CreateStore(stored, slot);
-      b_.CreateCall(rt_.fn("srt_run_keep_string", rt_.voidTy, {rt_.ptr, rt_.ptr}), {runArg_, slot});
+      rt_.call(b_, Abi::srt_run_keep_string, {runArg_, slot});
       stored = b_.CreateLoad(rt_.strTy, slot);
     }
     b_.CreateStore(stored, value);

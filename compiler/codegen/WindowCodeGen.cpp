@@ -48,9 +48,9 @@ void Generator::createWindows() {
       if (a.fn == BuiltinId::Percentile && a.args.size() == 2 && !a.args[1]->isConst()) {
         std::string what = "window at " + w->where + ": percentile's p";
         Val p = startUpExprGen(what).emit(*a.args[1]);
-        llvm::Value *rc = b_.CreateCall(
-            rt_.fn("srt_run_check_fraction", rt_.i32, {rt_.ptr, rt_.ptr, rt_.f64, rt_.i32}),
-            {runArg_, rt_.cstring(what), p.v, b_.CreateZExt(p.null, rt_.i32)});
+        llvm::Value *rc =
+            rt_.call(b_, Abi::srt_run_check_fraction,
+                     {runArg_, rt_.cstring(what), p.v, b_.CreateZExt(p.null, rt_.i32)});
         checkStatus(rc, "fraction.ok");
       }
     auto *desc = new llvm::GlobalVariable(
@@ -64,10 +64,9 @@ void Generator::createWindows() {
     b_.CreateStore(slide, b_.CreateStructGEP(descTy, desc, 3));
     b_.CreateStore(count, b_.CreateStructGEP(descTy, desc, 4));
     info.handle = handleSlot("window");
-    llvm::Value *h =
-        b_.CreateCall(rt_.fn("srt_window_create", rt_.ptr, {rt_.ptr, rt_.ptr}), {runArg_, desc});
+    llvm::Value *h = rt_.call(b_, Abi::srt_window_create, {runArg_, desc});
     b_.CreateStore(h, info.handle);
-    info.clock = b_.CreateCall(rt_.fn("srt_window_clock_of", rt_.ptr, {rt_.ptr}), {h});
+    info.clock = rt_.call(b_, Abi::srt_window_clock_of, {h});
     llvm::IRBuilder<> eb(entry_, entry_->begin());
     info.arrivals = eb.CreateAlloca(rt_.i64, nullptr, "arrivals");
     b_.CreateStore(b_.getInt64(0), info.arrivals);
@@ -84,9 +83,7 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
   std::vector<Val> args = aggs.emitArguments(exprs);
   auto [key, keyLen] = aggs.emitKey(exprs, info.keyBuffer, kKeyBufferSize, handle);
-  llvm::Value *state =
-      b_.CreateCall(rt_.fn("srt_window_state", rt_.ptr, {rt_.ptr, rt_.i64, rt_.ptr, rt_.i64}),
-                    {handle, time_, key, keyLen});
+  llvm::Value *state = rt_.call(b_, Abi::srt_window_state, {handle, time_, key, keyLen});
   auto *update = llvm::BasicBlock::Create(ctx_, "window.update", fn_);
   auto *late = llvm::BasicBlock::Create(ctx_, "window.late", fn_);
   auto *done = llvm::BasicBlock::Create(ctx_, "window.done", fn_);
@@ -117,18 +114,17 @@ void Generator::emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm) {
   auto *after = llvm::BasicBlock::Create(ctx_, "window.fired", fn_);
   b_.CreateCondBr(b_.CreateICmpSGE(wm, fireAt), fire, after);
   b_.SetInsertPoint(fire);
-  b_.CreateCall(rt_.fn("srt_window_fire", rt_.voidTy, {rt_.ptr, rt_.i64}), {handle, wm});
+  rt_.call(b_, Abi::srt_window_fire, {handle, wm});
   b_.CreateBr(next);
 
   b_.SetInsertPoint(next);
   llvm::Value *rowInfo = entryAlloca(sizeof(srt_window_row), "window.row");
-  llvm::Value *state =
-      b_.CreateCall(rt_.fn("srt_window_next", rt_.ptr, {rt_.ptr, rt_.ptr}), {handle, rowInfo});
+  llvm::Value *state = rt_.call(b_, Abi::srt_window_next, {handle, rowInfo});
   b_.CreateCondBr(b_.CreateIsNull(state), after, row);
 
   b_.SetInsertPoint(row);
   if (usesRecordContext())
-    b_.CreateCall(rt_.fn("srt_record_begin", rt_.voidTy, {rt_.ptr}), {ctxArg_});
+    rt_.call(b_, Abi::srt_record_begin, {ctxArg_});
   auto field = [&](size_t offset, llvm::Type *ty) {
     return b_.CreateLoad(ty, b_.CreateConstInBoundsGEP1_64(rt_.i8, rowInfo, offset));
   };

@@ -2,73 +2,65 @@
 
 #include <srt/runtime.h>
 
+#include <initializer_list>
+#include <type_traits>
+
 namespace streamc {
+namespace {
+
+/// The LLVM kinds abi.def uses, as C++ tags, so the list's two halves can be
+/// compared at compile time.
+enum class Kind { void_, i32, i64, f64, ptr };
+
+template <typename T> constexpr Kind kindOf() {
+  if constexpr (std::is_void_v<T>)
+    return Kind::void_;
+  else if constexpr (std::is_pointer_v<T>)
+    return Kind::ptr;
+  else if constexpr (std::is_same_v<T, double>)
+    return Kind::f64;
+  else if constexpr (std::is_integral_v<T> && sizeof(T) == 8)
+    return Kind::i64;
+  else {
+    static_assert(std::is_integral_v<T> && sizeof(T) == 4, "type without an abi.def kind");
+    return Kind::i32;
+  }
+}
+
+/// Whether the C function type \p F has the return and parameter kinds
+/// \p kinds (return first).
+template <typename F> struct Sig;
+template <typename R, typename... A> struct Sig<R (*)(A...)> {
+  static constexpr bool matches(std::initializer_list<Kind> kinds) {
+    constexpr Kind actual[] = {kindOf<R>(), kindOf<A>()...};
+    if (kinds.size() != sizeof...(A) + 1)
+      return false;
+    size_t i = 0;
+    for (Kind k : kinds)
+      if (actual[i++] != k)
+        return false;
+    return true;
+  }
+};
+
+constexpr Kind void_ = Kind::void_, i32 = Kind::i32, i64 = Kind::i64, f64 = Kind::f64,
+               ptr = Kind::ptr;
+
+#define SRT_UNPACK(...) __VA_ARGS__
+#define SRT_ABI(name, llvm_ret, llvm_params, c_ret, c_params)                                      \
+  static_assert(Sig<decltype(&name)>::matches({llvm_ret, SRT_UNPACK llvm_params}),                 \
+                "abi.def: the LLVM kinds of " #name " disagree with its C types");
+#include <srt/abi.def>
+#undef SRT_UNPACK
+
+} // namespace
 
 const std::vector<std::pair<const char *, void *>> &runtimeSymbols() {
-#define SRT_SYMBOL(name)                                                                           \
-  { #name, reinterpret_cast < void *>(&name) }
   static const std::vector<std::pair<const char *, void *>> symbols = {
-      SRT_SYMBOL(srt_reader_open),
-      SRT_SYMBOL(srt_reader_open_text),
-      SRT_SYMBOL(srt_writer_open_text),
-      SRT_SYMBOL(srt_reader_open_generator),
-      SRT_SYMBOL(srt_reader_open_kafka),
-      SRT_SYMBOL(srt_reader_watermark),
-      SRT_SYMBOL(srt_writer_open_kafka),
-      SRT_SYMBOL(srt_writer_write_keyed),
-      SRT_SYMBOL(srt_writer_write_keyed_i64),
-      SRT_SYMBOL(srt_table_load),
-      SRT_SYMBOL(srt_table_find_i64),
-      SRT_SYMBOL(srt_table_find_str),
-      SRT_SYMBOL(srt_table_destroy),
-      SRT_SYMBOL(srt_run_declare_sink),
-      SRT_SYMBOL(srt_run_count_sink),
-      SRT_SYMBOL(srt_run_fail),
-      SRT_SYMBOL(srt_run_check_setting),
-      SRT_SYMBOL(srt_run_keep_string),
-      SRT_SYMBOL(srt_run_check_fraction),
-      SRT_SYMBOL(srt_window_create),
-      SRT_SYMBOL(srt_window_destroy),
-      SRT_SYMBOL(srt_window_clock_of),
-      SRT_SYMBOL(srt_window_state),
-      SRT_SYMBOL(srt_window_fire),
-      SRT_SYMBOL(srt_window_next),
-      SRT_SYMBOL(srt_window_key_buffer),
-      SRT_SYMBOL(srt_agg_string_set),
-      SRT_SYMBOL(srt_clock_ms),
-      SRT_SYMBOL(srt_distinct_add),
-      SRT_SYMBOL(srt_distinct_count),
-      SRT_SYMBOL(srt_hll_add),
-      SRT_SYMBOL(srt_hll_count),
-      SRT_SYMBOL(srt_digest_add),
-      SRT_SYMBOL(srt_digest_quantile),
-      SRT_SYMBOL(srt_reader_next),
-      SRT_SYMBOL(srt_reader_reject),
-      SRT_SYMBOL(srt_reader_close),
-      SRT_SYMBOL(srt_writer_open),
-      SRT_SYMBOL(srt_writer_write),
-      SRT_SYMBOL(srt_writer_write_as),
-      SRT_SYMBOL(srt_writer_close),
-      SRT_SYMBOL(srt_record_begin),
-      SRT_SYMBOL(srt_now),
-      SRT_SYMBOL(srt_str_concat),
-      SRT_SYMBOL(srt_str_lower),
-      SRT_SYMBOL(srt_str_upper),
-      SRT_SYMBOL(srt_str_trim),
-      SRT_SYMBOL(srt_str_substr),
-      SRT_SYMBOL(srt_str_replace),
-      SRT_SYMBOL(srt_str_compare),
-      SRT_SYMBOL(srt_str_find),
-      SRT_SYMBOL(srt_i64_to_str),
-      SRT_SYMBOL(srt_f64_to_str),
-      SRT_SYMBOL(srt_ts_to_str),
-      SRT_SYMBOL(srt_str_to_i64),
-      SRT_SYMBOL(srt_str_to_f64),
-      SRT_SYMBOL(srt_str_to_ts),
-      SRT_SYMBOL(srt_ts_part),
-      SRT_SYMBOL(srt_round),
+#define SRT_ABI(name, llvm_ret, llvm_params, c_ret, c_params)                                      \
+  {#name, reinterpret_cast<void *>(&name)},
+#include <srt/abi.def>
   };
-#undef SRT_SYMBOL
   return symbols;
 }
 

@@ -76,28 +76,10 @@ const char *srt_run_error(const srt_run *run);
 /** The format a file's extension tells: "csv" (.csv), "json" (.json, .jsonl,
  * .ndjson), or NULL. The compiler uses it too, so both agree. */
 const char *srt_format_of_path(const char *path, int64_t len);
-/** Sets the run's fatal error (the first one set is kept): what generated
- * code calls when the program cannot start, e.g. a division by zero in a
- * connector argument computed from a param. */
-void srt_run_fail(srt_run *run, const char *message);
-/** Checks a setting computed at start-up (a window size from a param):
- * returns 0 when `value >= minimum`, else sets the run's error to
- * "<what> must be positive|must not be negative, found <value>" (a duration
- * as `1500ms` when `is_duration`) and returns -1. */
-int32_t srt_run_check_setting(srt_run *run, const char *what, int64_t value, int64_t minimum,
-                              int32_t is_duration);
-/** The same for a fraction (percentile's p): 0 when it is in [0, 1] and not
- * null, else -1 with "<what> must be between 0 and 1, found <value>". */
-int32_t srt_run_check_fraction(srt_run *run, const char *what, double value, int32_t is_null);
-/** Copies a string computed at start-up (a param's derived default) into
- * memory the run owns, so that it outlives the per-record arena. */
-void srt_run_keep_string(srt_run *run, srt_str *s);
 /** Writes the end-of-run summary (records in/out, skipped records with the
  * first occurrence of each source) to stderr. Nothing when all is clean
  * unless `verbose`. */
 void srt_run_report(const srt_run *run, int verbose);
-/** Records a sink that has no writer (`null()`) received, for the summary. */
-void srt_run_count_sink(srt_run *run, const char *sink, int64_t records);
 /** Records skipped as malformed, over all sources. */
 int64_t srt_run_skipped(const srt_run *run);
 /** The program's name (a path's file name without `.stream`): Kafka
@@ -124,113 +106,33 @@ void srt_run_stop_on_signals(srt_run *run);
 
 typedef struct srt_reader srt_reader;
 
-/**
- * Opens a reader of `path` (NULL: standard input) in `format` (CSV or JSON)
- * for records of `layout`. `source` names the source in messages. Returns
- * NULL, with srt_run_error() set, when the input cannot be opened (or a CSV
- * header lacks a column the program needs).
- */
-srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path, int format,
-                            const srt_layout *layout);
-/** srt_reader_open with the path and the format as text (ptr, len): the
- * format is "csv" or "json"; a null path is standard input. Generated code
- * computes both at start-up (a built executable's `--param` may set them). */
-srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *path,
-                                 int64_t path_len, const char *format, int64_t format_len,
-                                 const srt_layout *layout);
-/** Opens a built-in generator (`generate(kind: ...)`) as a source: it fills
- * the read fields of `layout` by name. `events` < 0: unbounded; `rate` <= 0:
- * unthrottled; `seed` makes it deterministic. */
-srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const char *kind,
-                                      int64_t kind_len, int64_t events, double rate, int64_t seed,
-                                      const srt_layout *layout);
 /** `streamc gen KIND`: writes `events` records of generator `kind` (all its
  * fields), or with kind "ysb-campaigns" the YSB ad -> campaign table, to
  * standard output in `format` ("json" or "csv"). Returns 0, or 2 after a
  * message on stderr. */
 int srt_gen_main(const char *kind, int64_t events, int64_t seed, const char *format);
-/** Opens a Kafka source (`kafka(topic:, format:)`): joins the consumer
- * group, reads CSV (columns in the schema's order, no header) or JSON
- * payloads, one record per message, and fills the metadata fields `_key`,
- * `_partition`, `_offset`, `_timestamp` the schema declares from the message.
- * NULL, with srt_run_error() set, when the brokers cannot be reached within
- * the start-up timeout or the topic does not exist. */
-srt_reader *srt_reader_open_kafka(srt_run *run, const char *source, const char *topic,
-                                  int64_t topic_len, const char *format, int64_t format_len,
-                                  const srt_layout *layout);
 /** Opens a reader over a memory buffer (tests, the REPL); the buffer must
  * outlive the reader. */
 srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char *data, size_t len,
                                    int format, const srt_layout *layout);
-/**
- * Parses the next well-formed record into `record` (layout.size bytes).
- * Returns 1, or 0 at the end of the input, or -1 when a Kafka rebalance
- * rewound the input (the windows' state and the partitions' event times
- * were dropped; records are read again from the committed offsets, and the
- * caller reads on).
- * Malformed records are skipped, counted and remembered in the run; they
- * never end the input.
- */
-int srt_reader_next(srt_reader *reader, void *record);
-void srt_reader_close(srt_reader *reader);
 /** For tests: the read buffer's size in bytes, how often it grew, and the
  * bytes record framing examined so far, of a file, stdin or memory reader
  * (zeros for others). */
 void srt_reader_input_stats(const srt_reader *reader, int64_t *buffer_bytes, int64_t *grows,
                             int64_t *framed_bytes);
-/** A Kafka source's watermark after the record just read, whose event time
- * is `time`: the smallest over its assigned partitions of the largest event
- * time read from each (a partition read to its end does not count), less
- * `max_delay`; INT64_MIN until every partition has given a record. */
-int64_t srt_reader_watermark(srt_reader *reader, int64_t time, int64_t max_delay);
 
 /* ------------------------------------------------------------ writers */
 
 typedef struct srt_writer srt_writer;
 
-/** Opens a writer to `path` (NULL: standard output). Returns NULL, with
- * srt_run_error() set, when the file cannot be created. */
-srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, int format,
-                            const srt_layout *layout);
-/** srt_writer_open with the path and format ("csv", "json", "table") as
- * text; a null path is standard output. */
-srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *path, int64_t path_len,
-                                 const char *format, int64_t format_len, const srt_layout *layout);
-/** Opens a Kafka sink (`kafka(topic:, format:, key:)`): one message per
- * record (JSON, or CSV without a header), batched and compressed by the
- * producer. NULL, with srt_run_error() set, when the brokers cannot be
- * reached within the start-up timeout. */
-srt_writer *srt_writer_open_kafka(srt_run *run, const char *sink, const char *topic,
-                                  int64_t topic_len, const char *format, int64_t format_len,
-                                  const srt_layout *layout);
-/** srt_writer_write_as with the message key of a Kafka sink (`key:`): a
- * string (NULL: no key). Other sinks ignore the key. */
-void srt_writer_write_keyed(srt_writer *writer, const srt_layout *layout, const void *record,
-                            const char *key, int64_t key_len);
-/** srt_writer_write_keyed with an i64 key, sent as its decimal text. */
-void srt_writer_write_keyed_i64(srt_writer *writer, const srt_layout *layout, const void *record,
-                                int64_t key, int32_t key_null);
 /** Opens a writer that appends to a memory buffer, read with
  * srt_writer_contents() (tests, the REPL). */
 srt_writer *srt_writer_open_memory(srt_run *run, const char *sink, int format,
                                    const srt_layout *layout);
-void srt_writer_write(srt_writer *writer, const void *record);
 /** What a memory writer has written (after srt_writer_flush()). */
 const char *srt_writer_contents(srt_writer *writer, size_t *len);
 /** Writes buffered output. Returns 0, or -1 (with the run's error set). */
 int srt_writer_flush(srt_writer *writer);
-/** Flushes and closes. Returns 0, or -1 on a write error. */
-int srt_writer_close(srt_writer *writer);
-
-/** Rejects the record just read (an error while evaluating it, such as a
- * division by zero): it is counted as malformed, and the first one is
- * remembered with its line. */
-void srt_reader_reject(srt_reader *reader, const char *reason);
-
-/** Writes a record whose layout is given per call (pipelines of different
- * record types may write to one sink; CSV and table output take their header
- * from the first). */
-void srt_writer_write_as(srt_writer *writer, const srt_layout *layout, const void *record);
 
 /* ------------------------------------------------- generated-code helpers */
 
@@ -243,54 +145,19 @@ typedef struct srt_ctx srt_ctx;
 
 srt_ctx *srt_ctx_create(srt_run *run);
 void srt_ctx_destroy(srt_ctx *ctx);
-/** Starts a record: frees its strings, and now() takes a new value. */
-void srt_record_begin(srt_ctx *ctx);
-/** Processing time (epoch ms), the same for every call within one record. */
-int64_t srt_now(srt_ctx *ctx);
 
 /* Strings. Results are written to `out` and live until the next record. */
-void srt_str_concat(srt_ctx *ctx, const char *a, int64_t alen, const char *b, int64_t blen,
-                    srt_str *out);
-void srt_str_lower(srt_ctx *ctx, const char *s, int64_t len, srt_str *out);
-void srt_str_upper(srt_ctx *ctx, const char *s, int64_t len, srt_str *out);
-void srt_str_trim(const char *s, int64_t len, srt_str *out);
-void srt_str_substr(const char *s, int64_t len, int64_t start, int64_t count, srt_str *out);
-void srt_str_replace(srt_ctx *ctx, const char *s, int64_t len, const char *from, int64_t flen,
-                     const char *to, int64_t tlen, srt_str *out);
-int32_t srt_str_compare(const char *a, int64_t alen, const char *b, int64_t blen);
-int32_t srt_str_find(const char *s, int64_t len, const char *part, int64_t plen);
 /* Conversions to text. */
-void srt_i64_to_str(srt_ctx *ctx, int64_t v, srt_str *out);
-void srt_f64_to_str(srt_ctx *ctx, double v, srt_str *out);
-void srt_ts_to_str(srt_ctx *ctx, int64_t ms, srt_str *out);
 /* Conversions from text: return 1 and set `out`, or 0 (the value is null). */
-int32_t srt_str_to_i64(const char *s, int64_t len, int64_t *out);
-int32_t srt_str_to_f64(const char *s, int64_t len, double *out);
-int32_t srt_str_to_ts(const char *s, int64_t len, int64_t *out);
 /* Calendar parts of a timestamp (UTC, proleptic Gregorian, any int64): 0 year
  * (year 0 is 1 BC; -292275055 to 292278994), 1 month, 2 day, 3 hour,
  * 4 minute, 5 second. */
-int64_t srt_ts_part(int64_t ms, int32_t part);
-/** round(x, digits) */
-double srt_round(double x, int64_t digits);
 
 /* ------------------------------------------------------------- tables */
 
 /** A table (`table t: S = file(...) key k`): loaded fully before streaming
  * starts, keyed by one field, probed per record by `lookup`. */
 typedef struct srt_table srt_table;
-
-/** Loads every record of the file into memory (strings copied), keyed by
- * field `key_field` of `layout`. Malformed rows are skipped and counted as
- * for a source; a later row with a key already seen replaces it. NULL with
- * srt_run_error() set when the file cannot be read. */
-srt_table *srt_table_load(srt_run *run, const char *name, const char *path, int64_t path_len,
-                          const char *format, int64_t format_len, const srt_layout *layout,
-                          uint32_t key_field);
-/** The record with this key, or NULL. */
-const void *srt_table_find_i64(const srt_table *table, int64_t key);
-const void *srt_table_find_str(const srt_table *table, const char *key, int64_t len);
-void srt_table_destroy(srt_table *table);
 
 /* ------------------------------------------------------------ windows */
 
@@ -394,31 +261,6 @@ typedef struct srt_window_row {
   int64_t end;
 } srt_window_row;
 
-srt_window *srt_window_create(srt_run *run, const srt_window_desc *desc);
-/** Frees every state and reports the late count to the run summary.
- * NULL-safe: a run that fails at start-up destroys windows never created. */
-void srt_window_destroy(srt_window *window);
-srt_window_clock *srt_window_clock_of(srt_window *window);
-/**
- * The state to update for a record with event time `time` and this key, in
- * the window (session, slice) it belongs to: zeroed when new. NULL when the
- * record is late for every one of its windows (it is counted). Valid until
- * the next call on this window.
- */
-void *srt_window_state(srt_window *window, int64_t time, const void *key, int64_t key_len);
-/** Fires the windows the watermark has reached; srt_window_next then yields
- * their results, in non-decreasing end order. */
-void srt_window_fire(srt_window *window, int64_t watermark);
-/** The next result of the windows firing, or NULL. The state and key stay
- * valid until the next call. */
-const void *srt_window_next(srt_window *window, srt_window_row *row);
-/** A buffer of at least `len` bytes for building a long key. */
-void *srt_window_key_buffer(srt_window *window, int64_t len);
-/** Keeps an owned copy of a string in a string slot. */
-void srt_agg_string_set(srt_agg_string *slot, const char *ptr, int64_t len);
-/** The wall clock (epoch ms), cheap enough to read per record. */
-int64_t srt_clock_ms(void);
-
 /* ------------------------------------------------------ configuration */
 
 /**
@@ -483,13 +325,6 @@ int64_t srt_config_write_batch(const srt_config *config);
 const char *srt_config_file(const srt_config *config);
 /** The sink named by `runtime: { dead_letter: ... }`, or NULL. */
 const char *srt_config_dead_letter(const srt_config *config, int32_t *line);
-
-/** Declares a sink of the program (all of them, used or not) so that the
- * run can open the config's dead-letter sink: it receives every malformed
- * record as {source, line, reason, record}. Returns 0, or -1 with the run's
- * error set when that sink cannot be opened. */
-int32_t srt_run_declare_sink(srt_run *run, const char *name, const char *path, int64_t path_len,
-                             const char *format, int64_t format_len);
 
 /* ---------------------------------------------- interactive use (the REPL) */
 
@@ -556,11 +391,6 @@ typedef struct srt_program {
   uint32_t nsinks;
 } srt_program;
 
-/** The `main` of a built executable: parses --config FILE, --param k=v
- * (which wins over the config) and --help, runs the program, prints the run
- * summary, returns the exit status. */
-int srt_aot_main(int argc, char **argv, const srt_program *program);
-
 /**
  * Parses a command-line value of a param of `type` (`800`, `0.5`, `true`,
  * `5s` or `5000` for durations, RFC 3339 or epoch ms for timestamps, any
@@ -600,5 +430,6 @@ size_t srt_format_double(double v, char *out);
 #endif
 
 #include "srt/sketch.h"
+#include "srt/abi.h"
 
 #endif /* SRT_RUNTIME_H */
