@@ -3,9 +3,9 @@
 /// overrides, --kafka-brokers), librdkafka configuration, the start-up check
 /// of the brokers, and the producer behind `kafka(...)` sinks.
 
-#include "Kafka.h"
+#include "kafka/Kafka.h"
 
-#include "Config.h"
+#include "run/Config.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -3,7 +3,7 @@
 /// string and conversion helpers expressions call (calendar parts are in
 /// Time.cpp).
 
-#include "Run.h"
+#include "run/Run.h"
 #include "srt/runtime.h"
 
 #include <fast_float/fast_float.h>

@@ -4,8 +4,8 @@
 /// mistake of the file is collected (ConfigCheck.cpp checks it against a
 /// program).
 
-#include "Config.h"
-#include "Run.h"
+#include "run/Config.h"
+#include "run/Run.h"
 #include "srt/runtime.h"
 
 #include <yaml-cpp/yaml.h>

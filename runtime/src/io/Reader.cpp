@@ -5,11 +5,11 @@
 /// std::from_chars, JSON uses simdjson's on-demand API. A malformed record is
 /// skipped, counted and remembered; it never ends the input.
 
-#include "Generator.h"
-#include "Input.h"
-#include "Kafka.h"
-#include "ReaderText.h"
-#include "Run.h"
+#include "gen/Generator.h"
+#include "io/Input.h"
+#include "kafka/Kafka.h"
+#include "formats/ReaderText.h"
+#include "run/Run.h"
 #include "srt/runtime.h"
 
 #include <fast_float/fast_float.h>

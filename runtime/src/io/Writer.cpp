@@ -2,9 +2,9 @@
 /// Writers: JSON lines, CSV (RFC 4180, header first) and aligned tables,
 /// formatted into a buffer that is written in large blocks.
 
-#include "Config.h"
-#include "Kafka.h"
-#include "Run.h"
+#include "run/Config.h"
+#include "kafka/Kafka.h"
+#include "run/Run.h"
 #include "srt/runtime.h"
 
 #include <algorithm>

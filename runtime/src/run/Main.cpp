@@ -2,7 +2,7 @@
 /// The entry of built executables: command-line parsing (--param, --help),
 /// the run, and its summary.
 
-#include "Run.h"
+#include "run/Run.h"
 #include "srt/runtime.h"
 
 #include <fast_float/fast_float.h>

@@ -1,4 +1,4 @@
-#include "Run.h"
+#include "run/Run.h"
 
 #include <csignal>
 #include <cstddef>

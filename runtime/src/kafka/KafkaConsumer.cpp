@@ -13,7 +13,7 @@
 /// after a restart windows that were already emitted are not emitted again
 /// from the part of their input that is read again.
 
-#include "Kafka.h"
+#include "kafka/Kafka.h"
 
 #include <algorithm>
 #include <climits>

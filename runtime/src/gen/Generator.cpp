@@ -11,8 +11,8 @@
 /// if 1,000,000 events arrived per second; with `rate` R, R events are
 /// emitted per second of wall clock and event time is the wall clock.
 
-#include "Generator.h"
-#include "Run.h"
+#include "gen/Generator.h"
+#include "run/Run.h"
 
 #include <chrono>
 #include <cstddef>

@@ -4,7 +4,7 @@
 /// what a state owns. Updates are generated code; these run per window or
 /// per merge, never per record.
 
-#include "AggState.h"
+#include "window/AggState.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -10,9 +10,9 @@
 /// records bridge them, and fire from a min-heap on their end. Count windows
 /// fire as soon as a key's n-th record arrives.
 
-#include "AggState.h"
-#include "KeyTable.h"
-#include "Run.h"
+#include "window/AggState.h"
+#include "window/KeyTable.h"
+#include "run/Run.h"
 
 #define XXH_INLINE_ALL // short keys: XXH3 inlined into srt_window_state
 #include <xxhash.h>

@@ -1,7 +1,7 @@
 /// \file
 /// Text work of the readers (see ReaderText.h).
 
-#include "ReaderText.h"
+#include "formats/ReaderText.h"
 
 #include <simdjson.h>
 

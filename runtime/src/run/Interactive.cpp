@@ -4,7 +4,7 @@
 /// (the table a pipeline without `into` shows), the records a sink
 /// received, and table-style text of one field.
 
-#include "Run.h"
+#include "run/Run.h"
 #include "srt/runtime.h"
 
 #include <charconv>

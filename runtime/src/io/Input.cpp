@@ -1,7 +1,7 @@
 /// \file
 /// Buffered input and record framing (see Input.h).
 
-#include "Input.h"
+#include "io/Input.h"
 
 #include <simdjson.h>
 

@@ -9,7 +9,7 @@
 /// most 3/4 (16 bytes a slot). A key with more than one row keeps the last
 /// one; such keys are counted on standard error when the table is loaded.
 
-#include "Run.h"
+#include "run/Run.h"
 #include "srt/runtime.h"
 
 #include <xxhash.h>

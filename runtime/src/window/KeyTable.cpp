@@ -1,4 +1,4 @@
-#include "KeyTable.h"
+#include "window/KeyTable.h"
 
 #include <cstdlib>
 

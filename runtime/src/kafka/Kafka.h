@@ -4,7 +4,7 @@
 /// the producer behind a `kafka(...)` sink, and the checkpoints that give
 /// at-least-once delivery (see docs/deployment.md).
 
-#include "Run.h"
+#include "run/Run.h"
 
 #include <librdkafka/rdkafka.h>
 

@@ -6,9 +6,9 @@
 /// connector's arguments when it opens it (it does not know the connectors
 /// before).
 
-#include "Config.h"
-#include "Generator.h"
-#include "Run.h"
+#include "run/Config.h"
+#include "gen/Generator.h"
+#include "run/Run.h"
 #include "srt/runtime.h"
 
 #include <algorithm>
