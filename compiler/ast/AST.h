@@ -473,6 +473,7 @@ public:
   RecordTypeRef recordType;
   int eventTimeField = -1; ///< index of the event-time field, -1: processing time
   int64_t maxDelayMs = 0;
+  int64_t idleTimeoutMs = 0; ///< `idle_timeout` (0: none)
   static bool classof(const Stmt *s) { return s->kind() == Kind::Source; }
 };
 

@@ -44,8 +44,8 @@ std::unique_ptr<llvm::Module> Generator::run() {
   openTables();
   openSources();
   createWindows();
-  for (LogicalSource *src : sources_)
-    emitSourceLoop(*src);
+  createScheduler();
+  emitSchedulerLoop();
   closeAll(/*status=*/nullptr);
 
   // The failure path: close what was opened and report status 2.
@@ -296,6 +296,8 @@ void Generator::openSources() {
 }
 
 void Generator::closeAll(llvm::Value *status) {
+  if (sched_)
+    rt_.call(b_, Abi::srt_sched_destroy, {b_.CreateLoad(rt_.ptr, sched_)});
   auto closeReader = rt_.fn(Abi::srt_reader_close);
   auto closeWriter = rt_.fn(Abi::srt_writer_close);
   for (auto &[src, h] : readers_)

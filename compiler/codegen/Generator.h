@@ -4,8 +4,8 @@
 /// codegen/, never included by a public header. Its members are defined by
 /// concern: CodeGen.cpp (the entry point, layouts, opening and closing the
 /// connectors), Standalone.cpp (the params and `main` of built
-/// executables), SourceLoop.cpp (each source's loop and the per-record code
-/// of its operators) and WindowCodeGen.cpp (window state, updates, firing).
+/// executables), SourceLoop.cpp (the scheduler loop, each source's step
+/// and the per-record code of its operators) and WindowCodeGen.cpp (window state, updates, firing).
 
 #include "codegen/AggregateCodeGen.h"
 #include "codegen/CodeGen.h"
@@ -177,13 +177,45 @@ private:
   /// windows have ended by then).
   void emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm);
 
-  // ---------------------------------------------------------------- loops
+  // ------------------------------------------------- scheduler and steps
   // (SourceLoop.cpp, which defines the member templates too: only its code
   // instantiates them)
-  void emitSourceLoop(LogicalSource &src);
+  /// A step reads at most this many records before the scheduler may turn
+  /// to another source.
+  static constexpr int64_t kBatchRecords = 1024;
 
-  /// The windows downstream of \p src, in topological order.
-  std::vector<const LogicalWindowAggregate *> windowsAfter(const LogicalSource &src);
+  /// What a source's step keeps, in entry-block slots.
+  struct SourceState {
+    int32_t index = 0;                     ///< in the scheduler
+    llvm::AllocaInst *maxTime = nullptr;   ///< the largest event time so far
+    llvm::AllocaInst *watermark = nullptr; ///< its own watermark (lateness)
+    /// The watermark it lends the stages it feeds: its own, or +inf while
+    /// it is idle (idle_timeout).
+    llvm::AllocaInst *effective = nullptr;
+    llvm::AllocaInst *count = nullptr;  ///< records read in this step
+    llvm::AllocaInst *status = nullptr; ///< how the step ended (SRT_STEP_*)
+  };
+
+  /// Creates the scheduler, gives it every source's reader, and finds
+  /// which sources feed each operator.
+  void createScheduler();
+  /// `while ((i = srt_sched_next(s)) >= 0) step source i`; leaves the
+  /// builder after the loop.
+  void emitSchedulerLoop();
+  /// One step of \p src: a batch of its records through the operators it
+  /// feeds, then back to \p dispatch.
+  void emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch);
+  /// After a batch: processing time and idleness move the watermark without
+  /// records; then srt_sched_done.
+  void emitBatchEnd(const LogicalSource &src, const std::vector<const LogicalOperator *> &stateful);
+  /// The earliest end a time window among \p stateful may fire at.
+  llvm::Value *nextTimeWindowEnd(const std::vector<const LogicalOperator *> &stateful);
+  /// The watermark of stage \p op: the least over the sources feeding it.
+  llvm::Value *stageWatermark(const LogicalOperator &op);
+  /// Each stateful stage in \p stateful fires what its watermark reached.
+  void emitAdvance(const std::vector<const LogicalOperator *> &stateful);
+  /// The stateful stages \p src feeds, in topological order.
+  std::vector<const LogicalOperator *> statefulAfter(const LogicalSource &src);
 
   /// True if some expression builds strings in the record arena or reads
   /// now(): only then does each record start with srt_record_begin.
@@ -263,6 +295,13 @@ private:
   llvm::BasicBlock *rejectTarget_ = nullptr;
   /// The event time of the record being processed (i64 epoch ms).
   llvm::Value *time_ = nullptr;
+  /// Its own source's watermark before it (a window's results: null, never
+  /// late): windows ending at or before it are late for the record.
+  llvm::Value *lateBefore_ = nullptr;
+  llvm::AllocaInst *sched_ = nullptr; ///< srt_sched*
+  std::map<const LogicalSource *, SourceState> sourceState_;
+  /// The sources feeding each operator, not through late records.
+  std::unordered_map<const LogicalOperator *, std::vector<const LogicalSource *>> upstream_;
   std::vector<const LogicalWindowAggregate *> windows_;
   std::map<const LogicalWindowAggregate *, WindowInfo> windowInfo_;
 };

@@ -1,4 +1,5 @@
-// One loop per source, and the per-record code of the operators it feeds.
+// The scheduler loop, each source's step (a batch of its records), and the
+// per-record code of the operators a source feeds.
 #include "codegen/Generator.h"
 
 #include "plan/ExprWalker.h"
@@ -6,6 +7,9 @@
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalProject.h"
 
+#include <srt/runtime.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <set>
 
@@ -13,106 +17,216 @@ namespace streamc::codegen_detail {
 
 using llvm::cast;
 using llvm::dyn_cast;
+using llvm::isa;
 
-void Generator::emitSourceLoop(LogicalSource &src) {
+void Generator::createScheduler() {
+  sched_ = handleSlot("sched");
+  llvm::Value *sched = rt_.call(b_, Abi::srt_sched_create,
+                                {runArg_, b_.getInt32(static_cast<uint32_t>(sources_.size()))});
+  b_.CreateStore(sched, sched_);
+  // Which sources feed each operator (not through a window's late
+  // records): a stage's watermark is the least of theirs.
+  for (LogicalOperator *op : order_) {
+    std::set<const LogicalSource *> feeding;
+    if (auto *src = dyn_cast<LogicalSource>(op))
+      feeding.insert(src);
+    for (size_t i = 0; i < op->inputs.size(); ++i)
+      if (!isLateInput(*op, i))
+        feeding.insert(upstream_[op->inputs[i]].begin(), upstream_[op->inputs[i]].end());
+    upstream_[op].assign(feeding.begin(), feeding.end());
+  }
+  llvm::IRBuilder<> eb(entry_, entry_->begin());
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    const LogicalSource *src = sources_[i];
+    SourceState &st = sourceState_[src];
+    st.index = static_cast<int32_t>(i);
+    std::string n = src->sourceName;
+    st.maxTime = eb.CreateAlloca(rt_.i64, nullptr, "max_time." + n);
+    st.watermark = eb.CreateAlloca(rt_.i64, nullptr, "watermark." + n);
+    st.effective = eb.CreateAlloca(rt_.i64, nullptr, "stage_watermark." + n);
+    st.count = eb.CreateAlloca(rt_.i64, nullptr, "batch." + n);
+    st.status = eb.CreateAlloca(rt_.i32, nullptr, "status." + n);
+    for (llvm::AllocaInst *slot : {st.maxTime, st.watermark, st.effective})
+      b_.CreateStore(b_.getInt64(INT64_MIN), slot);
+    rt_.call(b_, Abi::srt_sched_add,
+             {sched, b_.getInt32(static_cast<uint32_t>(i)), readers_.at(src).value,
+              b_.getInt64(src->idleTimeoutMs)});
+  }
+}
+
+void Generator::emitSchedulerLoop() {
+  auto *dispatch = llvm::BasicBlock::Create(ctx_, "dispatch", fn_);
+  auto *finished = llvm::BasicBlock::Create(ctx_, "finished", fn_);
+  b_.CreateBr(dispatch);
+  b_.SetInsertPoint(dispatch);
+  llvm::Value *next = rt_.call(b_, Abi::srt_sched_next, {b_.CreateLoad(rt_.ptr, sched_)});
+  auto *sw = b_.CreateSwitch(next, finished, static_cast<unsigned>(sources_.size()));
+  for (LogicalSource *src : sources_) {
+    auto *step = llvm::BasicBlock::Create(ctx_, "step." + src->sourceName, fn_);
+    sw->addCase(b_.getInt32(static_cast<uint32_t>(sourceState_.at(src).index)), step);
+    b_.SetInsertPoint(step);
+    emitSourceStep(*src, dispatch);
+  }
+  b_.SetInsertPoint(finished);
+}
+
+void Generator::emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch) {
   const LayoutInfo &info = layoutOf(*src.output, &src.readFields);
   llvm::Value *record = entryAlloca(info.layout.size, "record");
-  std::vector<const LogicalWindowAggregate *> windows = windowsAfter(src);
-  auto *header = llvm::BasicBlock::Create(ctx_, "next." + src.sourceName, fn_);
-  auto *body = llvm::BasicBlock::Create(ctx_, "record." + src.sourceName, fn_);
-  auto *finish = llvm::BasicBlock::Create(ctx_, "end." + src.sourceName, fn_);
-  auto *done = llvm::BasicBlock::Create(ctx_, "done." + src.sourceName, fn_);
-  // With windows downstream: the largest event time seen, the watermark,
-  // and whether the source has ended (the watermark is then +inf).
-  llvm::AllocaInst *maxTime = nullptr, *watermark = nullptr, *ended = nullptr;
-  if (!windows.empty()) {
-    llvm::IRBuilder<> eb(entry_, entry_->begin());
-    maxTime = eb.CreateAlloca(rt_.i64, nullptr, "max_time");
-    watermark = eb.CreateAlloca(rt_.i64, nullptr, "watermark");
-    ended = eb.CreateAlloca(rt_.i1, nullptr, "ended");
-    b_.CreateStore(b_.getInt64(INT64_MIN), maxTime);
-    b_.CreateStore(b_.getInt64(INT64_MIN), watermark);
-    b_.CreateStore(b_.getFalse(), ended);
-  }
+  const SourceState &st = sourceState_.at(&src);
+  std::vector<const LogicalOperator *> stateful = statefulAfter(src);
+  auto block = [&](const char *what) {
+    return llvm::BasicBlock::Create(ctx_, std::string(what) + "." + src.sourceName, fn_);
+  };
+  auto *header = block("next"), *read = block("read"), *body = block("record"),
+       *full = block("batch_full"), *waiting = block("batch_wait"), *batchEnd = block("batch_end"),
+       *finish = block("end");
+  b_.CreateStore(b_.getInt64(0), st.count);
   b_.CreateBr(header);
+
+  // A step reads up to kBatchRecords records, or what is there now.
   b_.SetInsertPoint(header);
-  llvm::Value *reader = readers_[&src].value;
+  llvm::Value *count = b_.CreateLoad(rt_.i64, st.count);
+  b_.CreateCondBr(b_.CreateICmpSGE(count, b_.getInt64(kBatchRecords)), full, read);
+  b_.SetInsertPoint(read);
+  llvm::Value *reader = readers_.at(&src).value;
   llvm::Value *got = rt_.call(b_, Abi::srt_reader_next, {reader, record});
-  if (src.connectorName == "kafka") {
-    // -1: a rebalance rewound the input and dropped the windows' state; the
-    // runtime, which computes this source's watermark per record, forgot the
-    // partitions' event times too, so the loop just reads on.
-    auto *notRecord = llvm::BasicBlock::Create(ctx_, "no_record." + src.sourceName, fn_);
-    b_.CreateCondBr(b_.CreateICmpSGT(got, b_.getInt32(0)), body, notRecord);
-    b_.SetInsertPoint(notRecord);
-    b_.CreateCondBr(b_.CreateICmpEQ(got, b_.getInt32(0)), finish, header);
-  } else {
-    b_.CreateCondBr(b_.CreateICmpNE(got, b_.getInt32(0)), body, finish);
+  auto *sw = b_.CreateSwitch(got, finish, 3);
+  sw->addCase(b_.getInt32(1), body);
+  sw->addCase(b_.getInt32(2), waiting);
+  // -1: a Kafka rebalance rewound the input and dropped the windows' state;
+  // the runtime, which computes this source's watermark per record, forgot
+  // the partitions' event times too, so the step just reads on.
+  if (src.connectorName == "kafka")
+    sw->addCase(b_.getInt32(-1), header);
+  for (auto [blockEnd, status] : {std::pair{full, SRT_STEP_MORE}, {waiting, SRT_STEP_WAIT}}) {
+    b_.SetInsertPoint(blockEnd);
+    b_.CreateStore(b_.getInt32(status), st.status);
+    b_.CreateBr(batchEnd);
   }
+
   b_.SetInsertPoint(body);
+  b_.CreateStore(b_.CreateAdd(b_.CreateLoad(rt_.i64, st.count), b_.getInt64(1)), st.count);
   if (usesRecordContext())
     rt_.call(b_, Abi::srt_record_begin, {ctxArg_});
   loop_ = {header, reader};
   // Every record carries its event time (processing time without one),
-  // which windows read.
-  if (windows.empty())
-    time_ = nullptr;
-  else if (src.eventTimeField >= 0)
-    time_ = exprGen(record, *src.output)
-                .loadField(record, info.layout, *src.output, src.eventTimeField)
-                .v;
-  else
-    time_ = rt_.call(b_, Abi::srt_clock_ms, {});
+  // which stateful stages read; it is late only against its own source's
+  // watermark before it.
+  time_ = nullptr;
+  lateBefore_ = nullptr;
+  if (!stateful.empty()) {
+    time_ = src.eventTimeField >= 0
+                ? exprGen(record, *src.output)
+                      .loadField(record, info.layout, *src.output, src.eventTimeField)
+                      .v
+                : rt_.call(b_, Abi::srt_clock_ms, {});
+    lateBefore_ = b_.CreateLoad(rt_.i64, st.watermark);
+  }
   emitConsumers(src, record, *src.output);
-  if (windows.empty()) {
-    b_.CreateBr(header);
-    b_.SetInsertPoint(finish);
-    b_.CreateBr(done);
-    b_.SetInsertPoint(done);
-    return;
+  if (!stateful.empty()) {
+    // Watermark = largest event time - max_delay (a Kafka source's is per
+    // partition: the runtime's); then what it reached fires.
+    llvm::Value *wm;
+    if (src.connectorName == "kafka") {
+      wm = rt_.call(b_, Abi::srt_reader_watermark, {reader, time_, maxDelay_.at(&src)});
+    } else {
+      llvm::Value *largest =
+          b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, b_.CreateLoad(rt_.i64, st.maxTime), time_);
+      b_.CreateStore(largest, st.maxTime);
+      wm = b_.CreateSub(largest, maxDelay_.at(&src));
+    }
+    b_.CreateStore(wm, st.watermark);
+    b_.CreateStore(wm, st.effective);
+    emitAdvance(stateful);
   }
-  // Watermark = largest event time - max_delay; then the windows it
-  // reached fire.
-  // A Kafka source's watermark is per partition (the runtime's).
-  auto *fire = llvm::BasicBlock::Create(ctx_, "fire." + src.sourceName, fn_);
-  if (src.connectorName == "kafka") {
-    b_.CreateStore(rt_.call(b_, Abi::srt_reader_watermark, {reader, time_, maxDelay_.at(&src)}),
-                   watermark);
-  } else {
-    llvm::Value *largest =
-        b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, b_.CreateLoad(rt_.i64, maxTime), time_);
-    b_.CreateStore(largest, maxTime);
-    b_.CreateStore(b_.CreateSub(largest, maxDelay_.at(&src)), watermark);
-  }
-  b_.CreateBr(fire);
-  // At the end of the source the watermark becomes +inf: every window fires.
+  b_.CreateBr(header);
+
+  b_.SetInsertPoint(batchEnd);
+  emitBatchEnd(src, stateful);
+  b_.CreateBr(dispatch);
+
+  // At the end of the source its watermark becomes +inf: what it alone held
+  // open fires.
   b_.SetInsertPoint(finish);
-  b_.CreateStore(b_.getInt64(INT64_MAX), watermark);
-  b_.CreateStore(b_.getTrue(), ended);
-  b_.CreateBr(fire);
-  b_.SetInsertPoint(fire);
-  llvm::Value *wm = b_.CreateLoad(rt_.i64, watermark);
-  for (const LogicalWindowAggregate *w : windows)
-    emitFiring(*w, wm);
-  b_.CreateCondBr(b_.CreateLoad(rt_.i1, ended), done, header);
-  b_.SetInsertPoint(done);
+  b_.CreateStore(b_.getInt64(INT64_MAX), st.watermark);
+  b_.CreateStore(b_.getInt64(INT64_MAX), st.effective);
+  emitAdvance(stateful);
+  rt_.call(b_, Abi::srt_sched_done,
+           {b_.CreateLoad(rt_.ptr, sched_), b_.getInt32(static_cast<uint32_t>(st.index)),
+            b_.CreateLoad(rt_.i64, st.count), b_.getInt32(SRT_STEP_END),
+            b_.getInt64(INT64_MAX), b_.getInt64(INT64_MAX)});
+  b_.CreateBr(dispatch);
 }
 
-std::vector<const LogicalWindowAggregate *> Generator::windowsAfter(const LogicalSource &src) {
-  std::set<const LogicalOperator *> reached{&src};
-  std::vector<const LogicalWindowAggregate *> out;
-  for (LogicalOperator *op : order_) {
-    bool fed = false;
-    for (size_t i = 0; i < op->inputs.size(); ++i) {
-      auto *sink = dyn_cast<LogicalSink>(op);
-      if (reached.count(op->inputs[i]) && !(sink && sink->lateInput[i]))
-        fed = true;
+void Generator::emitBatchEnd(const LogicalSource &src,
+                             const std::vector<const LogicalOperator *> &stateful) {
+  const SourceState &st = sourceState_.at(&src);
+  llvm::Value *sched = b_.CreateLoad(rt_.ptr, sched_);
+  llvm::Value *wake = b_.getInt64(INT64_MAX);
+  if (!stateful.empty()) {
+    if (src.eventTimeField < 0) {
+      // Processing time goes on without records: windows fire on the clock.
+      llvm::Value *now = rt_.call(b_, Abi::srt_clock_ms, {});
+      b_.CreateStore(now, st.watermark);
+      b_.CreateStore(now, st.effective);
     }
-    if (!fed)
+    if (src.idleTimeoutMs > 0) {
+      // Idle (nothing for idle_timeout): the stages it feeds go on without it.
+      llvm::Value *idle = b_.CreateAnd(
+          b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, st.count), b_.getInt64(0)),
+          b_.CreateICmpNE(rt_.call(b_, Abi::srt_sched_idle,
+                                   {sched, b_.getInt32(static_cast<uint32_t>(st.index))}),
+                          b_.getInt32(0)));
+      b_.CreateStore(b_.CreateSelect(idle, b_.getInt64(INT64_MAX),
+                                     b_.CreateLoad(rt_.i64, st.watermark)),
+                     st.effective);
+    }
+    if (src.eventTimeField < 0 || src.idleTimeoutMs > 0)
+      emitAdvance(stateful);
+    if (src.eventTimeField < 0)
+      wake = nextTimeWindowEnd(stateful);
+  }
+  rt_.call(b_, Abi::srt_sched_done,
+           {sched, b_.getInt32(static_cast<uint32_t>(st.index)), b_.CreateLoad(rt_.i64, st.count),
+            b_.CreateLoad(rt_.i32, st.status), b_.CreateLoad(rt_.i64, st.watermark), wake});
+}
+
+llvm::Value *Generator::nextTimeWindowEnd(const std::vector<const LogicalOperator *> &stateful) {
+  llvm::Value *wake = b_.getInt64(INT64_MAX);
+  for (const LogicalOperator *op : stateful) {
+    auto *w = dyn_cast<LogicalWindowAggregate>(op);
+    if (!w || w->window == LogicalWindowAggregate::WindowKind::Count)
       continue;
-    reached.insert(op);
+    llvm::Value *fireAt = b_.CreateLoad(rt_.i64, windowInfo_.at(w).clock);
+    wake = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, wake, fireAt);
+  }
+  return wake;
+}
+
+llvm::Value *Generator::stageWatermark(const LogicalOperator &op) {
+  llvm::Value *wm = nullptr;
+  for (const LogicalSource *src : upstream_.at(&op)) {
+    llvm::Value *w = b_.CreateLoad(rt_.i64, sourceState_.at(src).effective);
+    wm = wm ? b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, wm, w) : w;
+  }
+  return wm ? wm : b_.getInt64(INT64_MAX);
+}
+
+void Generator::emitAdvance(const std::vector<const LogicalOperator *> &stateful) {
+  for (const LogicalOperator *op : stateful)
     if (auto *w = dyn_cast<LogicalWindowAggregate>(op))
-      out.push_back(w);
+      emitFiring(*w, stageWatermark(*w));
+}
+
+std::vector<const LogicalOperator *> Generator::statefulAfter(const LogicalSource &src) {
+  std::vector<const LogicalOperator *> out;
+  for (LogicalOperator *op : order_) {
+    const auto &feeding = upstream_.at(op);
+    if (!std::count(feeding.begin(), feeding.end(), &src))
+      continue;
+    if (isa<LogicalWindowAggregate>(op))
+      out.push_back(op);
   }
   return out;
 }

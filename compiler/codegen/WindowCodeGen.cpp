@@ -83,7 +83,9 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
   std::vector<Val> args = aggs.emitArguments(exprs);
   auto [key, keyLen] = aggs.emitKey(exprs, info.keyBuffer, kKeyBufferSize, handle);
-  llvm::Value *state = rt_.call(b_, Abi::srt_window_state, {handle, time_, key, keyLen});
+  llvm::Value *lateBefore = lateBefore_ ? lateBefore_ : b_.getInt64(INT64_MIN);
+  llvm::Value *state =
+      rt_.call(b_, Abi::srt_window_state, {handle, time_, key, keyLen, lateBefore});
   auto *update = llvm::BasicBlock::Create(ctx_, "window.update", fn_);
   auto *late = llvm::BasicBlock::Create(ctx_, "window.late", fn_);
   auto *done = llvm::BasicBlock::Create(ctx_, "window.done", fn_);
@@ -156,10 +158,12 @@ void Generator::emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm) {
   for (size_t i = 0; i < w.entries.size(); ++i)
     entries.storeField(outRec, out.layout, outType, static_cast<int>(2 + w.keys.size() + i),
                        entries.emit(*w.entries[i]));
-  llvm::Value *savedTime = time_;
+  llvm::Value *savedTime = time_, *savedLateBefore = lateBefore_;
   time_ = b_.CreateSub(end, b_.getInt64(1)); // a result's event time
+  lateBefore_ = nullptr; // emitted before the watermark moves on: never late
   emitConsumers(w, outRec, outType);
   time_ = savedTime;
+  lateBefore_ = savedLateBefore;
   rejectTarget_ = savedReject;
   b_.CreateBr(next);
 

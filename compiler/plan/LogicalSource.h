@@ -31,6 +31,9 @@ public:
   /// `max_delay` as written (null when absent): a built executable computes
   /// it at start-up, so a param in it follows `--param`.
   PlanExprPtr maxDelay;
+  /// `idle_timeout`: after this long without a record the source no longer
+  /// holds back the watermark of the stages it feeds (0: never).
+  int64_t idleTimeoutMs = 0;
   /// Which fields any later operator reads (set by projection pruning; all
   /// true until then). The reader parses only these.
   std::vector<bool> readFields;

@@ -18,6 +18,8 @@ std::string LogicalSource::details() const {
          " max_delay=" + formatDuration(maxDelayMs);
   else
     s += " processing_time";
+  if (idleTimeoutMs > 0)
+    s += " idle_timeout=" + formatDuration(idleTimeoutMs);
   return s;
 }
 

@@ -186,6 +186,7 @@ private:
       o->argExprs = connectorArgExprs(*src->connector);
       o->eventTimeField = src->eventTimeField;
       o->maxDelayMs = src->maxDelayMs;
+      o->idleTimeoutMs = src->idleTimeoutMs;
       for (const auto &opt : src->options)
         if (opt->name == "max_delay") {
           LowerScope none;

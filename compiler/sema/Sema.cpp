@@ -566,10 +566,13 @@ void Sema::checkSource(SourceDecl &d) {
         diags_.error(opt->value->range(), "max_delay must not be negative");
       else
         d.maxDelayMs = v->asInt();
+    } else if (opt->name == "idle_timeout") {
+      d.idleTimeoutMs = sourceDuration(*opt, "idle_timeout", 1);
     } else {
-      diags_.error(opt->nameRange, "unknown source option '" + opt->name + "'" +
-                                       suggestion(opt->name, {"event_time", "max_delay"}) +
-                                       " (options: event_time, max_delay)");
+      diags_.error(opt->nameRange,
+                   "unknown source option '" + opt->name + "'" +
+                       suggestion(opt->name, {"event_time", "max_delay", "idle_timeout"}) +
+                       " (options: event_time, max_delay, idle_timeout)");
     }
   }
   bool hasMaxDelay = seen.count("max_delay") != 0;
@@ -580,6 +583,30 @@ void Sema::checkSource(SourceDecl &d) {
                      "max_delay needs event_time: without it the source runs on processing time");
   if (rec)
     streams_[&d] = StreamInfo{rec, d.eventTimeField >= 0};
+}
+
+int64_t Sema::sourceDuration(SourceOption &opt, const char *what, int64_t minimum) {
+  Scope scope;
+  scope.constWhat = what;
+  Type t = checkExpr(*opt.value, scope);
+  if (t.isError())
+    return 0;
+  if (t.kind != TypeKind::Duration) {
+    diags_.error(opt.value->range(),
+                 std::string(what) + " must be a duration such as 30s, found " + t.str());
+    return 0;
+  }
+  auto v = evalConstant(*opt.value);
+  if (!v || v->isNull()) {
+    reportNotConstant(*opt.value, what);
+    return 0;
+  }
+  if (v->asInt() < minimum) {
+    diags_.error(opt.value->range(), std::string(what) +
+                                         (minimum > 0 ? " must be positive" : " must not be negative"));
+    return 0;
+  }
+  return v->asInt();
 }
 
 void Sema::checkTable(TableDecl &d) {

@@ -84,6 +84,9 @@ private:
   void checkFn(FnDecl &d);
   void checkSource(SourceDecl &d);
   void checkTable(TableDecl &d);
+  /// A source option that is a constant duration of at least \p minimum
+  /// ms (0 after reporting an error).
+  int64_t sourceDuration(SourceOption &opt, const char *what, int64_t minimum);
   void checkSink(SinkDecl &d);
   void checkConnector(ConnectorCall &c, int role, const RecordType *schema);
   const StreamInfo *checkLet(LetDecl &d);

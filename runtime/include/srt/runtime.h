@@ -106,6 +106,16 @@ void srt_run_stop_on_signals(srt_run *run);
 
 typedef struct srt_reader srt_reader;
 
+/** The scheduler that drives a program's sources (srt_sched_* in abi.def). */
+typedef struct srt_sched srt_sched;
+
+/** How a step of one source ended (srt_sched_done). */
+enum srt_step_status {
+  SRT_STEP_END = 0,  /* the source has ended */
+  SRT_STEP_MORE = 1, /* the batch is full: more may be ready */
+  SRT_STEP_WAIT = 2, /* nothing more without waiting */
+};
+
 /** `streamc gen KIND`: writes `events` records of generator `kind` (all its
  * fields), or with kind "ysb-campaigns" the YSB ad -> campaign table, to
  * standard output in `format` ("json" or "csv"). Returns 0, or 2 after a

@@ -14,6 +14,7 @@
 #include "gen/Generator.h"
 #include "run/Run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
@@ -462,15 +463,33 @@ void Generator::resolve(const std::vector<srt_field> &fields) {
   }
 }
 
+std::chrono::steady_clock::time_point Generator::due() const {
+  // Throttled to the rate: event n is due n / rate seconds after start.
+  return start_ + std::chrono::nanoseconds(static_cast<int64_t>(n_ * 1e9 / rate_));
+}
+
+int64_t Generator::dueInMs() const {
+  if (rate_ <= 0)
+    return -1;
+  auto wait = due() - std::chrono::steady_clock::now();
+  // Rounded up, so a wake-up never comes before the event is due.
+  return std::max<int64_t>(
+      0, std::chrono::ceil<std::chrono::milliseconds>(wait).count());
+}
+
 bool Generator::next(const std::vector<srt_field> &fields, void *record) {
+  waiting_ = false;
   if (events_ >= 0 && n_ >= events_)
     return false;
   if (fields.data() != resolvedFor_ || fields.size() != resolvedCount_)
     resolve(fields);
   int64_t eventTime;
   if (rate_ > 0) {
-    // Throttle to the rate: event n is due n / rate seconds after start.
-    auto due = start_ + std::chrono::nanoseconds(static_cast<int64_t>(n_ * 1e9 / rate_));
+    auto due = this->due();
+    if (nonBlocking_ && std::chrono::steady_clock::now() < due) {
+      waiting_ = true; // the scheduler wakes the source when it is due
+      return false;
+    }
     // Sleep in short steps so that a stop request (Ctrl-C in the REPL)
     // is seen within 50 ms even at a low rate.
     for (auto now = std::chrono::steady_clock::now(); now < due;

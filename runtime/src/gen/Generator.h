@@ -34,9 +34,20 @@ public:
   bool next(const std::vector<srt_field> &fields, void *record);
   /// A throttled generator stops waiting (and ends) once \p stop is set.
   void stopWhen(const std::atomic<bool> *stop) { stop_ = stop; }
+  /// Under the scheduler a throttled generator does not sleep: next()
+  /// returns false with waiting() set while the next event is not due.
+  void setNonBlocking(bool on) { nonBlocking_ = on; }
+  bool waiting() const { return waiting_; }
+  /// Milliseconds until the next event is due (0: now; -1: unthrottled).
+  int64_t dueInMs() const;
+  /// Unthrottled with a count: a bounded stream read as fast as it goes.
+  bool bounded() const { return rate_ <= 0 && events_ >= 0; }
 
 private:
   const std::atomic<bool> *stop_ = nullptr;
+  bool nonBlocking_ = false, waiting_ = false;
+  /// When event n_ is due (throttled generators).
+  std::chrono::steady_clock::time_point due() const;
   enum class Kind : uint8_t { Sequence, Ysb, NexmarkPerson, NexmarkAuction, NexmarkBid, Unknown };
 
   /// What a read field holds: one code per field of each kind.

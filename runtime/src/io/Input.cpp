@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
@@ -39,6 +40,11 @@ Input::~Input() {
     ::close(fd_);
 }
 
+bool Input::bounded() const {
+  struct stat st;
+  return fd_ < 0 || (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode));
+}
+
 size_t Input::capacity() const { return size_ + simdjson::SIMDJSON_PADDING; }
 
 void Input::grow(size_t size) {
@@ -55,6 +61,7 @@ void Input::grow(size_t size) {
 }
 
 bool Input::fill() {
+  wouldBlock_ = false;
   if (eof_)
     return false;
   if (begin_ > 0) {
@@ -68,10 +75,15 @@ bool Input::fill() {
   size_t room = std::min(size_ - end_, batch_);
   auto stopped = [&] { return stop_ && stop_->load(std::memory_order_relaxed); };
   ssize_t n = -1;
-  if (beforeWait_ && fd_ >= 0) {
+  if ((beforeWait_ || nonBlocking_) && fd_ >= 0) {
     pollfd ready{fd_, POLLIN, 0};
-    if (::poll(&ready, 1, 0) == 0) // nothing to read yet: the read would wait
+    if (::poll(&ready, 1, 0) == 0) { // nothing to read yet: the read would wait
+      if (nonBlocking_) {
+        wouldBlock_ = true;
+        return false;
+      }
       beforeWait_();
+    }
   }
   do {
     if (stopped()) // checked just before blocking, so a stop is not missed
@@ -107,6 +119,8 @@ bool Framer::skipBeforeRecord(Input &in) {
         (skipLf_ && have == 0) || (!started_ && have < 3 && std::memcmp(d, kBom, have) == 0);
     if (undecided && in.fill())
       continue;
+    if (undecided && in.wouldBlock())
+      return false; // decided when more bytes come
     if (skipLf_ && have >= 1 && d[0] == '\n')
       in.consume(in.begin() + 1);
     else if (!started_ && have >= 3 && std::memcmp(d, kBom, 3) == 0)
@@ -121,14 +135,23 @@ bool Framer::skipBeforeRecord(Input &in) {
 }
 
 bool Framer::next(Input &in, Frame &frame) {
-  if (!skipBeforeRecord(in))
-    return false;
-  reset();
+  if (!resume_) {
+    if (!skipBeforeRecord(in))
+      return false;
+    reset();
+  }
+  resume_ = false;
   for (;;) {
     if (csv_ ? scanCsv(in, frame) : scanLine(in, frame))
       return true;
-    if (!in.fill() && in.begin() >= in.end())
-      return false;
+    if (!in.fill()) {
+      if (in.wouldBlock()) { // the scan goes on from pos_ when bytes come
+        resume_ = true;
+        return false;
+      }
+      if (in.begin() >= in.end())
+        return false;
+    }
   }
 }
 

@@ -44,8 +44,19 @@ public:
   /// program waits for input (live output; never for regular files).
   void beforeWaiting(std::function<void()> f) { beforeWait_ = std::move(f); }
 
+  /// Under the scheduler, a read that would block does not wait: fill()
+  /// then returns false with wouldBlock() set (not the end of input).
+  void setNonBlocking(bool on) { nonBlocking_ = on; }
+  bool wouldBlock() const { return wouldBlock_; }
+  /// The descriptor to wait on for more input (-1: a memory buffer).
+  int fd() const { return eof_ ? -1 : fd_; }
+  /// True when the input is a regular file (or memory): it is bounded, and
+  /// a read never waits for a writer.
+  bool bounded() const;
+
   /// Reads more input after end(), moving the unconsumed bytes to the front
-  /// first. Returns false at the end of input (or on a read error).
+  /// first. Returns false at the end of input (or on a read error), and
+  /// when non-blocking, also when nothing can be read now.
   bool fill();
 
 private:
@@ -60,6 +71,8 @@ private:
   size_t size_ = 0; ///< bytes of buf_ for data (the padding follows)
   size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
+  bool nonBlocking_ = false;
+  bool wouldBlock_ = false;
   bool lastReadFilled_ = false; ///< the last read filled all the room it had
   int64_t grows_ = 0;
 };
@@ -94,7 +107,9 @@ public:
   static constexpr size_t kMaxQuotedSpan = 1 << 20;
 
   explicit Framer(bool csv) : csv_(csv) {}
-  /// The next record of \p in; false at the end of input.
+  /// The next record of \p in; false at the end of input, or when a
+  /// non-blocking input has no more bytes now (in.wouldBlock()): the next
+  /// call resumes the record where the scan stopped.
   bool next(Input &in, Frame &frame);
   /// The bytes framing examined (each once, however the input arrived).
   int64_t framedBytes() const { return framed_; }
@@ -114,6 +129,7 @@ private:
 
   bool csv_;
   bool started_ = false; ///< the byte-order mark was looked for
+  bool resume_ = false;  ///< the last call stopped mid-record (would block)
   bool skipLf_ = false;  ///< the last record ended with a CR
   int64_t framed_ = 0;
   // The scan of the current record; offsets are from the input's begin().

@@ -7,6 +7,7 @@
 
 #include "gen/Generator.h"
 #include "io/Input.h"
+#include "io/Reader.h"
 #include "kafka/Kafka.h"
 #include "formats/ReaderText.h"
 #include "run/Run.h"
@@ -417,6 +418,8 @@ struct srt_reader {
         return 0;
       case KafkaConsumer::Next::Rewound:
         return -1;
+      case KafkaConsumer::Next::Wait:
+        return 2;
       case KafkaConsumer::Next::Record:
         break;
       }
@@ -610,7 +613,7 @@ int srt_reader_next(srt_reader *r, void *record) {
   r->run->recordEpoch = r->run->epoch;
   if (r->generator) {
     if (!r->generator->next(r->fields, record))
-      return 0;
+      return r->generator->waiting() ? 2 : 0;
     ++r->stats->read;
     return 1;
   }
@@ -641,7 +644,7 @@ int srt_reader_next(srt_reader *r, void *record) {
       return 1;
     }
   }
-  return 0;
+  return r->input->wouldBlock() ? 2 : 0;
 }
 
 void srt_reader_reject(srt_reader *r, const char *reason) {
@@ -670,3 +673,34 @@ void srt_reader_input_stats(const srt_reader *r, int64_t *buffer_bytes, int64_t 
 }
 
 } // extern "C"
+
+void readerSchedule(srt_reader *r) {
+  if (r->input)
+    r->input->setNonBlocking(true);
+  if (r->generator)
+    r->generator->setNonBlocking(true);
+  if (r->kafka)
+    r->kafka->setNonBlocking();
+}
+
+int readerWaitFd(const srt_reader *r) {
+  if (r->input)
+    return r->input->fd();
+  return r->kafka ? r->kafka->waitFd() : -1;
+}
+
+int64_t readerWakeInMs(const srt_reader *r) {
+  if (r->generator)
+    return r->generator->dueInMs();
+  // A consumer commits and reports from next(): it is stepped at least as
+  // often as it polled by itself.
+  return r->kafka ? 100 : -1;
+}
+
+bool readerBounded(const srt_reader *r) {
+  if (r->input)
+    return r->input->bounded();
+  return r->generator && r->generator->bounded();
+}
+
+const char *readerSource(const srt_reader *r) { return r->stats->name.c_str(); }

@@ -63,11 +63,16 @@ public:
                                              const std::string &topic);
   ~KafkaConsumer();
 
-  enum class Next { Record, End, Rewound };
+  enum class Next { Record, End, Rewound, Wait };
   /// The next message, the end (stop_at_end reached, or the run stopped),
   /// or Rewound: a rebalance dropped the windows' state and the assigned
   /// partitions are read again from their committed offsets.
+  /// Non-blocking (under the scheduler): Wait when no message is there now.
   Next next(KafkaRecord &out);
+  /// Under the scheduler: next() never waits for messages; waitFd() is then
+  /// readable when the consumer queue gets some (librdkafka's io event).
+  void setNonBlocking();
+  int waitFd() const { return wakeRead_; }
   /// The last commit: everything delivered, open windows left to a replay.
   void close();
   /// The source's watermark after the record just handed out, with event
@@ -80,6 +85,8 @@ public:
 
 private:
   KafkaConsumer() = default;
+  int pollMs_ = 100;                     ///< how long an idle consume call waits
+  int wakeRead_ = -1, wakeWrite_ = -1;   ///< the io-event pipe (non-blocking)
   struct Partition {
     int32_t id;
     int64_t next = -1;     ///< the offset after the last record processed (-1: none yet)

@@ -19,11 +19,11 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace {
 constexpr size_t kBatch = 1024;   ///< messages asked for per consume call
-constexpr int kPollMs = 100;      ///< how long an idle consume call waits
 constexpr const char *kMetadataTag = "streamc1";
 } // namespace
 
@@ -151,8 +151,15 @@ KafkaConsumer::Next KafkaConsumer::next(KafkaRecord &out) {
       nextStatsAt_ = now + settings_.statsIntervalMs;
     }
     rewound_ = false;
-    ssize_t n = rd_kafka_consume_batch_queue(queue_, kPollMs, batch_.data(), batch_.size());
+    if (wakeRead_ >= 0) { // drain the io-event pipe before looking at the queue
+      char drain[64];
+      while (::read(wakeRead_, drain, sizeof drain) > 0) {
+      }
+    }
+    ssize_t n = rd_kafka_consume_batch_queue(queue_, pollMs_, batch_.data(), batch_.size());
     batchSize_ = n > 0 ? static_cast<size_t>(n) : 0;
+    if (batchSize_ == 0 && wakeRead_ >= 0 && !rewound_)
+      return Next::Wait;
     if (rewound_) {
       // A rebalance: what this batch holds is read again from the committed
       // offsets by whoever owns its partitions now.
@@ -351,6 +358,21 @@ void KafkaConsumer::close() {
   rd_kafka_consumer_close(rk_);
   rd_kafka_destroy(rk_);
   rk_ = nullptr;
+  if (wakeRead_ >= 0) {
+    ::close(wakeRead_);
+    ::close(wakeWrite_);
+    wakeRead_ = wakeWrite_ = -1;
+  }
+}
+
+void KafkaConsumer::setNonBlocking() {
+  int fds[2];
+  if (wakeRead_ >= 0 || !queue_ || ::pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0)
+    return; // without the pipe, next() keeps waiting up to pollMs_ itself
+  wakeRead_ = fds[0];
+  wakeWrite_ = fds[1];
+  pollMs_ = 0;
+  rd_kafka_queue_io_event_enable(queue_, wakeWrite_, "1", 1);
 }
 
 // ------------------------------------------------------------ statistics

@@ -290,10 +290,13 @@ private:
         c->statsIntervalMs = milliseconds(v, "runtime." + rkey, 100, 3600000);
       } else if (rkey == "startup_timeout_ms") {
         c->startupTimeoutMs = milliseconds(v, "runtime." + rkey, 100, 3600000);
+      } else if (rkey == "flush_interval_ms") {
+        c->flushIntervalMs = milliseconds(v, "runtime." + rkey, 1, 3600000);
       } else {
         throw unknownKey(rkey, "runtime",
                          {"dead_letter", "read_batch_kb", "write_batch_kb", "stop_at_end",
-                          "commit_interval_ms", "stats_interval_ms", "startup_timeout_ms"},
+                          "commit_interval_ms", "stats_interval_ms", "startup_timeout_ms",
+                          "flush_interval_ms"},
                          "runtime settings:");
       }
     });

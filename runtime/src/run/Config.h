@@ -43,6 +43,9 @@ struct srt_config {
   bool stopAtEnd = false;
   int64_t commitIntervalMs = 1000; ///< runtime.commit_interval_ms
   int64_t statsIntervalMs = 5000;  ///< runtime.stats_interval_ms
+  /// runtime.flush_interval_ms: with an unbounded source, sinks deliver
+  /// what they buffer at least this often.
+  int64_t flushIntervalMs = 100;
   int64_t startupTimeoutMs = 10000; ///< runtime.startup_timeout_ms
 
   /// "FILE:LINE" of a line of the file.

@@ -15,7 +15,10 @@ static_assert(std::atomic<bool>::is_always_lock_free,
 
 extern "C" {
 
-void srt_run_interrupt(srt_run *run) { run->interrupted.store(true, std::memory_order_relaxed); }
+void srt_run_interrupt(srt_run *run) {
+  run->interrupted.store(true, std::memory_order_relaxed);
+  run->wake();
+}
 
 int srt_run_interrupted(const srt_run *run) { return run->interruptRequested() ? 1 : 0; }
 

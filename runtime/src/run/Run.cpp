@@ -78,6 +78,7 @@ void srt_run_set_verbose(srt_run *run, int verbose) { run->verbose = verbose != 
 void srt_run_stop(srt_run *run) {
   run->stopped.store(true, std::memory_order_relaxed);
   run->interrupted.store(true, std::memory_order_relaxed);
+  run->wake();
 }
 
 int32_t srt_run_declare_sink(srt_run *run, const char *name, const char *path, int64_t path_len,

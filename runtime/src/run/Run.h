@@ -5,6 +5,7 @@
 #include "srt/runtime.h"
 
 #include <atomic>
+#include <unistd.h>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -144,6 +145,17 @@ struct srt_run {
   /// rather than ends, so windows fed by Kafka keep their open windows
   /// unemitted (their records are read again after a restart).
   std::atomic<bool> stopped{false};
+  /// The scheduler's wake-up pipe (-1 until a scheduler runs): a stop or an
+  /// interrupt writes a byte so a wait for input ends at once.
+  std::atomic<int> wakeFd{-1};
+  /// Ends the scheduler's wait (async-signal-safe).
+  void wake() {
+    int fd = wakeFd.load(std::memory_order_relaxed);
+    if (fd >= 0) {
+      char b = 1;
+      [[maybe_unused]] auto n = ::write(fd, &b, 1);
+    }
+  }
 
   // Checkpoints (at-least-once delivery with Kafka sources). Input is cut
   // into epochs at each commit; every window state remembers the oldest

@@ -74,6 +74,9 @@ struct HeapItem {
 
 struct srt_window {
   srt_window_clock clock{INT64_MAX, INT64_MIN};
+  /// Windows ending at or before this are late for the record being added:
+  /// the window's watermark or the record's own source's, the larger.
+  int64_t lateBefore = INT64_MIN;
   srt_run *run = nullptr;
   srt_window_kind kind = SRT_WINDOW_TUMBLING;
   int64_t size = 0, slide = 0, count = 0;
@@ -169,7 +172,7 @@ struct srt_window {
   void *sliceState(int64_t time, uint64_t hash, const void *key, uint32_t len) {
     // Most records fall in the slice of the record before: no division.
     if (Slice *last = lastSlice; last && time >= last->start && time - last->start < sliceLength) {
-      if (last->lastEnd <= clock.watermark)
+      if (last->lastEnd <= lateBefore)
         return late();
       last->epoch = std::min(last->epoch, run->recordEpoch);
       bool inserted;
@@ -178,7 +181,7 @@ struct srt_window {
     int64_t windowStart = floorDiv(time, slide) * slide; // the last window containing it
     if (time >= windowStart + size)
       return discardState(); // between windows: in none, and not late
-    if (windowStart + size <= clock.watermark)
+    if (windowStart + size <= lateBefore)
       return late();
     int64_t start = floorDiv(time, sliceLength) * sliceLength;
     Slice *slice = lastSlice;
@@ -276,7 +279,7 @@ struct srt_window {
 
   // ----------------------------------------------------------- sessions
   void *sessionState(int64_t time, uint64_t hash, const void *key, uint32_t len) {
-    if (time + size <= clock.watermark)
+    if (time + size <= lateBefore)
       return late();
     bool inserted;
     KeyTable::Header *k = keys.findOrInsert(hash, key, len, inserted);
@@ -548,7 +551,9 @@ void srt_window_destroy(srt_window *window) {
 
 srt_window_clock *srt_window_clock_of(srt_window *window) { return &window->clock; }
 
-void *srt_window_state(srt_window *w, int64_t time, const void *key, int64_t key_len) {
+void *srt_window_state(srt_window *w, int64_t time, const void *key, int64_t key_len,
+                       int64_t late_before) {
+  w->lateBefore = std::max(w->clock.watermark, late_before);
   uint64_t hash = XXH3_64bits(key, static_cast<size_t>(key_len));
   auto len = static_cast<uint32_t>(key_len);
   switch (w->kind) {
