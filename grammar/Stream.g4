@@ -8,6 +8,14 @@
 // the errors of later statements.
 grammar Stream;
 
+// The words §1 adds for newer constructs (`union`, ...) are keywords only
+// where a stage expects them and names everywhere else: they are IDENT
+// tokens, and a predicate tells the stage apart.
+@parser::members {
+  /// True when the next token is the identifier \p word (a soft keyword).
+  bool isWord(const char *word) { return _input->LT(1)->getText() == word; }
+}
+
 program         : statement* EOF ;
 singleStatement : statement EOF ;
 
@@ -63,6 +71,7 @@ stage
       AGGREGATE '{' namedExprList '}' (LATE INTO IDENT)?            # windowStage
     | LOOKUP IDENT ON andExpr (OR NULL_)?                            # lookupStage
     | JOIN IDENT ON expr WITHIN expr                                # joinStage
+    | {isWord("union")}? IDENT IDENT (',' IDENT)*                   # unionStage
     | INTO IDENT                                                    # intoStage
     ;
 

@@ -293,7 +293,7 @@ public:
 
 class Stage : public Node {
 public:
-  enum class Kind { Where, Select, Extend, Window, Lookup, Join, Into };
+  enum class Kind { Where, Select, Extend, Window, Lookup, Join, Union, Into };
   Kind kind() const { return kind_; }
 
   /// Set by sema: the type of the records this stage emits.
@@ -372,6 +372,20 @@ public:
   ExprPtr within;
   RecordTypeRef otherType; ///< set by sema: the other side's record type
   static bool classof(const Stage *s) { return s->kind() == Kind::Join; }
+};
+
+/// `union a, b`: this stream's records and the named streams'.
+class UnionStage : public Stage {
+public:
+  /// A stream the union reads, as written.
+  struct Input {
+    std::string name;
+    SourceRange range;
+  };
+  UnionStage(SourceRange r, std::vector<Input> inputs)
+      : Stage(Kind::Union, r), inputs(std::move(inputs)) {}
+  std::vector<Input> inputs;
+  static bool classof(const Stage *s) { return s->kind() == Kind::Union; }
 };
 
 class IntoStage : public Stage {

@@ -344,6 +344,17 @@ private:
       expr(*j.within);
       return;
     }
+    case Stage::Kind::Union: {
+      auto &u = cast<UnionStage>(s);
+      line("UnionStage" + out);
+      end(s.range());
+      Indent in(depth_);
+      for (const UnionStage::Input &i : u.inputs) {
+        line("Input '" + i.name + "'");
+        end(i.range);
+      }
+      return;
+    }
     case Stage::Kind::Into: {
       line("IntoStage '" + cast<IntoStage>(s).sink + "'");
       end(s.range());

@@ -15,6 +15,7 @@
 #include "plan/LogicalLookup.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalUnion.h"
 #include "plan/LogicalWindowAggregate.h"
 #include "plan/Plan.h"
 #include "support/Diagnostics.h"
@@ -247,6 +248,10 @@ private:
   /// Probes the table with the key; the output record is the input's fields
   /// then the table's (null when `or null` keeps an unmatched record).
   void emitLookup(const LogicalLookup &l, llvm::Value *record, const RecordType &type);
+
+  /// Passes the record on as the union's: as it is when the layouts agree,
+  /// copied field by field when an input field is `T` and the union's `T?`.
+  void emitUnion(const LogicalUnion &u, llvm::Value *record, const RecordType &type);
 
   void emitSinkWrite(const LogicalSink &sink, size_t, llvm::Value *record, const RecordType &type);
 

@@ -6,6 +6,7 @@
 #include "plan/LogicalFanOut.h"
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalProject.h"
+#include "plan/LogicalUnion.h"
 
 #include <srt/runtime.h>
 
@@ -303,6 +304,9 @@ void Generator::emitOperator(const LogicalOperator &op, size_t slot, llvm::Value
   case LogicalOperator::Kind::Lookup:
     emitLookup(cast<LogicalLookup>(op), record, type);
     return;
+  case LogicalOperator::Kind::Union:
+    emitUnion(cast<LogicalUnion>(op), record, type);
+    return;
   case LogicalOperator::Kind::Filter:
   case LogicalOperator::Kind::Project:
     emitStateless(op, record, type, [&](llvm::Value *out, const RecordType &outType) {
@@ -365,6 +369,27 @@ void Generator::emitStateless(const LogicalOperator &op, llvm::Value *record,
     exprs.storeField(outRec, out.layout, outType, static_cast<int>(i), v);
   }
   next(outRec, outType);
+}
+
+void Generator::emitUnion(const LogicalUnion &u, llvm::Value *record, const RecordType &type) {
+  const RecordType &outType = *u.output;
+  const LayoutInfo &in = layoutOf(type);
+  const LayoutInfo &out = layoutOf(outType);
+  if (in.layout.size == out.layout.size &&
+      std::equal(in.layout.slots.begin(), in.layout.slots.end(), out.layout.slots.begin(),
+                 [](const FieldSlot &a, const FieldSlot &b) {
+                   return a.offset == b.offset && a.nullOffset == b.nullOffset;
+                 })) {
+    emitConsumers(u, record, outType); // the same layout: the record as it is
+    return;
+  }
+  // A `T` field where the union has `T?`: the layouts differ by null flags.
+  ExprCodeGen exprs = exprGen(record, type);
+  llvm::Value *outRec = entryAlloca(out.layout.size, "united");
+  for (size_t i = 0; i < outType.fields.size(); ++i)
+    exprs.storeField(outRec, out.layout, outType, static_cast<int>(i),
+                     exprs.loadField(record, in.layout, type, static_cast<int>(i)));
+  emitConsumers(u, outRec, outType);
 }
 
 llvm::AllocaInst *Generator::nullCounter(const LogicalSink &sink) {

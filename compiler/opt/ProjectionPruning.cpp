@@ -58,6 +58,10 @@ public:
       case LogicalOperator::Kind::FanOut:
         require(op->inputs[0], out);
         break;
+      case LogicalOperator::Kind::Union: // same fields in the same places
+        for (LogicalOperator *in : op->inputs)
+          require(in, out);
+        break;
       case LogicalOperator::Kind::Fused: {
         auto &steps = cast<LogicalFused>(op)->steps;
         Need cur = out;

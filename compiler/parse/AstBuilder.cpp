@@ -394,6 +394,8 @@ private:
       if (literal.size() > 2 && std::isalpha(static_cast<unsigned char>(literal[1])))
         words.push_back(literal.substr(1, literal.size() - 2));
     }
+    if (expected.contains(size_t(P::WHERE))) // a stage: the soft keywords too
+      words.push_back("union");
     return words;
   }
 
@@ -403,7 +405,7 @@ private:
       return "a statement (import, schema, source, table, sink, param, fn, "
              "let or from)";
     if (has(P::WHERE) && has(P::SELECT) && has(P::WINDOW))
-      return "a stage (where, select, extend, window, lookup, join or into)";
+      return "a stage (where, select, extend, window, lookup, join, union or into)";
     std::vector<std::string> names;
     bool expression = has(P::INT) && has(P::STRING) && has(P::IDENT);
     if (expression)
@@ -619,6 +621,13 @@ private:
     if (auto *s = dynamic_cast<P::JoinStageContext *>(c))
       return std::make_unique<JoinStage>(range(s), s->IDENT()->getText(), range(s->IDENT()),
                                          expr(s->expr(0)), expr(s->expr(1)));
+    if (auto *s = dynamic_cast<P::UnionStageContext *>(c)) {
+      std::vector<UnionStage::Input> inputs;
+      auto ids = s->IDENT(); // ids[0] is the word `union`
+      for (size_t i = 1; i < ids.size(); ++i)
+        inputs.push_back({ids[i]->getText(), range(ids[i])});
+      return std::make_unique<UnionStage>(range(s), std::move(inputs));
+    }
     auto *s = static_cast<P::IntoStageContext *>(c);
     return std::make_unique<IntoStage>(range(s), s->IDENT()->getText(), range(s->IDENT()));
   }

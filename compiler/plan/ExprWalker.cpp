@@ -3,6 +3,7 @@
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
+#include "plan/LogicalUnion.h"
 #include "plan/LogicalLookup.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
@@ -84,6 +85,7 @@ void visitOperator(LogicalOperator &op, const Visitor &v) {
       visitOperator(*step, v);
     break;
   case LogicalOperator::Kind::FanOut:
+  case LogicalOperator::Kind::Union:
     break;
   }
 }

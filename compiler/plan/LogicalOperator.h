@@ -24,6 +24,7 @@ public:
     WindowAggregate,
     Lookup,
     Join,
+    Union,
     FanOut,
     Fused,
     Sink,
@@ -33,7 +34,8 @@ public:
   Kind kind() const { return kind_; }
 
   /// Operators whose records this one consumes (Join: this side, then the
-  /// other side; Sink: every pipeline writing to it).
+  /// other side; Union: this stream, then the named ones; Sink: every
+  /// pipeline writing to it).
   std::vector<LogicalOperator *> inputs;
   /// The records this operator emits (a sink's is its first input's).
   RecordTypeRef output;

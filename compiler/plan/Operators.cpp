@@ -4,6 +4,7 @@
 #include "ast/AstPrinter.h"
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
+#include "plan/LogicalUnion.h"
 #include "plan/LogicalLookup.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
@@ -125,6 +126,13 @@ std::string LogicalLookup::details() const {
 
 std::string LogicalJoin::details() const {
   return otherName + " on " + condition->str() + " within " + formatDuration(withinMs);
+}
+
+std::string LogicalUnion::details() const {
+  std::string s;
+  for (const std::string &n : inputNames)
+    s += (s.empty() ? "" : ", ") + n;
+  return s;
 }
 
 std::string LogicalSink::details() const {

@@ -4,6 +4,7 @@
 #include "plan/LogicalFanOut.h"
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalJoin.h"
+#include "plan/LogicalUnion.h"
 #include "plan/LogicalLookup.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
@@ -208,8 +209,10 @@ private:
   /// Builds a pipeline's operators; returns the last one (for a let).
   LogicalOperator *pipeline(Pipeline &p, const LetDecl *let) {
     LogicalOperator *cur = stream(p.from);
-    for (StagePtr &st : p.stages)
+    for (StagePtr &st : p.stages) {
+      from_ = p.from; // a let a stage reads builds its own pipeline
       cur = stage(*st, cur);
+    }
     if (!let && (p.stages.empty() || !llvm::isa<IntoStage>(*p.stages.back())))
       addToSink(stdoutSink(), cur, nullptr, false);
     return cur;
@@ -276,6 +279,16 @@ private:
       op->condition = lower(*j.cond, scope);
       op->withinMs = sema_.evalConstant(*j.within)->asInt();
       op->eventTime = true;
+      return op;
+    }
+    case Stage::Kind::Union: {
+      auto &u = cast<UnionStage>(st);
+      auto *op = make<LogicalUnion>(in, st, st.outputType);
+      op->inputNames.push_back(from_);
+      for (const UnionStage::Input &i : u.inputs) {
+        op->inputs.push_back(stream(i.name));
+        op->inputNames.push_back(i.name);
+      }
       return op;
     }
     case Stage::Kind::Into: {
@@ -611,6 +624,8 @@ private:
   const SourceManager &sm_;
   std::unique_ptr<Plan> plan_;
   std::map<const Stmt *, LogicalOperator *> streams_;
+  /// The `from` of the pipeline whose stage is being built.
+  std::string from_;
   std::map<const SinkDecl *, LogicalSink *> sinks_;
   LogicalSink *stdout_ = nullptr;
 };

@@ -7,6 +7,7 @@
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
+#include "plan/LogicalUnion.h"
 #include "plan/LogicalLookup.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
@@ -121,6 +122,15 @@ private:
         expr(*j.condition, in, o.inputs[1]->output.get(), false);
       return;
     }
+    case LogicalOperator::Kind::Union:
+      if (o.inputs.size() < 2)
+        fail("a union has fewer than two inputs");
+      if (cast<LogicalUnion>(o).inputNames.size() != o.inputs.size())
+        fail("a union's input names do not match its inputs");
+      for (const LogicalOperator *input : o.inputs)
+        if (input->output)
+          unionInput(*input->output, *o.output);
+      return;
     case LogicalOperator::Kind::FanOut:
       arity(1);
       if (in)
@@ -209,6 +219,19 @@ private:
         break;
       }
     });
+  }
+
+  /// A union's input: the output's names and kinds in order, `T` where the
+  /// output may have `T?` (never the reverse).
+  void unionInput(const RecordType &in, const RecordType &out) {
+    bool ok = in.fields.size() == out.fields.size();
+    for (size_t i = 0; ok && i < in.fields.size(); ++i) {
+      const Type &a = in.fields[i].type, &b = out.fields[i].type;
+      ok = in.fields[i].name == out.fields[i].name && a.kind == b.kind &&
+           (!a.nullable || b.nullable);
+    }
+    if (!ok)
+      fail("a union input's records " + in.str() + " do not fit its output " + out.str());
   }
 
   void sameFields(const RecordType &a, const RecordType &b) {

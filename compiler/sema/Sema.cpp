@@ -757,6 +757,10 @@ void Sema::checkStageNames(Stage &s) {
   case Stage::Kind::Join:
     streamFor(cast<JoinStage>(s).stream, cast<JoinStage>(s).streamRange);
     return;
+  case Stage::Kind::Union:
+    for (const UnionStage::Input &i : cast<UnionStage>(s).inputs)
+      streamFor(i.name, i.range);
+    return;
   case Stage::Kind::Window: {
     auto &w = cast<WindowStage>(s);
     if (!w.lateSink.empty())
@@ -945,6 +949,8 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
       out->fields.push_back({uniqueName(*out, j.stream, f.name), f.type});
     return out;
   }
+  case Stage::Kind::Union:
+    return checkUnion(cast<UnionStage>(s), in, info, fromName);
   case Stage::Kind::Into: {
     auto &into = cast<IntoStage>(s);
     if (isLet) {

@@ -92,6 +92,10 @@ private:
   const StreamInfo *checkLet(LetDecl &d);
   StreamInfo checkPipeline(Pipeline &p, bool isLet);
   const StreamInfo *streamFor(const std::string &name, SourceRange at);
+  /// `union`: the inputs have this stream's field names and types in order
+  /// (`T` with `T?` gives `T?`) and the same time domain.
+  RecordTypeRef checkUnion(const UnionStage &u, const RecordTypeRef &in, StreamInfo &info,
+                           const std::string &fromName);
   RecordTypeRef checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &info,
                            const std::string &fromName, bool last, bool isLet);
   RecordTypeRef checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info);
