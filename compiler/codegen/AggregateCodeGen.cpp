@@ -1,5 +1,7 @@
 #include "codegen/AggregateCodeGen.h"
 
+#include "codegen/KeyCodeGen.h"
+
 #include "sema/Evaluate.h"
 
 #include <srt/runtime.h>
@@ -106,10 +108,7 @@ llvm::Value *AggregateCodeGen::asI64(Val v, TypeKind kind) {
 }
 
 llvm::Value *AggregateCodeGen::canonicalBits(llvm::Value *x) {
-  // -0.0 and 0.0 are one value, and so is every NaN.
-  x = b_.CreateFAdd(x, llvm::ConstantFP::get(rt_.f64, 0.0));
-  x = b_.CreateSelect(b_.CreateFCmpUNO(x, x), llvm::ConstantFP::getNaN(rt_.f64), x);
-  return b_.CreateBitCast(x, rt_.i64);
+  return KeyCodeGen::canonicalBits(b_, x);
 }
 
 template <typename F> void AggregateCodeGen::when(llvm::Value *cond, F &&body) {
@@ -414,112 +413,29 @@ std::vector<Val> AggregateCodeGen::emitResults(ExprCodeGen &consts, llvm::Value 
 
 // ---------------------------------------------------------------- keys
 
-uint32_t AggregateCodeGen::fixedKeySize() const {
-  uint32_t size = 0;
-  for (const auto &k : window_.keys) {
-    TypeKind kind = k->type.kind;
-    size += (k->type.nullable ? 1 : 0) +
-            (kind == TypeKind::String ? 4 : kind == TypeKind::Bool ? 1 : 8);
-  }
-  return size;
+std::vector<Type> AggregateCodeGen::keyTypes() const {
+  std::vector<Type> types;
+  for (const auto &k : window_.keys)
+    types.push_back(k->type);
+  return types;
 }
 
 std::pair<llvm::Value *, llvm::Value *>
 AggregateCodeGen::emitKey(ExprCodeGen &exprs, llvm::Value *buffer, uint32_t inlineSize,
                           llvm::Value *window) {
-  uint32_t fixed = fixedKeySize();
-  if (window_.keys.empty())
-    return {buffer, b_.getInt64(0)};
   std::vector<Val> values;
-  llvm::Value *len = b_.getInt64(fixed);
-  for (const auto &k : window_.keys) {
-    Val v = exprs.emit(*k);
-    if (k->type.kind == TypeKind::String) {
-      // A null string is stored empty.
-      llvm::Value *l = b_.CreateSelect(v.null, b_.getInt64(0), b_.CreateExtractValue(v.v, 1));
-      len = b_.CreateAdd(len, l);
-    }
-    values.push_back(v);
-  }
-  // Long keys go to the window's own buffer.
-  llvm::Value *buf = buffer;
-  bool mayBeLong = false;
   for (const auto &k : window_.keys)
-    mayBeLong |= k->type.kind == TypeKind::String;
-  if (mayBeLong || fixed > inlineSize) {
-    auto *big = llvm::BasicBlock::Create(b_.getContext(), "key.long", fn_);
-    auto *ready = llvm::BasicBlock::Create(b_.getContext(), "key.buffer", fn_);
-    llvm::BasicBlock *from = b_.GetInsertBlock();
-    b_.CreateCondBr(b_.CreateICmpUGT(len, b_.getInt64(inlineSize)), big, ready);
-    b_.SetInsertPoint(big);
-    llvm::Value *heap = rt_.call(b_, Abi::srt_window_key_buffer, {window, len});
-    b_.CreateBr(ready);
-    b_.SetInsertPoint(ready);
-    auto *phi = b_.CreatePHI(rt_.ptr, 2);
-    phi->addIncoming(buffer, from);
-    phi->addIncoming(heap, big);
-    buf = phi;
-  }
-  uint32_t at = 0;
-  llvm::Value *tail = b_.getInt64(fixed); // where the next string's bytes go
-  for (size_t i = 0; i < window_.keys.size(); ++i) {
-    const PlanExpr &k = *window_.keys[i];
-    TypeKind kind = k.type.kind;
-    Val v = values[i];
-    auto addr = [&](uint32_t off) { return b_.CreateConstInBoundsGEP1_64(rt_.i8, buf, off); };
-    if (k.type.nullable)
-      b_.CreateStore(b_.CreateZExt(v.null, rt_.i8), addr(at++));
-    if (kind == TypeKind::String) {
-      llvm::Value *l = b_.CreateSelect(v.null, b_.getInt64(0), b_.CreateExtractValue(v.v, 1));
-      b_.CreateAlignedStore(b_.CreateTrunc(l, rt_.i32), addr(at), llvm::Align(1));
-      at += 4;
-      b_.CreateMemCpy(b_.CreateInBoundsGEP(rt_.i8, buf, tail), llvm::Align(1),
-                      b_.CreateExtractValue(v.v, 0), llvm::Align(1), l);
-      tail = b_.CreateAdd(tail, l);
-    } else if (kind == TypeKind::Bool) {
-      b_.CreateStore(b_.CreateSelect(v.null, b_.getInt8(0), b_.CreateZExt(v.v, rt_.i8)), addr(at));
-      at += 1;
-    } else {
-      llvm::Value *bits = kind == TypeKind::F64 ? canonicalBits(v.v) : v.v;
-      bits = b_.CreateSelect(v.null, b_.getInt64(0), bits);
-      b_.CreateAlignedStore(bits, addr(at), llvm::Align(1));
-      at += 8;
-    }
-  }
-  return {buf, len};
+    values.push_back(exprs.emit(*k));
+  return KeyCodeGen(b_, rt_, fn_, keyTypes())
+      .encode(values, buffer, inlineSize, [&](llvm::Value *len) {
+        return rt_.call(b_, Abi::srt_window_key_buffer, {window, len});
+      });
 }
 
 void AggregateCodeGen::emitDecodeKey(ExprCodeGen &exprs, llvm::Value *bytes,
                                      llvm::Value *keyRecord, const RecordType &keyType,
                                      const RecordLayout &keyLayout) {
-  uint32_t at = 0;
-  llvm::Value *tail = b_.getInt64(fixedKeySize());
-  for (size_t i = 0; i < window_.keys.size(); ++i) {
-    const PlanExpr &k = *window_.keys[i];
-    TypeKind kind = k.type.kind;
-    auto addr = [&](uint32_t off) { return b_.CreateConstInBoundsGEP1_64(rt_.i8, bytes, off); };
-    llvm::Value *null = b_.getFalse();
-    if (k.type.nullable)
-      null = b_.CreateICmpNE(b_.CreateLoad(rt_.i8, addr(at++)), b_.getInt8(0));
-    llvm::Value *v;
-    if (kind == TypeKind::String) {
-      llvm::Value *l = b_.CreateZExt(b_.CreateAlignedLoad(rt_.i32, addr(at), llvm::Align(1)), rt_.i64);
-      at += 4;
-      v = llvm::UndefValue::get(rt_.strTy);
-      v = b_.CreateInsertValue(v, b_.CreateInBoundsGEP(rt_.i8, bytes, tail), 0);
-      v = b_.CreateInsertValue(v, l, 1);
-      tail = b_.CreateAdd(tail, l);
-    } else if (kind == TypeKind::Bool) {
-      v = b_.CreateTrunc(b_.CreateLoad(rt_.i8, addr(at)), rt_.i1);
-      at += 1;
-    } else {
-      v = b_.CreateAlignedLoad(rt_.i64, addr(at), llvm::Align(1));
-      if (kind == TypeKind::F64)
-        v = b_.CreateBitCast(v, rt_.f64);
-      at += 8;
-    }
-    exprs.storeField(keyRecord, keyLayout, keyType, static_cast<int>(i), {v, null});
-  }
+  KeyCodeGen(b_, rt_, fn_, keyTypes()).decode(exprs, bytes, keyRecord, keyType, keyLayout);
 }
 
 } // namespace streamc

@@ -40,11 +40,9 @@ public:
   /// constant arguments (a percentile's p).
   std::vector<Val> emitResults(ExprCodeGen &consts, llvm::Value *state);
 
-  /// The key's encoding: its bytes and length. Fixed-size parts first (a
-  /// null byte per nullable key, 8 bytes per number, 4 per string length,
-  /// a byte per bool), then the strings' bytes; a null key is all zeros, so
-  /// nulls group together. \p buffer has room for \p inlineSize bytes;
-  /// longer keys go to the window's buffer (\p window).
+  /// The key's encoding (KeyCodeGen.h): its bytes and length. \p buffer
+  /// has room for \p inlineSize bytes; longer keys go to the window's
+  /// buffer (\p window).
   std::pair<llvm::Value *, llvm::Value *> emitKey(ExprCodeGen &exprs, llvm::Value *buffer,
                                                   uint32_t inlineSize, llvm::Value *window);
   /// Decodes key bytes into a record of the key fields (strings are views
@@ -71,7 +69,8 @@ private:
   std::pair<llvm::Value *, llvm::Value *> valueBytes(Val v, TypeKind kind);
   /// Runs \p body only when \p cond holds.
   template <typename F> void when(llvm::Value *cond, F &&body);
-  uint32_t fixedKeySize() const;
+  /// The `by` keys' types, the parts of the key.
+  std::vector<Type> keyTypes() const;
 
   llvm::IRBuilder<> &b_;
   RuntimeDecls &rt_;

@@ -44,6 +44,7 @@ std::unique_ptr<llvm::Module> Generator::run() {
   openTables();
   openSources();
   createWindows();
+  createJoins();
   createScheduler();
   emitSchedulerLoop();
   closeAll(/*status=*/nullptr);
@@ -101,7 +102,7 @@ bool Generator::supported() {
       break;
     }
     case LogicalOperator::Kind::Join:
-      unsupported(*op, "'join'");
+      joins_.push_back(cast<LogicalJoin>(op));
       break;
     default:
       break;
@@ -309,6 +310,9 @@ void Generator::closeAll(llvm::Value *status) {
   auto destroyWindow = rt_.fn(Abi::srt_window_destroy);
   for (auto &[window, w] : windowInfo_)
     b_.CreateCall(destroyWindow, {b_.CreateLoad(rt_.ptr, w.handle)});
+  auto destroyJoin = rt_.fn(Abi::srt_join_destroy);
+  for (auto &[join, j] : joinInfo_)
+    b_.CreateCall(destroyJoin, {b_.CreateLoad(rt_.ptr, j.handle)});
   auto destroyTable = rt_.fn(Abi::srt_table_destroy);
   for (auto &[table, h] : tables_)
     b_.CreateCall(destroyTable, {b_.CreateLoad(rt_.ptr, h.slot)});

@@ -252,8 +252,8 @@ Val ExprCodeGen::emit(const PlanExpr &e) {
     return fnCall(e);
   case PlanExpr::Kind::AggRef:
     return (*env_.aggregates)[e.index];
-  case PlanExpr::Kind::OtherField:
-    break; // joins: rejected before code generation
+  case PlanExpr::Kind::OtherField: // a join's other side
+    return loadField(env_.other, *env_.otherLayout, *env_.otherType, e.index);
   }
   return {zero(e.type.kind), b_.getTrue()};
 }

@@ -65,6 +65,10 @@ public:
     llvm::Value *record = nullptr;
     const RecordType *type = nullptr;
     const RecordLayout *layout = nullptr;
+    /// A join's other side (OtherField), while its condition is evaluated.
+    llvm::Value *other = nullptr;
+    const RecordType *otherType = nullptr;
+    const RecordLayout *otherLayout = nullptr;
     llvm::Value *ctx = nullptr; ///< srt_ctx*
     /// Emits the rejection of the current record (the insert block is then
     /// terminated).

@@ -5,13 +5,15 @@
 /// concern: CodeGen.cpp (the entry point, layouts, opening and closing the
 /// connectors), Standalone.cpp (the params and `main` of built
 /// executables), SourceLoop.cpp (the scheduler loop, each source's step
-/// and the per-record code of its operators) and WindowCodeGen.cpp (window state, updates, firing).
+/// and the per-record code of its operators), WindowCodeGen.cpp (window
+/// state, updates, firing) and JoinCodeGen.cpp (interval joins).
 
 #include "codegen/AggregateCodeGen.h"
 #include "codegen/CodeGen.h"
 #include "codegen/ExprCodeGen.h"
 #include "codegen/RecordLayout.h"
 #include "plan/LogicalFused.h"
+#include "plan/LogicalJoin.h"
 #include "plan/LogicalLookup.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
@@ -178,6 +180,26 @@ private:
   /// windows have ended by then).
   void emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm);
 
+  // ---------------------------------------------------------------- joins
+  // (JoinCodeGen.cpp)
+  struct JoinInfo {
+    llvm::AllocaInst *handle = nullptr;    ///< srt_join*
+    llvm::AllocaInst *keyBuffer = nullptr; ///< kKeyBufferSize bytes
+    llvm::AllocaInst *matchTime = nullptr; ///< the matched record's event time
+    LogicalJoin::Split split;
+  };
+
+  /// Creates each join's runtime state.
+  void createJoins();
+
+  /// A record arrives at input \p slot of \p j: buffered under its key,
+  /// then paired with each of the other side's buffered records with the
+  /// key within the interval that meet the rest of the condition; each
+  /// pair (this side's fields, then the other's) goes to the join's
+  /// consumers with the larger event time.
+  void emitJoinArrival(const LogicalJoin &j, size_t slot, llvm::Value *record,
+                       const RecordType &type);
+
   // ------------------------------------------------- scheduler and steps
   // (SourceLoop.cpp, which defines the member templates too: only its code
   // instantiates them)
@@ -308,6 +330,8 @@ private:
   /// The sources feeding each operator, not through late records.
   std::unordered_map<const LogicalOperator *, std::vector<const LogicalSource *>> upstream_;
   std::vector<const LogicalWindowAggregate *> windows_;
+  std::vector<const LogicalJoin *> joins_;
+  std::map<const LogicalJoin *, JoinInfo> joinInfo_;
   std::map<const LogicalWindowAggregate *, WindowInfo> windowInfo_;
 };
 

@@ -218,6 +218,9 @@ void Generator::emitAdvance(const std::vector<const LogicalOperator *> &stateful
   for (const LogicalOperator *op : stateful)
     if (auto *w = dyn_cast<LogicalWindowAggregate>(op))
       emitFiring(*w, stageWatermark(*w));
+    else if (auto *j = dyn_cast<LogicalJoin>(op)) // expiry: nothing is emitted
+      rt_.call(b_, Abi::srt_join_advance,
+               {b_.CreateLoad(rt_.ptr, joinInfo_.at(j).handle), stageWatermark(*j)});
 }
 
 std::vector<const LogicalOperator *> Generator::statefulAfter(const LogicalSource &src) {
@@ -226,7 +229,7 @@ std::vector<const LogicalOperator *> Generator::statefulAfter(const LogicalSourc
     const auto &feeding = upstream_.at(op);
     if (!std::count(feeding.begin(), feeding.end(), &src))
       continue;
-    if (isa<LogicalWindowAggregate>(op))
+    if (isa<LogicalWindowAggregate>(op) || isa<LogicalJoin>(op))
       out.push_back(op);
   }
   return out;
@@ -306,6 +309,9 @@ void Generator::emitOperator(const LogicalOperator &op, size_t slot, llvm::Value
     return;
   case LogicalOperator::Kind::Union:
     emitUnion(cast<LogicalUnion>(op), record, type);
+    return;
+  case LogicalOperator::Kind::Join:
+    emitJoinArrival(cast<LogicalJoin>(op), slot, record, type);
     return;
   case LogicalOperator::Kind::Filter:
   case LogicalOperator::Kind::Project:

@@ -14,9 +14,22 @@ public:
   std::string otherName;
   PlanExprPtr condition; ///< Field: this side, OtherField: the other side
   int64_t withinMs = 0;
+  std::string where; ///< `file:line:col`, for the run summary
+
+  /// The condition as code generation uses it: the equality conjuncts
+  /// between one side's expression and the other's (of one kind) are the
+  /// hash key, `selfKeys[i] == otherKeys[i]`; the other conjuncts are
+  /// checked on each pair. No key: every pair in the interval is checked
+  /// (a nested loop).
+  struct Split {
+    std::vector<const PlanExpr *> selfKeys, otherKeys, residual;
+  };
+  Split split() const;
 
   const char *name() const override { return "join"; }
   std::string details() const override;
+  /// The key and the residual conditions.
+  std::vector<std::string> extraLines() const override;
   static bool classof(const LogicalOperator *o) { return o->kind() == Kind::Join; }
 };
 

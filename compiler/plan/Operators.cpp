@@ -128,6 +128,59 @@ std::string LogicalJoin::details() const {
   return otherName + " on " + condition->str() + " within " + formatDuration(withinMs);
 }
 
+namespace {
+/// 0: reads only this side's fields; 1: only the other side's; -1: both,
+/// or neither (a constant).
+int joinSide(const PlanExpr &e) {
+  bool self = false, other = false;
+  e.walk([&](const PlanExpr &x) {
+    self |= x.kind == PlanExpr::Kind::Field;
+    other |= x.kind == PlanExpr::Kind::OtherField;
+  });
+  return self == other ? -1 : self ? 0 : 1;
+}
+
+void conjuncts(const PlanExpr &e, std::vector<const PlanExpr *> &out) {
+  if (e.kind == PlanExpr::Kind::Binary && e.binaryOp == BinaryOp::And) {
+    conjuncts(*e.children[0], out);
+    conjuncts(*e.children[1], out);
+  } else {
+    out.push_back(&e);
+  }
+}
+} // namespace
+
+LogicalJoin::Split LogicalJoin::split() const {
+  Split s;
+  std::vector<const PlanExpr *> all;
+  conjuncts(*condition, all);
+  for (const PlanExpr *c : all) {
+    if (c->kind == PlanExpr::Kind::Binary && c->binaryOp == BinaryOp::Eq) {
+      const PlanExpr &l = *c->children[0], &r = *c->children[1];
+      int ls = joinSide(l), rs = joinSide(r);
+      if (ls >= 0 && rs >= 0 && ls != rs && l.type.kind == r.type.kind) {
+        s.selfKeys.push_back(ls == 0 ? &l : &r);
+        s.otherKeys.push_back(ls == 0 ? &r : &l);
+        continue;
+      }
+    }
+    if (!(c->isConst() && !c->value.isNull() && c->value.asBool())) // `true` checks nothing
+      s.residual.push_back(c);
+  }
+  return s;
+}
+
+std::vector<std::string> LogicalJoin::extraLines() const {
+  Split s = split();
+  std::string key, rest;
+  for (size_t i = 0; i < s.selfKeys.size(); ++i)
+    key += (i ? ", " : "") + s.selfKeys[i]->str() + " == " + s.otherKeys[i]->str();
+  for (size_t i = 0; i < s.residual.size(); ++i)
+    rest += (i ? " and " : "") + s.residual[i]->str();
+  return {"key " + (key.empty() ? std::string("none (nested loop)") : key),
+          "residual " + (rest.empty() ? std::string("none") : rest)};
+}
+
 std::string LogicalUnion::details() const {
   std::string s;
   for (const std::string &n : inputNames)

@@ -278,6 +278,7 @@ private:
       scope.other = other->output.get();
       op->condition = lower(*j.cond, scope);
       op->withinMs = sema_.evalConstant(*j.within)->asInt();
+      op->where = sm_.describe(op->range.start());
       op->eventTime = true;
       return op;
     }

@@ -180,6 +180,7 @@ typedef struct srt_table srt_table;
  * watermark passes their end, and frees their state when they have fired.
  */
 typedef struct srt_window srt_window;
+typedef struct srt_join srt_join;
 
 enum srt_window_kind {
   SRT_WINDOW_TUMBLING = 1,

@@ -218,6 +218,8 @@ void KafkaConsumer::checkpoint(bool final) {
   int64_t oldest = INT64_MAX;
   for (const srt_window *w : run_->liveWindows)
     oldest = std::min(oldest, windowOldestEpoch(w));
+  for (const srt_join *j : run_->liveJoins)
+    oldest = std::min(oldest, joinOldestEpoch(j));
   // The newest snapshot none of whose records an open window still needs.
   auto safe = snapshots_.end();
   for (auto it = snapshots_.begin(); it != snapshots_.end(); ++it)
@@ -336,6 +338,8 @@ void KafkaConsumer::revoked(rd_kafka_topic_partition_list_t *parts) {
   checkpoint(true);
   for (srt_window *w : run_->liveWindows)
     windowReset(w);
+  for (srt_join *j : run_->liveJoins)
+    joinReset(j);
   snapshots_.clear();
   partitions_.clear();
   current_ = nullptr;

@@ -159,7 +159,7 @@ void srt_run_report(const srt_run *run, int verbose) {
   }
   for (const WindowStats *w : run->windows)
     if (w->late || verbose)
-      std::fprintf(stderr, "window at %s: %lld late records dropped\n", w->where.c_str(),
+      std::fprintf(stderr, "%s at %s: %lld late records dropped\n", w->kind, w->where.c_str(),
                    static_cast<long long>(w->late));
   if (verbose)
     for (const SinkStats *s : run->sinks)

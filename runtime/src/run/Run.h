@@ -21,9 +21,12 @@ struct SourceStats {
 };
 
 /// A window's late records (dropped, and sent to its late sink if any).
+/// A stateful stage's statistics (a window's, a join's).
 struct WindowStats {
   std::string where; ///< "app.stream:12:3"
+  const char *kind = "window"; ///< "window" or "join", for the summary
   int64_t late = 0;
+  int64_t peakBuffered = 0; ///< a join: the most records one side held
 };
 
 struct SinkStats {
@@ -113,6 +116,10 @@ void windowRestoreWatermark(srt_window *window, int64_t watermark);
 /// Drops every open window and the watermark (a rebalance: the input is
 /// read again from the committed offsets).
 void windowReset(srt_window *window);
+/// The same for a join (join/Join.cpp): the oldest epoch of a buffered
+/// record, and dropping both sides' records for a replay.
+int64_t joinOldestEpoch(const srt_join *join);
+void joinReset(srt_join *join);
 
 struct srt_run {
   std::string error;                  ///< the last fatal error
@@ -165,6 +172,7 @@ struct srt_run {
   int64_t epoch = 1;       ///< the epoch records are read in now
   int64_t recordEpoch = 1; ///< the oldest epoch the record being processed comes from
   std::vector<srt_window *> liveWindows;
+  std::vector<srt_join *> liveJoins;
   std::vector<srt_writer *> liveWriters;
   std::vector<KafkaConsumer *> consumers;
   std::string kafkaBrokers; ///< --kafka-brokers
@@ -199,9 +207,10 @@ struct srt_run {
     sources.push_back(s);
     return s;
   }
-  WindowStats *addWindow(const char *where) {
+  WindowStats *addWindow(const char *where, const char *kind = "window") {
     auto *w = new WindowStats();
     w->where = where ? where : "<window>";
+    w->kind = kind;
     windows.push_back(w);
     return w;
   }
