@@ -7,7 +7,7 @@
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalProject.h"
 
-#include <srt/runtime.h>
+#include <srt/types.h>
 
 #include <algorithm>
 #include <cstdint>
