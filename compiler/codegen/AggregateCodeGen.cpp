@@ -4,7 +4,7 @@
 
 #include "sema/Evaluate.h"
 
-#include <srt/runtime.h>
+#include <srt/types.h>
 
 #include <llvm/IR/Intrinsics.h>
 
@@ -67,7 +67,7 @@ uint32_t slotSize(uint32_t kind) {
   }
 }
 
-// Field offsets within the slots (runtime.h).
+// Field offsets within the slots (srt/types.h).
 constexpr uint32_t kValue = offsetof(srt_agg_value, v), kN = offsetof(srt_agg_value, n),
                    kSeq = offsetof(srt_agg_value, seq);
 constexpr uint32_t kStrPtr = offsetof(srt_agg_string, ptr), kStrLen = offsetof(srt_agg_string, len),

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// Code generation for a window's aggregates and keys: the fixed-size
-/// aggregate state the compiler lays out (srt_agg_* slots, runtime.h),
+/// aggregate state the compiler lays out (srt_agg_* slots, srt/types.h),
 /// its inline update per record, its final values when the window fires,
 /// and the byte encoding of a key that the runtime hashes and compares.
 

@@ -7,8 +7,6 @@
 #include "codegen/RecordLayout.h"
 #include "plan/Plan.h"
 
-#include <srt/runtime.h>
-
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
 

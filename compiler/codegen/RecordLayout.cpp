@@ -1,6 +1,6 @@
 #include "codegen/RecordLayout.h"
 
-#include <srt/runtime.h>
+#include <srt/types.h>
 
 namespace streamc {
 

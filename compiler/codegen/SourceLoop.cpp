@@ -8,7 +8,7 @@
 #include "plan/LogicalProject.h"
 #include "plan/LogicalUnion.h"
 
-#include <srt/runtime.h>
+#include <srt/types.h>
 
 #include <algorithm>
 #include <cstdint>

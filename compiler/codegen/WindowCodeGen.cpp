@@ -1,7 +1,7 @@
 // Windows: their runtime state, the update per record and the firing.
 #include "codegen/Generator.h"
 
-#include <srt/runtime.h>
+#include <srt/types.h>
 
 #include <cstddef>
 

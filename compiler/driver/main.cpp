@@ -17,7 +17,7 @@
 
 #include <CLI/CLI.hpp>
 #include <llvm/Support/thread.h>
-#include <srt/runtime.h>
+#include <srt/host.h>
 
 #include <algorithm>
 #include <tuple>

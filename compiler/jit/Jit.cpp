@@ -4,7 +4,7 @@
 #include "codegen/Target.h"
 #include "jit/RuntimeSymbols.h"
 
-#include <srt/runtime.h>
+#include <srt/host.h>
 
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>

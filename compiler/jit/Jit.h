@@ -7,7 +7,7 @@
 #include "plan/Plan.h"
 #include "support/Diagnostics.h"
 
-#include <srt/runtime.h>
+#include <srt/host.h>
 
 #include <functional>
 #include <iosfwd>

@@ -1,6 +1,6 @@
 #include "jit/RuntimeSymbols.h"
 
-#include <srt/runtime.h>
+#include <srt/abi.h>
 
 #include <initializer_list>
 #include <type_traits>

@@ -1,5 +1,7 @@
 #include "repl/Interrupt.h"
 
+#include <srt/host.h>
+
 #include <atomic>
 
 namespace streamc::repl {

@@ -6,7 +6,7 @@
 /// read blocked on the terminal (the line editor, a `stdin()` source)
 /// returns instead of waiting for more input.
 
-#include <srt/runtime.h>
+#include <srt/types.h>
 
 #include <csignal>
 

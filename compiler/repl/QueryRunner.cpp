@@ -6,6 +6,8 @@
 #include "repl/Interrupt.h"
 #include "repl/ResultTable.h"
 
+#include <srt/host.h>
+
 #include <cstdio>
 #include <memory>
 #include <unistd.h>

@@ -1,6 +1,6 @@
 #include "repl/ResultTable.h"
 
-#include <srt/runtime.h>
+#include <srt/host.h>
 
 #include <algorithm>
 #include <cstring>

@@ -10,7 +10,7 @@
 
 #include "sema/Type.h"
 
-#include <srt/runtime.h>
+#include <srt/types.h>
 
 #include <cstdint>
 #include <ostream>

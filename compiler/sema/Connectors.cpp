@@ -1,6 +1,6 @@
 #include "sema/Connectors.h"
 
-#include <srt/runtime.h>
+#include <srt/host.h>
 
 #include <map>
 

@@ -3,7 +3,7 @@
 #include "ast/AstPrinter.h"
 #include "support/Format.h"
 
-#include <srt/runtime.h>
+#include <srt/host.h>
 
 #include <charconv>
 #include <cmath>

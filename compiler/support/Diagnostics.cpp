@@ -2,7 +2,7 @@
 
 #include "support/Utf8.h"
 
-#include <srt/runtime.h>
+#include <srt/host.h>
 
 #include <algorithm>
 #include <ostream>

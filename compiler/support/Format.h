@@ -3,7 +3,7 @@
 /// Number formatting shared by every dump: shortest round-trip doubles, as
 /// the runtime writes them (one implementation: srt_format_double).
 
-#include <srt/runtime.h>
+#include <srt/host.h>
 
 #include <string>
 

@@ -1,7 +1,8 @@
 /// The runtime's support for the REPL: stopping a run, capturing a sink's
 /// records, counting what a sink received, table text of a field.
 
-#include <srt/runtime.h>
+#include <srt/abi.h>
+#include <srt/host.h>
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
-#include <srt/runtime.h>
+#include <srt/abi.h>
+#include <srt/host.h>
 
 #include <gtest/gtest.h>
 

@@ -2,6 +2,7 @@
 /// Unit tests of the runtime's aggregate sketches (srt/sketch.h): the exact
 /// distinct set, HyperLogLog and the t-digest.
 
+#include <srt/abi.h>
 #include <srt/sketch.h>
 
 #include <gtest/gtest.h>

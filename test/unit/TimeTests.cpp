@@ -5,7 +5,8 @@
 /// Expected texts come from Python's datetime (shifted by 400-year cycles,
 /// which repeat the calendar exactly) and agree with Java's Instant.
 
-#include <srt/runtime.h>
+#include <srt/abi.h>
+#include <srt/host.h>
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,8 @@
 /// parts, and shortest round-trip floating-point output, shared by readers,
 /// writers, generated code and the compiler.
 
-#include "srt/runtime.h"
+#include "srt/abi.h"
+#include "srt/host.h"
 
 #include <charconv>
 #include <cmath>

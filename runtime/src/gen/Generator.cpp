@@ -13,6 +13,8 @@
 
 #include "gen/Generator.h"
 #include "run/Run.h"
+#include "srt/abi.h"
+#include "srt/host.h"
 
 #include <algorithm>
 #include <chrono>

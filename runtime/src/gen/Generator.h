@@ -3,7 +3,7 @@
 /// The built-in generators behind `generate(kind: ...)` and `streamc gen`
 /// (internal to the runtime).
 
-#include "srt/runtime.h"
+#include "srt/types.h"
 
 #include <atomic>
 #include <chrono>

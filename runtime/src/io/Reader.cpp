@@ -11,7 +11,8 @@
 #include "kafka/Kafka.h"
 #include "formats/ReaderText.h"
 #include "run/Run.h"
-#include "srt/runtime.h"
+#include "srt/abi.h"
+#include "srt/host.h"
 
 #include <fast_float/fast_float.h>
 #include <simdjson.h>

@@ -4,7 +4,7 @@
 /// interface generated code uses (srt_reader_next returns 2, "nothing now",
 /// once a reader is scheduled).
 
-#include "srt/runtime.h"
+#include "srt/types.h"
 
 #include <cstdint>
 

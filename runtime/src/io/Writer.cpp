@@ -5,7 +5,8 @@
 #include "run/Config.h"
 #include "kafka/Kafka.h"
 #include "run/Run.h"
-#include "srt/runtime.h"
+#include "srt/abi.h"
+#include "srt/host.h"
 
 #include <algorithm>
 #include <cerrno>

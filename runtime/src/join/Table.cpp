@@ -10,7 +10,7 @@
 /// one; such keys are counted on standard error when the table is loaded.
 
 #include "run/Run.h"
-#include "srt/runtime.h"
+#include "srt/abi.h"
 
 #include <xxhash.h>
 

@@ -6,7 +6,7 @@
 
 #include "run/Config.h"
 #include "run/Run.h"
-#include "srt/runtime.h"
+#include "srt/host.h"
 
 #include <yaml-cpp/yaml.h>
 

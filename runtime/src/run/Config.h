@@ -1,9 +1,9 @@
 #pragma once
 /// \file
 /// The loaded YAML configuration (internal to the runtime; the C interface
-/// in runtime.h reads it through srt_config_* functions).
+/// in srt/host.h reads it through srt_config_* functions).
 
-#include "srt/runtime.h"
+#include "srt/host.h"
 
 #include <cstdint>
 #include <map>

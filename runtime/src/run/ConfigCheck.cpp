@@ -9,7 +9,7 @@
 #include "run/Config.h"
 #include "gen/Generator.h"
 #include "run/Run.h"
-#include "srt/runtime.h"
+#include "srt/host.h"
 
 #include <algorithm>
 #include <cstdlib>

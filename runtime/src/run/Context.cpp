@@ -4,7 +4,8 @@
 /// Time.cpp).
 
 #include "run/Run.h"
-#include "srt/runtime.h"
+#include "srt/abi.h"
+#include "srt/host.h"
 
 #include <fast_float/fast_float.h>
 

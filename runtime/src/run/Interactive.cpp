@@ -5,7 +5,7 @@
 /// received, and table-style text of one field.
 
 #include "run/Run.h"
-#include "srt/runtime.h"
+#include "srt/host.h"
 
 #include <charconv>
 #include <cstring>

@@ -3,7 +3,8 @@
 /// the run, and its summary.
 
 #include "run/Run.h"
-#include "srt/runtime.h"
+#include "srt/abi.h"
+#include "srt/host.h"
 
 #include <fast_float/fast_float.h>
 

@@ -1,4 +1,6 @@
 #include "run/Run.h"
+#include "srt/abi.h"
+#include "srt/host.h"
 
 #include <csignal>
 #include <cstddef>

@@ -2,7 +2,8 @@
 /// \file
 /// The run's statistics and errors (internal to the runtime).
 
-#include "srt/runtime.h"
+#include "srt/abi.h"
+#include "srt/host.h"
 
 #include <atomic>
 #include <unistd.h>

@@ -18,6 +18,7 @@
 #include "io/Reader.h"
 #include "run/Config.h"
 #include "run/Run.h"
+#include "srt/abi.h"
 
 #include <algorithm>
 #include <cerrno>

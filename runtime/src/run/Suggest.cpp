@@ -3,7 +3,7 @@
 /// compiler (closestMatch) and the runtime (configuration errors) both use
 /// it, so `streamc run` and a built executable suggest the same names.
 
-#include "srt/runtime.h"
+#include "srt/host.h"
 
 #include <algorithm>
 #include <cctype>

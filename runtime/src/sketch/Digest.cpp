@@ -13,6 +13,7 @@
 /// to be one, so data with few distinct values (status codes, small counts)
 /// get exact quantiles too.
 
+#include "srt/abi.h"
 #include "srt/sketch.h"
 
 #include <algorithm>

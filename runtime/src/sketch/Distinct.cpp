@@ -4,6 +4,7 @@
 /// byte arena. Equal hashes are confirmed by comparing the bytes, so the
 /// count is exact.
 
+#include "srt/abi.h"
 #include "srt/sketch.h"
 
 #include <xxhash.h>

@@ -10,6 +10,7 @@
 /// ("New cardinality estimation algorithms for HyperLogLog sketches", 2017),
 /// which has no bias to correct with HyperLogLog++'s empirical tables.
 
+#include "srt/abi.h"
 #include "srt/sketch.h"
 
 #include <xxhash.h>

@@ -5,6 +5,8 @@
 /// per merge, never per record.
 
 #include "window/AggState.h"
+#include "srt/abi.h"
+#include "srt/sketch.h"
 
 #include <algorithm>
 #include <cstdlib>

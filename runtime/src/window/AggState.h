@@ -2,7 +2,7 @@
 /// \file
 /// Merging and freeing windows' aggregate states (internal to the runtime).
 
-#include "srt/runtime.h"
+#include "srt/types.h"
 
 #include <cstdint>
 #include <vector>

@@ -1,5 +1,5 @@
 /// \file
-/// Window state and firing (see srt_window in runtime.h).
+/// Window state and firing (see srt_window in srt/types.h).
 ///
 /// Tumbling and sliding windows keep *slices*: time is cut into slices of
 /// gcd(size, slide) and each record updates the state of its key in its one
@@ -13,6 +13,7 @@
 #include "window/AggState.h"
 #include "window/KeyTable.h"
 #include "run/Run.h"
+#include "srt/abi.h"
 
 #define XXH_INLINE_ALL // short keys: XXH3 inlined into srt_window_state
 #include <xxhash.h>

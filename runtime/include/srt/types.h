@@ -1,0 +1,241 @@
+#pragma once
+/// \file
+/// srt/types.h - the C types both sides of the runtime interface share:
+/// values and record layouts, the opaque handles (run, context, readers,
+/// writers, tables, windows, the scheduler), the window and aggregate state
+/// generated code lays out, and a built program's descriptor. Included by
+/// srt/abi.h and srt/host.h, and directly by the compiler's codegen (which
+/// lays records and states out to match) and by runtime/src headers that
+/// need only types. It declares no functions.
+///
+/// Records are plain structs whose layout the compiler chooses; the runtime
+/// learns it from an srt_layout (field names, types, offsets, null flags, and
+/// which fields the program reads). Readers parse only the read fields,
+/// straight into the record; string values are views into the reader's
+/// buffer, valid until the next srt_reader_next() on that reader.
+///
+/// This header never includes compiler headers, and the runtime never calls
+/// into the compiler.
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------ values */
+
+/** A string value: a view of `len` bytes (not NUL-terminated). */
+typedef struct srt_str {
+  const char *ptr;
+  int64_t len;
+} srt_str;
+
+/** Field types. timestamp: epoch milliseconds (UTC); duration: milliseconds. */
+enum srt_type {
+  SRT_BOOL = 1,      /* stored as uint8_t (0 or 1) */
+  SRT_I64 = 2,       /* int64_t */
+  SRT_F64 = 3,       /* double */
+  SRT_STRING = 4,    /* srt_str */
+  SRT_TIMESTAMP = 5, /* int64_t */
+  SRT_DURATION = 6,  /* int64_t */
+};
+
+/** One field of a record layout. */
+typedef struct srt_field {
+  const char *name;
+  uint32_t type;       /* enum srt_type */
+  uint32_t offset;     /* byte offset of the value in the record */
+  int32_t null_offset; /* byte offset of a uint8_t null flag (1 = null); -1: never null */
+  uint32_t read;       /* readers: 0 = the program never reads this field */
+} srt_field;
+
+/** The layout of one record type. */
+typedef struct srt_layout {
+  uint32_t nfields;
+  uint32_t size; /* bytes of one record */
+  const srt_field *fields;
+} srt_layout;
+
+/** Data formats. */
+enum srt_format {
+  SRT_FORMAT_CSV = 1,
+  SRT_FORMAT_JSON = 2,
+  SRT_FORMAT_TABLE = 3, /* sinks only: aligned columns */
+};
+
+/* --------------------------------------------------------------- runs */
+
+/**
+ * A run: statistics, the first malformed record of each source, and the
+ * last fatal error (a missing file, an unwritable sink).
+ */
+typedef struct srt_run srt_run;
+
+/* ------------------------------------------------------------ readers */
+
+typedef struct srt_reader srt_reader;
+
+/** The scheduler that drives a program's sources (srt_sched_* in abi.def). */
+typedef struct srt_sched srt_sched;
+
+/** How a step of one source ended (srt_sched_done). */
+enum srt_step_status {
+  SRT_STEP_END = 0,  /* the source has ended */
+  SRT_STEP_MORE = 1, /* the batch is full: more may be ready */
+  SRT_STEP_WAIT = 2, /* nothing more without waiting */
+};
+
+/* ------------------------------------------------------------ writers */
+
+typedef struct srt_writer srt_writer;
+
+/* ------------------------------------------------- generated-code helpers */
+
+/**
+ * The context generated code runs in: the run, and a scratch arena for the
+ * strings expressions build while one record is processed (reset by
+ * srt_record_begin, so nothing is allocated per record once it has grown).
+ */
+typedef struct srt_ctx srt_ctx;
+
+/* ------------------------------------------------------------- tables */
+
+/** A table (`table t: S = file(...) key k`): loaded fully before streaming
+ * starts, keyed by one field, probed per record by `lookup`. */
+typedef struct srt_table srt_table;
+
+/* ------------------------------------------------------------ windows */
+
+/**
+ * Windowed aggregation (`window ... aggregate {...}`). The compiler lays out
+ * each window's aggregate state as a fixed-size struct of the srt_agg_*
+ * slots below and updates it inline; the runtime keeps one state per key and
+ * window (slice, for sliding windows) in an open-addressing hash table keyed
+ * by the key's bytes (hashed once, with XXH3), fires windows as the
+ * watermark passes their end, and frees their state when they have fired.
+ */
+typedef struct srt_window srt_window;
+typedef struct srt_join srt_join;
+
+enum srt_window_kind {
+  SRT_WINDOW_TUMBLING = 1,
+  SRT_WINDOW_SLIDING = 2,
+  SRT_WINDOW_SESSION = 3,
+  SRT_WINDOW_COUNT = 4,
+};
+
+/** What one slot of the aggregate state holds, so the runtime can merge
+ * (sliding slices, sessions) and free states. */
+enum srt_agg_kind {
+  SRT_AGG_COUNT = 1,     /* srt_agg_value: n */
+  SRT_AGG_SUM_I64 = 2,   /* srt_agg_value: v.i, n */
+  SRT_AGG_SUM_F64 = 3,   /* srt_agg_value: v.f, n (also avg) */
+  SRT_AGG_MIN_I64 = 4,   /* srt_agg_value (bool, i64, timestamp, duration) */
+  SRT_AGG_MAX_I64 = 5,
+  SRT_AGG_MIN_F64 = 6,
+  SRT_AGG_MAX_F64 = 7,
+  SRT_AGG_MIN_STR = 8,   /* srt_agg_string */
+  SRT_AGG_MAX_STR = 9,
+  SRT_AGG_FIRST = 10,    /* srt_agg_value: v, n, seq (the arrival number) */
+  SRT_AGG_LAST = 11,
+  SRT_AGG_FIRST_STR = 12, /* srt_agg_string */
+  SRT_AGG_LAST_STR = 13,
+  SRT_AGG_MOMENTS = 14,  /* srt_agg_moments (variance, stddev) */
+  SRT_AGG_DISTINCT = 15, /* void *: srt_distinct_* */
+  SRT_AGG_HLL = 16,      /* void *: srt_hll_* */
+  SRT_AGG_DIGEST = 17,   /* void *: srt_digest_* */
+};
+
+/** A number-valued aggregate slot; n counts the values it has seen. */
+typedef struct srt_agg_value {
+  union {
+    int64_t i;
+    double f;
+  } v;
+  int64_t n;
+  int64_t seq;
+} srt_agg_value;
+
+/** A string-valued aggregate slot: an owned copy (cap bytes allocated). */
+typedef struct srt_agg_string {
+  char *ptr;
+  int64_t len;
+  int64_t cap;
+  int64_t n;
+  int64_t seq;
+} srt_agg_string;
+
+/** Sample moments (Welford): n, mean, and the sum of squared deviations. */
+typedef struct srt_agg_moments {
+  int64_t n;
+  double mean;
+  double m2;
+} srt_agg_moments;
+
+/** One slot of a window's aggregate state. */
+typedef struct srt_agg_desc {
+  uint32_t kind;   /* enum srt_agg_kind */
+  uint32_t offset; /* byte offset in the state */
+} srt_agg_desc;
+
+typedef struct srt_window_desc {
+  const char *where; /* "app.stream:12:3", for the run summary */
+  uint32_t kind;     /* enum srt_window_kind */
+  int64_t size;      /* tumbling and sliding size, session gap (ms) */
+  int64_t slide;     /* sliding (ms) */
+  int64_t count;     /* count windows */
+  uint32_t state_size;
+  uint32_t naggs;
+  const srt_agg_desc *aggs;
+} srt_window_desc;
+
+/** The times generated code reads and writes inline, once per record. */
+typedef struct srt_window_clock {
+  /** Some window may fire once the watermark reaches this (INT64_MAX: none
+   * is open; INT64_MIN: a count window is full). */
+  int64_t fire_at;
+  /** The window's input watermark, which decides lateness; generated code
+   * stores the new value after each record's windows have fired. */
+  int64_t watermark;
+} srt_window_clock;
+
+/** One result a fired window yields. */
+typedef struct srt_window_row {
+  const void *key; /* the key's bytes, as given to srt_window_state */
+  int64_t key_len;
+  int64_t start;
+  int64_t end;
+} srt_window_row;
+
+/* ------------------------------------------------ standalone executables */
+
+/** A param of a built program: its current value lives in `value` (the
+ * type's C representation) and `null` (1 = null). */
+typedef struct srt_param {
+  const char *name;
+  uint32_t type; /* enum srt_type */
+  uint32_t nullable;
+  void *value;
+  uint8_t *null;
+  uint32_t has_value; /* 0: no default; must be given */
+  uint8_t *given;     /* set to 1 when --param or the config gives the value */
+} srt_param;
+
+/** What `main` of a built executable needs to know about its program. */
+typedef struct srt_program {
+  const char *name;
+  const char *help; /* the program's sources, sinks and params, for --help */
+  srt_param *params;
+  uint32_t nparams;
+  int32_t (*run)(srt_run *run, srt_ctx *ctx);
+  const char *const *sources; /* names, for checking a config */
+  uint32_t nsources;
+  const char *const *sinks;
+  uint32_t nsinks;
+} srt_program;
+
+#ifdef __cplusplus
+}
+#endif
