@@ -43,8 +43,8 @@ void Generator::emitJoinArrival(const LogicalJoin &j, size_t slot, llvm::Value *
   const RecordLayout &selfLayout = layoutOf(selfType).layout;
   const RecordLayout &otherLayout = layoutOf(otherType).layout;
   auto block = [&](const char *name) { return llvm::BasicBlock::Create(ctx_, name, fn_); };
-  auto *arrive = block("join.arrive"), *next = block("join.next"), *pair = block("join.pair"),
-       *done = block("join.done");
+  auto *arrive = block("join.arrive"), *unmatched = block("join.null_key"),
+       *next = block("join.next"), *pair = block("join.pair"), *done = block("join.done");
 
   // The key, from this side's expressions or the other's: a null part
   // matches nothing, so such a record is neither buffered nor paired.
@@ -75,7 +75,11 @@ void Generator::emitJoinArrival(const LogicalJoin &j, size_t slot, llvm::Value *
     if (parts.back().null)
       anyNull = b_.CreateOr(anyNull, parts.back().null);
   }
-  b_.CreateCondBr(anyNull, done, arrive);
+  llvm::Value *lateBefore = lateBefore_ ? lateBefore_ : b_.getInt64(INT64_MIN);
+  b_.CreateCondBr(anyNull, unmatched, arrive);
+  b_.SetInsertPoint(unmatched);
+  rt_.call(b_, Abi::srt_join_unmatched, {handle, time_, lateBefore});
+  b_.CreateBr(done);
 
   b_.SetInsertPoint(arrive);
   auto [key, keyLen] =
@@ -83,7 +87,6 @@ void Generator::emitJoinArrival(const LogicalJoin &j, size_t slot, llvm::Value *
           .encode(parts, info.keyBuffer, kKeyBufferSize, [&](llvm::Value *len) {
             return rt_.call(b_, Abi::srt_join_key_buffer, {handle, len});
           });
-  llvm::Value *lateBefore = lateBefore_ ? lateBefore_ : b_.getInt64(INT64_MIN);
   llvm::Value *buffered =
       rt_.call(b_, Abi::srt_join_arrive,
                {handle, b_.getInt32(self ? 0 : 1), key, keyLen, record, time_, lateBefore});

@@ -74,6 +74,13 @@ void Generator::emitSchedulerLoop() {
 void Generator::emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch) {
   const LayoutInfo &info = layoutOf(*src.output, &src.readFields);
   llvm::Value *record = entryAlloca(info.layout.size, "record");
+  // Zeroed once: the reader never writes the fields the program does not
+  // read, and a join copies whole records (an unread string is then empty).
+  {
+    auto *slot = cast<llvm::AllocaInst>(record);
+    llvm::IRBuilder<> eb(slot->getNextNode());
+    eb.CreateMemSet(slot, eb.getInt8(0), info.layout.size, llvm::Align(8));
+  }
   const SourceState &st = sourceState_.at(&src);
   std::vector<const LogicalOperator *> stateful = statefulAfter(src);
   auto block = [&](const char *what) {

@@ -258,6 +258,11 @@ int32_t srt_join_arrive(srt_join *join, int32_t side, const void *key, int64_t k
   return 1;
 }
 
+void srt_join_unmatched(srt_join *join, int64_t time, int64_t late_before) {
+  if (time < std::max(late_before, join->expiredBefore))
+    ++join->stats->late;
+}
+
 const void *srt_join_next(srt_join *join, int64_t *time) {
   const Bucket *b = join->cursor;
   while (b && join->cursorAt < b->entries.size()) {
