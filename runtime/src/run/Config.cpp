@@ -211,7 +211,12 @@ private:
                                       ")"};
         line_ = line;
         fn(key, kv.first, kv.second);
-      } catch (const ConfigError &e) {
+      } catch (ConfigError &e) {
+        // An empty value (`key:` and nothing) has no place of its own:
+        // yaml-cpp marks it where the next token starts, often the next
+        // key's line or past the end. Its mistake is at its key.
+        if (kv.second.IsNull())
+          e.line = line;
         record(e);
       }
     }
