@@ -13,7 +13,8 @@ of records that are not late, satisfy the condition and whose event times
 differ by at most `within` is emitted exactly once. Output rows are compared
 as multisets, and the late count with the -v summary. Conditions: an
 equality key (string or i64, nullable), an equality plus a residual, two
-keys, and no equality at all (a nested loop). On a mismatch the seed, the
+keys, and no equality at all (a nested loop); this side is sometimes the
+`union` of two sources with different delays. On a mismatch the seed, the
 program, the input and the difference are printed.
 """
 import argparse
@@ -79,17 +80,31 @@ def make_case(seed):
     dl, dr = rng.choice([0, 0, 1000, 3000]), rng.choice([0, 2000])
     left = gen_stream(rng, rng.randrange(0, 60), dl, "v")
     right = gen_stream(rng, rng.randrange(0, 60), dr, "w")
+    # Sometimes this side is the union of l and a second source l2, with a
+    # delay of its own: lateness is per source, the union drops nothing.
+    d2 = rng.choice([0, 1500])
+    left2 = gen_stream(rng, rng.randrange(0, 40), d2, "v") if rng.random() < 0.3 else None
     program = SCHEMAS + f"""source l: L = file("l.jsonl") with event_time = ts, max_delay = {dl}ms
 source r: R = file("r.jsonl") with event_time = ts, max_delay = {dr}ms
-from l | join r on {cond} within {within}ms | select {{ lt: ts, v, rt: r_ts, w }}
 """
+    this = "l"
+    if left2 is not None:
+        program += f"""source l2: L = file("l2.jsonl") with event_time = ts, max_delay = {d2}ms
+let lu = from l | union l2
+"""
+        this = "lu"
+    program += f"from {this} | join r on {cond} within {within}ms | select {{ lt: ts, v, rt: r_ts, w }}\n"
     lf, rf = late_flags(left, dl), late_flags(right, dr)
+    if left2 is not None:
+        lf += late_flags(left2, d2)
+        left = left + left2
     rows = collections.Counter()
     for l, ll in zip(left, lf):
         for r, rl in zip(right, rf):
             if not ll and not rl and abs(l["ts"] - r["ts"]) <= within and pred(l, r):
                 rows[(l["ts"], l["v"], r["ts"], r["w"])] += 1
-    return {"seed": seed, "program": program, "left": left, "right": right,
+    return {"seed": seed, "program": program, "left": left[:len(left) - len(left2 or [])],
+            "left2": left2, "right": right,
             "rows": rows, "late": sum(lf) + sum(rf)}
 
 
@@ -104,7 +119,8 @@ def ms(text):
 def run_case(case, args):
     work = os.path.join(args.work, str(case["seed"]))
     os.makedirs(work, exist_ok=True)
-    for name, recs in (("l.jsonl", case["left"]), ("r.jsonl", case["right"])):
+    for name, recs in (("l.jsonl", case["left"]), ("r.jsonl", case["right"]),
+                       ("l2.jsonl", case["left2"] or [])):
         with open(os.path.join(work, name), "w") as f:
             for rec in recs:
                 f.write(json.dumps(rec) + "\n")
