@@ -279,6 +279,11 @@ private:
 
   ExprCodeGen exprGen(llvm::Value *record, const RecordType &type);
 
+  /// What every per-record expression needs: the record context, the params
+  /// of a built executable, and rejection (counted against the source being
+  /// stepped, then on at rejectTarget_).
+  ExprCodeGen::Env recordEnv();
+
   /// Without a record (record == null): constants and params only.
   ExprCodeGen exprGen(llvm::Value *record, const RecordType *type, const RecordLayout *layout,
                       const std::vector<Val> *aggregates = nullptr);

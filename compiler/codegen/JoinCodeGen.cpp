@@ -48,16 +48,8 @@ void Generator::emitJoinArrival(const LogicalJoin &j, size_t slot, llvm::Value *
 
   // The key, from this side's expressions or the other's: a null part
   // matches nothing, so such a record is neither buffered nor paired.
-  ExprCodeGen::Env env;
-  env.ctx = ctxArg_;
-  if (options_.standalone)
-    env.params = &paramGlobals_;
-  env.reject = [this](const char *reason) {
-    rt_.call(b_, Abi::srt_reader_reject, {loop_.reader, rt_.cstring(reason)});
-    b_.CreateBr(rejectTarget_);
-  };
   auto sideEnv = [&](llvm::Value *selfRec, llvm::Value *otherRec) {
-    ExprCodeGen::Env e = env;
+    ExprCodeGen::Env e = recordEnv();
     e.record = selfRec;
     e.type = &selfType;
     e.layout = &selfLayout;

@@ -498,11 +498,16 @@ ExprCodeGen Generator::exprGen(llvm::Value *record, const RecordType &type) {
 
 ExprCodeGen Generator::exprGen(llvm::Value *record, const RecordType *type,
                                const RecordLayout *layout, const std::vector<Val> *aggregates) {
-  ExprCodeGen::Env env;
+  ExprCodeGen::Env env = recordEnv();
   env.aggregates = aggregates;
   env.record = record;
   env.type = type;
   env.layout = layout;
+  return ExprCodeGen(b_, rt_, fn_, entry_, env, plan_);
+}
+
+ExprCodeGen::Env Generator::recordEnv() {
+  ExprCodeGen::Env env;
   env.ctx = ctxArg_;
   if (options_.standalone)
     env.params = &paramGlobals_;
@@ -512,7 +517,7 @@ ExprCodeGen Generator::exprGen(llvm::Value *record, const RecordType *type,
     rt_.call(b_, Abi::srt_reader_reject, {loop_.reader, rt_.cstring(reason)});
     b_.CreateBr(rejectTarget_);
   };
-  return ExprCodeGen(b_, rt_, fn_, entry_, env, plan_);
+  return env;
 }
 
 } // namespace streamc::codegen_detail
