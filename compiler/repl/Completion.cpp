@@ -17,11 +17,12 @@ const char *const kKeywords[] = {
     "lookup", "on",     "join",   "within", "into",   "if",     "then", "else",      "and",
     "or",     "not",    "in",     "is",     "true",   "false",  "null"};
 
-/// Connectors, window kinds and source options, which are not keywords but
-/// are typed often (aggregates come with the built-in functions).
-const char *const kOtherWords[] = {"file",     "stdin",      "stdout",    "kafka",  "generate",
-                                   "tumbling", "sliding",    "session",   "format", "events",
-                                   "rate",     "event_time", "max_delay", "seed"};
+/// Connectors, window kinds, source options and soft keywords (`union`),
+/// which are not reserved but are typed often (aggregates come with the built-in functions).
+const char *const kOtherWords[] = {"file",     "stdin",      "stdout",    "kafka",    "generate",
+                                   "tumbling", "sliding",    "session",   "format",   "events",
+                                   "rate",     "event_time", "max_delay", "seed",     "union",
+                                   "idle_timeout"};
 
 bool isWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
