@@ -15,10 +15,6 @@ using llvm::dyn_cast;
 using llvm::isa;
 
 namespace {
-std::string suggestion(const std::string &name, const std::vector<std::string> &candidates) {
-  std::string best = closestMatch(name, candidates);
-  return best.empty() ? "" : "; did you mean '" + best + "'?";
-}
 
 bool isOrdered(TypeKind k) {
   return k == TypeKind::I64 || k == TypeKind::F64 || k == TypeKind::String ||
@@ -220,7 +216,7 @@ Type Sema::checkName(NameExpr &e, const Scope &scope) {
     else
       diags_.error(e.range(), "unknown name '" + e.name + "' in " + scope.constWhat +
                                   " (only literals and params can be used here)" +
-                                  suggestion(e.name, params));
+                                  didYouMean(e.name, params));
     return Type::error();
   }
   if (symbol) {
@@ -241,7 +237,7 @@ Type Sema::checkName(NameExpr &e, const Scope &scope) {
     return Type::error();
   std::string where = scope.fn && !scope.record ? " in fn '" + scope.fn->name + "'" : "";
   Diagnostic &d = diags_.error(e.range(), "unknown name '" + e.name + "'" + where +
-                                              suggestion(e.name, visibleNames(scope)));
+                                              didYouMean(e.name, visibleNames(scope)));
   if (scope.record && !scope.record->fields.empty())
     d.notes.push_back({{}, "the record here has fields " + scope.record->str()});
   return Type::error();
@@ -274,7 +270,7 @@ Type Sema::checkFieldAccess(FieldAccessExpr &e, const Scope &scope) {
   int idx = rec->indexOf(e.field);
   if (idx < 0) {
     diags_.error(e.fieldRange, "stream '" + base->name + "' has no field '" + e.field + "'" +
-                                   suggestion(e.field, rec->names()));
+                                   didYouMean(e.field, rec->names()));
     return Type::error();
   }
   e.binding.kind = other ? NameBinding::Kind::OtherField : NameBinding::Kind::Field;
@@ -532,7 +528,7 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
         names.push_back(n);
     if (!isBroken(e.callee))
       diags_.error(e.calleeRange,
-                   "unknown function '" + e.callee + "'" + suggestion(e.callee, names));
+                   "unknown function '" + e.callee + "'" + didYouMean(e.callee, names));
     return Type::error();
   }
   if (n < b->minArgs || (b->maxArgs >= 0 && n > b->maxArgs)) {

@@ -1,6 +1,8 @@
 /// \file
-/// Semantic analysis of declarations and pipelines. Expressions are checked
-/// in CheckExpr.cpp.
+/// Semantic analysis of declarations: schemas, params, functions,
+/// connectors, sources, tables, sinks and lets, and the program's names.
+/// Pipelines and their stages are checked in CheckPipelines.cpp, the stages
+/// reading other streams in CheckStreams.cpp, expressions in CheckExpr.cpp.
 
 #include "sema/Sema.h"
 
@@ -39,10 +41,6 @@ const char *stmtKindName(Stmt::Kind k) {
   }
 }
 
-std::string suggestion(const std::string &name, const std::vector<std::string> &candidates) {
-  std::string best = closestMatch(name, candidates);
-  return best.empty() ? "" : "; did you mean '" + best + "'?";
-}
 } // namespace
 
 const Stmt *Sema::lookup(const std::string &name) const {
@@ -65,7 +63,7 @@ bool Sema::check(Program &program) {
       for (const auto &[n, st] : symbols_)
         if (isa<ParamDecl>(st))
           names.push_back(n);
-      diags_.error({}, originOf(name) + "unknown param '" + name + "'" + suggestion(name, names));
+      diags_.error({}, originOf(name) + "unknown param '" + name + "'" + didYouMean(name, names));
       ++configErrors_;
     }
   }
@@ -152,7 +150,7 @@ void Sema::checkDecl(Stmt &s) {
 Type Sema::resolveType(TypeRef &t) {
   auto kind = typeKindFromName(t.name);
   if (!kind) {
-    diags_.error(t.range(), "unknown type '" + t.name + "'" + suggestion(t.name, allTypeNames()) +
+    diags_.error(t.range(), "unknown type '" + t.name + "'" + didYouMean(t.name, allTypeNames()) +
                                 " (types are bool, i64, f64, string, timestamp, duration)");
     return t.resolved = Type::error();
   }
@@ -187,7 +185,7 @@ RecordTypeRef Sema::schemaRecord(const std::string &name, SourceRange at, const 
       for (const auto &[n, st] : symbols_)
         if (isa<SchemaDecl>(st))
           schemas.push_back(n);
-      diags_.error(at, "unknown schema '" + name + "'" + suggestion(name, schemas));
+      diags_.error(at, "unknown schema '" + name + "'" + didYouMean(name, schemas));
     }
     return nullptr;
   }
@@ -333,7 +331,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
   const char *roleName = connectorRoleName(role);
   if (!spec) {
     diags_.error(c.nameRange, "unknown connector '" + c.name + "'" +
-                                  suggestion(c.name, connectorNames()) +
+                                  didYouMean(c.name, connectorNames()) +
                                   " (connectors: file, stdin, stdout, kafka, generate, null)");
     return;
   }
@@ -376,7 +374,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
           list += (i ? ", " : "") + names[i];
         diags_.error(arg->nameRange,
                      "'" + c.name + "' has no argument '" + arg->name + "'" +
-                         suggestion(arg->name, names) +
+                         didYouMean(arg->name, names) +
                          (list.empty() ? " (it takes none)" : " (arguments: " + list + ")"));
         continue;
       }
@@ -439,7 +437,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
           list += (i ? ", " : "") + valid[i];
         std::string extra = *fmt == "table" ? " ('table' is for sinks only)" : "";
         diags_.error(it->second->value->range(), "unknown " + std::string(roleName) + " format '" +
-                                                     *fmt + "'" + suggestion(*fmt, valid) +
+                                                     *fmt + "'" + didYouMean(*fmt, valid) +
                                                      " (formats: " + list + ")" + extra);
       }
     }
@@ -457,7 +455,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
       if (!fields) {
         std::vector<std::string> kinds = generatorKinds();
         diags_.error(bound["kind"]->value->range(),
-                     "unknown generator kind '" + *kind + "'" + suggestion(*kind, kinds) +
+                     "unknown generator kind '" + *kind + "'" + didYouMean(*kind, kinds) +
                          " (kinds: sequence, ysb, nexmark_person, nexmark_auction, nexmark_bid)");
       } else if (schema) {
         for (const Field &f : schema->fields) {
@@ -529,7 +527,7 @@ void Sema::checkSource(SourceDecl &d) {
       if (idx < 0) {
         Diagnostic &diag =
             diags_.error(name->range(), "schema '" + d.schema + "' has no field '" + name->name +
-                                            "'" + suggestion(name->name, rec->names()));
+                                            "'" + didYouMean(name->name, rec->names()));
         if (const Stmt *s = lookup(d.schema))
           diag.notes.push_back({s->nameRange, "'" + d.schema + "' declared here"});
         continue;
@@ -571,7 +569,7 @@ void Sema::checkSource(SourceDecl &d) {
     } else {
       diags_.error(opt->nameRange,
                    "unknown source option '" + opt->name + "'" +
-                       suggestion(opt->name, {"event_time", "max_delay", "idle_timeout"}) +
+                       didYouMean(opt->name, {"event_time", "max_delay", "idle_timeout"}) +
                        " (options: event_time, max_delay, idle_timeout)");
     }
   }
@@ -619,7 +617,7 @@ void Sema::checkTable(TableDecl &d) {
   d.keyField = rec->indexOf(d.key);
   if (d.keyField < 0) {
     diags_.error(d.keyRange, "schema '" + d.schema + "' has no field '" + d.key +
-                                 "' to use as key" + suggestion(d.key, rec->names()));
+                                 "' to use as key" + didYouMean(d.key, rec->names()));
     return;
   }
   Type kt = rec->fields[d.keyField].type;
@@ -660,7 +658,7 @@ const StreamInfo *Sema::streamFor(const std::string &name, SourceRange at) {
       for (const auto &[n, st] : symbols_)
         if (isa<SourceDecl>(st) || isa<LetDecl>(st))
           streams.push_back(n);
-      diags_.error(at, "unknown stream '" + name + "'" + suggestion(name, streams));
+      diags_.error(at, "unknown stream '" + name + "'" + didYouMean(name, streams));
     }
     return nullptr;
   }
@@ -698,7 +696,7 @@ const Stmt *Sema::findSymbol(const std::string &name, SourceRange at, Stmt::Kind
         if (st->kind() == kind)
           candidates.push_back(n);
       diags_.error(at, "unknown " + std::string(what) + " '" + name + "'" +
-                           suggestion(name, candidates));
+                           didYouMean(name, candidates));
     }
     return nullptr;
   }
@@ -710,425 +708,6 @@ const Stmt *Sema::findSymbol(const std::string &name, SourceRange at, Stmt::Kind
   }
   checkDecl(*const_cast<Stmt *>(t));
   return t;
-}
-
-void Sema::checkSinkKey(const SinkDecl &sink, const Scope &scope) {
-  // A Kafka sink's key is an expression over the records written to it.
-  if (const ConnectorArg *key = sink.connector->find("key")) {
-    Type kt = checkExpr(*key->value, scope);
-    if (!kt.isError() && kt.kind != TypeKind::String && kt.kind != TypeKind::I64)
-      diags_.error(key->value->range(),
-                   "a Kafka key must be a string or an i64, found " + kt.str());
-  }
-}
-
-void Sema::checkSinkShape(const SinkDecl &sink, const RecordTypeRef &type, SourceRange at) {
-  // CSV and tables have one header: every pipeline into such a sink must
-  // write the same fields. JSON lines may differ from line to line.
-  std::string format = "json";
-  if (const ConnectorArg *f = sink.connector->find("format")) {
-    if (auto v = evalConstant(*f->value); v && !v->isNull() && v->type.kind == TypeKind::String)
-      format = v->asString();
-  } else if (sink.connector->name == "file" && !sink.connector->args.empty() &&
-             sink.connector->args[0]->name.empty()) {
-    if (auto v = evalConstant(*sink.connector->args[0]->value);
-        v && v->type.kind == TypeKind::String)
-      format = formatFromExtension(v->asString());
-  }
-  auto [it, first] = sinkShapes_.emplace(&sink, std::make_pair(type, at));
-  if (first || (format != "csv" && format != "table") || it->second.first->str() == type->str())
-    return;
-  Diagnostic &d =
-      diags_.error(at, "sink '" + sink.name + "' writes " + format +
-                           " with one header, but this pipeline's records are " + type->str() +
-                           " and another's are " + it->second.first->str());
-  d.notes.push_back({it->second.second, "the other pipeline writes to '" + sink.name + "' here"});
-}
-
-void Sema::checkStageNames(Stage &s) {
-  switch (s.kind()) {
-  case Stage::Kind::Into:
-    findSymbol(cast<IntoStage>(s).sink, cast<IntoStage>(s).sinkRange, Stmt::Kind::Sink, "sink");
-    return;
-  case Stage::Kind::Lookup:
-    findSymbol(cast<LookupStage>(s).table, cast<LookupStage>(s).tableRange, Stmt::Kind::Table,
-               "table");
-    return;
-  case Stage::Kind::Join:
-    streamFor(cast<JoinStage>(s).stream, cast<JoinStage>(s).streamRange);
-    return;
-  case Stage::Kind::Union:
-    for (const UnionStage::Input &i : cast<UnionStage>(s).inputs)
-      streamFor(i.name, i.range);
-    return;
-  case Stage::Kind::Window: {
-    auto &w = cast<WindowStage>(s);
-    if (!w.lateSink.empty())
-      findSymbol(w.lateSink, w.lateSinkRange, Stmt::Kind::Sink, "sink");
-    return;
-  }
-  default:
-    return;
-  }
-}
-
-StreamInfo Sema::checkPipeline(Pipeline &p, bool isLet) {
-  StreamInfo info;
-  const StreamInfo *from = streamFor(p.from, p.fromRange);
-  if (!from) {
-    for (StagePtr &st : p.stages)
-      checkStageNames(*st);
-    return info;
-  }
-  info = *from;
-  p.inputType = info.type;
-  RecordTypeRef cur = info.type;
-  for (size_t i = 0; i < p.stages.size(); ++i) {
-    Stage &s = *p.stages[i];
-    RecordTypeRef out = checkStage(s, cur, info, p.from, i + 1 == p.stages.size(), isLet);
-    s.outputType = out;
-    if (!out) {
-      // The rest cannot be typed, but its names can still be checked.
-      for (size_t j = i + 1; j < p.stages.size(); ++j)
-        checkStageNames(*p.stages[j]);
-      return StreamInfo{};
-    }
-    if (!isa<IntoStage>(s))
-      cur = out;
-  }
-  p.outputType = cur;
-  info.type = cur;
-  return info;
-}
-
-namespace {
-/// The name an other-side field gets after lookup or join: its own, or
-/// `<other>_<field>` when taken, or `<other>_<field>_2`, `_3`, ... when that
-/// is taken too (joining the same stream twice).
-std::string uniqueName(const RecordType &rec, const std::string &other, const std::string &field) {
-  if (rec.indexOf(field) < 0)
-    return field;
-  std::string base = other + "_" + field;
-  std::string name = base;
-  for (int n = 2; rec.indexOf(name) >= 0; ++n)
-    name = base + "_" + std::to_string(n);
-  return name;
-}
-
-/// The output name of a select item / key: its name, or the field it names.
-std::string implicitName(const NamedExpr &n) {
-  if (!n.name.empty())
-    return n.name;
-  if (auto *name = dyn_cast<NameExpr>(n.expr.get()))
-    return name->name;
-  if (auto *fa = dyn_cast<FieldAccessExpr>(n.expr.get()))
-    return fa->field;
-  return "";
-}
-} // namespace
-
-RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &info,
-                               const std::string &fromName, bool last, bool isLet) {
-  Scope scope;
-  scope.record = in.get();
-  scope.selfName = fromName;
-  switch (s.kind()) {
-  case Stage::Kind::Where: {
-    auto &w = cast<WhereStage>(s);
-    expectBool(*w.cond, scope, "the 'where' condition");
-    return in;
-  }
-  case Stage::Kind::Select:
-  case Stage::Kind::Extend: {
-    bool isSelect = s.kind() == Stage::Kind::Select;
-    auto &items = isSelect ? cast<SelectStage>(s).items : cast<ExtendStage>(s).items;
-    auto out = std::make_shared<RecordType>();
-    if (!isSelect)
-      *out = *in;
-    std::map<std::string, const NamedExpr *> seen;
-    bool ok = true;
-    if (items.empty()) {
-      diags_.error(s.range(), std::string("'") + (isSelect ? "select" : "extend") +
-                                  "' needs at least one item");
-      return nullptr;
-    }
-    for (auto &item : items) {
-      Type t = checkExpr(*item->expr, scope);
-      std::string name = implicitName(*item);
-      if (name.empty() || (!isSelect && item->name.empty())) {
-        diags_.error(item->expr->range(),
-                     std::string(isSelect ? "a computed select item" : "an extend item") +
-                         " needs a name: write 'name: " + exprToSourceUnparenthesised(*item->expr) +
-                         "'");
-        ok = false;
-        continue;
-      }
-      item->outputName = name;
-      auto [it, inserted] = seen.emplace(name, item.get());
-      if (!inserted) {
-        Diagnostic &d = diags_.error(item->nameRange.isValid() ? item->nameRange : item->range(),
-                                     "field '" + name + "' is defined twice");
-        d.notes.push_back({it->second->range(), "first defined here"});
-        ok = false;
-        continue;
-      }
-      if (t.isNullLiteral()) {
-        diags_.error(item->expr->range(),
-                     "the type of '" + name + "' is unknown (null); convert it, e.g. string(null)");
-        ok = false;
-        continue;
-      }
-      if (t.isError()) {
-        ok = false;
-        continue;
-      }
-      int idx = out->indexOf(name);
-      if (idx >= 0)
-        out->fields[idx].type = t; // extend replaces in place
-      else
-        out->fields.push_back({name, t});
-    }
-    return ok ? out : nullptr;
-  }
-  case Stage::Kind::Window:
-    return checkWindow(cast<WindowStage>(s), in, info);
-  case Stage::Kind::Lookup: {
-    auto &l = cast<LookupStage>(s);
-    Type kt = checkExpr(*l.key, scope);
-    auto *table = llvm::dyn_cast_or_null<TableDecl>(
-        findSymbol(l.table, l.tableRange, Stmt::Kind::Table, "table"));
-    if (!table)
-      return nullptr;
-    checkDecl(*const_cast<TableDecl *>(table));
-    if (!table->recordType || table->keyField < 0 || kt.isError())
-      return nullptr;
-    Type tableKey = table->recordType->fields[table->keyField].type;
-    if (tableKey.isError())
-      return nullptr;
-    if (kt.kind != tableKey.kind) {
-      Diagnostic &d = diags_.error(l.key->range(),
-                                   "lookup key has type " + kt.str() + ", but table '" + l.table +
-                                       "' is keyed by " + table->key + ": " + tableKey.str());
-      d.notes.push_back({table->keyRange, "key declared here"});
-      return nullptr;
-    }
-    auto out = std::make_shared<RecordType>(*in);
-    for (const Field &f : table->recordType->fields)
-      out->fields.push_back(
-          {uniqueName(*out, l.table, f.name), f.type.withNullable(f.type.nullable || l.orNull)});
-    return out;
-  }
-  case Stage::Kind::Join: {
-    auto &j = cast<JoinStage>(s);
-    const StreamInfo *other = streamFor(j.stream, j.streamRange);
-    Scope jscope = scope;
-    jscope.otherName = j.stream; // even when unknown: no knock-on errors
-    if (other) {
-      j.otherType = other->type;
-      jscope.other = other->type.get();
-    }
-    expectBool(*j.cond, jscope, "the join condition");
-    Scope cscope;
-    cscope.constWhat = "the join's 'within'";
-    checkExpr(*j.within, cscope);
-    positiveDuration(*j.within, "the join's 'within'");
-    if (!other)
-      return nullptr;
-    if (!info.eventTime)
-      diags_.error(
-          s.range(),
-          "join needs event time on both sides, but '" + fromName +
-              "' runs on processing time (declare 'with event_time = <field>' on its source)");
-    else if (!other->eventTime)
-      diags_.error(
-          j.streamRange,
-          "join needs event time on both sides, but '" + j.stream +
-              "' runs on processing time (declare 'with event_time = <field>' on its source)");
-    auto out = std::make_shared<RecordType>(*in);
-    for (const Field &f : other->type->fields)
-      out->fields.push_back({uniqueName(*out, j.stream, f.name), f.type});
-    return out;
-  }
-  case Stage::Kind::Union:
-    return checkUnion(cast<UnionStage>(s), in, info, fromName);
-  case Stage::Kind::Into: {
-    auto &into = cast<IntoStage>(s);
-    if (isLet) {
-      diags_.error(
-          s.range(),
-          "a 'let' pipeline cannot end with 'into'; use the let in a pipeline: from <let> | into " +
-              into.sink);
-      return nullptr;
-    }
-    if (!last)
-      diags_.error(s.range(), "'into' must be the last stage of a pipeline");
-    if (auto *sink = llvm::dyn_cast_or_null<SinkDecl>(
-            findSymbol(into.sink, into.sinkRange, Stmt::Kind::Sink, "sink"))) {
-      checkSinkKey(*sink, scope);
-      checkSinkShape(*sink, in, s.range());
-    }
-    return in;
-  }
-  }
-  return nullptr;
-}
-
-RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info) {
-  bool ok = true;
-  // The spec.
-  WindowSpec &spec = *w.spec;
-  Scope cscope;
-  cscope.constWhat = "a window size";
-  for (auto &a : spec.args)
-    checkExpr(*a, cscope);
-  struct Shape {
-    const char *kind;
-    size_t args;
-    const char *usage;
-  };
-  static const Shape shapes[] = {{"tumbling", 1, "tumbling(size)"},
-                                 {"sliding", 2, "sliding(size, slide)"},
-                                 {"session", 1, "session(gap)"},
-                                 {"count", 1, "count(n)"}};
-  const Shape *shape = nullptr;
-  for (const Shape &sh : shapes)
-    if (spec.kind == sh.kind)
-      shape = &sh;
-  if (!shape) {
-    diags_.error(spec.kindRange,
-                 "unknown window '" + spec.kind + "'" +
-                     suggestion(spec.kind, {"tumbling", "sliding", "session", "count"}) +
-                     " (windows: tumbling(size), sliding(size, slide), session(gap), count(n))");
-    ok = false;
-  } else if (spec.args.size() != shape->args) {
-    diags_.error(spec.range(), "'" + spec.kind + "' takes " + std::to_string(shape->args) +
-                                   (shape->args == 1 ? " argument" : " arguments") + ": " +
-                                   shape->usage);
-    ok = false;
-  } else if (spec.kind == "count") {
-    Expr &n = *spec.args[0];
-    if (!n.type.isError()) {
-      auto v = evalConstant(n);
-      if (n.type.kind != TypeKind::I64) {
-        diags_.error(n.range(), "count(n) needs an integer, found " + n.type.str());
-        ok = false;
-      } else if (!v || v->isNull()) {
-        reportNotConstant(n, "the count of count(n)");
-        ok = false;
-      } else if (v->asInt() <= 0) {
-        diags_.error(n.range(), "count(n) needs a positive number of records, found " +
-                                    std::to_string(v->asInt()));
-        ok = false;
-      }
-    }
-  } else {
-    const char *what = spec.kind == "session" ? "the session gap" : "the window size";
-    auto size = positiveDuration(*spec.args[0], what);
-    ok &= size.has_value();
-    if (spec.kind == "sliding") {
-      auto slide = positiveDuration(*spec.args[1], "the slide");
-      ok &= slide.has_value();
-      if (size && slide && *slide > *size)
-        diags_.warning(
-            spec.args[1]->range(),
-            "the slide is larger than the window size: events between windows belong to no window");
-    }
-  }
-
-  // Keys.
-  Scope scope;
-  scope.record = in.get();
-  auto keys = std::make_shared<RecordType>();
-  auto out = std::make_shared<RecordType>();
-  out->fields.push_back({"window_start", Type::timestamp()});
-  out->fields.push_back({"window_end", Type::timestamp()});
-  std::map<std::string, SourceRange> names = {{"window_start", {}}, {"window_end", {}}};
-  auto addName = [&](const std::string &name, SourceRange at) {
-    auto [it, inserted] = names.emplace(name, at);
-    if (inserted)
-      return true;
-    Diagnostic &d = diags_.error(
-        at, it->second.isValid() ? "field '" + name + "' is defined twice in the window's output"
-                                 : "'" + name + "' is reserved in a window's output");
-    if (it->second.isValid())
-      d.notes.push_back({it->second, "first defined here"});
-    ok = false;
-    return false;
-  };
-  for (auto &k : w.keys) {
-    Type t = checkExpr(*k->expr, scope);
-    std::string name = implicitName(*k);
-    if (name.empty()) {
-      diags_.error(k->expr->range(), "a computed window key needs a name: write 'by name: " +
-                                         exprToSourceUnparenthesised(*k->expr) + "'");
-      ok = false;
-      continue;
-    }
-    k->outputName = name;
-    if (t.isError()) {
-      ok = false;
-      continue;
-    }
-    if (t.kind == TypeKind::F64 || t.isNullLiteral()) {
-      diags_.error(k->expr->range(),
-                   "cannot group by '" + name + "' of type " + t.str() +
-                       (t.kind == TypeKind::F64
-                            ? ": floating-point keys are not allowed; use i64(...) or round it"
-                            : ""));
-      ok = false;
-      continue;
-    }
-    if (!addName(name, k->nameRange.isValid() ? k->nameRange : k->range()))
-      continue;
-    keys->fields.push_back({name, t});
-    out->fields.push_back({name, t});
-  }
-
-  // Aggregates.
-  if (w.aggregates.empty()) {
-    diags_.error(w.range(), "the aggregate block needs at least one entry, e.g. n: count()");
-    ok = false;
-  }
-  Scope ascope;
-  ascope.record = keys.get();
-  ascope.agg = Scope::Agg::Entry;
-  ascope.aggInput = in.get();
-  for (auto &a : w.aggregates) {
-    Type t = checkExpr(*a->expr, ascope);
-    std::string name = a->name.empty() ? implicitName(*a) : a->name;
-    if (name.empty()) {
-      diags_.error(a->expr->range(), "an aggregate needs a name: write 'name: " +
-                                         exprToSourceUnparenthesised(*a->expr) + "'");
-      ok = false;
-      continue;
-    }
-    a->outputName = name;
-    if (t.isError()) {
-      ok = false;
-      continue;
-    }
-    if (t.isNullLiteral()) {
-      diags_.error(a->expr->range(), "the type of '" + name + "' is unknown (null)");
-      ok = false;
-      continue;
-    }
-    if (!addName(name, a->nameRange.isValid() ? a->nameRange : a->range()))
-      continue;
-    out->fields.push_back({name, t});
-  }
-
-  // Late records.
-  if (!w.lateSink.empty()) {
-    if (auto *sink = llvm::dyn_cast_or_null<SinkDecl>(
-            findSymbol(w.lateSink, w.lateSinkRange, Stmt::Kind::Sink, "sink")))
-      checkSinkKey(*sink, scope); // late records are the window's input
-    if (spec.kind == "count")
-      diags_.error(w.lateSinkRange,
-                   "a count window has no late records; 'late into' needs a time window");
-  }
-
-  // A window result carries window_end - 1ms, in its input's time domain.
-  return ok ? out : nullptr;
 }
 
 } // namespace streamc

@@ -160,4 +160,9 @@ std::string closestMatch(const std::string &name, const std::vector<std::string>
   return best ? best : "";
 }
 
+std::string didYouMean(const std::string &name, const std::vector<std::string> &candidates) {
+  std::string best = closestMatch(name, candidates);
+  return best.empty() ? "" : "; did you mean '" + best + "'?";
+}
+
 } // namespace streamc

@@ -75,4 +75,7 @@ private:
 /// close enough to be a plausible typo.
 std::string closestMatch(const std::string &name, const std::vector<std::string> &candidates);
 
+/// `; did you mean 'x'?` for the closest candidate, or "".
+std::string didYouMean(const std::string &name, const std::vector<std::string> &candidates);
+
 } // namespace streamc
