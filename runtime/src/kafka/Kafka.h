@@ -5,6 +5,7 @@
 /// at-least-once delivery (see docs/deployment.md).
 
 #include "run/Run.h"
+#include "run/WakePipe.h"
 
 #include <librdkafka/rdkafka.h>
 
@@ -72,7 +73,7 @@ public:
   /// Under the scheduler: next() never waits for messages; waitFd() is then
   /// readable when the consumer queue gets some (librdkafka's io event).
   void setNonBlocking();
-  int waitFd() const { return wakeRead_; }
+  int waitFd() const { return wake_.readFd(); }
   /// The last commit: everything delivered, open windows left to a replay.
   void close();
   /// The source's watermark after the record just handed out, with event
@@ -86,7 +87,7 @@ public:
 private:
   KafkaConsumer() = default;
   int pollMs_ = 100;                     ///< how long an idle consume call waits
-  int wakeRead_ = -1, wakeWrite_ = -1;   ///< the io-event pipe (non-blocking)
+  WakePipe wake_; ///< librdkafka writes to it when messages arrive
   struct Partition {
     int32_t id;
     int64_t next = -1;     ///< the offset after the last record processed (-1: none yet)

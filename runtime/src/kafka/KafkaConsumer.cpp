@@ -151,14 +151,10 @@ KafkaConsumer::Next KafkaConsumer::next(KafkaRecord &out) {
       nextStatsAt_ = now + settings_.statsIntervalMs;
     }
     rewound_ = false;
-    if (wakeRead_ >= 0) { // drain the io-event pipe before looking at the queue
-      char drain[64];
-      while (::read(wakeRead_, drain, sizeof drain) > 0) {
-      }
-    }
+    wake_.drain(); // before looking at the queue, so poll() waits for what comes next
     ssize_t n = rd_kafka_consume_batch_queue(queue_, pollMs_, batch_.data(), batch_.size());
     batchSize_ = n > 0 ? static_cast<size_t>(n) : 0;
-    if (batchSize_ == 0 && wakeRead_ >= 0 && !rewound_)
+    if (batchSize_ == 0 && wake_.readFd() >= 0 && !rewound_)
       return Next::Wait;
     if (rewound_) {
       // A rebalance: what this batch holds is read again from the committed
@@ -362,21 +358,14 @@ void KafkaConsumer::close() {
   rd_kafka_consumer_close(rk_);
   rd_kafka_destroy(rk_);
   rk_ = nullptr;
-  if (wakeRead_ >= 0) {
-    ::close(wakeRead_);
-    ::close(wakeWrite_);
-    wakeRead_ = wakeWrite_ = -1;
-  }
+  wake_.close();
 }
 
 void KafkaConsumer::setNonBlocking() {
-  int fds[2];
-  if (wakeRead_ >= 0 || !queue_ || ::pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0)
+  if (wake_.readFd() >= 0 || !queue_ || !wake_.open())
     return; // without the pipe, next() keeps waiting up to pollMs_ itself
-  wakeRead_ = fds[0];
-  wakeWrite_ = fds[1];
   pollMs_ = 0;
-  rd_kafka_queue_io_event_enable(queue_, wakeWrite_, "1", 1);
+  rd_kafka_queue_io_event_enable(queue_, wake_.writeFd(), "1", 1);
 }
 
 // ------------------------------------------------------------ statistics

@@ -18,6 +18,7 @@
 #include "io/Reader.h"
 #include "run/Config.h"
 #include "run/Run.h"
+#include "run/WakePipe.h"
 #include "srt/abi.h"
 
 #include <algorithm>
@@ -58,7 +59,7 @@ struct ScheduledSource {
 struct srt_sched {
   srt_run *run = nullptr;
   std::vector<ScheduledSource> sources;
-  int wakeRead = -1, wakeWrite = -1;
+  WakePipe wake; ///< a stop writes to it
   size_t turn = 0;         ///< round robin over the unbounded sources
   bool boundedNext = true; ///< alternates when both kinds are ready
   int64_t flushIntervalMs = 100;
@@ -97,7 +98,7 @@ struct srt_sched {
   /// Waits for a waiting source's descriptor, its deadline, or a stop.
   void wait(int64_t now) {
     run->deliverOutput(); // live output: what is written so far is seen now
-    std::vector<pollfd> fds{{wakeRead, POLLIN, 0}};
+    std::vector<pollfd> fds{{wake.readFd(), POLLIN, 0}};
     std::vector<size_t> owner{SIZE_MAX};
     int64_t deadline = INT64_MAX;
     for (size_t i = 0; i < sources.size(); ++i) {
@@ -116,11 +117,8 @@ struct srt_sched {
     int n = ::poll(fds.data(), fds.size(), timeout);
     if (n < 0 && errno != EINTR)
       ::usleep(1000); // cannot happen with valid descriptors; never spin
-    if (fds[0].revents) {
-      char drain[64];
-      while (::read(wakeRead, drain, sizeof drain) > 0) {
-      }
-    }
+    if (fds[0].revents)
+      wake.drain();
     for (size_t k = 1; k < fds.size(); ++k)
       if (fds[k].revents)
         sources[owner[k]].state = ScheduledSource::State::Ready;
@@ -133,12 +131,8 @@ srt_sched *srt_sched_create(srt_run *run, int32_t nsources) {
   auto *s = new srt_sched();
   s->run = run;
   s->sources.resize(static_cast<size_t>(std::max(nsources, 0)));
-  int fds[2];
-  if (::pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0) {
-    s->wakeRead = fds[0];
-    s->wakeWrite = fds[1];
-    run->wakeFd.store(s->wakeWrite);
-  }
+  if (s->wake.open())
+    run->wakeFd.store(s->wake.writeFd());
   if (run->config)
     s->flushIntervalMs = run->config->flushIntervalMs;
   int64_t now = srt_clock_ms();
@@ -221,10 +215,6 @@ void srt_sched_destroy(srt_sched *s) {
   if (!s)
     return;
   s->run->wakeFd.store(-1);
-  if (s->wakeRead >= 0) {
-    ::close(s->wakeRead);
-    ::close(s->wakeWrite);
-  }
   delete s;
 }
 
