@@ -703,5 +703,3 @@ bool readerBounded(const srt_reader *r) {
     return r->input->bounded();
   return r->generator && r->generator->bounded();
 }
-
-const char *readerSource(const srt_reader *r) { return r->stats->name.c_str(); }

@@ -21,5 +21,3 @@ int64_t readerWakeInMs(const srt_reader *reader);
 /// A regular file, a memory buffer or an unthrottled counted generator:
 /// read as fast as it goes, ordered by watermark.
 bool readerBounded(const srt_reader *reader);
-/// The source's name.
-const char *readerSource(const srt_reader *reader);
