@@ -207,6 +207,17 @@ struct srt_join {
   int64_t arrivalEpoch = 0;
 };
 
+namespace {
+/// Counts and reports a record behind its own source's watermark, or behind
+/// the join's (its partners may have expired).
+bool countLate(srt_join *join, int64_t time, int64_t late_before) {
+  if (time >= std::max(late_before, join->expiredBefore))
+    return false;
+  ++join->stats->late;
+  return true;
+}
+} // namespace
+
 int64_t joinOldestEpoch(const srt_join *join) {
   return std::min(join->sides[0]->oldestEpoch(), join->sides[1]->oldestEpoch());
 }
@@ -243,8 +254,7 @@ void srt_join_destroy(srt_join *join) {
 
 int32_t srt_join_arrive(srt_join *join, int32_t side, const void *key, int64_t key_len,
                         const void *record, int64_t time, int64_t late_before) {
-  if (time < std::max(late_before, join->expiredBefore)) {
-    ++join->stats->late;
+  if (countLate(join, time, late_before)) {
     join->cursor = nullptr;
     return 0;
   }
@@ -259,8 +269,7 @@ int32_t srt_join_arrive(srt_join *join, int32_t side, const void *key, int64_t k
 }
 
 void srt_join_unmatched(srt_join *join, int64_t time, int64_t late_before) {
-  if (time < std::max(late_before, join->expiredBefore))
-    ++join->stats->late;
+  countLate(join, time, late_before);
 }
 
 const void *srt_join_next(srt_join *join, int64_t *time) {
