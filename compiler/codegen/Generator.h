@@ -275,6 +275,11 @@ private:
   /// copied field by field when an input field is `T` and the union's `T?`.
   void emitUnion(const LogicalUnion &u, llvm::Value *record, const RecordType &type);
 
+  /// Copies every field of \p from (of \p fromType) into fields \p at,
+  /// \p at + 1, ... of \p to (of \p toType), null flags included.
+  void copyFields(llvm::Value *from, const RecordType &fromType, llvm::Value *to,
+                  const RecordType &toType, size_t at);
+
   void emitSinkWrite(const LogicalSink &sink, size_t, llvm::Value *record, const RecordType &type);
 
   ExprCodeGen exprGen(llvm::Value *record, const RecordType &type);

@@ -110,14 +110,8 @@ void Generator::emitJoinArrival(const LogicalJoin &j, size_t slot, llvm::Value *
   const RecordType &outType = *j.output;
   const LayoutInfo &out = layoutOf(outType);
   llvm::Value *outRec = entryAlloca(out.layout.size, "joined");
-  ExprCodeGen copy = exprGen(nullptr, &outType, &out.layout);
-  size_t n = selfType.fields.size();
-  for (size_t i = 0; i < n; ++i)
-    copy.storeField(outRec, out.layout, outType, static_cast<int>(i),
-                    copy.loadField(selfRec, selfLayout, selfType, static_cast<int>(i)));
-  for (size_t i = 0; i < otherType.fields.size(); ++i)
-    copy.storeField(outRec, out.layout, outType, static_cast<int>(n + i),
-                    copy.loadField(otherRec, otherLayout, otherType, static_cast<int>(i)));
+  copyFields(selfRec, selfType, outRec, outType, 0);
+  copyFields(otherRec, otherType, outRec, outType, selfType.fields.size());
   // The pair's event time is the larger of the two.
   llvm::Value *savedTime = time_;
   time_ = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, time_,

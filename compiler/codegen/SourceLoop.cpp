@@ -397,12 +397,19 @@ void Generator::emitUnion(const LogicalUnion &u, llvm::Value *record, const Reco
     return;
   }
   // A `T` field where the union has `T?`: the layouts differ by null flags.
-  ExprCodeGen exprs = exprGen(record, type);
   llvm::Value *outRec = entryAlloca(out.layout.size, "united");
-  for (size_t i = 0; i < outType.fields.size(); ++i)
-    exprs.storeField(outRec, out.layout, outType, static_cast<int>(i),
-                     exprs.loadField(record, in.layout, type, static_cast<int>(i)));
+  copyFields(record, type, outRec, outType, 0);
   emitConsumers(u, outRec, outType);
+}
+
+void Generator::copyFields(llvm::Value *from, const RecordType &fromType, llvm::Value *to,
+                           const RecordType &toType, size_t at) {
+  const RecordLayout &fromLayout = layoutOf(fromType).layout;
+  const RecordLayout &toLayout = layoutOf(toType).layout;
+  ExprCodeGen exprs = exprGen(nullptr, &toType, &toLayout);
+  for (size_t i = 0; i < fromType.fields.size(); ++i)
+    exprs.storeField(to, toLayout, toType, static_cast<int>(at + i),
+                     exprs.loadField(from, fromLayout, fromType, static_cast<int>(i)));
 }
 
 llvm::AllocaInst *Generator::nullCounter(const LogicalSink &sink) {
@@ -430,23 +437,17 @@ void Generator::emitLookup(const LogicalLookup &l, llvm::Value *record, const Re
   llvm::Value *matched = b_.CreateIsNotNull(found);
 
   const RecordType &outType = *l.output;
-  const LayoutInfo &in = layoutOf(type);
   const LayoutInfo &out = layoutOf(outType);
-  const LayoutInfo &tableLayout = layoutOf(*l.tableType);
   llvm::Value *outRec = entryAlloca(out.layout.size, "looked_up");
   size_t n = type.fields.size();
-  for (size_t i = 0; i < n; ++i)
-    exprs.storeField(outRec, out.layout, outType, static_cast<int>(i),
-                     exprs.loadField(record, in.layout, type, static_cast<int>(i)));
+  copyFields(record, type, outRec, outType, 0);
 
   auto *hit = llvm::BasicBlock::Create(ctx_, "lookup.hit", fn_);
   auto *miss = llvm::BasicBlock::Create(ctx_, "lookup.miss", fn_);
   auto *join = llvm::BasicBlock::Create(ctx_, "lookup.done", fn_);
   b_.CreateCondBr(matched, hit, miss);
   b_.SetInsertPoint(hit);
-  for (size_t j = 0; j < l.tableType->fields.size(); ++j)
-    exprs.storeField(outRec, out.layout, outType, static_cast<int>(n + j),
-                     exprs.loadField(found, tableLayout.layout, *l.tableType, static_cast<int>(j)));
+  copyFields(found, *l.tableType, outRec, outType, n);
   b_.CreateBr(join);
   b_.SetInsertPoint(miss);
   if (l.keepUnmatched) {
