@@ -94,17 +94,16 @@ void Generator::emitJoinArrival(const LogicalJoin &j, size_t slot, llvm::Value *
   llvm::Value *otherRec = self ? match : record;
   {
     // A residual condition that fails for a pair (a division by zero)
-    // skips only that pair.
-    llvm::BasicBlock *saved = rejectTarget_;
-    rejectTarget_ = next;
-    ExprCodeGen cond(b_, rt_, fn_, entry_, sideEnv(selfRec, otherRec), plan_);
+    // skips only that pair: neither record is rejected.
+    ExprCodeGen::Env env = sideEnv(selfRec, otherRec);
+    env.reject = [&](const char *) { b_.CreateBr(next); };
+    ExprCodeGen cond(b_, rt_, fn_, entry_, env, plan_);
     for (const PlanExpr *c : split.residual) {
       Val v = cond.emit(*c);
       auto *holds = block("join.holds");
       b_.CreateCondBr(b_.CreateAnd(b_.CreateNot(v.null), v.v), holds, next);
       b_.SetInsertPoint(holds);
     }
-    rejectTarget_ = saved;
   }
   // This side's fields, then the other side's.
   const RecordType &outType = *j.output;

@@ -104,8 +104,11 @@ int runPlan(const Plan &plan, DiagnosticEngine &diags, const JitOptions &options
   if (options.afterRun)
     options.afterRun(run);
   std::fflush(stdout);
-  if (const char *error = srt_run_error(run))
+  if (const char *error = srt_run_error(run)) {
     std::fprintf(stderr, "error: %s\n", error);
+    if (status == 0) // a fatal error found while running (a stream's bad CSV header)
+      status = 2;
+  }
   srt_run_report(run, options.verbose);
   srt_ctx_destroy(ctx);
   srt_run_destroy(run);

@@ -115,7 +115,7 @@ TEST(CsvReader, MalformedRecordsAreSkippedCountedAndLocated) {
   testing::internal::CaptureStderr();
   srt_run_report(run.run, 0);
   std::string report = testing::internal::GetCapturedStderr();
-  EXPECT_NE(report.find("source clicks: 2 records read, 3 malformed skipped"), std::string::npos)
+  EXPECT_NE(report.find("source clicks: 5 records read, 3 malformed skipped"), std::string::npos)
       << report;
   EXPECT_NE(report.find("line 3: field 'latency_ms': not an integer: \"abc\""), std::string::npos)
       << report;

@@ -60,6 +60,25 @@ void Input::grow(size_t size) {
   ++grows_;
 }
 
+bool Input::stopped() const { return stop_ && stop_->load(std::memory_order_relaxed); }
+
+bool Input::readable() const {
+  pollfd ready{fd_, POLLIN, 0};
+  return ::poll(&ready, 1, 0) != 0;
+}
+
+bool Input::waitReadable() const {
+  for (;;) {
+    if (stopped())
+      return false;
+    pollfd ready{fd_, POLLIN, 0};
+    if (::poll(&ready, 1, -1) > 0)
+      return true;
+    if (errno != EINTR && errno != EAGAIN)
+      return true; // the read reports what is wrong
+  }
+}
+
 bool Input::fill() {
   wouldBlock_ = false;
   if (eof_)
@@ -73,23 +92,30 @@ bool Input::fill() {
   if (size_ - end_ < size_ / 2 || (size_ < batch_ && lastReadFilled_))
     grow(size_ * 2);
   size_t room = std::min(size_ - end_, batch_);
-  auto stopped = [&] { return stop_ && stop_->load(std::memory_order_relaxed); };
   ssize_t n = -1;
-  if ((beforeWait_ || nonBlocking_) && fd_ >= 0) {
-    pollfd ready{fd_, POLLIN, 0};
-    if (::poll(&ready, 1, 0) == 0) { // nothing to read yet: the read would wait
+  for (;;) {
+    if ((beforeWait_ || nonBlocking_ || nonBlockingFd_) && fd_ >= 0 && !readable()) {
+      // Nothing to read yet: the read would wait (or, on a fifo opened
+      // without waiting for a writer, see no writer and end too soon).
       if (nonBlocking_) {
         wouldBlock_ = true;
         return false;
       }
-      beforeWait_();
+      if (beforeWait_)
+        beforeWait_();
+      if (nonBlockingFd_ && !waitReadable())
+        break; // stopped
     }
-  }
-  do {
     if (stopped()) // checked just before blocking, so a stop is not missed
       break;
     n = ::read(fd_, buf_.get() + end_, room);
-  } while (n < 0 && errno == EINTR);
+    if (n >= 0 || (errno != EINTR && errno != EAGAIN))
+      break;
+    if (errno == EAGAIN && nonBlocking_) {
+      wouldBlock_ = true;
+      return false;
+    }
+  }
   if (n <= 0) {
     eof_ = true;
     return false;

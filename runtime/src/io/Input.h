@@ -44,6 +44,11 @@ public:
   /// program waits for input (live output; never for regular files).
   void beforeWaiting(std::function<void()> f) { beforeWait_ = std::move(f); }
 
+  /// The descriptor was opened without waiting for a writer (a fifo, with
+  /// O_NONBLOCK): a blocking fill() waits in poll() for bytes or the end,
+  /// since a read before any writer came would report the end at once.
+  void setNonBlockingFd(bool on) { nonBlockingFd_ = on; }
+
   /// Under the scheduler, a read that would block does not wait: fill()
   /// then returns false with wouldBlock() set (not the end of input).
   void setNonBlocking(bool on) { nonBlocking_ = on; }
@@ -61,6 +66,11 @@ public:
 
 private:
   void grow(size_t size);
+  bool stopped() const;
+  /// Bytes (or the end) can be read without waiting.
+  bool readable() const;
+  /// Waits until readable(); false when stopped meanwhile.
+  bool waitReadable() const;
 
   int fd_ = -1;
   bool owns_ = false;
@@ -72,6 +82,7 @@ private:
   size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
   bool nonBlocking_ = false;
+  bool nonBlockingFd_ = false;
   bool wouldBlock_ = false;
   bool lastReadFilled_ = false; ///< the last read filled all the room it had
   int64_t grows_ = 0;

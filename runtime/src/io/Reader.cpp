@@ -113,6 +113,8 @@ struct srt_reader {
 
   // CSV: for each column of the header, the field it fills (-1: ignored).
   std::vector<int> columnField;
+  bool headerPending = false; ///< the header is still to be read
+  enum class Header { Read, Waiting, Bad };
   std::vector<std::string_view> cells;
   std::string scratch; ///< unescaped quoted CSV cells of the current record
   std::vector<uint8_t> seen;
@@ -161,10 +163,11 @@ struct srt_reader {
   }
 
   /// Reads the header and maps columns to fields by name.
-  bool readHeader() {
+  Header readHeader() {
     Frame f;
     if (!framer.next(*input, f))
-      return true; // an empty input: no records
+      return input->wouldBlock() ? Header::Waiting : Header::Read; // empty: no records
+    headerPending = false;
     line = nextLine;
     nextLine += f.lines;
     std::string why;
@@ -173,7 +176,7 @@ struct srt_reader {
       why = unterminated(f, line);
     if (!why.empty() || !splitCells(d + f.begin, d + f.end, why)) {
       run->error = "source " + stats->name + ": the CSV header is malformed: " + why;
-      return false;
+      return Header::Bad;
     }
     columnField.assign(cells.size(), -1);
     std::vector<bool> found(fields.size(), false);
@@ -195,9 +198,9 @@ struct srt_reader {
       if (fields[f].read && !found[f] && fields[f].null_offset < 0) {
         run->error =
             "source " + stats->name + ": the CSV header has no column '" + fields[f].name + "'";
-        return false;
+        return Header::Bad;
       }
-    return true;
+    return Header::Read;
   }
 
   bool parseCsv(const char *b, const char *e, void *record) {
@@ -490,7 +493,11 @@ srt_reader *makeReader(srt_run *run, const char *source, int format, const srt_l
   for (size_t i = 0; i < r->fields.size(); ++i)
     if (r->fields[i].read)
       r->fieldByName.emplace(r->fields[i].name, static_cast<int>(i));
-  if (format == SRT_FORMAT_CSV && !r->readHeader()) {
+  // A file's CSV header is read now, so a bad one fails the start-up; a
+  // pipe's or a fifo's arrives when it arrives: it is read by the first
+  // srt_reader_next, through the scheduler like any later input.
+  r->headerPending = format == SRT_FORMAT_CSV;
+  if (r->headerPending && r->input->bounded() && r->readHeader() == srt_reader::Header::Bad) {
     delete r;
     return nullptr;
   }
@@ -505,7 +512,9 @@ srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path, 
                             const srt_layout *layout) {
   int fd = 0;
   if (path) {
-    fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    // Without waiting for a writer (a fifo's open would block until one
+    // came): the scheduler waits for the input like for any later bytes.
+    fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
       run->error = std::string("source ") + (source ? source : "?") + ": cannot open " + path +
                    ": " + std::strerror(errno);
@@ -515,8 +524,9 @@ srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path, 
   size_t chunk = kDefaultChunk;
   if (run->config && srt_config_read_batch(run->config) > 0)
     chunk = static_cast<size_t>(srt_config_read_batch(run->config));
-  return makeReader(run, source, format, layout,
-                    std::make_unique<Input>(fd, path != nullptr, chunk));
+  auto input = std::make_unique<Input>(fd, path != nullptr, chunk);
+  input->setNonBlockingFd(path != nullptr);
+  return makeReader(run, source, format, layout, std::move(input));
 }
 
 srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *path,
@@ -627,6 +637,17 @@ int srt_reader_next(srt_reader *r, void *record) {
     return got;
   }
   r->rejectedCurrent = false;
+  if (r->headerPending) {
+    switch (r->readHeader()) {
+    case srt_reader::Header::Waiting:
+      return 2;
+    case srt_reader::Header::Bad: // every record would fail: the run stops
+      srt_run_stop(r->run);
+      return 0;
+    case srt_reader::Header::Read:
+      break;
+    }
+  }
   Frame f;
   while (r->framer.next(*r->input, f)) {
     r->line = r->nextLine;

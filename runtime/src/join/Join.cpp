@@ -137,6 +137,7 @@ private:
     for (const srt_field *f : strings_)
       if (!isNull(record, *f))
         need += static_cast<size_t>(stringAt(record, *f).len);
+    need = (need + 7) & ~size_t(7); // the next copy starts 8-aligned
     if (chunks_.empty() || chunks_.back().capacity - chunks_.back().used < need) {
       Chunk c;
       c.capacity = std::max(kChunkBytes, need);
@@ -158,7 +159,7 @@ private:
       std::memcpy(copy + f->offset, &owned, sizeof owned);
       tail += s.len;
     }
-    c.used += (need + 7) & ~size_t(7);
+    c.used += need;
     ++c.live;
     c.oldestEpoch = std::min(c.oldestEpoch, epoch);
     return copy;

@@ -376,7 +376,7 @@ void KafkaConsumer::statistics() {
   int64_t now = srt_clock_ms();
   int64_t read = 0, written = 0;
   for (const SourceStats *s : run_->sources)
-    read += s->read;
+    read += s->read + s->skipped;
   for (const SinkStats *s : run_->sinks)
     written += s->written;
   double seconds = std::max<int64_t>(now - lastStatsAt_, 1) / 1000.0;

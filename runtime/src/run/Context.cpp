@@ -58,6 +58,12 @@ void store(srt_str *out, const char *p, size_t n) {
   out->ptr = p;
   out->len = static_cast<int64_t>(n);
 }
+/// memcpy, which must not see a null pointer even for no bytes (an empty
+/// or a null string may have none).
+void copyBytes(char *to, const char *from, size_t n) {
+  if (n > 0)
+    std::memcpy(to, from, n);
+}
 } // namespace
 
 extern "C" {
@@ -81,8 +87,8 @@ int64_t srt_now(srt_ctx *ctx) {
 void srt_str_concat(srt_ctx *ctx, const char *a, int64_t alen, const char *b, int64_t blen,
                     srt_str *out) {
   char *p = ctx->alloc(static_cast<size_t>(alen + blen));
-  std::memcpy(p, a, static_cast<size_t>(alen));
-  std::memcpy(p + alen, b, static_cast<size_t>(blen));
+  copyBytes(p, a, static_cast<size_t>(alen));
+  copyBytes(p + alen, b, static_cast<size_t>(blen));
   store(out, p, static_cast<size_t>(alen + blen));
 }
 
@@ -133,18 +139,21 @@ void srt_str_replace(srt_ctx *ctx, const char *s, int64_t len, const char *from,
   char *p = ctx->alloc(n), *w = p;
   size_t prev = 0;
   for (size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, prev)) {
-    std::memcpy(w, s + prev, at - prev);
+    copyBytes(w, s + prev, at - prev);
     w += at - prev;
-    std::memcpy(w, to, static_cast<size_t>(tlen));
+    copyBytes(w, to, static_cast<size_t>(tlen));
     w += tlen;
     prev = at + needle.size();
   }
-  std::memcpy(w, s + prev, static_cast<size_t>(len) - prev);
+  copyBytes(w, s + prev, static_cast<size_t>(len) - prev);
   store(out, p, n);
 }
 
 int32_t srt_str_compare(const char *a, int64_t alen, const char *b, int64_t blen) {
-  int c = std::memcmp(a, b, static_cast<size_t>(std::min(alen, blen)));
+  int64_t common = std::min(alen, blen);
+  // memcmp must not see a null pointer, even for no bytes (an empty or a
+  // null string has none).
+  int c = common > 0 ? std::memcmp(a, b, static_cast<size_t>(common)) : 0;
   if (c != 0)
     return c < 0 ? -1 : 1;
   return alen < blen ? -1 : alen > blen ? 1 : 0;

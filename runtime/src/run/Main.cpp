@@ -238,8 +238,11 @@ int srt_aot_main(int argc, char **argv, const srt_program *program) {
   int status = program->run(run, ctx);
   srt_run_stop_on_signals(nullptr);
   std::fflush(stdout);
-  if (const char *error = srt_run_error(run))
+  if (const char *error = srt_run_error(run)) {
     std::fprintf(stderr, "error: %s\n", error);
+    if (status == 0) // a fatal error found while running (a stream's bad CSV header)
+      status = 2;
+  }
   srt_run_report(run, verbose);
   srt_ctx_destroy(ctx);
   srt_run_destroy(run);

@@ -47,10 +47,22 @@ bool srt_run::flushSinks() {
 
 namespace {
 std::atomic<srt_run *> gSignalled{nullptr};
+
+/// Installs \p handler for \p sig without SA_RESTART: a call blocked when
+/// the signal comes (a read, an open, a poll) returns EINTR, so the stop is
+/// seen at once instead of after the call completes.
+void handle(int sig, void (*handler)(int)) {
+  struct sigaction action {};
+  action.sa_handler = handler;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;
+  sigaction(sig, &action, nullptr);
+}
+
 void onStopSignal(int sig) {
   if (srt_run *run = gSignalled.load())
     srt_run_stop(run);
-  std::signal(sig, SIG_DFL); // a second Ctrl-C ends the process at once
+  handle(sig, SIG_DFL); // a second Ctrl-C ends the process at once
 }
 } // namespace
 
@@ -58,8 +70,8 @@ extern "C" {
 
 void srt_run_stop_on_signals(srt_run *run) {
   gSignalled.store(run);
-  std::signal(SIGINT, run ? onStopSignal : SIG_DFL);
-  std::signal(SIGTERM, run ? onStopSignal : SIG_DFL);
+  handle(SIGINT, run ? onStopSignal : SIG_DFL);
+  handle(SIGTERM, run ? onStopSignal : SIG_DFL);
 }
 
 void srt_run_set_name(srt_run *run, const char *name) {
@@ -152,8 +164,9 @@ void srt_run_report(const srt_run *run, int verbose) {
   if (!problems && !verbose)
     return;
   for (const SourceStats *s : run->sources) {
+    // Read counts every record, the skipped ones included.
     std::fprintf(stderr, "source %s: %lld records read", s->name.c_str(),
-                 static_cast<long long>(s->read));
+                 static_cast<long long>(s->read + s->skipped));
     if (s->skipped)
       std::fprintf(stderr, ", %lld malformed skipped (first: %s)",
                    static_cast<long long>(s->skipped), s->firstError.c_str());
