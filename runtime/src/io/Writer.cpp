@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -312,6 +313,19 @@ srt_writer *makeWriter(srt_run *run, const char *sink, int format, const srt_lay
   return w;
 }
 
+/// For the tests (test/run-jit-aot.py compares every file both runs wrote):
+/// with STREAMC_TEST_OUTPUT_LOG set, each file a sink opens is named on a
+/// line of that file.
+void logOutputPath(const char *path) {
+  const char *log = std::getenv("STREAMC_TEST_OUTPUT_LOG");
+  if (!log || !*log)
+    return;
+  if (std::FILE *f = std::fopen(log, "a")) {
+    std::fprintf(f, "%s\n", path);
+    std::fclose(f);
+  }
+}
+
 } // namespace
 
 extern "C" {
@@ -333,6 +347,8 @@ srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, in
       return nullptr;
     }
   }
+  if (path)
+    logOutputPath(path);
   srt_writer *w = makeWriter(run, sink, format, layout);
   w->file = file;
   w->ownsFile = path != nullptr;

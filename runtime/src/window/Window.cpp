@@ -288,7 +288,8 @@ struct srt_window {
     int64_t end = time + size;
     for (Session **link = reinterpret_cast<Session **>(&k->extra); *link;) {
       Session *s = *link;
-      if (!(time < s->end && s->start < end)) {
+      // Sessions that overlap or touch merge (Flink, Kafka Streams).
+      if (!(time <= s->end && s->start <= end)) {
         link = &s->next;
         continue;
       }
