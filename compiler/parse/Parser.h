@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// The parsing stage: source text to tokens and to an AST Module.
-/// The implementation (AstBuilder.cpp) is the only code that sees ANTLR.
+/// Its implementation (the files of parse/) is the only code that sees ANTLR.
 
 #include "ast/AST.h"
 #include "support/Diagnostics.h"

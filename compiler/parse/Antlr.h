@@ -1,0 +1,112 @@
+#pragma once
+/// \file
+/// What the files of parse/ share (internal to the parsing stage): the
+/// ANTLR-generated lexer and parser, the lexed form of a file, and the
+/// listener that turns ANTLR's syntax errors into our messages. Nothing
+/// outside parse/ includes this header: every later stage sees the AST.
+
+#include "parse/Parser.h"
+
+#include "StreamLexer.h"
+#include "StreamParser.h"
+
+#include <antlr4-runtime.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace streamc::parse_detail {
+
+using P = StreamParser;
+using antlr4::Token;
+
+
+/// ANTLR indexes the input by code point; diagnostics use byte offsets.
+class OffsetMap {
+public:
+  explicit OffsetMap(std::string_view text) {
+    bool ascii = true;
+    for (unsigned char c : text)
+      ascii &= c < 0x80;
+    if (ascii)
+      return;
+    for (uint32_t i = 0; i < text.size(); ++i)
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
+        starts_.push_back(i);
+    starts_.push_back(static_cast<uint32_t>(text.size()));
+  }
+  uint32_t operator()(size_t codePoint) const {
+    if (starts_.empty())
+      return static_cast<uint32_t>(codePoint);
+    return starts_[std::min(codePoint, starts_.size() - 1)];
+  }
+
+private:
+  std::vector<uint32_t> starts_;
+};
+
+/// The token vocabulary (names of token types), from the generated lexer.
+const antlr4::dfa::Vocabulary &vocabulary();
+/// Display name of a token type in messages: `'}'`, `a name`, ...
+std::string tokenDisplay(size_t type);
+/// Kind name for --emit=tokens: keywords and punctuation by their spelling.
+std::string tokenKindName(size_t type);
+/// Whether token \p i starts a top-level statement.
+bool isStatementStart(const std::vector<std::unique_ptr<Token>> &toks, size_t i);
+
+/// The lexed form of one file.
+struct Lexed {
+  std::unique_ptr<antlr4::ANTLRInputStream> input;
+  std::unique_ptr<StreamLexer> lexer;
+  std::vector<std::unique_ptr<Token>> tokens; ///< default channel, no EOF
+  OffsetMap offsets{""};
+  /// Byte offsets of lexical errors: a statement containing one reports
+  /// only them, not the syntax errors they cause.
+  std::vector<uint32_t> errorOffsets;
+};
+
+/// Lexes a file; lexical errors go to \p diags.
+Lexed lex(const SourceManager &sm, FileId file, DiagnosticEngine &diags);
+
+/// Turns ANTLR's syntax errors into our own messages. Only the first error of
+/// a statement is kept: later ones are mostly consequences of it
+/// (SyntaxErrors.cpp).
+class SyntaxErrorListener : public antlr4::BaseErrorListener {
+public:
+  SyntaxErrorListener(FileId file, const OffsetMap &offsets,
+                      const std::vector<std::unique_ptr<Token>> &chunk, bool lastStatement)
+      : file_(file), offsets_(offsets), chunk_(chunk), lastStatement_(lastStatement) {}
+
+  struct Error {
+    SourceRange range;
+    std::string message;
+    SourceRange openerRange; ///< for "to close": where the bracket opened
+    std::string openerText;
+    /// When the statement is complete and tokens follow it: the index of
+    /// the first extra token (the statement before it is still kept).
+    size_t trailingAt = 0;
+  };
+  std::optional<Error> error;
+
+  void syntaxError(antlr4::Recognizer *recognizer, Token *offending, size_t, size_t,
+                   const std::string &, std::exception_ptr ep) override;
+
+private:
+  SourceRange rangeOf(Token *t) const;
+  /// What the bracket at chunk index \p i opens, in words.
+  std::string describeOpener(size_t i) const;
+  Error describe(Token *offending, const antlr4::misc::IntervalSet &expected);
+  /// The keywords among \p expected, spelt as in the source.
+  static std::vector<std::string> expectedKeywords(const antlr4::misc::IntervalSet &expected);
+  static std::string describeExpected(const antlr4::misc::IntervalSet &expected);
+
+  FileId file_;
+  const OffsetMap &offsets_;
+  const std::vector<std::unique_ptr<Token>> &chunk_;
+  bool lastStatement_;
+};
+
+} // namespace streamc::parse_detail
