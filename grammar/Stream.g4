@@ -8,9 +8,10 @@
 // the errors of later statements.
 grammar Stream;
 
-// The words §1 adds for newer constructs (`union`, ...) are keywords only
-// where a stage expects them and names everywhere else: they are IDENT
-// tokens, and a predicate tells the stage apart.
+// The words §1 adds for newer constructs (`union`, `unbounded`, ...) and
+// `key` are keywords only where the grammar expects them and names
+// everywhere else: they are IDENT tokens, and a predicate (or, for a table's
+// `key`, the AST builder) tells them apart.
 @parser::members {
   /// True when the next token is the identifier \p word (a soft keyword).
   bool isWord(const char *word) { return _input->LT(1)->getText() == word; }
@@ -43,13 +44,13 @@ typeRef     : IDENT QUESTION? ;
 sourceDecl    : SOURCE IDENT ':' IDENT '=' connectorCall (WITH sourceOption (',' sourceOption)*)? ;
 sourceOption  : IDENT '=' expr ;
 
-tableDecl   : TABLE IDENT ':' IDENT '=' connectorCall KEY IDENT ;
+tableDecl   : TABLE IDENT ':' IDENT '=' connectorCall IDENT IDENT ;  // ... key <field>
 sinkDecl    : SINK IDENT '=' connectorCall ;
 
 connectorCall : connectorName '(' (connectorArg (',' connectorArg)* ','?)? ')' ;
 connectorName : IDENT | NULL_ ;
 connectorArg  : (argName ':')? expr ;
-argName       : IDENT | KEY ;
+argName       : IDENT ;
 
 paramDecl   : PARAM IDENT ':' typeRef ('=' expr)? ;
 
@@ -70,9 +71,16 @@ stage
     | WINDOW windowSpec (BY namedExpr (',' namedExpr)*)?
       AGGREGATE '{' namedExprList '}' (LATE INTO IDENT)?            # windowStage
     | LOOKUP IDENT ON andExpr (OR NULL_)?                            # lookupStage
-    | JOIN IDENT ON expr WITHIN expr                                # joinStage
+    | JOIN IDENT ON expr WITHIN joinInterval                        # joinStage
     | {isWord("union")}? IDENT IDENT (',' IDENT)*                   # unionStage
     | INTO IDENT                                                    # intoStage
+    ;
+
+// `within d`, `within (before, after)`, `within unbounded`.
+joinInterval
+    : '(' expr ',' expr ')'                                         # beforeAfterInterval
+    | {isWord("unbounded")}? IDENT                                  # unboundedInterval
+    | expr                                                          # symmetricInterval
     ;
 
 windowSpec    : IDENT '(' (expr (',' expr)*)? ')' ;
@@ -123,7 +131,6 @@ FN        : 'fn' ;
 LET       : 'let' ;
 FROM      : 'from' ;
 WITH      : 'with' ;
-KEY       : 'key' ;
 WHERE     : 'where' ;
 SELECT    : 'select' ;
 EXTEND    : 'extend' ;
@@ -182,6 +189,10 @@ INT       : DIGITS ;
 BAD_NUMBER: DIGITS ('.' DIGITS)? [A-Za-z_] [A-Za-z0-9_]* ;
 
 IDENT     : [A-Za-z_] [A-Za-z0-9_]* ;
+// Any name, a keyword included, may be written in backticks (`from`): an
+// IDENT whose text keeps the backticks (the AST builder drops them).
+QUOTED_IDENT        : '`' ~[`\r\n]+ '`' -> type(IDENT) ;
+UNTERMINATED_QUOTED : '`' ~[`\r\n]* ;
 
 // Escapes are validated by the AST builder, which reports the exact column of
 // a bad one.

@@ -10,7 +10,9 @@ The reference: a record is late when its event time is behind its own
 source's watermark (the largest event time the source had before it, minus
 max_delay), in file order; late records are dropped and counted. Every pair
 of records that are not late, satisfy the condition and whose event times
-differ by at most `within` is emitted exactly once. Output rows are compared
+are within the interval (`within d`: at most d apart, 0 included; `within
+(before, after)`: r's in [l's - before, l's + after]) is emitted exactly
+once; `within unbounded` pairs every two records, late ones included. Output rows are compared
 as multisets, and the late count with the -v summary. Conditions: an
 equality key (string or i64, nullable), an equality plus a residual, two
 keys, and no equality at all (a nested loop); this side is sometimes the
@@ -76,7 +78,17 @@ def late_flags(stream, max_delay):
 def make_case(seed):
     rng = random.Random(seed)
     cond, pred = rng.choice(CONDITIONS)
-    within = rng.choice([1, 500, 1000, 3000, 10000])
+    # `within d` (0 included), `within (before, after)`, `within unbounded`.
+    form = rng.choice(["symmetric", "symmetric", "before_after", "unbounded"])
+    if form == "symmetric":
+        before = after = rng.choice([0, 1, 500, 1000, 3000, 10000])
+        interval = f"{before}ms"
+    elif form == "before_after":
+        before, after = rng.choice([0, 500, 3000]), rng.choice([0, 1000, 10000])
+        interval = f"({before}ms, {after}ms)"
+    else:
+        before = after = None
+        interval = "unbounded"
     dl, dr = rng.choice([0, 0, 1000, 3000]), rng.choice([0, 2000])
     left = gen_stream(rng, rng.randrange(0, 60), dl, "v")
     right = gen_stream(rng, rng.randrange(0, 60), dr, "w")
@@ -93,15 +105,18 @@ source r: R = file("r.jsonl") with event_time = ts, max_delay = {dr}ms
 let lu = from l | union l2
 """
         this = "lu"
-    program += f"from {this} | join r on {cond} within {within}ms | select {{ lt: ts, v, rt: r_ts, w }}\n"
+    program += f"from {this} | join r on {cond} within {interval} | select {{ lt: ts, v, rt: r_ts, w }}\n"
     lf, rf = late_flags(left, dl), late_flags(right, dr)
     if left2 is not None:
         lf += late_flags(left2, d2)
         left = left + left2
+    if form == "unbounded":  # every record is kept to the end: none is late
+        lf, rf = [False] * len(lf), [False] * len(rf)
     rows = collections.Counter()
     for l, ll in zip(left, lf):
         for r, rl in zip(right, rf):
-            if not ll and not rl and abs(l["ts"] - r["ts"]) <= within and pred(l, r):
+            in_interval = form == "unbounded" or l["ts"] - before <= r["ts"] <= l["ts"] + after
+            if not ll and not rl and in_interval and pred(l, r):
                 rows[(l["ts"], l["v"], r["ts"], r["w"])] += 1
     return {"seed": seed, "program": program, "left": left[:len(left) - len(left2 or [])],
             "left2": left2, "right": right,
@@ -138,6 +153,8 @@ def run_case(case, args):
         got[(ms(o["lt"]), o["v"], ms(o["rt"]), o["w"])] += 1
     m = re.search(r"join at \S+: (\d+) late records dropped", p.stderr)
     late = int(m.group(1)) if m else None
+    if late is None and re.search(r"join at \S+: state kept to the end", p.stderr):
+        late = 0  # an unbounded join drops nothing
     problems = []
     if got != case["rows"]:
         missing = case["rows"] - got

@@ -68,7 +68,7 @@ def main() -> int:
             aot, aot_files = run_logging_outputs([exe] + params, stdin,
                                                  os.path.join(tmp, "aot.log"))
     def summary(err):
-        prefixes = (b"source ", b"sink ", b"window ", b"table ")
+        prefixes = (b"source ", b"sink ", b"window ", b"join ", b"table ")
         return [l for l in err.splitlines() if l.startswith(prefixes)]
 
     for path in sorted(set(jit_files) | set(aot_files)):

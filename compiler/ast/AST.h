@@ -360,16 +360,22 @@ public:
   static bool classof(const Stage *s) { return s->kind() == Kind::Lookup; }
 };
 
+/// `join <stream> on <cond> within <interval>`; the interval is `d` (within
+/// = d), `(before, after)` (within = before, after) or `unbounded` (neither).
 class JoinStage : public Stage {
 public:
   JoinStage(SourceRange r, std::string stream, SourceRange streamRange, ExprPtr cond,
-            ExprPtr within)
+            ExprPtr within, ExprPtr after, SourceRange intervalRange)
       : Stage(Kind::Join, r), stream(std::move(stream)), streamRange(streamRange),
-        cond(std::move(cond)), within(std::move(within)) {}
+        cond(std::move(cond)), within(std::move(within)), after(std::move(after)),
+        intervalRange(intervalRange) {}
   std::string stream;
   SourceRange streamRange;
   ExprPtr cond;
-  ExprPtr within;
+  ExprPtr within; ///< `within d`'s d, or `(before, after)`'s before; null: unbounded
+  ExprPtr after;  ///< `(before, after)`'s after; else null
+  SourceRange intervalRange;
+  bool unbounded() const { return within == nullptr; }
   RecordTypeRef otherType; ///< set by sema: the other side's record type
   static bool classof(const Stage *s) { return s->kind() == Kind::Join; }
 };

@@ -338,10 +338,13 @@ private:
       end(s.range());
       Indent in(depth_);
       expr(*j.cond);
-      line("Within");
-      end(j.within->range());
+      line(j.unbounded() ? "Within unbounded" : j.after ? "Within (before, after)" : "Within");
+      end(j.intervalRange);
       Indent in2(depth_);
-      expr(*j.within);
+      if (j.within)
+        expr(*j.within);
+      if (j.after)
+        expr(*j.after);
       return;
     }
     case Stage::Kind::Union: {

@@ -23,8 +23,8 @@ void Generator::createJoins() {
     info.handle = handleSlot("join");
     llvm::Value *h = rt_.call(b_, Abi::srt_join_create,
                               {runArg_, layoutOf(*j->inputs[0]->output).global,
-                               layoutOf(*j->inputs[1]->output).global, b_.getInt64(j->withinMs),
-                               rt_.cstring(j->where)});
+                               layoutOf(*j->inputs[1]->output).global, b_.getInt64(j->beforeMs),
+                               b_.getInt64(j->afterMs), rt_.cstring(j->where)});
     b_.CreateStore(h, info.handle);
     info.keyBuffer =
         eb.CreateAlloca(llvm::ArrayType::get(rt_.i8, kKeyBufferSize), nullptr, "join.key");
@@ -74,11 +74,10 @@ void Generator::emitJoinArrival(const LogicalJoin &j, size_t slot, llvm::Value *
   b_.CreateBr(done);
 
   b_.SetInsertPoint(arrive);
-  auto [key, keyLen] =
-      KeyCodeGen(b_, rt_, fn_, keyTypes(split.selfKeys))
-          .encode(parts, info.keyBuffer, kKeyBufferSize, [&](llvm::Value *len) {
-            return rt_.call(b_, Abi::srt_join_key_buffer, {handle, len});
-          });
+  auto [key, keyLen] = KeyCodeGen(b_, rt_, fn_, keyTypes(split.selfKeys))
+                           .encode(parts, info.keyBuffer, kKeyBufferSize, [&](llvm::Value *len) {
+                             return rt_.call(b_, Abi::srt_join_key_buffer, {handle, len});
+                           });
   llvm::Value *buffered =
       rt_.call(b_, Abi::srt_join_arrive,
                {handle, b_.getInt32(self ? 0 : 1), key, keyLen, record, time_, lateBefore});

@@ -23,7 +23,6 @@ namespace streamc::parse_detail {
 using P = StreamParser;
 using antlr4::Token;
 
-
 /// ANTLR indexes the input by code point; diagnostics use byte offsets.
 class OffsetMap {
 public:
@@ -47,6 +46,12 @@ public:
 private:
   std::vector<uint32_t> starts_;
 };
+
+/// The name an IDENT token spells: its text, without the backticks of a
+/// quoted name (`` `from` `` is the name `from`).
+inline std::string identName(const std::string &text) {
+  return text.size() >= 2 && text.front() == '`' ? text.substr(1, text.size() - 2) : text;
+}
 
 /// The token vocabulary (names of token types), from the generated lexer.
 const antlr4::dfa::Vocabulary &vocabulary();

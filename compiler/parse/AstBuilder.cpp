@@ -74,16 +74,17 @@ private:
   }
 
   std::unique_ptr<TypeRef> typeRef(P::TypeRefContext *c) {
-    return std::make_unique<TypeRef>(range(c), c->IDENT()->getText(), c->QUESTION() != nullptr);
+    return std::make_unique<TypeRef>(range(c), identName(c->IDENT()->getText()),
+                                     c->QUESTION() != nullptr);
   }
 
   StmtPtr schemaDecl(P::SchemaDeclContext *c) {
     std::vector<std::unique_ptr<FieldDecl>> fields;
     for (auto *f : c->fieldDecl())
-      fields.push_back(std::make_unique<FieldDecl>(range(f), f->IDENT()->getText(),
+      fields.push_back(std::make_unique<FieldDecl>(range(f), identName(f->IDENT()->getText()),
                                                    range(f->IDENT()), typeRef(f->typeRef())));
-    return std::make_unique<SchemaDecl>(range(c), c->IDENT()->getText(), range(c->IDENT()),
-                                        std::move(fields));
+    return std::make_unique<SchemaDecl>(range(c), identName(c->IDENT()->getText()),
+                                        range(c->IDENT()), std::move(fields));
   }
 
   std::unique_ptr<ConnectorCall> connector(P::ConnectorCallContext *c) {
@@ -92,55 +93,63 @@ private:
       std::string name;
       SourceRange nameRange;
       if (auto *n = a->argName()) {
-        name = n->getText();
+        name = identName(n->IDENT()->getText());
         nameRange = range(n);
       }
       args.push_back(std::make_unique<ConnectorArg>(range(a), name, nameRange, expr(a->expr())));
     }
     auto *n = c->connectorName();
-    return std::make_unique<ConnectorCall>(range(c), n->getText(), range(n), std::move(args));
+    return std::make_unique<ConnectorCall>(range(c), identName(n->getText()), range(n),
+                                           std::move(args));
   }
 
   StmtPtr sourceDecl(P::SourceDeclContext *c) {
     std::vector<std::unique_ptr<SourceOption>> options;
     for (auto *o : c->sourceOption())
-      options.push_back(std::make_unique<SourceOption>(range(o), o->IDENT()->getText(),
+      options.push_back(std::make_unique<SourceOption>(range(o), identName(o->IDENT()->getText()),
                                                        range(o->IDENT()), expr(o->expr())));
-    return std::make_unique<SourceDecl>(range(c), c->IDENT(0)->getText(), range(c->IDENT(0)),
-                                        c->IDENT(1)->getText(), range(c->IDENT(1)),
-                                        connector(c->connectorCall()), std::move(options));
+    return std::make_unique<SourceDecl>(range(c), identName(c->IDENT(0)->getText()),
+                                        range(c->IDENT(0)), identName(c->IDENT(1)->getText()),
+                                        range(c->IDENT(1)), connector(c->connectorCall()),
+                                        std::move(options));
   }
 
   StmtPtr tableDecl(P::TableDeclContext *c) {
-    return std::make_unique<TableDecl>(range(c), c->IDENT(0)->getText(), range(c->IDENT(0)),
-                                       c->IDENT(1)->getText(), range(c->IDENT(1)),
-                                       connector(c->connectorCall()), c->IDENT(2)->getText(),
-                                       range(c->IDENT(2)));
+    // `key` is a keyword only here (a field may be called key).
+    if (c->IDENT(2)->getText() != "key") {
+      diags_.error(range(c->IDENT(2)), "expected 'key' after the table's connector, found '" +
+                                           c->IDENT(2)->getText() + "'");
+      broken = true;
+    }
+    return std::make_unique<TableDecl>(range(c), identName(c->IDENT(0)->getText()),
+                                       range(c->IDENT(0)), identName(c->IDENT(1)->getText()),
+                                       range(c->IDENT(1)), connector(c->connectorCall()),
+                                       identName(c->IDENT(3)->getText()), range(c->IDENT(3)));
   }
 
   StmtPtr sinkDecl(P::SinkDeclContext *c) {
-    return std::make_unique<SinkDecl>(range(c), c->IDENT()->getText(), range(c->IDENT()),
+    return std::make_unique<SinkDecl>(range(c), identName(c->IDENT()->getText()), range(c->IDENT()),
                                       connector(c->connectorCall()));
   }
 
   StmtPtr paramDecl(P::ParamDeclContext *c) {
     ExprPtr def = c->expr() ? expr(c->expr()) : nullptr;
-    return std::make_unique<ParamDecl>(range(c), c->IDENT()->getText(), range(c->IDENT()),
-                                       typeRef(c->typeRef()), std::move(def));
+    return std::make_unique<ParamDecl>(range(c), identName(c->IDENT()->getText()),
+                                       range(c->IDENT()), typeRef(c->typeRef()), std::move(def));
   }
 
   StmtPtr fnDecl(P::FnDeclContext *c) {
     std::vector<std::unique_ptr<FnParam>> params;
     for (auto *p : c->fnParam())
-      params.push_back(std::make_unique<FnParam>(range(p), p->IDENT()->getText(), range(p->IDENT()),
-                                                 typeRef(p->typeRef())));
+      params.push_back(std::make_unique<FnParam>(range(p), identName(p->IDENT()->getText()),
+                                                 range(p->IDENT()), typeRef(p->typeRef())));
     std::unique_ptr<TypeRef> ret = c->typeRef() ? typeRef(c->typeRef()) : nullptr;
-    return std::make_unique<FnDecl>(range(c), c->IDENT()->getText(), range(c->IDENT()),
+    return std::make_unique<FnDecl>(range(c), identName(c->IDENT()->getText()), range(c->IDENT()),
                                     std::move(params), std::move(ret), expr(c->expr()));
   }
 
   StmtPtr letDecl(P::LetDeclContext *c) {
-    return std::make_unique<LetDecl>(range(c), c->IDENT()->getText(), range(c->IDENT()),
+    return std::make_unique<LetDecl>(range(c), identName(c->IDENT()->getText()), range(c->IDENT()),
                                      pipeline(c->pipeline()));
   }
 
@@ -149,7 +158,7 @@ private:
     std::vector<StagePtr> stages;
     for (auto *s : c->stage())
       stages.push_back(stage(s));
-    return std::make_unique<Pipeline>(range(c), c->IDENT()->getText(), range(c->IDENT()),
+    return std::make_unique<Pipeline>(range(c), identName(c->IDENT()->getText()), range(c->IDENT()),
                                       std::move(stages));
   }
 
@@ -157,7 +166,7 @@ private:
     std::string name;
     SourceRange nameRange;
     if (auto *id = c->IDENT()) {
-      name = id->getText();
+      name = identName(id->getText());
       nameRange = range(id);
     }
     return std::make_unique<NamedExpr>(range(c), name, nameRange, expr(c->expr()));
@@ -182,35 +191,47 @@ private:
       std::vector<ExprPtr> args;
       for (auto *e : w->expr())
         args.push_back(expr(e));
-      auto spec = std::make_unique<WindowSpec>(range(w), w->IDENT()->getText(), range(w->IDENT()),
-                                               std::move(args));
+      auto spec = std::make_unique<WindowSpec>(range(w), identName(w->IDENT()->getText()),
+                                               range(w->IDENT()), std::move(args));
       std::vector<std::unique_ptr<NamedExpr>> keys;
       for (auto *k : s->namedExpr())
         keys.push_back(namedExpr(k));
       std::string late;
       SourceRange lateRange;
       if (auto *id = s->IDENT()) {
-        late = id->getText();
+        late = identName(id->getText());
         lateRange = range(id);
       }
       return std::make_unique<WindowStage>(range(s), std::move(spec), std::move(keys),
                                            namedExprs(s->namedExprList()), late, lateRange);
     }
     if (auto *s = dynamic_cast<P::LookupStageContext *>(c))
-      return std::make_unique<LookupStage>(range(s), s->IDENT()->getText(), range(s->IDENT()),
-                                           andExpr(s->andExpr()), s->NULL_() != nullptr);
-    if (auto *s = dynamic_cast<P::JoinStageContext *>(c))
-      return std::make_unique<JoinStage>(range(s), s->IDENT()->getText(), range(s->IDENT()),
-                                         expr(s->expr(0)), expr(s->expr(1)));
+      return std::make_unique<LookupStage>(range(s), identName(s->IDENT()->getText()),
+                                           range(s->IDENT()), andExpr(s->andExpr()),
+                                           s->NULL_() != nullptr);
+    if (auto *s = dynamic_cast<P::JoinStageContext *>(c)) {
+      ExprPtr within, after;
+      auto *interval = s->joinInterval();
+      if (auto *i = dynamic_cast<P::BeforeAfterIntervalContext *>(interval)) {
+        within = expr(i->expr(0));
+        after = expr(i->expr(1));
+      } else if (auto *i = dynamic_cast<P::SymmetricIntervalContext *>(interval)) {
+        within = expr(i->expr());
+      }
+      return std::make_unique<JoinStage>(range(s), identName(s->IDENT()->getText()),
+                                         range(s->IDENT()), expr(s->expr()), std::move(within),
+                                         std::move(after), range(interval));
+    }
     if (auto *s = dynamic_cast<P::UnionStageContext *>(c)) {
       std::vector<UnionStage::Input> inputs;
       auto ids = s->IDENT(); // ids[0] is the word `union`
       for (size_t i = 1; i < ids.size(); ++i)
-        inputs.push_back({ids[i]->getText(), range(ids[i])});
+        inputs.push_back({identName(ids[i]->getText()), range(ids[i])});
       return std::make_unique<UnionStage>(range(s), std::move(inputs));
     }
     auto *s = static_cast<P::IntoStageContext *>(c);
-    return std::make_unique<IntoStage>(range(s), s->IDENT()->getText(), range(s->IDENT()));
+    return std::make_unique<IntoStage>(range(s), identName(s->IDENT()->getText()),
+                                       range(s->IDENT()));
   }
 
   // --- expressions
@@ -312,7 +333,8 @@ private:
     ExprPtr base = primary(c->primary());
     for (auto *id : c->IDENT()) {
       SourceRange r = SourceRange::cover(base->range(), range(id));
-      base = std::make_unique<FieldAccessExpr>(r, std::move(base), id->getText(), range(id));
+      base = std::make_unique<FieldAccessExpr>(r, std::move(base), identName(id->getText()),
+                                               range(id));
     }
     return base;
   }
@@ -324,11 +346,11 @@ private:
       std::vector<ExprPtr> args;
       for (auto *e : p->expr())
         args.push_back(expr(e));
-      return std::make_unique<CallExpr>(range(p), p->IDENT()->getText(), range(p->IDENT()),
-                                        std::move(args));
+      return std::make_unique<CallExpr>(range(p), identName(p->IDENT()->getText()),
+                                        range(p->IDENT()), std::move(args));
     }
     if (auto *p = dynamic_cast<P::NamePrimaryContext *>(c))
-      return std::make_unique<NameExpr>(range(p), p->IDENT()->getText());
+      return std::make_unique<NameExpr>(range(p), identName(p->IDENT()->getText()));
     if (auto *p = dynamic_cast<P::ParenPrimaryContext *>(c))
       return expr(p->expr());
     auto *p = static_cast<P::IfPrimaryContext *>(c);
@@ -502,7 +524,7 @@ std::string declaredName(const std::vector<std::unique_ptr<Token>> &chunk) {
     case P::PARAM:
     case P::FN:
     case P::LET:
-      return chunk[1]->getText();
+      return identName(chunk[1]->getText());
     default:
       break;
     }
@@ -525,9 +547,22 @@ struct TooDeep {
 
 bool isBinaryOperator(size_t type) {
   switch (type) {
-  case P::PLUS: case P::MINUS: case P::STAR: case P::SLASH: case P::PERCENT:
-  case P::AND: case P::OR: case P::EQ: case P::NE: case P::LT: case P::LE:
-  case P::GT: case P::GE: case P::IN: case P::IS: case P::DOT:
+  case P::PLUS:
+  case P::MINUS:
+  case P::STAR:
+  case P::SLASH:
+  case P::PERCENT:
+  case P::AND:
+  case P::OR:
+  case P::EQ:
+  case P::NE:
+  case P::LT:
+  case P::LE:
+  case P::GT:
+  case P::GE:
+  case P::IN:
+  case P::IS:
+  case P::DOT:
     return true;
   default:
     return false;

@@ -12,7 +12,6 @@
 namespace streamc {
 namespace parse_detail {
 
-
 const antlr4::dfa::Vocabulary &vocabulary() {
   static antlr4::ANTLRInputStream empty("");
   static StreamLexer lexer(&empty);
@@ -100,6 +99,10 @@ public:
         diags_.error(SourceRange(file_, r.begin, r.begin + 2),
                      "unterminated block comment: '/*' has no matching '*/'");
         continue; // it swallows the rest of the file: statements before it stand
+      case P::UNTERMINATED_QUOTED:
+        diags_.error(r, "unterminated quoted name: missing closing '`'");
+        out.errorOffsets.push_back(r.begin);
+        break;
       case P::UNTERMINATED_STRING:
         diags_.error(r, "unterminated string literal: missing closing '\"'");
         out.errorOffsets.push_back(r.begin);

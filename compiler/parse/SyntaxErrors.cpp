@@ -10,7 +10,7 @@
 namespace streamc::parse_detail {
 
 void SyntaxErrorListener::syntaxError(antlr4::Recognizer *recognizer, Token *offending, size_t,
-                                    size_t, const std::string &, std::exception_ptr ep) {
+                                      size_t, const std::string &, std::exception_ptr ep) {
   if (error)
     return;
   auto *parser = static_cast<antlr4::Parser *>(recognizer);
@@ -74,8 +74,8 @@ std::string SyntaxErrorListener::describeOpener(size_t i) const {
   return "the parenthesis";
 }
 
-SyntaxErrorListener::Error SyntaxErrorListener::describe(Token *offending,
-                                                       const antlr4::misc::IntervalSet &expected) {
+SyntaxErrorListener::Error
+SyntaxErrorListener::describe(Token *offending, const antlr4::misc::IntervalSet &expected) {
   Error err;
   err.range = rangeOf(offending);
   size_t type = offending->getType();
@@ -95,14 +95,11 @@ SyntaxErrorListener::Error SyntaxErrorListener::describe(Token *offending,
   }
   if (!open.empty()) {
     size_t opener = chunk_[open.back()]->getType();
-    size_t closer = opener == P::LBRACE   ? P::RBRACE
-                    : opener == P::LPAREN ? P::RPAREN
-                                          : P::RBRACKET;
+    size_t closer = opener == P::LBRACE ? P::RBRACE : opener == P::LPAREN ? P::RPAREN : P::RBRACKET;
     bool atEnd =
         type == Token::EOF || type == P::RBRACE || type == P::RPAREN || type == P::RBRACKET;
     if (expected.contains(closer) && atEnd) {
-      err.message =
-          "expected " + tokenDisplay(closer) + " to close " + describeOpener(open.back());
+      err.message = "expected " + tokenDisplay(closer) + " to close " + describeOpener(open.back());
       err.openerRange = rangeOf(chunk_[open.back()].get());
       err.openerText = chunk_[open.back()]->getText();
       return err;
@@ -113,15 +110,18 @@ SyntaxErrorListener::Error SyntaxErrorListener::describe(Token *offending,
     return t == P::EQ || t == P::NE || t == P::LT || t == P::LE || t == P::GT || t == P::GE;
   };
   auto isStageKeyword = [](size_t t) {
-    return t == P::WHERE || t == P::SELECT || t == P::EXTEND || t == P::WINDOW ||
-           t == P::LOOKUP || t == P::JOIN || t == P::INTO;
+    return t == P::WHERE || t == P::SELECT || t == P::EXTEND || t == P::WINDOW || t == P::LOOKUP ||
+           t == P::JOIN || t == P::INTO;
   };
   std::string literal = vocabulary().getLiteralName(type);
   bool keyword = literal.size() > 2 && std::isalpha(static_cast<unsigned char>(literal[1]));
   size_t index = offending->getTokenIndex();
   size_t previous = index > 0 && index <= chunk_.size() ? chunk_[index - 1]->getType() : 0;
 
-  if (previous == P::WINDOW && !expected.contains(type)) { // `window by user`
+  if (chunk_[0]->getType() == P::TABLE && previous == P::RPAREN && open.empty()) {
+    // `key` (a soft keyword: any name parses) must follow a table's connector.
+    err.message = "expected 'key', found " + found;
+  } else if (previous == P::WINDOW && !expected.contains(type)) { // `window by user`
     err.message = "expected a window spec (tumbling(size), sliding(size, slide), session(gap) "
                   "or count(n)) after 'window', found " +
                   found;

@@ -1,9 +1,12 @@
 #pragma once
 /// \file
-/// Interval join of two event-time streams (`join <s> on <cond> within <d>`).
+/// Interval join of two event-time streams (`join <s> on <cond> within <d>`,
+/// `within (<before>, <after>)`, `within unbounded`).
 /// inputs[0] is this side, inputs[1] the other.
 
 #include "plan/LogicalOperator.h"
+
+#include <cstdint>
 
 namespace streamc {
 
@@ -13,7 +16,11 @@ public:
 
   std::string otherName;
   PlanExprPtr condition; ///< Field: this side, OtherField: the other side
-  int64_t withinMs = 0;
+  /// The other side's event time lies in [t - beforeMs, t + afterMs], t
+  /// this side's (`within d`: both d). kUnbounded: `within unbounded`.
+  static constexpr int64_t kUnbounded = INT64_MAX;
+  int64_t beforeMs = 0, afterMs = 0;
+  bool unbounded() const { return beforeMs == kUnbounded; }
   std::string where; ///< `file:line:col`, for the run summary
 
   /// The condition as code generation uses it: the equality conjuncts

@@ -4,10 +4,10 @@
 #include "ast/AstPrinter.h"
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
-#include "plan/LogicalUnion.h"
 #include "plan/LogicalLookup.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalUnion.h"
 #include "plan/LogicalWindowAggregate.h"
 
 namespace streamc {
@@ -125,7 +125,11 @@ std::string LogicalLookup::details() const {
 }
 
 std::string LogicalJoin::details() const {
-  return otherName + " on " + condition->str() + " within " + formatDuration(withinMs);
+  std::string interval =
+      unbounded()           ? "unbounded"
+      : beforeMs == afterMs ? formatDuration(beforeMs)
+                            : "(" + formatDuration(beforeMs) + ", " + formatDuration(afterMs) + ")";
+  return otherName + " on " + condition->str() + " within " + interval;
 }
 
 namespace {

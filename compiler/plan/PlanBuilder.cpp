@@ -4,11 +4,11 @@
 #include "plan/LogicalFanOut.h"
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalJoin.h"
-#include "plan/LogicalUnion.h"
 #include "plan/LogicalLookup.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalUnion.h"
 #include "plan/LogicalWindowAggregate.h"
 #include "sema/Connectors.h"
 
@@ -120,9 +120,10 @@ public:
           if (const auto &v = sema_.paramValue(p).value)
             plan_->paramValues[p] = *v;
         } else if (auto *sink = dyn_cast<SinkDecl>(s.get())) {
-          plan_->declaredSinks.push_back({sink->name, sink->connector->name,
-                                          connectorArgs(*sink->connector, sema_, ConnectorRole::Sink),
-                                          connectorArgExprs(*sink->connector)});
+          plan_->declaredSinks.push_back(
+              {sink->name, sink->connector->name,
+               connectorArgs(*sink->connector, sema_, ConnectorRole::Sink),
+               connectorArgExprs(*sink->connector)});
         } else if (auto *fn = dyn_cast<FnDecl>(s.get())) {
           LowerScope scope;
           plan_->functions[fn] = coerce(lower(*fn->body, scope), fn->resultType);
@@ -277,7 +278,12 @@ private:
       op->otherName = j.stream;
       scope.other = other->output.get();
       op->condition = lower(*j.cond, scope);
-      op->withinMs = sema_.evalConstant(*j.within)->asInt();
+      if (j.unbounded()) {
+        op->beforeMs = op->afterMs = LogicalJoin::kUnbounded;
+      } else {
+        op->beforeMs = sema_.evalConstant(*j.within)->asInt();
+        op->afterMs = j.after ? sema_.evalConstant(*j.after)->asInt() : op->beforeMs;
+      }
       op->where = sm_.describe(op->range.start());
       op->eventTime = true;
       return op;

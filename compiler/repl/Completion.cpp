@@ -12,17 +12,17 @@ namespace {
 
 /// The reserved words (docs/language.md §2).
 const char *const kKeywords[] = {
-    "import", "schema", "source", "table",  "sink",   "param",  "fn",   "let",       "from",
-    "with",   "key",    "where",  "select", "extend", "window", "by",   "aggregate", "late",
-    "lookup", "on",     "join",   "within", "into",   "if",     "then", "else",      "and",
-    "or",     "not",    "in",     "is",     "true",   "false",  "null"};
+    "import", "schema", "source", "table",  "sink",   "param", "fn",        "let",  "from",
+    "with",   "where",  "select", "extend", "window", "by",    "aggregate", "late", "lookup",
+    "on",     "join",   "within", "into",   "if",     "then",  "else",      "and",  "or",
+    "not",    "in",     "is",     "true",   "false",  "null"};
 
-/// Connectors, window kinds, source options and soft keywords (`union`),
+/// Connectors, window kinds, source options and soft keywords (`union`, `key`),
 /// which are not reserved but are typed often (aggregates come with the built-in functions).
-const char *const kOtherWords[] = {"file",     "stdin",      "stdout",    "kafka",    "generate",
-                                   "tumbling", "sliding",    "session",   "format",   "events",
-                                   "rate",     "event_time", "max_delay", "seed",     "union",
-                                   "idle_timeout"};
+const char *const kOtherWords[] = {"file",         "stdin",      "stdout",    "kafka",  "generate",
+                                   "tumbling",     "sliding",    "session",   "format", "events",
+                                   "rate",         "event_time", "max_delay", "seed",   "union",
+                                   "idle_timeout", "key",        "unbounded"};
 
 bool isWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 

@@ -17,9 +17,10 @@ constexpr std::string_view kContinuing[] = {
     // punctuation and operators
     "|", ",", "=", ":", "->", "+", "-", "*", "/", "%", "<", ">", "<=", ">=", "==", "!=", ".",
     // keywords that need something after them
-    "import", "schema", "source", "table", "sink", "param", "fn", "let", "from", "with", "key",
-    "where", "select", "extend", "window", "by", "aggregate", "late", "lookup", "on", "join",
-    "within", "into", "if", "then", "else", "and", "or", "not", "in", "is"};
+    // (not `key`: a soft keyword, and a field name may end a line)
+    "import", "schema", "source", "table", "sink", "param", "fn", "let", "from", "with", "where",
+    "select", "extend", "window", "by", "aggregate", "late", "lookup", "on", "join", "within",
+    "into", "if", "then", "else", "and", "or", "not", "in", "is"};
 
 bool isIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 

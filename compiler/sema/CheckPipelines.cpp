@@ -234,10 +234,17 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
       jscope.other = other->type.get();
     }
     expectBool(*j.cond, jscope, "the join condition");
-    Scope cscope;
-    cscope.constWhat = "the join's 'within'";
-    checkExpr(*j.within, cscope);
-    positiveDuration(*j.within, "the join's 'within'");
+    // `within 0s` pairs records of the same instant; `unbounded` has no bound.
+    auto bound = [&](Expr *e, const char *what) {
+      if (!e)
+        return;
+      Scope cscope;
+      cscope.constWhat = what;
+      checkExpr(*e, cscope);
+      positiveDuration(*e, what, /*zeroAllowed=*/true);
+    };
+    bound(j.within.get(), j.after ? "the join's 'before'" : "the join's 'within'");
+    bound(j.after.get(), "the join's 'after'");
     if (!other)
       return nullptr;
     if (!info.eventTime)

@@ -300,7 +300,7 @@ void Sema::reportNotConstant(const Expr &e, const std::string &what) {
     diags_.error(e.range(), what + " must be a constant (literals and params)");
 }
 
-std::optional<int64_t> Sema::positiveDuration(const Expr &e, const char *what) {
+std::optional<int64_t> Sema::positiveDuration(const Expr &e, const char *what, bool zeroAllowed) {
   if (e.type.isError())
     return std::nullopt;
   if (e.type.kind != TypeKind::Duration) {
@@ -317,9 +317,10 @@ std::optional<int64_t> Sema::positiveDuration(const Expr &e, const char *what) {
     diags_.error(e.range(), std::string(what) + " must not be null");
     return std::nullopt;
   }
-  if (v->asInt() <= 0) {
-    diags_.error(e.range(),
-                 std::string(what) + " must be positive, found " + formatDuration(v->asInt()));
+  if (v->asInt() < 0 || (v->asInt() == 0 && !zeroAllowed)) {
+    diags_.error(e.range(), std::string(what) +
+                                (zeroAllowed ? " must not be negative" : " must be positive") +
+                                ", found " + formatDuration(v->asInt()));
     return std::nullopt;
   }
   return v->asInt();
@@ -600,8 +601,8 @@ int64_t Sema::sourceDuration(SourceOption &opt, const char *what, int64_t minimu
     return 0;
   }
   if (v->asInt() < minimum) {
-    diags_.error(opt.value->range(), std::string(what) +
-                                         (minimum > 0 ? " must be positive" : " must not be negative"));
+    diags_.error(opt.value->range(),
+                 std::string(what) + (minimum > 0 ? " must be positive" : " must not be negative"));
     return 0;
   }
   return v->asInt();

@@ -99,7 +99,10 @@ private:
   RecordTypeRef checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &info,
                            const std::string &fromName, bool last, bool isLet);
   RecordTypeRef checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info);
-  std::optional<int64_t> positiveDuration(const Expr &e, const char *what);
+  /// The value of constant duration \p e, which must be positive (or, with
+  /// \p zeroAllowed, not negative); reported and nullopt when it is not.
+  std::optional<int64_t> positiveDuration(const Expr &e, const char *what,
+                                          bool zeroAllowed = false);
   /// Reports why an expression that must be constant is not (or cannot be
   /// computed: division by zero, a param without a value).
   void reportNotConstant(const Expr &e, const std::string &what);

@@ -1,5 +1,6 @@
 /// \file
-/// Interval join state (`join <s> on <cond> within <d>`).
+/// Interval join state (`join <s> on <cond> within <d>`, `within (<before>,
+/// <after>)`, `within unbounded`).
 ///
 /// Each side buffers copies of its records (strings included) under the
 /// join key, the bytes generated code encodes from the condition's equality
@@ -7,9 +8,11 @@
 /// side is buffered on its own and walks the other side's bucket for its key:
 /// generated code gets every buffered record whose event time is within the
 /// interval and checks the rest of the condition. A buffered record is
-/// dropped once the join's watermark (the least of its sources') passes its
-/// event time plus the interval: no record that is not late can match it
-/// any more. So the state is bounded by the interval, not by the input.
+/// dropped once the join's watermark (the least of its sources') passes the
+/// last event time a partner of it may have: no record that is not late can
+/// match it any more. So the state is bounded by the interval, not by the
+/// input; an unbounded join keeps every record to the end (and its peak
+/// memory is in the run summary).
 ///
 /// Records are copied into chunks of memory filled in arrival order and
 /// freed when every record in them has expired: no allocation per record,
@@ -34,7 +37,7 @@ namespace {
 struct Chunk {
   std::unique_ptr<uint8_t[]> data;
   size_t used = 0, capacity = 0;
-  int64_t live = 0;               ///< records in it not expired
+  int64_t live = 0;                ///< records in it not expired
   int64_t oldestEpoch = INT64_MAX; ///< of the records put in it
 };
 
@@ -48,7 +51,7 @@ struct Entry {
 struct Bucket {
   std::vector<Entry> entries;
   const std::string *key = nullptr; ///< its key in the side's map
-  int64_t pending = 0;               ///< expiry queue items that name it
+  int64_t pending = 0;              ///< expiry queue items that name it
 };
 
 struct Expiry {
@@ -85,6 +88,7 @@ public:
     expiries_.push({time, &b});
     ++live_;
     peak_ = std::max(peak_, live_);
+    peakBytes_ = std::max(peakBytes_, bytes());
   }
 
   /// Drops the records with time < horizon.
@@ -106,6 +110,7 @@ public:
     }
     // Chunks free in arrival order; the one being filled stays.
     while (chunks_.size() > 1 && chunks_.front().live == 0) {
+      chunkBytes_ -= static_cast<int64_t>(chunks_.front().capacity);
       chunks_.pop_front();
       ++firstChunk_;
     }
@@ -123,11 +128,17 @@ public:
     buckets_.clear();
     expiries_ = {};
     chunks_.clear();
+    chunkBytes_ = 0;
     firstChunk_ = 0;
     live_ = 0;
   }
 
   int64_t peak() const { return peak_; }
+  int64_t peakBytes() const { return peakBytes_; }
+  /// The memory the side holds: record chunks, and an entry per record.
+  int64_t bytes() const {
+    return chunkBytes_ + live_ * static_cast<int64_t>(sizeof(Entry) + sizeof(Expiry));
+  }
 
 private:
   /// A copy of the record and its strings' bytes in the current chunk.
@@ -142,6 +153,7 @@ private:
       Chunk c;
       c.capacity = std::max(kChunkBytes, need);
       c.data = std::make_unique<uint8_t[]>(c.capacity);
+      chunkBytes_ += static_cast<int64_t>(c.capacity);
       chunks_.push_back(std::move(c));
     }
     Chunk &c = chunks_.back();
@@ -185,14 +197,18 @@ private:
   std::priority_queue<Expiry, std::vector<Expiry>, std::greater<>> expiries_;
   std::deque<Chunk> chunks_;
   uint64_t firstChunk_ = 0;
-  int64_t live_ = 0, peak_ = 0;
+  int64_t live_ = 0, peak_ = 0, peakBytes_ = 0;
+  int64_t chunkBytes_ = 0; ///< capacity of the chunks held
 };
 
 } // namespace
 
 struct srt_join {
   srt_run *run = nullptr;
-  int64_t within = 0;
+  /// The right side's partners of a left record at t lie in
+  /// [t - before, t + after] (INT64_MAX both: unbounded).
+  int64_t before = 0, after = 0;
+  bool unbounded() const { return before == INT64_MAX && after == INT64_MAX; }
   WindowStats *stats = nullptr;
   std::unique_ptr<Side> sides[2];
   /// Records older than this may have lost partners that expired: the
@@ -204,15 +220,24 @@ struct srt_join {
   // The walk over the other side's bucket for the record that arrived.
   const Bucket *cursor = nullptr;
   size_t cursorAt = 0;
-  int64_t probeTime = 0;
+  int64_t matchFrom = 0, matchTo = 0; ///< the partners' event times, inclusive
   int64_t arrivalEpoch = 0;
 };
 
 namespace {
+/// a + b, clamped to the int64 range (b = ±INT64_MAX: unbounded).
+int64_t saturatingAdd(int64_t a, int64_t b) {
+  int64_t sum;
+  if (!__builtin_add_overflow(a, b, &sum))
+    return sum;
+  return b > 0 ? INT64_MAX : INT64_MIN;
+}
+
 /// Counts and reports a record behind its own source's watermark, or behind
 /// the join's (its partners may have expired).
 bool countLate(srt_join *join, int64_t time, int64_t late_before) {
-  if (time >= std::max(late_before, join->expiredBefore))
+  // An unbounded join keeps every record: none is late.
+  if (join->unbounded() || time >= std::max(late_before, join->expiredBefore))
     return false;
   ++join->stats->late;
   return true;
@@ -233,10 +258,11 @@ void joinReset(srt_join *join) {
 extern "C" {
 
 srt_join *srt_join_create(srt_run *run, const srt_layout *left, const srt_layout *right,
-                          int64_t within_ms, const char *where) {
+                          int64_t before_ms, int64_t after_ms, const char *where) {
   auto *j = new srt_join();
   j->run = run;
-  j->within = within_ms;
+  j->before = before_ms;
+  j->after = after_ms;
   j->stats = run->addWindow(where, "join");
   j->sides[0] = std::make_unique<Side>(left);
   j->sides[1] = std::make_unique<Side>(right);
@@ -249,7 +275,9 @@ void srt_join_destroy(srt_join *join) {
     return;
   auto &live = join->run->liveJoins;
   live.erase(std::remove(live.begin(), live.end(), join), live.end());
-  join->stats->peakBuffered = std::max(join->sides[0]->peak(), join->sides[1]->peak());
+  join->stats->peakBuffered = join->sides[0]->peak() + join->sides[1]->peak();
+  join->stats->peakBytes = join->sides[0]->peakBytes() + join->sides[1]->peakBytes();
+  join->stats->unbounded = join->unbounded();
   delete join;
 }
 
@@ -265,7 +293,11 @@ int32_t srt_join_arrive(srt_join *join, int32_t side, const void *key, int64_t k
   own.insert(key, key_len, static_cast<const uint8_t *>(record), time, join->arrivalEpoch);
   join->cursor = other.find(key, key_len);
   join->cursorAt = 0;
-  join->probeTime = time;
+  // A left record's partners are in [t - before, t + after]; a right
+  // record's, the left records it is such a partner of.
+  bool left = (side & 1) == 0;
+  join->matchFrom = saturatingAdd(time, -(left ? join->before : join->after));
+  join->matchTo = saturatingAdd(time, left ? join->after : join->before);
   return 1;
 }
 
@@ -277,8 +309,7 @@ const void *srt_join_next(srt_join *join, int64_t *time) {
   const Bucket *b = join->cursor;
   while (b && join->cursorAt < b->entries.size()) {
     const Entry &e = b->entries[join->cursorAt++];
-    int64_t gap = e.time > join->probeTime ? e.time - join->probeTime : join->probeTime - e.time;
-    if (gap > join->within)
+    if (e.time < join->matchFrom || e.time > join->matchTo)
       continue;
     *time = e.time;
     // A pair comes from the older of its records' epochs.
@@ -299,12 +330,13 @@ void srt_join_advance(srt_join *join, int64_t watermark) {
   if (watermark <= join->expiredBefore)
     return;
   join->expiredBefore = watermark;
-  // time + within < watermark, without overflow at the ends.
-  int64_t horizon = watermark == INT64_MAX ? INT64_MAX
-                    : watermark < INT64_MIN + join->within ? INT64_MIN
-                                                           : watermark - join->within;
-  join->sides[0]->expire(horizon);
-  join->sides[1]->expire(horizon);
+  // A left record at t has no partner to come once t + after < watermark
+  // (a right one, once t + before < watermark); at the end every record goes.
+  auto horizon = [&](int64_t bound) {
+    return watermark == INT64_MAX ? INT64_MAX : saturatingAdd(watermark, -bound);
+  };
+  join->sides[0]->expire(horizon(join->after));
+  join->sides[1]->expire(horizon(join->before));
 }
 
 } // extern "C"

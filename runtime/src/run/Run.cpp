@@ -172,10 +172,15 @@ void srt_run_report(const srt_run *run, int verbose) {
                    static_cast<long long>(s->skipped), s->firstError.c_str());
     std::fputc('\n', stderr);
   }
-  for (const WindowStats *w : run->windows)
-    if (w->late || verbose)
+  for (const WindowStats *w : run->windows) {
+    if (w->unbounded && verbose) // kept to the end: what it held is worth knowing
+      std::fprintf(stderr, "%s at %s: state kept to the end, at most %lld records (%.1f MiB)\n",
+                   w->kind, w->where.c_str(), static_cast<long long>(w->peakBuffered),
+                   static_cast<double>(w->peakBytes) / (1 << 20));
+    else if (w->late || verbose)
       std::fprintf(stderr, "%s at %s: %lld late records dropped\n", w->kind, w->where.c_str(),
                    static_cast<long long>(w->late));
+  }
   if (verbose)
     for (const SinkStats *s : run->sinks)
       std::fprintf(stderr, "sink %s: %lld records written\n", s->name.c_str(),

@@ -6,11 +6,11 @@
 #include "srt/host.h"
 
 #include <atomic>
-#include <unistd.h>
 #include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
+#include <unistd.h>
 #include <vector>
 
 /// Per-source counts and the first malformed record.
@@ -24,10 +24,12 @@ struct SourceStats {
 /// A window's late records (dropped, and sent to its late sink if any).
 /// A stateful stage's statistics (a window's, a join's).
 struct WindowStats {
-  std::string where; ///< "app.stream:12:3"
+  std::string where;           ///< "app.stream:12:3"
   const char *kind = "window"; ///< "window" or "join", for the summary
   int64_t late = 0;
-  int64_t peakBuffered = 0; ///< a join: the most records one side held
+  int64_t peakBuffered = 0; ///< a join: the most records its sides held (each at its peak)
+  int64_t peakBytes = 0;    ///< and their memory
+  bool unbounded = false;   ///< a join `within unbounded` (its state is reported)
 };
 
 struct SinkStats {
@@ -123,10 +125,10 @@ int64_t joinOldestEpoch(const srt_join *join);
 void joinReset(srt_join *join);
 
 struct srt_run {
-  std::string error;                  ///< the last fatal error
+  std::string error;                   ///< the last fatal error
   std::deque<std::string> keptStrings; ///< srt_run_keep_string
-  const srt_config *config = nullptr; ///< overrides of connector arguments
-  srt_writer *deadLetter = nullptr;   ///< receives malformed records
+  const srt_config *config = nullptr;  ///< overrides of connector arguments
+  srt_writer *deadLetter = nullptr;    ///< receives malformed records
   std::vector<SourceStats *> sources;
 
   /// Writes a malformed record to the dead-letter sink, if there is one.
@@ -176,7 +178,7 @@ struct srt_run {
   std::vector<srt_join *> liveJoins;
   std::vector<srt_writer *> liveWriters;
   std::vector<KafkaConsumer *> consumers;
-  std::string kafkaBrokers; ///< --kafka-brokers
+  std::string kafkaBrokers;     ///< --kafka-brokers
   std::string name = "streamc"; ///< the program's name (default consumer groups)
   bool verbose = false;         ///< -v: Kafka assignments are reported
   /// Writes what file and stdout sinks buffer (not tables, which are
