@@ -397,11 +397,7 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
     out->fields.push_back({name, t});
   }
 
-  // Aggregates.
-  if (w.aggregates.empty()) {
-    diags_.error(w.range(), "the aggregate block needs at least one entry, e.g. n: count()");
-    ok = false;
-  }
+  // Aggregates (none: one row per window and key, the distinct keys).
   Scope ascope;
   ascope.record = keys.get();
   ascope.agg = Scope::Agg::Entry;
