@@ -89,7 +89,16 @@ LineCol SourceManager::lineCol(SourceLoc loc) const {
   uint32_t line = static_cast<uint32_t>(it - f.lineStarts.begin());
   uint32_t start = f.lineStarts[line - 1];
   uint32_t end = std::min<uint32_t>(loc.offset, static_cast<uint32_t>(f.text.size()));
-  return {line, utf8Columns(std::string_view(f.text).substr(start, end - start)) + 1};
+  uint32_t from = start, columns = 0;
+  if (f.lastLineStart == start && f.lastOffset <= end) { // count on (offsets are char starts)
+    from = f.lastOffset;
+    columns = f.lastColumns;
+  }
+  columns += utf8Columns(std::string_view(f.text).substr(from, end - from));
+  f.lastLineStart = start;
+  f.lastOffset = end;
+  f.lastColumns = columns;
+  return {line, columns + 1};
 }
 
 uint32_t SourceManager::lineStart(FileId id, uint32_t line) const {

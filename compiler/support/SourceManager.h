@@ -84,6 +84,9 @@ private:
     std::string canonical;
     std::string text;
     std::vector<uint32_t> lineStarts;
+    /// The last position lineCol measured: a later one on the same line
+    /// counts on from it, so locating every token of a line stays linear.
+    mutable uint32_t lastOffset = 0, lastLineStart = UINT32_MAX, lastColumns = 0;
   };
   const File &file(FileId id) const { return *files_.at(id - 1); }
   std::vector<std::unique_ptr<File>> files_;
