@@ -204,6 +204,10 @@ BLOCK_COMMENT        : '/*' .*? '*/' -> channel(HIDDEN) ;
 UNTERMINATED_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'* EOF ;
 WS                   : [ \t\r\n]+ -> skip ;
 
+// C's `&&` and `||`: one token each, so the error can say what to write.
+BAD_AND   : '&&' ;
+BAD_OR    : '||' ;
+
 // Anything else becomes one token the parser rejects with a located error.
 ERROR_CHAR : . ;
 

@@ -104,6 +104,11 @@ private:
   /// What the bracket at chunk index \p i opens, in words.
   std::string describeOpener(size_t i) const;
   Error describe(Token *offending, const antlr4::misc::IntervalSet &expected);
+  /// Names in \p err the likely mistake at chunk index \p index (`=` for
+  /// `==`, `count(*)`) or a construct not supported yet, and returns true;
+  /// false for none. \p open: the chunk indexes of the brackets open before.
+  bool hint(size_t index, const antlr4::misc::IntervalSet &expected,
+            const std::vector<size_t> &open, Error &err) const;
   /// The keywords among \p expected, spelt as in the source.
   static std::vector<std::string> expectedKeywords(const antlr4::misc::IntervalSet &expected);
   static std::string describeExpected(const antlr4::misc::IntervalSet &expected);

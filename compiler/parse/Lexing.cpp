@@ -63,6 +63,10 @@ bool isStatementStart(const std::vector<std::unique_ptr<Token>> &toks, size_t i)
   case P::FN:
   case P::LET:
     return true;
+  case P::IDENT: // `test <name> { ... }` (LANGUAGE.md §8): reported as not supported yet
+    return toks[i]->getText() == "test" && i + 1 < toks.size() &&
+           toks[i + 1]->getType() == P::IDENT &&
+           (i == 0 || toks[i - 1]->getLine() < toks[i]->getLine());
   case P::FROM: // `let x = from ...` continues the let
     return !(i >= 3 && toks[i - 1]->getType() == P::ASSIGN && toks[i - 3]->getType() == P::LET);
   default:
@@ -99,6 +103,12 @@ public:
         diags_.error(SourceRange(file_, r.begin, r.begin + 2),
                      "unterminated block comment: '/*' has no matching '*/'");
         continue; // it swallows the rest of the file: statements before it stand
+      case P::BAD_AND:
+      case P::BAD_OR:
+        diags_.error(r, "'" + tok->getText() + "' is not an operator: write '" +
+                            (tok->getType() == P::BAD_AND ? "and" : "or") + "'");
+        out.errorOffsets.push_back(r.begin);
+        break;
       case P::UNTERMINATED_QUOTED:
         diags_.error(r, "unterminated quoted name: missing closing '`'");
         out.errorOffsets.push_back(r.begin);

@@ -118,7 +118,9 @@ SyntaxErrorListener::describe(Token *offending, const antlr4::misc::IntervalSet 
   size_t index = offending->getTokenIndex();
   size_t previous = index > 0 && index <= chunk_.size() ? chunk_[index - 1]->getType() : 0;
 
-  if (chunk_[0]->getType() == P::TABLE && previous == P::RPAREN && open.empty()) {
+  if (hint(index, expected, open, err)) {
+    // named the likely mistake
+  } else if (chunk_[0]->getType() == P::TABLE && previous == P::RPAREN && open.empty()) {
     // `key` (a soft keyword: any name parses) must follow a table's connector.
     err.message = "expected 'key', found " + found;
   } else if (previous == P::WINDOW && !expected.contains(type)) { // `window by user`
@@ -163,6 +165,49 @@ SyntaxErrorListener::describe(Token *offending, const antlr4::misc::IntervalSet 
         err.message += "; did you mean '" + near + "'?";
   }
   return err;
+}
+
+bool SyntaxErrorListener::hint(size_t index, const antlr4::misc::IntervalSet &expected,
+                               const std::vector<size_t> &open, Error &err) const {
+  if (index >= chunk_.size())
+    return false;
+  auto typeAt = [&](size_t k) { return k < chunk_.size() ? chunk_[k]->getType() : 0; };
+  auto wordAt = [&](size_t k) {
+    return k < chunk_.size() && chunk_[k]->getType() == P::IDENT ? chunk_[k]->getText() : "";
+  };
+  auto say = [&](std::string message, size_t at) {
+    err.message = std::move(message);
+    err.range = rangeOf(chunk_[at].get());
+    return true;
+  };
+  size_t type = typeAt(index);
+  std::string word = wordAt(index);
+  std::string before = index >= 1 ? wordAt(index - 1) : "";
+
+  // SQL and C habits.
+  if (type == P::ASSIGN && !expected.contains(size_t(P::ASSIGN)))
+    return say("'=' does not compare: write '==' (as in 'where status == 200')", index);
+  if (type == P::STAR && index >= 2 && typeAt(index - 1) == P::LPAREN &&
+      wordAt(index - 2) == "count")
+    return say("write count() to count the records: count(*) is SQL's spelling", index);
+
+  // Constructs of the contract (LANGUAGE.md) this version does not have yet.
+  auto notYet = [](const std::string &what) { return what + " is not supported yet"; };
+  if (index >= 1 && typeAt(index - 1) == P::EXTEND && word == "over")
+    return say(notYet("'extend over' (frames over the last rows or time)"), index);
+  if (expected.contains(size_t(P::WHERE)) &&
+      (word == "distinct" || word == "top" || word == "unnest"))
+    return say(notYet("the '" + word + "' stage"), index);
+  if (index >= 2 && typeAt(index - 2) == P::WINDOW && before == "all")
+    return say(notYet("'window all'"), index - 1);
+  if (before == "case" && word == "when")
+    return say(notYet("'case when ... end'"), index - 1);
+  if (type == P::COLON && !before.empty() && !open.empty() && typeAt(open.back()) == P::LPAREN &&
+      open.back() >= 1 && typeAt(open.back() - 1) == P::IDENT)
+    return say(notYet("a named argument ('" + before + ": ...') of a function"), index - 1);
+  if (index == 0 && word == "test") // isStatementStart: `test <name>` starts one
+    return say(notYet("a 'test' statement (streamc test)"), index);
+  return false;
 }
 
 std::vector<std::string>

@@ -128,6 +128,22 @@ std::vector<std::string> builtinNames() {
   return out;
 }
 
+const char *plannedBuiltinSection(const std::string &name) {
+  static const std::pair<const char *, const char *> kPlanned[] = {
+      {"split_part", "§7"},      {"strpos", "§7"},           {"regexp_like", "§7"},
+      {"regexp_extract", "§7"},  {"regexp_replace", "§7"},   {"split", "§5"},
+      {"corr", "§6.2"},          {"covar_samp", "§6.2"},     {"covar_pop", "§6.2"},
+      {"regr_slope", "§6.2"},    {"regr_intercept", "§6.2"}, {"regr_r2", "§6.2"},
+      {"ewma", "§6.2"},          {"arg_max", "§6.2"},        {"arg_min", "§6.2"},
+      {"zscore", "§6.2"},        {"linreg_predict", "§6.2"}, {"logreg_predict", "§6.2"},
+      {"kmeans_assign", "§6.2"},
+  };
+  for (const auto &[planned, section] : kPlanned)
+    if (name == planned)
+      return section;
+  return nullptr;
+}
+
 BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
   for (const Type &t : args)
     if (t.isError())

@@ -92,6 +92,9 @@ const Builtin *findAggregate(const std::string &name, size_t arity);
 bool isAggregateName(const std::string &name);
 /// Every scalar function name, for suggestions.
 std::vector<std::string> builtinNames();
+/// Where LANGUAGE.md defines function \p name that this version does not
+/// have yet ("§7"), or null: a call to it says so instead of "unknown".
+const char *plannedBuiltinSection(const std::string &name);
 
 /// The result of typing a call: the type, or an error naming the argument.
 struct BuiltinTyping {

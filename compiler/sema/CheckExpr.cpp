@@ -447,12 +447,12 @@ bool Sema::checkInlinedSize(const CallExpr &e, const FnDecl &fn) {
   // Reported once, at the call that crosses the limit (not at the calls
   // around it, nor inside the callee when its own body is the culprit).
   if (argsFit && inlineCost_.ofCall(fn, ones) <= kMaxInlinedSize)
-    diags_.error(e.range(), "calling '" + fn.name + "' here expands to " +
-                                (size < 1e15 ? fmt::format("{:.0f}", size)
-                                             : fmt::format("{:.3g}", size)) +
-                                " operations once fn calls are inlined (at most " +
-                                fmt::format("{:.0f}", kMaxInlinedSize) +
-                                "): nest fewer calls, or pass a value computed once with extend");
+    diags_.error(e.range(),
+                 "calling '" + fn.name + "' here expands to " +
+                     (size < 1e15 ? fmt::format("{:.0f}", size) : fmt::format("{:.3g}", size)) +
+                     " operations once fn calls are inlined (at most " +
+                     fmt::format("{:.0f}", kMaxInlinedSize) +
+                     "): nest fewer calls, or pass a value computed once with extend");
   return false;
 }
 
@@ -518,19 +518,34 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
 
   // Scalar built-ins.
   const Builtin *b = scalar;
-  std::vector<Type> args;
-  for (auto &a : e.args)
-    args.push_back(checkExpr(*a, scope));
   if (!b) {
+    // Its arguments are still checked, as an aggregate's when it stands
+    // where an aggregate may (it may well be one): no knock-on errors.
+    Scope argScope = scope;
+    if (scope.agg == Scope::Agg::Entry) {
+      argScope = Scope();
+      argScope.record = scope.aggInput;
+      argScope.agg = Scope::Agg::Inside;
+    }
+    for (auto &a : e.args)
+      checkExpr(*a, argScope);
     std::vector<std::string> names = builtinNames();
     for (const auto &[n, s] : symbols_)
       if (isa<FnDecl>(s))
         names.push_back(n);
-    if (!isBroken(e.callee))
+    if (isBroken(e.callee))
+      return Type::error();
+    if (const char *section = plannedBuiltinSection(e.callee))
+      diags_.error(e.calleeRange,
+                   "'" + e.callee + "' (LANGUAGE.md " + section + ") is not supported yet");
+    else
       diags_.error(e.calleeRange,
                    "unknown function '" + e.callee + "'" + didYouMean(e.callee, names));
     return Type::error();
   }
+  std::vector<Type> args;
+  for (auto &a : e.args)
+    args.push_back(checkExpr(*a, scope));
   if (n < b->minArgs || (b->maxArgs >= 0 && n > b->maxArgs)) {
     std::string count = b->minArgs == b->maxArgs ? std::to_string(b->minArgs)
                         : b->maxArgs < 0

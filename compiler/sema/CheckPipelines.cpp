@@ -89,10 +89,19 @@ StreamInfo Sema::checkPipeline(Pipeline &p, bool isLet) {
   info = *from;
   p.inputType = info.type;
   RecordTypeRef cur = info.type;
+  bool failed = false;
   for (size_t i = 0; i < p.stages.size(); ++i) {
     Stage &s = *p.stages[i];
+    recovered_ = nullptr;
     RecordTypeRef out = checkStage(s, cur, info, p.from, i + 1 == p.stages.size(), isLet);
     s.outputType = out;
+    if (!out && recovered_) {
+      // A bad stage whose output is known but for its bad fields (of no
+      // type, so no knock-on errors): the later stages are checked on it.
+      failed = true;
+      cur = recovered_;
+      continue;
+    }
     if (!out) {
       // The rest cannot be typed, but its names can still be checked.
       for (size_t j = i + 1; j < p.stages.size(); ++j)
@@ -102,6 +111,8 @@ StreamInfo Sema::checkPipeline(Pipeline &p, bool isLet) {
     if (!isa<IntoStage>(s))
       cur = out;
   }
+  if (failed)
+    return StreamInfo{};
   p.outputType = cur;
   info.type = cur;
   return info;
@@ -182,18 +193,18 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
         diags_.error(item->expr->range(),
                      "the type of '" + name + "' is unknown (null); convert it, e.g. string(null)");
         ok = false;
-        continue;
+        t = Type::error();
       }
-      if (t.isError()) {
-        ok = false;
-        continue;
-      }
+      if (t.isError())
+        ok = false; // still a field, of no type: the later stages are checked
       int idx = out->indexOf(name);
       if (idx >= 0)
         out->fields[idx].type = t; // extend replaces in place
       else
         out->fields.push_back({name, t});
     }
+    if (!ok)
+      recovered_ = out;
     return ok ? out : nullptr;
   }
   case Stage::Kind::Window:
@@ -378,19 +389,16 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
       continue;
     }
     k->outputName = name;
-    if (t.isError()) {
-      ok = false;
-      continue;
-    }
-    if (t.kind == TypeKind::F64 || t.isNullLiteral()) {
+    if (!t.isError() && (t.kind == TypeKind::F64 || t.isNullLiteral())) {
       diags_.error(k->expr->range(),
                    "cannot group by '" + name + "' of type " + t.str() +
                        (t.kind == TypeKind::F64
                             ? ": floating-point keys are not allowed; use i64(...) or round it"
                             : ""));
-      ok = false;
-      continue;
+      t = Type::error();
     }
+    if (t.isError())
+      ok = false; // still a key, of no type: the later stages are checked
     if (!addName(name, k->nameRange.isValid() ? k->nameRange : k->range()))
       continue;
     keys->fields.push_back({name, t});
@@ -412,15 +420,12 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
       continue;
     }
     a->outputName = name;
-    if (t.isError()) {
-      ok = false;
-      continue;
-    }
     if (t.isNullLiteral()) {
       diags_.error(a->expr->range(), "the type of '" + name + "' is unknown (null)");
-      ok = false;
-      continue;
+      t = Type::error();
     }
+    if (t.isError())
+      ok = false; // still a field, of no type: the later stages are checked
     if (!addName(name, a->nameRange.isValid() ? a->nameRange : a->range()))
       continue;
     out->fields.push_back({name, t});
@@ -437,6 +442,8 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
   }
 
   // A window result carries window_end - 1ms, in its input's time domain.
+  if (!ok)
+    recovered_ = out;
   return ok ? out : nullptr;
 }
 

@@ -40,10 +40,10 @@ RecordTypeRef Sema::checkUnion(const UnionStage &u, const RecordTypeRef &in, Str
         break;
       }
       if (theirs.name != ours.name) {
-        diags_.error(input.range, cannot + "its field " + std::to_string(i + 1) + " is '" +
-                                      theirs.name + "', where '" + fromName + "' has '" +
-                                      ours.name +
-                                      "' (a union's inputs have the same fields in the same order)");
+        diags_.error(input.range,
+                     cannot + "its field " + std::to_string(i + 1) + " is '" + theirs.name +
+                         "', where '" + fromName + "' has '" + ours.name +
+                         "' (a union's inputs have the same fields in the same order)");
         ok = false;
         break;
       }
@@ -57,8 +57,7 @@ RecordTypeRef Sema::checkUnion(const UnionStage &u, const RecordTypeRef &in, Str
       ours.type = ours.type.withNullable(ours.type.nullable || theirs.type.nullable); // T, T? -> T?
     }
     if (ok && other->eventTime != info.eventTime)
-      diags_.error(input.range, cannot + "'" +
-                                    (other->eventTime ? fromName : input.name) +
+      diags_.error(input.range, cannot + "'" + (other->eventTime ? fromName : input.name) +
                                     "' runs on processing time and '" +
                                     (other->eventTime ? input.name : fromName) +
                                     "' on event time; declare 'with event_time = <field>' on the "

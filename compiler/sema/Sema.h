@@ -99,6 +99,10 @@ private:
   RecordTypeRef checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &info,
                            const std::string &fromName, bool last, bool isLet);
   RecordTypeRef checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info);
+  /// Set by a stage check that failed but knows its output but for the bad
+  /// fields (which have the error type): the pipeline's later stages are
+  /// checked on it.
+  RecordTypeRef recovered_;
   /// The value of constant duration \p e, which must be positive (or, with
   /// \p zeroAllowed, not negative); reported and nullopt when it is not.
   std::optional<int64_t> positiveDuration(const Expr &e, const char *what,

@@ -78,7 +78,8 @@ std::string RecordType::str() const {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i)
       s += ", ";
-    s += fields[i].name + ": " + fields[i].type.str();
+    // A field whose definition has an error (reported there) shows no type.
+    s += fields[i].type.isError() ? fields[i].name : fields[i].name + ": " + fields[i].type.str();
   }
   return s + "}";
 }
