@@ -86,14 +86,14 @@ public:
 
 private:
   KafkaConsumer() = default;
-  int pollMs_ = 100;                     ///< how long an idle consume call waits
-  WakePipe wake_; ///< librdkafka writes to it when messages arrive
+  int pollMs_ = 100; ///< how long an idle consume call waits
+  WakePipe wake_;    ///< librdkafka writes to it when messages arrive
   struct Partition {
     int32_t id;
-    int64_t next = -1;     ///< the offset after the last record processed (-1: none yet)
-    int64_t end = -1;      ///< stop_at_end: the end seen at assignment
-    bool done = false;     ///< stop_at_end: reached
-    bool idle = false;     ///< read to its end (until a new message)
+    int64_t next = -1;           ///< the offset after the last record processed (-1: none yet)
+    int64_t end = -1;            ///< stop_at_end: the end seen at assignment
+    bool done = false;           ///< stop_at_end: reached
+    bool idle = false;           ///< read to its end (until a new message)
     int64_t maxTime = INT64_MIN; ///< the largest event time read from it
   };
   /// Offsets at the end of an epoch.
@@ -107,10 +107,17 @@ private:
   void endEpoch();
   void checkpoint(bool final);
   void commitOffsets(const Snapshot &snapshot, bool sync);
+  /// An asynchronous commit's result: a failed one (a rebalance in
+  /// progress) is committed again at the next checkpoint.
+  static void commitCallback(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                             rd_kafka_topic_partition_list_t *offsets, void *opaque);
   std::string metadata() const;
   void restoreWatermarks(rd_kafka_topic_partition_list_t *parts);
   void assigned(rd_kafka_topic_partition_list_t *parts);
   void revoked(rd_kafka_topic_partition_list_t *parts);
+  /// Partition \p id starting at committed offset \p from (stop_at_end:
+  /// with the end of the partition now).
+  Partition startAt(int32_t id, int64_t from);
   void statistics();
   Partition *partition(int32_t id);
   bool allDone() const;
@@ -126,6 +133,8 @@ private:
   size_t batchNext_ = 0, batchSize_ = 0;
   std::vector<Partition> partitions_;
   std::vector<Snapshot> snapshots_;
+  Snapshot lastCommit_{0, {}}; ///< the offsets last committed (or tried)
+  bool commitFailed_ = false;  ///< lastCommit_'s asynchronous commit failed
   bool assignedOnce_ = false;
   bool rewound_ = false;
   bool closed_ = false;

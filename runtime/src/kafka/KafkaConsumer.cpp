@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 namespace {
-constexpr size_t kBatch = 1024;   ///< messages asked for per consume call
+constexpr size_t kBatch = 1024; ///< messages asked for per consume call
 constexpr const char *kMetadataTag = "streamc1";
 } // namespace
 
@@ -39,17 +39,17 @@ std::unique_ptr<KafkaConsumer> KafkaConsumer::open(srt_run *run, const char *sou
   std::string error;
   // A new group reads from the beginning of the topic. Offsets are stored
   // and committed only by checkpoints: that is the at-least-once guarantee.
-  rd_kafka_conf_t *conf = kafkaConf(c->settings_, error,
-                                    {{"auto.offset.reset", "earliest"},
-                                     {"group.id", c->settings_.group}},
-                                    {{"enable.auto.commit", "false"},
-                                     {"enable.auto.offset.store", "false"},
-                                     {"enable.partition.eof", "true"}});
+  rd_kafka_conf_t *conf = kafkaConf(
+      c->settings_, error, {{"auto.offset.reset", "earliest"}, {"group.id", c->settings_.group}},
+      {{"enable.auto.commit", "false"},
+       {"enable.auto.offset.store", "false"},
+       {"enable.partition.eof", "true"}});
   if (!conf) {
     run->error = "source " + c->source_ + ": " + error;
     return nullptr;
   }
   rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback);
+  rd_kafka_conf_set_offset_commit_cb(conf, commitCallback);
   rd_kafka_conf_set_opaque(conf, c.get());
   char err[512];
   c->rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
@@ -69,8 +69,8 @@ std::unique_ptr<KafkaConsumer> KafkaConsumer::open(srt_run *run, const char *sou
   rd_kafka_resp_err_t e = rd_kafka_subscribe(c->rk_, subscription);
   rd_kafka_topic_partition_list_destroy(subscription);
   if (e) {
-    run->error = "source " + c->source_ + ": cannot subscribe to '" + topic +
-                 "': " + rd_kafka_err2str(e);
+    run->error =
+        "source " + c->source_ + ": cannot subscribe to '" + topic + "': " + rd_kafka_err2str(e);
     return nullptr;
   }
   c->batch_.resize(kBatch);
@@ -201,8 +201,9 @@ void KafkaConsumer::endEpoch() {
   for (const Partition &p : partitions_)
     if (p.next >= 0)
       snap.offsets.emplace_back(p.id, p.next);
-  if (snap.offsets.empty() || (!snapshots_.empty() && snapshots_.back().offsets == snap.offsets))
-    return; // nothing read since the last epoch ended
+  const auto &last = snapshots_.empty() ? lastCommit_.offsets : snapshots_.back().offsets;
+  if (snap.offsets.empty() || snap.offsets == last)
+    return; // nothing read since the last epoch ended (or was committed)
   snapshots_.push_back(std::move(snap));
   ++run_->epoch;
 }
@@ -221,8 +222,13 @@ void KafkaConsumer::checkpoint(bool final) {
   for (auto it = snapshots_.begin(); it != snapshots_.end(); ++it)
     if (it->epoch < oldest)
       safe = it;
-  if (safe == snapshots_.end() || safe->offsets.empty())
+  if (safe == snapshots_.end() || safe->offsets.empty()) {
+    if (commitFailed_ && !lastCommit_.offsets.empty()) { // nothing newer: try it again
+      commitFailed_ = false;
+      commitOffsets(lastCommit_, final);
+    }
     return;
+  }
   if (!run_->flushSinks()) {
     // A sink failed: nothing more is committed, and the run stops.
     run_->stopped = true;
@@ -244,10 +250,13 @@ void KafkaConsumer::commitOffsets(const Snapshot &snapshot, bool sync) {
     std::memcpy(tp->metadata, meta.data(), meta.size());
     tp->metadata_size = meta.size();
   }
+  lastCommit_ = snapshot;
+  commitFailed_ = false;
   rd_kafka_resp_err_t err = rd_kafka_commit(rk_, list, sync ? 0 : 1);
   rd_kafka_topic_partition_list_destroy(list);
-  // An asynchronous commit that fails (a rebalance in progress) only means
-  // more is read again after a restart; a final one is worth a warning.
+  // An asynchronous commit that fails (a rebalance in progress) is tried
+  // again at the next checkpoint (commitCallback); a final one is worth a
+  // warning: a restart reads again what was delivered since the last commit.
   if (err && sync && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
     std::fprintf(stderr, "warning: source %s: could not commit offsets: %s\n", source_.c_str(),
                  rd_kafka_err2str(err));
@@ -284,6 +293,13 @@ void KafkaConsumer::restoreWatermarks(rd_kafka_topic_partition_list_t *parts) {
       windowRestoreWatermark(w, it->second);
 }
 
+void KafkaConsumer::commitCallback(rd_kafka_t *, rd_kafka_resp_err_t err,
+                                   rd_kafka_topic_partition_list_t *, void *opaque) {
+  auto *c = static_cast<KafkaConsumer *>(opaque);
+  if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+    c->commitFailed_ = true;
+}
+
 // ----------------------------------------------------------- rebalances
 
 void KafkaConsumer::rebalanceCallback(rd_kafka_t *rk, rd_kafka_resp_err_t err,
@@ -304,24 +320,27 @@ void KafkaConsumer::assigned(rd_kafka_topic_partition_list_t *parts) {
     restoreWatermarks(committed);
   partitions_.clear();
   current_ = nullptr;
-  for (int i = 0; i < parts->cnt; ++i) {
-    Partition p{parts->elems[i].partition};
-    if (settings_.stopAtEnd) {
-      int64_t low = 0, high = 0;
-      if (rd_kafka_query_watermark_offsets(rk_, topic_.c_str(), p.id, &low, &high, timeout) == 0) {
-        p.end = high;
-        int64_t from = committed->elems[i].offset;
-        p.done = high <= low || (from >= 0 && from >= high);
-      }
-    }
-    partitions_.push_back(p);
-  }
+  for (int i = 0; i < parts->cnt; ++i)
+    partitions_.push_back(startAt(parts->elems[i].partition, committed->elems[i].offset));
   rd_kafka_topic_partition_list_destroy(committed);
   rd_kafka_assign(rk_, parts);
   assignedOnce_ = true;
   if (run_->verbose)
     std::fprintf(stderr, "source %s: assigned %d partition%s of '%s'\n", source_.c_str(),
                  parts->cnt, parts->cnt == 1 ? "" : "s", topic_.c_str());
+}
+
+KafkaConsumer::Partition KafkaConsumer::startAt(int32_t id, int64_t from) {
+  Partition p{id};
+  if (settings_.stopAtEnd) {
+    int64_t low = 0, high = 0;
+    if (rd_kafka_query_watermark_offsets(rk_, topic_.c_str(), id, &low, &high,
+                                         static_cast<int>(settings_.startupTimeoutMs)) == 0) {
+      p.end = high;
+      p.done = high <= low || (from >= 0 && from >= high);
+    }
+  }
+  return p;
 }
 
 void KafkaConsumer::revoked(rd_kafka_topic_partition_list_t *parts) {
@@ -347,7 +366,11 @@ void KafkaConsumer::revoked(rd_kafka_topic_partition_list_t *parts) {
 void KafkaConsumer::close() {
   if (closed_ || !rk_)
     return;
-  checkpoint(true);
+  // Every source of the run commits before any leaves its group: a member
+  // leaving starts a rebalance, during which the others' commits fail.
+  for (KafkaConsumer *c : run_->consumers)
+    if (!c->closed_ && c->rk_)
+      c->checkpoint(true);
   closed_ = true;
   for (size_t i = 0; i < batchSize_; ++i)
     rd_kafka_message_destroy(batch_[i]);
