@@ -59,6 +59,21 @@ const antlr4::dfa::Vocabulary &vocabulary();
 std::string tokenDisplay(size_t type);
 /// Kind name for --emit=tokens: keywords and punctuation by their spelling.
 std::string tokenKindName(size_t type);
+/// The keywords that start a declaration of a name (`schema S`, `let x`).
+inline bool isDeclarationKeyword(size_t type) {
+  switch (type) {
+  case P::SCHEMA:
+  case P::SOURCE:
+  case P::TABLE:
+  case P::SINK:
+  case P::PARAM:
+  case P::FN:
+  case P::LET:
+    return true;
+  default:
+    return false;
+  }
+}
 /// Whether token \p i starts a top-level statement.
 bool isStatementStart(const std::vector<std::unique_ptr<Token>> &toks, size_t i);
 

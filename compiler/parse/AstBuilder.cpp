@@ -515,20 +515,9 @@ private:
 /// The name a (possibly broken) statement declares, read off its tokens, so
 /// that uses of it elsewhere are not reported as unknown.
 std::string declaredName(const std::vector<std::unique_ptr<Token>> &chunk) {
-  if (chunk.size() >= 2 && chunk[1]->getType() == P::IDENT) {
-    switch (chunk[0]->getType()) {
-    case P::SCHEMA:
-    case P::SOURCE:
-    case P::TABLE:
-    case P::SINK:
-    case P::PARAM:
-    case P::FN:
-    case P::LET:
-      return identName(chunk[1]->getText());
-    default:
-      break;
-    }
-  }
+  if (chunk.size() >= 2 && chunk[1]->getType() == P::IDENT &&
+      isDeclarationKeyword(chunk[0]->getType()))
+    return identName(chunk[1]->getText());
   return "";
 }
 

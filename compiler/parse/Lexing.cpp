@@ -53,16 +53,9 @@ bool isStatementStart(const std::vector<std::unique_ptr<Token>> &toks, size_t i)
   // `schema S { from: i64 }`: a keyword misused as a name is reported there.
   if (i + 1 < toks.size() && toks[i + 1]->getType() == P::COLON)
     return false;
-  switch (toks[i]->getType()) {
-  case P::IMPORT:
-  case P::SCHEMA:
-  case P::SOURCE:
-  case P::TABLE:
-  case P::SINK:
-  case P::PARAM:
-  case P::FN:
-  case P::LET:
+  if (toks[i]->getType() == P::IMPORT || isDeclarationKeyword(toks[i]->getType()))
     return true;
+  switch (toks[i]->getType()) {
   case P::IDENT: // `test <name> { ... }` (LANGUAGE.md §8): reported as not supported yet
     return toks[i]->getText() == "test" && i + 1 < toks.size() &&
            toks[i + 1]->getType() == P::IDENT &&
