@@ -12,6 +12,7 @@ SCRIPT lines (blank lines and `#` comments are skipped):
                 names has no writer before it; the others are opened, without
                 waiting for the program, before it starts)
   never NAME    fifo NAME is never opened by a writer
+  silent NAME   fifo NAME is opened (before the program starts) but never written
   signal SIG S  send signal SIG (TERM, INT) and wait for the exit: prints
                 `fast` when it came within S seconds, else `slow (X s)`
 At the end every fifo is closed, the rest of the output is printed, then
@@ -53,9 +54,9 @@ def main():
         if line and not line.startswith("#"):
             word, _, rest = line.partition(" ")
             steps.append((word, rest))
-    controls = ("wait", "close", "open", "never", "signal")
+    controls = ("wait", "close", "open", "never", "silent", "signal")
     names = sorted({w for w, _ in steps if w not in controls} |
-                   {r for w, r in steps if w in ("close", "open", "never")})
+                   {r for w, r in steps if w in ("close", "open", "never", "silent")})
     late = {r for w, r in steps if w in ("open", "never")}
     with tempfile.TemporaryDirectory() as tmp:
         paths = {n: os.path.join(tmp, n) for n in names}
@@ -86,7 +87,7 @@ def main():
                 os.close(fds.pop(rest))
             elif word == "open":
                 fds[rest] = open_writer(paths[rest])
-            elif word == "never":
+            elif word in ("never", "silent"):
                 pass
             elif word == "signal":
                 sig, secs = rest.split()
