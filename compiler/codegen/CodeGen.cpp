@@ -3,6 +3,7 @@
 #include "codegen/CodeGen.h"
 
 #include "codegen/Generator.h"
+#include "sema/Connectors.h"
 
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
@@ -181,7 +182,7 @@ std::string Generator::defaultFormat(const std::string &connector,
   if (connector == "file")
     return "";
   auto it = args.find("format");
-  return it == args.end() || it->second.isNull() ? "json" : it->second.asString();
+  return it == args.end() || it->second.isNull() ? streamc::defaultFormat() : it->second.asString();
 }
 
 Generator::Handle Generator::openConnector(Abi function, const char *slotName,

@@ -313,7 +313,7 @@ int streamcMain(int argc, char **argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   repl->add_option("-O", replOptLevel, "Optimisation level of the generated code, 0 to 3")
       ->check(CLI::Range(0, 3));
-  std::string genKind, genFormat = "json";
+  std::string genKind, genFormat = srt_format_default()->name;
   int64_t genEvents = 10, genSeed = 0;
   auto *gen = app.add_subcommand("gen", "Write records of a built-in generator to standard output");
   gen->add_option("kind", genKind,
@@ -323,7 +323,7 @@ int streamcMain(int argc, char **argv) {
   gen->add_option("--events", genEvents, "How many records (default 10)")
       ->check(CLI::NonNegativeNumber);
   gen->add_option("--seed", genSeed, "The generator's seed (default 0)");
-  gen->add_option("--format", genFormat, "json or csv")->check(CLI::IsMember({"json", "csv"}));
+  gen->add_option("--format", genFormat, "json or csv (default json)");
 
   try {
     app.parse(argc, argv);

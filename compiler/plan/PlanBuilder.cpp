@@ -87,10 +87,10 @@ std::map<std::string, Value> connectorArgs(const ConnectorCall &c, const Sema &s
       out[name] = *v;
   }
   if (!out.count("format") && c.name != "null" && c.name != "generate") {
-    std::string fmt = "json";
+    std::string fmt;
     if (c.name == "file" && out.count("path") && !out["path"].isNull())
       fmt = formatFromExtension(out["path"].asString());
-    out["format"] = Value::string(fmt.empty() ? "json" : fmt);
+    out["format"] = Value::string(fmt.empty() ? defaultFormat() : fmt);
   }
   (void)role;
   return out;
@@ -402,9 +402,9 @@ private:
     if (!stdout_) {
       auto op = std::make_unique<LogicalSink>();
       op->sinkName = "<stdout>";
-      op->connector = "stdout(format: \"json\")";
+      op->connector = "stdout(format: \"" + defaultFormat() + "\")";
       op->connectorName = "stdout";
-      op->args["format"] = Value::string("json");
+      op->args["format"] = Value::string(defaultFormat());
       stdout_ = plan_->add(std::move(op));
     }
     return stdout_;

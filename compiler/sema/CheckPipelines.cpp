@@ -31,7 +31,7 @@ void Sema::checkSinkKey(const SinkDecl &sink, const Scope &scope) {
 void Sema::checkSinkShape(const SinkDecl &sink, const RecordTypeRef &type, SourceRange at) {
   // CSV and tables have one header: every pipeline into such a sink must
   // write the same fields. JSON lines may differ from line to line.
-  std::string format = "json";
+  std::string format = defaultFormat();
   if (const ConnectorArg *f = sink.connector->find("format")) {
     if (auto v = evalConstant(*f->value); v && !v->isNull() && v->type.kind == TypeKind::String)
       format = v->asString();
@@ -42,7 +42,7 @@ void Sema::checkSinkShape(const SinkDecl &sink, const RecordTypeRef &type, Sourc
       format = formatFromExtension(v->asString());
   }
   auto [it, first] = sinkShapes_.emplace(&sink, std::make_pair(type, at));
-  if (first || (format != "csv" && format != "table") || it->second.first->str() == type->str())
+  if (first || !formatHasOneHeader(format) || it->second.first->str() == type->str())
     return;
   Diagnostic &d =
       diags_.error(at, "sink '" + sink.name + "' writes " + format +

@@ -63,14 +63,42 @@ std::vector<std::string> connectorNames() {
   return out;
 }
 
-const std::vector<std::string> &sourceFormats() {
-  static const std::vector<std::string> f = {"csv", "json"};
-  return f;
+namespace {
+bool serves(const srt_format_info &f, ConnectorRole role, bool message) {
+  return (role == ConnectorRole::Sink ? f.writable : f.readable) && (!message || f.message);
 }
-const std::vector<std::string> &sinkFormats() {
-  static const std::vector<std::string> f = {"csv", "json", "table"};
-  return f;
+const srt_format_info *findFormat(const std::string &name) {
+  return srt_format_find(name.data(), static_cast<int64_t>(name.size()));
 }
+} // namespace
+
+std::vector<std::string> formatsFor(ConnectorRole role, bool message) {
+  uint32_t n = 0;
+  const srt_format_info *all = srt_formats(&n);
+  std::vector<std::string> out;
+  for (uint32_t i = 0; i < n; ++i)
+    if (serves(all[i], role, message))
+      out.push_back(all[i].name);
+  return out;
+}
+
+std::string formatMisuse(const std::string &name, ConnectorRole role, bool message) {
+  const srt_format_info *f = findFormat(name);
+  if (!f || serves(*f, role, message))
+    return "";
+  if (role != ConnectorRole::Sink && !f->readable)
+    return " ('" + name + "' is for sinks only)";
+  if (message && !f->message)
+    return " ('" + name + "' cannot be a Kafka message)";
+  return "";
+}
+
+bool formatHasOneHeader(const std::string &name) {
+  const srt_format_info *f = findFormat(name);
+  return f && f->one_header;
+}
+
+std::string defaultFormat() { return srt_format_default()->name; }
 
 std::string formatFromExtension(const std::string &path) {
   // The runtime's rule: a built executable infers it again at start-up.

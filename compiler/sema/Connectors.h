@@ -38,9 +38,17 @@ struct ConnectorSpec {
 const ConnectorSpec *findConnector(const std::string &name);
 std::vector<std::string> connectorNames();
 
-/// Formats readable by sources, and writable by sinks.
-const std::vector<std::string> &sourceFormats();
-const std::vector<std::string> &sinkFormats();
+/// The formats a connector in \p role can use; \p message: one record per
+/// Kafka message. From the runtime's list (srt_formats), so both agree.
+std::vector<std::string> formatsFor(ConnectorRole role, bool message);
+/// Why format \p name, which exists, is not among formatsFor(role,
+/// message): " ('table' is for sinks only)", or "".
+std::string formatMisuse(const std::string &name, ConnectorRole role, bool message);
+/// Whether every record a sink writes in format \p name must have the same
+/// fields (a CSV header, a table's columns).
+bool formatHasOneHeader(const std::string &name);
+/// The format of a connector that names none and whose path tells none.
+std::string defaultFormat();
 /// The format a file path implies by its extension ("" if none).
 std::string formatFromExtension(const std::string &path);
 

@@ -431,12 +431,13 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
   // Formats.
   if (auto it = bound.find("format"); it != bound.end()) {
     if (auto fmt = constString("format")) {
-      const auto &valid = role == ConnectorRole::Sink ? sinkFormats() : sourceFormats();
+      bool message = c.name == "kafka"; // one record per message
+      std::vector<std::string> valid = formatsFor(role, message);
       if (std::find(valid.begin(), valid.end(), *fmt) == valid.end()) {
         std::string list;
         for (size_t i = 0; i < valid.size(); ++i)
           list += (i ? ", " : "") + valid[i];
-        std::string extra = *fmt == "table" ? " ('table' is for sinks only)" : "";
+        std::string extra = formatMisuse(*fmt, role, message);
         diags_.error(it->second->value->range(), "unknown " + std::string(roleName) + " format '" +
                                                      *fmt + "'" + didYouMean(*fmt, valid) +
                                                      " (formats: " + list + ")" + extra);

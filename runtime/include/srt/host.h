@@ -25,8 +25,31 @@ srt_run *srt_run_create(void);
 void srt_run_destroy(srt_run *run);
 /** The last fatal error, or NULL. */
 const char *srt_run_error(const srt_run *run);
-/** The format a file's extension tells: "csv" (.csv), "json" (.json, .jsonl,
- * .ndjson), or NULL. The compiler uses it too, so both agree. */
+/* -------------------------------------------------------------- formats */
+
+/** A record format (LANGUAGE.md §4): the one list of them (formats/
+ * Formats.cpp), which the compiler's checks, the readers and writers and
+ * the config check all consult. */
+typedef struct srt_format_info {
+  const char *name;               /* "csv" */
+  int code;                       /* enum srt_format */
+  uint8_t readable;               /* a source can read it */
+  uint8_t writable;               /* a sink can write it */
+  uint8_t message;                /* a Kafka message can carry one record of it */
+  uint8_t one_header;             /* every record written has the same fields */
+  uint8_t is_default;             /* the format of a connector that names none */
+  const char *const *extensions;  /* NULL-terminated: ".csv", ... */
+} srt_format_info;
+/** Every format, in the order messages list them. */
+const srt_format_info *srt_formats(uint32_t *count);
+/** The format of a connector that names none (and whose path tells none). */
+const srt_format_info *srt_format_default(void);
+/** The format called `name`, or NULL. */
+const srt_format_info *srt_format_find(const char *name, int64_t len);
+/** The format of an enum srt_format, or NULL. */
+const srt_format_info *srt_format_by_code(int code);
+/** The format a file's extension tells ("csv" for .csv; "json" for .json,
+ * .jsonl, .ndjson), or NULL. The compiler uses it too, so both agree. */
 const char *srt_format_of_path(const char *path, int64_t len);
 /** Writes the end-of-run summary (records in/out, skipped records with the
  * first occurrence of each source) to stderr. Nothing when all is clean

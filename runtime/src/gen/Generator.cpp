@@ -12,6 +12,7 @@
 /// emitted per second of wall clock and event time is the wall clock.
 
 #include "gen/Generator.h"
+#include "formats/Formats.h"
 #include "run/Run.h"
 #include "srt/abi.h"
 #include "srt/host.h"
@@ -475,8 +476,7 @@ int64_t Generator::dueInMs() const {
     return -1;
   auto wait = due() - std::chrono::steady_clock::now();
   // Rounded up, so a wake-up never comes before the event is due.
-  return std::max<int64_t>(
-      0, std::chrono::ceil<std::chrono::milliseconds>(wait).count());
+  return std::max<int64_t>(0, std::chrono::ceil<std::chrono::milliseconds>(wait).count());
 }
 
 bool Generator::next(const std::vector<srt_field> &fields, void *record) {
@@ -526,12 +526,14 @@ void ysbCampaign(uint64_t ad, char *adId, char *campaignId) {
 }
 
 extern "C" int srt_gen_main(const char *kind, int64_t events, int64_t seed, const char *format) {
-  std::string k = kind, f = format;
-  int code = f == "csv" ? SRT_FORMAT_CSV : f == "json" ? SRT_FORMAT_JSON : 0;
-  if (!code) {
-    std::fprintf(stderr, "error: unknown format '%s' (json or csv)\n", format);
+  std::string k = kind;
+  const srt_format_info *info = formatFor(format, kFormatWrite | kFormatMessage);
+  if (!info) {
+    std::fprintf(stderr, "error: unknown format '%s' (%s)\n", format,
+                 formatNames(kFormatWrite | kFormatMessage).c_str());
     return 2;
   }
+  int code = info->code;
   srt_run *run = srt_run_create();
   int status = 0;
   if (k == "ysb-campaigns") {

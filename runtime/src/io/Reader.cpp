@@ -5,11 +5,12 @@
 /// std::from_chars, JSON uses simdjson's on-demand API. A malformed record is
 /// skipped, counted and remembered; it never ends the input.
 
+#include "io/Reader.h"
+#include "formats/Formats.h"
+#include "formats/ReaderText.h"
 #include "gen/Generator.h"
 #include "io/Input.h"
-#include "io/Reader.h"
 #include "kafka/Kafka.h"
-#include "formats/ReaderText.h"
 #include "run/Run.h"
 #include "srt/abi.h"
 #include "srt/host.h"
@@ -543,12 +544,13 @@ srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *p
   std::string f;
   if (!connectorFormat(run, SRT_CONFIG_SOURCES, source, format, format_len, path, path_len, f))
     return nullptr;
-  int code = formatCode(f.data(), static_cast<int64_t>(f.size()));
-  if (code != SRT_FORMAT_CSV && code != SRT_FORMAT_JSON) {
+  const srt_format_info *info = formatFor(f, kFormatRead);
+  if (!info) {
     run->error = std::string("source ") + (source ? source : "?") + ": unknown format '" + f +
-                 "' (csv or json)";
+                 "' (" + formatNames(kFormatRead) + ")";
     return nullptr;
   }
+  int code = info->code;
   if (!path)
     return srt_reader_open(run, source, nullptr, code, layout);
   std::string p(path, static_cast<size_t>(path_len));
@@ -579,13 +581,13 @@ srt_reader *srt_reader_open_kafka(srt_run *run, const char *source, const char *
     return nullptr;
   std::string t = connectorText(run, SRT_CONFIG_SOURCES, source, "topic", topic, topic_len);
   std::string f = connectorText(run, SRT_CONFIG_SOURCES, source, "format", format, format_len);
-  int code = formatCode(f.data(), static_cast<int64_t>(f.size()));
-  if (code != SRT_FORMAT_CSV && code != SRT_FORMAT_JSON) {
+  const srt_format_info *info = formatFor(f, kFormatRead | kFormatMessage);
+  if (!info) {
     run->error = std::string("source ") + (source ? source : "?") + ": unknown format '" + f +
-                 "' (csv or json)";
+                 "' (" + formatNames(kFormatRead | kFormatMessage) + ")";
     return nullptr;
   }
-  srt_reader *r = newReader(run, source, code, layout);
+  srt_reader *r = newReader(run, source, info->code, layout);
   // Metadata fields come from the message, the others from the payload (a
   // CSV payload has the payload fields in the schema's order).
   for (size_t i = 0; i < r->fields.size(); ++i) {

@@ -2,8 +2,9 @@
 /// Writers: JSON lines, CSV (RFC 4180, header first) and aligned tables,
 /// formatted into a buffer that is written in large blocks.
 
-#include "run/Config.h"
+#include "formats/Formats.h"
 #include "kafka/Kafka.h"
+#include "run/Config.h"
 #include "run/Run.h"
 #include "srt/abi.h"
 #include "srt/host.h"
@@ -376,12 +377,13 @@ srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *pat
       return nullptr;
     }
   }
-  int code = formatCode(f.data(), static_cast<int64_t>(f.size()));
-  if (!code) {
-    run->error = std::string("sink ") + (sink ? sink : "?") + ": unknown format '" + f +
-                 "' (csv, json or table)";
+  const srt_format_info *info = formatFor(f, kFormatWrite);
+  if (!info) {
+    run->error = std::string("sink ") + (sink ? sink : "?") + ": unknown format '" + f + "' (" +
+                 formatNames(kFormatWrite) + ")";
     return nullptr;
   }
+  int code = info->code;
   if (!path)
     return srt_writer_open(run, sink, nullptr, code, layout);
   std::string p(path, static_cast<size_t>(path_len));
@@ -441,12 +443,13 @@ srt_writer *srt_writer_open_kafka(srt_run *run, const char *sink, const char *to
     return nullptr;
   std::string t = connectorText(run, SRT_CONFIG_SINKS, sink, "topic", topic, topic_len);
   std::string f = connectorText(run, SRT_CONFIG_SINKS, sink, "format", format, format_len);
-  int code = formatCode(f.data(), static_cast<int64_t>(f.size()));
-  if (code != SRT_FORMAT_CSV && code != SRT_FORMAT_JSON) {
+  const srt_format_info *info = formatFor(f, kFormatWrite | kFormatMessage);
+  if (!info) {
     run->error = std::string("sink ") + (sink ? sink : "?") + ": unknown format '" + f +
-                 "' (a Kafka sink writes csv or json)";
+                 "' (a Kafka sink writes " + formatNames(kFormatWrite | kFormatMessage) + ")";
     return nullptr;
   }
+  int code = info->code;
   if (const SinkCapture *capture = run->captureOf(sink)) {
     srt_writer *w = makeWriter(run, sink, code, layout);
     w->capture = *capture;

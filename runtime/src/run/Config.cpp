@@ -5,6 +5,7 @@
 /// program).
 
 #include "run/Config.h"
+#include "formats/Formats.h"
 #include "run/Run.h"
 #include "srt/host.h"
 
@@ -108,9 +109,9 @@ void checkArgValue(int section, const std::string &arg, const std::string &text,
     throw ConfigError{lineOf(n), "'" + what + "' must be " + must + ", found '" + text + "'"};
   };
   if (arg == "format") {
-    bool sink = section == SRT_CONFIG_SINKS;
-    if (text != "csv" && text != "json" && !(sink && text == "table"))
-      bad(sink ? "csv, json or table" : "csv or json");
+    unsigned use = section == SRT_CONFIG_SINKS ? kFormatWrite : kFormatRead;
+    if (!formatFor(text, use))
+      bad(formatNames(use));
   } else if (arg == "events" && !wholeNumber(text, 0, INT64_MAX)) {
     bad("a whole number of events, 0 or more");
   } else if (arg == "seed" && !wholeNumber(text, INT64_MIN, INT64_MAX)) {
@@ -468,16 +469,4 @@ bool connectorFormat(srt_run *run, int section, const char *name, const char *fo
                std::string(path, static_cast<size_t>(path_len)) +
                "\" from its extension; add format: \"csv\" or format: \"json\"";
   return false;
-}
-
-extern "C" const char *srt_format_of_path(const char *path, int64_t len) {
-  std::string_view p(path, static_cast<size_t>(len));
-  auto ends = [&](std::string_view ext) {
-    return p.size() >= ext.size() && p.substr(p.size() - ext.size()) == ext;
-  };
-  if (ends(".csv"))
-    return "csv";
-  if (ends(".json") || ends(".jsonl") || ends(".ndjson"))
-    return "json";
-  return nullptr;
 }

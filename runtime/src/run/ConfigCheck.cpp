@@ -6,8 +6,9 @@
 /// connector's arguments when it opens it (it does not know the connectors
 /// before).
 
-#include "run/Config.h"
+#include "formats/Formats.h"
 #include "gen/Generator.h"
+#include "run/Config.h"
 #include "run/Run.h"
 #include "srt/host.h"
 
@@ -20,26 +21,29 @@
 namespace {
 
 /// What a connector takes from a config: its arguments (`properties`
-/// included), and the formats it reads or writes.
+/// included), and what it needs of a format (FormatUse flags; 0: none).
 struct ConnectorArgs {
   const char *connector;
   int section;
   std::vector<const char *> args;
-  std::vector<const char *> formats;
+  unsigned formats;
 };
 
 const ConnectorArgs kConnectors[] = {
-    {"file", SRT_CONFIG_SOURCES, {"path", "format"}, {"csv", "json"}},
-    {"stdin", SRT_CONFIG_SOURCES, {"format"}, {"csv", "json"}},
+    {"file", SRT_CONFIG_SOURCES, {"path", "format"}, kFormatRead},
+    {"stdin", SRT_CONFIG_SOURCES, {"format"}, kFormatRead},
     {"kafka",
      SRT_CONFIG_SOURCES,
      {"topic", "format", "brokers", "group", "properties"},
-     {"csv", "json"}},
-    {"generate", SRT_CONFIG_SOURCES, {"kind", "events", "rate", "seed"}, {}},
-    {"file", SRT_CONFIG_SINKS, {"path", "format"}, {"csv", "json", "table"}},
-    {"stdout", SRT_CONFIG_SINKS, {"format"}, {"csv", "json", "table"}},
-    {"kafka", SRT_CONFIG_SINKS, {"topic", "format", "brokers", "properties"}, {"csv", "json"}},
-    {"null", SRT_CONFIG_SINKS, {}, {}},
+     kFormatRead | kFormatMessage},
+    {"generate", SRT_CONFIG_SOURCES, {"kind", "events", "rate", "seed"}, 0},
+    {"file", SRT_CONFIG_SINKS, {"path", "format"}, kFormatWrite},
+    {"stdout", SRT_CONFIG_SINKS, {"format"}, kFormatWrite},
+    {"kafka",
+     SRT_CONFIG_SINKS,
+     {"topic", "format", "brokers", "properties"},
+     kFormatWrite | kFormatMessage},
+    {"null", SRT_CONFIG_SINKS, {}, 0},
 };
 
 /// "a, b and c" (or "a, b or c").
@@ -132,8 +136,8 @@ uint32_t srt_config_check_connector(const srt_config *c, int section, const char
           "'" + within + "." + arg + "' does not apply: a " + what +
           (takes->args.empty() ? " takes no arguments"
                                : " has no '" + arg + "' (it takes " + listOf(takes->args) + ")");
-    else if (arg == "format" && !contains(takes->formats, e->args.at(arg)))
-      message = "'" + within + ".format' must be " + listOf(takes->formats, " or ") + " for a " +
+    else if (arg == "format" && !formatFor(e->args.at(arg), takes->formats))
+      message = "'" + within + ".format' must be " + formatNames(takes->formats) + " for a " +
                 what + ", found '" + e->args.at(arg) + "'";
     if (!message.empty()) {
       report(user, (c->at(line) + ": " + message).c_str());

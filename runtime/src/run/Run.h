@@ -82,14 +82,6 @@ inline const char *typeName(uint32_t t) {
   }
 }
 
-/// The srt_format of a format name, or 0.
-inline int formatCode(const char *text, int64_t len) {
-  std::string f(text, static_cast<size_t>(len));
-  return f == "csv"     ? SRT_FORMAT_CSV
-         : f == "json"  ? SRT_FORMAT_JSON
-         : f == "table" ? SRT_FORMAT_TABLE
-                        : 0;
-}
 
 /// A sink whose records go to a function instead of its connector
 /// (srt_run_capture_sink).
