@@ -18,35 +18,53 @@ const char *connectorRoleName(ConnectorRole r) {
   return "?";
 }
 
+bool ConnectorSpec::messageFormat(ConnectorRole role) const {
+  uint8_t uses = role == ConnectorRole::Sink ? info->sink_formats : info->source_formats;
+  return (uses & SRT_FORMAT_MESSAGE) != 0;
+}
+
 namespace {
+ArgKind argKind(srt_arg_kind k) {
+  switch (k) {
+  case SRT_ARG_STRING:
+    return ArgKind::String;
+  case SRT_ARG_INT:
+    return ArgKind::Int;
+  case SRT_ARG_NUMBER:
+    return ArgKind::Number;
+  case SRT_ARG_RECORD_EXPR:
+    return ArgKind::RecordExpr;
+  }
+  return ArgKind::String;
+}
+
 const std::vector<ConnectorSpec> &specs() {
-  static const std::vector<ConnectorSpec> all = {
-      {"file",
-       true,
-       true,
-       true,
-       {{"path", ArgKind::String, true, true}, {"format", ArgKind::String, false, false}}},
-      {"stdin", true, false, false, {{"format", ArgKind::String, false, false}}},
-      {"stdout", false, false, true, {{"format", ArgKind::String, false, false}}},
-      {"kafka",
-       true,
-       false,
-       true,
-       {{"topic", ArgKind::String, true, true},
-        {"format", ArgKind::String, false, false},
-        {"key", ArgKind::RecordExpr, false, false, /*sinkOnly=*/true}}},
-      {"generate",
-       true,
-       false,
-       false,
-       {{"kind", ArgKind::String, true, true},
-        {"events", ArgKind::Int, false, false},
-        {"rate", ArgKind::Number, false, false},
-        {"seed", ArgKind::Int, false, false}}},
-      {"null", false, false, true, {}},
-  };
+  static const std::vector<ConnectorSpec> all = [] {
+    std::vector<ConnectorSpec> out;
+    uint32_t n = 0;
+    const srt_connector_info *list = srt_connectors(&n);
+    for (uint32_t i = 0; i < n; ++i) {
+      const srt_connector_info &c = list[i];
+      ConnectorSpec spec{c.name,
+                         c.kind,
+                         (c.roles & SRT_ROLE_SOURCE) != 0,
+                         (c.roles & SRT_ROLE_TABLE) != 0,
+                         (c.roles & SRT_ROLE_SINK) != 0,
+                         {},
+                         &c};
+      for (uint32_t k = 0; k < c.nargs; ++k) {
+        const srt_connector_arg &a = c.args[k];
+        if (a.program) // else only a config gives it
+          spec.args.push_back({a.name, argKind(a.kind), a.required != 0, a.positional != 0,
+                               /*sinkOnly=*/a.program == SRT_ROLE_SINK});
+      }
+      out.push_back(std::move(spec));
+    }
+    return out;
+  }();
   return all;
 }
+
 } // namespace
 
 const ConnectorSpec *findConnector(const std::string &name) {
@@ -54,6 +72,13 @@ const ConnectorSpec *findConnector(const std::string &name) {
     if (name == s.name)
       return &s;
   return nullptr;
+}
+
+std::string joined(const std::vector<std::string> &words) {
+  std::string out;
+  for (const std::string &w : words)
+    out += (out.empty() ? "" : ", ") + w;
+  return out;
 }
 
 std::vector<std::string> connectorNames() {

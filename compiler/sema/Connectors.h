@@ -5,6 +5,8 @@
 
 #include "sema/Type.h"
 
+#include <srt/host.h>
+
 #include <string>
 #include <vector>
 
@@ -29,14 +31,23 @@ struct ConnectorArgSpec {
   bool sinkOnly = false;
 };
 
+/// A connector as sema checks it, built from the runtime's connector list
+/// (srt_connectors, srt/host.h): the arguments a program may give.
 struct ConnectorSpec {
   const char *name;
+  srt_connector_kind kind;
   bool source, table, sink;
   std::vector<ConnectorArgSpec> args;
+  const srt_connector_info *info; ///< formats and capabilities
+  /// Whether the format of this connector in \p role is one record per
+  /// Kafka message.
+  bool messageFormat(ConnectorRole role) const;
 };
 
 const ConnectorSpec *findConnector(const std::string &name);
 std::vector<std::string> connectorNames();
+/// "a, b, c".
+std::string joined(const std::vector<std::string> &words);
 
 /// The formats a connector in \p role can use; \p message: one record per
 /// Kafka message. From the runtime's list (srt_formats), so both agree.

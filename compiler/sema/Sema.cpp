@@ -333,7 +333,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
   if (!spec) {
     diags_.error(c.nameRange, "unknown connector '" + c.name + "'" +
                                   didYouMean(c.name, connectorNames()) +
-                                  " (connectors: file, stdin, stdout, kafka, generate, null)");
+                                  " (connectors: " + joined(connectorNames()) + ")");
     return;
   }
   bool allowed = role == ConnectorRole::Source  ? spec->source
@@ -431,7 +431,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
   // Formats.
   if (auto it = bound.find("format"); it != bound.end()) {
     if (auto fmt = constString("format")) {
-      bool message = c.name == "kafka"; // one record per message
+      bool message = spec->messageFormat(role); // one record per Kafka message
       std::vector<std::string> valid = formatsFor(role, message);
       if (std::find(valid.begin(), valid.end(), *fmt) == valid.end()) {
         std::string list;

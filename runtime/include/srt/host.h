@@ -27,6 +27,9 @@ void srt_run_destroy(srt_run *run);
 const char *srt_run_error(const srt_run *run);
 /* -------------------------------------------------------------- formats */
 
+/** What a connector needs of a format (flags). */
+enum { SRT_FORMAT_READ = 1, SRT_FORMAT_WRITE = 2, SRT_FORMAT_MESSAGE = 4 };
+
 /** A record format (LANGUAGE.md §4): the one list of them (formats/
  * Formats.cpp), which the compiler's checks, the readers and writers and
  * the config check all consult. */
@@ -48,6 +51,56 @@ const srt_format_info *srt_format_default(void);
 const srt_format_info *srt_format_find(const char *name, int64_t len);
 /** The format of an enum srt_format, or NULL. */
 const srt_format_info *srt_format_by_code(int code);
+/* ----------------------------------------------------------- connectors */
+
+/** A connector (LANGUAGE.md §4): the one list of them (io/Connectors.cpp),
+ * which the compiler's checks and the config check consult. */
+typedef enum srt_connector_kind {
+  SRT_CONNECTOR_FILE = 1,
+  SRT_CONNECTOR_STDIN = 2,
+  SRT_CONNECTOR_STDOUT = 3,
+  SRT_CONNECTOR_KAFKA = 4,
+  SRT_CONNECTOR_GENERATE = 5,
+  SRT_CONNECTOR_NULL = 6,
+} srt_connector_kind;
+/** The roles a connector or an argument plays (flags). */
+enum { SRT_ROLE_SOURCE = 1, SRT_ROLE_TABLE = 2, SRT_ROLE_SINK = 4 };
+/** What an argument's value must be. */
+typedef enum srt_arg_kind {
+  SRT_ARG_STRING = 1,      /* a constant string */
+  SRT_ARG_INT = 2,         /* a constant i64 */
+  SRT_ARG_NUMBER = 3,      /* a constant i64 or f64 */
+  SRT_ARG_RECORD_EXPR = 4, /* an expression over each record (a Kafka sink's key) */
+} srt_arg_kind;
+typedef struct srt_connector_arg {
+  const char *name;
+  srt_arg_kind kind;
+  uint8_t required;   /* in the program */
+  uint8_t positional; /* may be written without its name (the first argument) */
+  uint8_t program;    /* the roles in which a program may give it (0: config only) */
+  uint8_t config;     /* the roles in which a config may override it */
+} srt_connector_arg;
+/** Capabilities (flags). */
+enum {
+  SRT_CAN_BE_BOUNDED = 1, /* its input may end (a file; a pipe does only when closed) */
+  SRT_KEYED = 2,          /* its records carry a key (a Kafka message's) */
+  SRT_NEEDS_GROUP = 4,    /* a source reads as a member of a consumer group */
+};
+typedef struct srt_connector_info {
+  const char *name;
+  srt_connector_kind kind;
+  uint8_t roles;           /* SRT_ROLE_* flags */
+  uint8_t source_formats;  /* what a source needs of its format (SRT_FORMAT_READ, ...) */
+  uint8_t sink_formats;    /* and a sink */
+  uint8_t capabilities;    /* SRT_CAN_BE_BOUNDED, ... */
+  const srt_connector_arg *args;
+  uint32_t nargs;
+} srt_connector_info;
+/** Every connector, in the order messages list them. */
+const srt_connector_info *srt_connectors(uint32_t *count);
+/** The connector called `name`, or NULL. */
+const srt_connector_info *srt_connector_find(const char *name);
+
 /** The format a file's extension tells ("csv" for .csv; "json" for .json,
  * .jsonl, .ndjson), or NULL. The compiler uses it too, so both agree. */
 const char *srt_format_of_path(const char *path, int64_t len);

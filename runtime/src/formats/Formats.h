@@ -10,9 +10,9 @@
 
 /// What a connector needs of a format (flags).
 enum FormatUse : unsigned {
-  kFormatRead = 1,    ///< a source reads it
-  kFormatWrite = 2,   ///< a sink writes it
-  kFormatMessage = 4, ///< one record per Kafka message
+  kFormatRead = SRT_FORMAT_READ,       ///< a source reads it
+  kFormatWrite = SRT_FORMAT_WRITE,     ///< a sink writes it
+  kFormatMessage = SRT_FORMAT_MESSAGE, ///< one record per Kafka message
 };
 
 /// Whether \p f serves every use in \p uses.

@@ -20,31 +20,27 @@
 
 namespace {
 
-/// What a connector takes from a config: its arguments (`properties`
-/// included), and what it needs of a format (FormatUse flags; 0: none).
+/// What a connector takes from a config in one section: its arguments
+/// (`properties` included), and what it needs of a format (FormatUse flags;
+/// 0: none). From the connector list (srt_connectors).
 struct ConnectorArgs {
-  const char *connector;
-  int section;
   std::vector<const char *> args;
-  unsigned formats;
+  unsigned formats = 0;
 };
 
-const ConnectorArgs kConnectors[] = {
-    {"file", SRT_CONFIG_SOURCES, {"path", "format"}, kFormatRead},
-    {"stdin", SRT_CONFIG_SOURCES, {"format"}, kFormatRead},
-    {"kafka",
-     SRT_CONFIG_SOURCES,
-     {"topic", "format", "brokers", "group", "properties"},
-     kFormatRead | kFormatMessage},
-    {"generate", SRT_CONFIG_SOURCES, {"kind", "events", "rate", "seed"}, 0},
-    {"file", SRT_CONFIG_SINKS, {"path", "format"}, kFormatWrite},
-    {"stdout", SRT_CONFIG_SINKS, {"format"}, kFormatWrite},
-    {"kafka",
-     SRT_CONFIG_SINKS,
-     {"topic", "format", "brokers", "properties"},
-     kFormatWrite | kFormatMessage},
-    {"null", SRT_CONFIG_SINKS, {}, 0},
-};
+/// What \p connector takes in config \p section; false when it is not a
+/// connector of that section.
+bool configArgs(const char *connector, int section, ConnectorArgs &out) {
+  const srt_connector_info *info = srt_connector_find(connector);
+  uint8_t role = section == SRT_CONFIG_SOURCES ? SRT_ROLE_SOURCE : SRT_ROLE_SINK;
+  if (!info || !(info->roles & role))
+    return false;
+  for (uint32_t i = 0; i < info->nargs; ++i)
+    if (info->args[i].config & role)
+      out.args.push_back(info->args[i].name);
+  out.formats = role == SRT_ROLE_SOURCE ? info->source_formats : info->sink_formats;
+  return true;
+}
 
 /// "a, b and c" (or "a, b or c").
 std::string listOf(const std::vector<const char *> &words, const char *last = " and ") {
@@ -113,12 +109,10 @@ uint32_t srt_config_check_connector(const srt_config *c, int section, const char
   const srt_config::Entry *e = c->connector(section, name);
   if (!e)
     return 0;
-  const ConnectorArgs *takes = nullptr;
-  for (const ConnectorArgs &k : kConnectors)
-    if (k.section == section && std::strcmp(k.connector, connector) == 0)
-      takes = &k;
-  if (!takes)
+  ConnectorArgs takesArgs;
+  if (!configArgs(connector, section, takesArgs))
     return 0; // a connector the config cannot override
+  const ConnectorArgs *takes = &takesArgs;
   const char *kind = section == SRT_CONFIG_SOURCES ? "source" : "sink";
   std::string within = std::string(section == SRT_CONFIG_SOURCES ? "sources." : "sinks.") + name;
   uint32_t mistakes = 0;
