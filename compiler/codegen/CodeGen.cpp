@@ -77,16 +77,14 @@ bool Generator::supported() {
     switch (op->kind()) {
     case LogicalOperator::Kind::Source: {
       auto *s = cast<LogicalSource>(op);
-      if (s->connectorName != "file" && s->connectorName != "stdin" &&
-          s->connectorName != "generate" && s->connectorName != "kafka")
+      if (!readerOpener(s->connectorKind))
         unsupported(*op, "source connector '" + s->connectorName + "'");
       sources_.push_back(s);
       break;
     }
     case LogicalOperator::Kind::Sink: {
       auto *s = cast<LogicalSink>(op);
-      if (s->connectorName != "file" && s->connectorName != "stdout" &&
-          s->connectorName != "null" && s->connectorName != "kafka")
+      if (!writerOpener(s->connectorKind) && s->connectorKind != SRT_CONNECTOR_NULL)
         unsupported(*op, "sink connector '" + s->connectorName + "'");
       sinks_.push_back(s);
       break;
@@ -175,18 +173,44 @@ Generator::argText(const std::string &owner, const std::map<std::string, PlanExp
   return {b_.CreateExtractValue(v.v, 0), b_.CreateExtractValue(v.v, 1)};
 }
 
-std::string Generator::defaultFormat(const std::string &connector,
+std::optional<Abi> Generator::readerOpener(srt_connector_kind kind) {
+  switch (kind) {
+  case SRT_CONNECTOR_FILE:
+  case SRT_CONNECTOR_STDIN:
+    return Abi::srt_reader_open_text;
+  case SRT_CONNECTOR_KAFKA:
+    return Abi::srt_reader_open_kafka;
+  case SRT_CONNECTOR_GENERATE:
+    return Abi::srt_reader_open_generator;
+  default:
+    return std::nullopt;
+  }
+}
+
+std::optional<Abi> Generator::writerOpener(srt_connector_kind kind) {
+  switch (kind) {
+  case SRT_CONNECTOR_FILE:
+  case SRT_CONNECTOR_STDOUT:
+    return Abi::srt_writer_open_text;
+  case SRT_CONNECTOR_KAFKA:
+    return Abi::srt_writer_open_kafka;
+  default: // null: nothing is opened; records are only counted
+    return std::nullopt;
+  }
+}
+
+std::string Generator::defaultFormat(srt_connector_kind connector,
                                      const std::map<std::string, Value> &args) {
   // A file without `format:` takes it from its path's extension at start-up:
   // the path may come from a param (--param) or the config (`path:`).
-  if (connector == "file")
+  if (connector == SRT_CONNECTOR_FILE)
     return "";
   auto it = args.find("format");
   return it == args.end() || it->second.isNull() ? streamc::defaultFormat() : it->second.asString();
 }
 
 Generator::Handle Generator::openConnector(Abi function, const char *slotName,
-                                           const std::string &name, const std::string &connector,
+                                           const std::string &name, srt_connector_kind connector,
                                            const std::map<std::string, Value> &args,
                                            const std::map<std::string, PlanExprPtr> &argExprs,
                                            const LayoutInfo &info) {
@@ -194,10 +218,11 @@ Generator::Handle Generator::openConnector(Abi function, const char *slotName,
   // Messages name the connector as the program does: `source clicks`.
   std::string owner = (std::strcmp(slotName, "reader") == 0 ? "source " : "sink ") + name;
   // file: the path; kafka: the topic; stdin, stdout: none.
-  auto path = connector == "file"    ? argText(owner, argExprs, "path", nullptr)
-              : connector == "kafka" ? argText(owner, argExprs, "topic", nullptr)
-                                     : std::make_pair<llvm::Value *, llvm::Value *>(
-                                           llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
+  auto path = connector == SRT_CONNECTOR_FILE ? argText(owner, argExprs, "path", nullptr)
+              : connector == SRT_CONNECTOR_KAFKA
+                  ? argText(owner, argExprs, "topic", nullptr)
+                  : std::make_pair<llvm::Value *, llvm::Value *>(
+                        llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
   std::string fallback = defaultFormat(connector, args);
   auto format = argText(owner, argExprs, "format", fallback.c_str());
   llvm::Value *h =
@@ -210,13 +235,14 @@ Generator::Handle Generator::openConnector(Abi function, const char *slotName,
 
 void Generator::declareSinks() {
   for (const Plan::DeclaredSink &d : plan_.declaredSinks) {
-    if (d.connectorName != "file" && d.connectorName != "stdout")
+    // The dead-letter sink may be any text sink (a file or standard output).
+    if (d.connectorKind != SRT_CONNECTOR_FILE && d.connectorKind != SRT_CONNECTOR_STDOUT)
       continue;
-    auto path = d.connectorName == "file"
+    auto path = d.connectorKind == SRT_CONNECTOR_FILE
                     ? argText("sink " + d.name, d.argExprs, "path", nullptr)
                     : std::make_pair<llvm::Value *, llvm::Value *>(
                           llvm::ConstantPointerNull::get(rt_.ptr), b_.getInt64(0));
-    std::string fallback = defaultFormat(d.connectorName, d.args);
+    std::string fallback = defaultFormat(d.connectorKind, d.args);
     auto format = argText("sink " + d.name, d.argExprs, "format", fallback.c_str());
     llvm::Value *rc = rt_.call(
         b_, Abi::srt_run_declare_sink,
@@ -232,11 +258,9 @@ const RecordType &Generator::sinkInputType(const LogicalSink &sink, size_t i) {
 
 void Generator::openSinks() {
   for (LogicalSink *sink : sinks_)
-    if (sink->connectorName != "null")
-      writers_[sink] = openConnector(sink->connectorName == "kafka" ? Abi::srt_writer_open_kafka
-                                                                    : Abi::srt_writer_open_text,
-                                     "writer", sink->sinkName, sink->connectorName, sink->args,
-                                     sink->argExprs, layoutOf(sinkInputType(*sink, 0)));
+    if (std::optional<Abi> open = writerOpener(sink->connectorKind))
+      writers_[sink] = openConnector(*open, "writer", sink->sinkName, sink->connectorKind,
+                                     sink->args, sink->argExprs, layoutOf(sinkInputType(*sink, 0)));
 }
 
 llvm::Value *Generator::argNumber(const std::string &owner,
@@ -272,7 +296,7 @@ void Generator::openTables() {
     llvm::AllocaInst *slot = handleSlot("table");
     std::string owner = "table " + l->tableName;
     auto path = argText(owner, l->argExprs, "path", nullptr);
-    std::string fallback = defaultFormat("file", l->args);
+    std::string fallback = defaultFormat(SRT_CONNECTOR_FILE, l->args); // tables are files
     auto format = argText(owner, l->argExprs, "format", fallback.c_str());
     llvm::Value *t = rt_.call(b_, Abi::srt_table_load,
                               {runArg_, rt_.cstring(l->tableName), path.first, path.second,
@@ -289,11 +313,10 @@ void Generator::openSources() {
     maxDelay_[src] = startUpSetting(src->maxDelay.get(), src->maxDelayMs, 0,
                                     "source " + src->sourceName + ": max_delay", true);
   for (LogicalSource *src : sources_)
-    readers_[src] = src->connectorName == "generate"
+    readers_[src] = src->connectorKind == SRT_CONNECTOR_GENERATE
                         ? openGenerator(*src)
-                        : openConnector(src->connectorName == "kafka" ? Abi::srt_reader_open_kafka
-                                                                      : Abi::srt_reader_open_text,
-                                        "reader", src->sourceName, src->connectorName, src->args,
+                        : openConnector(*readerOpener(src->connectorKind), "reader",
+                                        src->sourceName, src->connectorKind, src->args,
                                         src->argExprs, layoutOf(*src->output, &src->readFields));
 }
 

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -87,13 +88,18 @@ private:
 
   /// The format name to use when the program did not give one: empty for a
   /// file, whose path's extension tells at start-up.
-  static std::string defaultFormat(const std::string &connector,
+  static std::string defaultFormat(srt_connector_kind connector,
                                    const std::map<std::string, Value> &args);
+
+  /// The runtime call that opens a source (a sink) of connector \p kind;
+  /// none when code generation does not open it (a null sink).
+  static std::optional<Abi> readerOpener(srt_connector_kind kind);
+  static std::optional<Abi> writerOpener(srt_connector_kind kind);
 
   /// Opens a reader or writer through `srt_{reader,writer}_open_text`,
   /// keeping the handle in an entry-block slot for the cleanup paths.
   Handle openConnector(Abi function, const char *slotName, const std::string &name,
-                       const std::string &connector, const std::map<std::string, Value> &args,
+                       srt_connector_kind connector, const std::map<std::string, Value> &args,
                        const std::map<std::string, PlanExprPtr> &argExprs, const LayoutInfo &info);
 
   /// Tells the run about every declared sink, so it can open the config's

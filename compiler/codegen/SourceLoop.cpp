@@ -105,7 +105,7 @@ void Generator::emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch) {
   // -1: a Kafka rebalance rewound the input and dropped the windows' state;
   // the runtime, which computes this source's watermark per record, forgot
   // the partitions' event times too, so the step just reads on.
-  if (src.connectorName == "kafka")
+  if (src.connectorKind == SRT_CONNECTOR_KAFKA)
     sw->addCase(b_.getInt32(-1), header);
   for (auto [blockEnd, status] : {std::pair{full, SRT_STEP_MORE}, {waiting, SRT_STEP_WAIT}}) {
     b_.SetInsertPoint(blockEnd);
@@ -136,11 +136,11 @@ void Generator::emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch) {
     // Watermark = largest event time - max_delay (a Kafka source's is per
     // partition: the runtime's); then what it reached fires.
     llvm::Value *wm;
-    if (src.connectorName == "kafka") {
+    if (src.connectorKind == SRT_CONNECTOR_KAFKA) {
       wm = rt_.call(b_, Abi::srt_reader_watermark, {reader, time_, maxDelay_.at(&src)});
     } else {
-      llvm::Value *largest =
-          b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, b_.CreateLoad(rt_.i64, st.maxTime), time_);
+      llvm::Value *largest = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax,
+                                                      b_.CreateLoad(rt_.i64, st.maxTime), time_);
       b_.CreateStore(largest, st.maxTime);
       wm = b_.CreateSub(largest, maxDelay_.at(&src));
     }
@@ -162,8 +162,8 @@ void Generator::emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch) {
   emitAdvance(stateful);
   rt_.call(b_, Abi::srt_sched_done,
            {b_.CreateLoad(rt_.ptr, sched_), b_.getInt32(static_cast<uint32_t>(st.index)),
-            b_.CreateLoad(rt_.i64, st.count), b_.getInt32(SRT_STEP_END),
-            b_.getInt64(INT64_MAX), b_.getInt64(INT64_MAX)});
+            b_.CreateLoad(rt_.i64, st.count), b_.getInt32(SRT_STEP_END), b_.getInt64(INT64_MAX),
+            b_.getInt64(INT64_MAX)});
   b_.CreateBr(dispatch);
 }
 
@@ -186,9 +186,9 @@ void Generator::emitBatchEnd(const LogicalSource &src,
           b_.CreateICmpNE(rt_.call(b_, Abi::srt_sched_idle,
                                    {sched, b_.getInt32(static_cast<uint32_t>(st.index))}),
                           b_.getInt32(0)));
-      b_.CreateStore(b_.CreateSelect(idle, b_.getInt64(INT64_MAX),
-                                     b_.CreateLoad(rt_.i64, st.watermark)),
-                     st.effective);
+      b_.CreateStore(
+          b_.CreateSelect(idle, b_.getInt64(INT64_MAX), b_.CreateLoad(rt_.i64, st.watermark)),
+          st.effective);
     }
     if (src.eventTimeField < 0 || src.idleTimeoutMs > 0)
       emitAdvance(stateful);
@@ -466,7 +466,7 @@ void Generator::emitLookup(const LogicalLookup &l, llvm::Value *record, const Re
 
 void Generator::emitSinkWrite(const LogicalSink &sink, size_t input, llvm::Value *record,
                               const RecordType &type) {
-  if (sink.connectorName == "null") { // discarded, only counted
+  if (sink.connectorKind == SRT_CONNECTOR_NULL) { // discarded, only counted
     llvm::AllocaInst *counter = nullCounter(sink);
     b_.CreateStore(b_.CreateAdd(b_.CreateLoad(rt_.i64, counter), b_.getInt64(1)), counter);
     return;

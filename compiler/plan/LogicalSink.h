@@ -6,6 +6,7 @@
 
 #include "plan/LogicalOperator.h"
 #include "sema/Value.h"
+#include <srt/host.h>
 
 #include <map>
 
@@ -22,6 +23,7 @@ public:
   std::string connector;
   /// The connector's name and its constant arguments (see LogicalSource).
   std::string connectorName;
+  srt_connector_kind connectorKind = SRT_CONNECTOR_NULL; ///< what codegen tells apart
   std::map<std::string, Value> args;
   /// The same arguments as expressions over literals and params: a built
   /// executable evaluates them at start-up, after `--param`.

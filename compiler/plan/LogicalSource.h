@@ -4,6 +4,7 @@
 
 #include "plan/LogicalOperator.h"
 #include "sema/Value.h"
+#include <srt/host.h>
 
 #include <map>
 
@@ -22,6 +23,7 @@ public:
   /// time; a positional argument under its spec name, e.g. "path"), with
   /// the format filled in when it was left to the default.
   std::string connectorName;
+  srt_connector_kind connectorKind = SRT_CONNECTOR_NULL; ///< what codegen tells apart
   std::map<std::string, Value> args;
   /// The same arguments as expressions over literals and params: a built
   /// executable evaluates them at start-up, after `--param`.

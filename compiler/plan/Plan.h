@@ -4,6 +4,7 @@
 
 #include "plan/LogicalOperator.h"
 #include "plan/PlanExpr.h"
+#include <srt/host.h>
 
 #include <iosfwd>
 #include <map>
@@ -63,6 +64,7 @@ public:
   /// config may name one as the dead-letter sink).
   struct DeclaredSink {
     std::string name, connectorName;
+    srt_connector_kind connectorKind;
     std::map<std::string, Value> args;
     std::map<std::string, PlanExprPtr> argExprs;
   };

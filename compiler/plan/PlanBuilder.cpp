@@ -86,13 +86,15 @@ std::map<std::string, Value> connectorArgs(const ConnectorCall &c, const Sema &s
     if (auto v = sema.evalConstant(*arg->value))
       out[name] = *v;
   }
-  if (!out.count("format") && c.name != "null" && c.name != "generate") {
+  const ConnectorSpec *spec = findConnector(c.name);
+  uint8_t formats =
+      role == ConnectorRole::Sink ? spec->info->sink_formats : spec->info->source_formats;
+  if (!out.count("format") && formats) { // a connector with a format: its default
     std::string fmt;
-    if (c.name == "file" && out.count("path") && !out["path"].isNull())
+    if (spec->kind == SRT_CONNECTOR_FILE && out.count("path") && !out["path"].isNull())
       fmt = formatFromExtension(out["path"].asString());
     out["format"] = Value::string(fmt.empty() ? defaultFormat() : fmt);
   }
-  (void)role;
   return out;
 }
 
@@ -121,7 +123,7 @@ public:
             plan_->paramValues[p] = *v;
         } else if (auto *sink = dyn_cast<SinkDecl>(s.get())) {
           plan_->declaredSinks.push_back(
-              {sink->name, sink->connector->name,
+              {sink->name, sink->connector->name, findConnector(sink->connector->name)->kind,
                connectorArgs(*sink->connector, sema_, ConnectorRole::Sink),
                connectorArgExprs(*sink->connector)});
         } else if (auto *fn = dyn_cast<FnDecl>(s.get())) {
@@ -184,6 +186,7 @@ private:
       o->sourceName = src->name;
       o->connector = connectorText(*src->connector);
       o->connectorName = src->connector->name;
+      o->connectorKind = findConnector(src->connector->name)->kind;
       o->args = connectorArgs(*src->connector, sema_, ConnectorRole::Source);
       o->argExprs = connectorArgExprs(*src->connector);
       o->eventTimeField = src->eventTimeField;
@@ -392,6 +395,7 @@ private:
     op->sinkName = decl->name;
     op->connector = connectorText(*decl->connector);
     op->connectorName = decl->connector->name;
+    op->connectorKind = findConnector(decl->connector->name)->kind;
     op->args = connectorArgs(*decl->connector, sema_, ConnectorRole::Sink);
     op->argExprs = connectorArgExprs(*decl->connector);
     op->range = decl->range();
@@ -403,7 +407,8 @@ private:
       auto op = std::make_unique<LogicalSink>();
       op->sinkName = "<stdout>";
       op->connector = "stdout(format: \"" + defaultFormat() + "\")";
-      op->connectorName = "stdout";
+      op->connectorKind = SRT_CONNECTOR_STDOUT;
+      op->connectorName = connectorOfKind(op->connectorKind).name;
       op->args["format"] = Value::string(defaultFormat());
       stdout_ = plan_->add(std::move(op));
     }

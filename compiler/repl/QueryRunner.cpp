@@ -29,9 +29,9 @@ bool isStreaming(const Plan &plan) {
     auto *src = llvm::dyn_cast<LogicalSource>(op.get());
     if (!src)
       continue;
-    if (src->connectorName == "stdin" || src->connectorName == "kafka")
+    if (src->connectorKind == SRT_CONNECTOR_STDIN || src->connectorKind == SRT_CONNECTOR_KAFKA)
       return true;
-    if (src->connectorName == "generate") {
+    if (src->connectorKind == SRT_CONNECTOR_GENERATE) {
       auto events = src->args.find("events");
       auto rate = src->args.find("rate");
       if (events == src->args.end() || events->second.isNull())

@@ -229,7 +229,7 @@ void Repl::runPipeline(const Snippet &pipeline) {
     if (!options_.interactive)
       for (const auto &op : plan.operators())
         if (auto *src = llvm::dyn_cast<LogicalSource>(op.get());
-            src && src->connectorName == "stdin")
+            src && src->connectorKind == SRT_CONNECTOR_STDIN)
           diags.error(src->range, "source '" + src->sourceName +
                                       "' reads standard input, which holds the REPL's statements "
                                       "when they come from a script");

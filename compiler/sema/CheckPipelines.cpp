@@ -35,7 +35,8 @@ void Sema::checkSinkShape(const SinkDecl &sink, const RecordTypeRef &type, Sourc
   if (const ConnectorArg *f = sink.connector->find("format")) {
     if (auto v = evalConstant(*f->value); v && !v->isNull() && v->type.kind == TypeKind::String)
       format = v->asString();
-  } else if (sink.connector->name == "file" && !sink.connector->args.empty() &&
+  } else if (const ConnectorSpec *spec = findConnector(sink.connector->name);
+             spec && spec->kind == SRT_CONNECTOR_FILE && !sink.connector->args.empty() &&
              sink.connector->args[0]->name.empty()) {
     if (auto v = evalConstant(*sink.connector->args[0]->value);
         v && v->type.kind == TypeKind::String)

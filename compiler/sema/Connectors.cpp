@@ -2,6 +2,7 @@
 
 #include <srt/host.h>
 
+#include <cstdlib>
 #include <map>
 
 namespace streamc {
@@ -72,6 +73,13 @@ const ConnectorSpec *findConnector(const std::string &name) {
     if (name == s.name)
       return &s;
   return nullptr;
+}
+
+const ConnectorSpec &connectorOfKind(srt_connector_kind kind) {
+  for (const ConnectorSpec &s : specs())
+    if (s.kind == kind)
+      return s;
+  std::abort(); // every kind has its entry
 }
 
 std::string joined(const std::vector<std::string> &words) {

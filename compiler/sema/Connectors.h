@@ -45,6 +45,8 @@ struct ConnectorSpec {
 };
 
 const ConnectorSpec *findConnector(const std::string &name);
+/// The connector of kind \p kind (every kind has one).
+const ConnectorSpec &connectorOfKind(srt_connector_kind kind);
 std::vector<std::string> connectorNames();
 /// "a, b, c".
 std::string joined(const std::vector<std::string> &words);

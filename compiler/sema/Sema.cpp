@@ -443,7 +443,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
                                                      " (formats: " + list + ")" + extra);
       }
     }
-  } else if (c.name == "file") {
+  } else if (spec->kind == SRT_CONNECTOR_FILE) {
     auto path = constString("path");
     if (path && formatFromExtension(*path).empty())
       diags_.error(c.range(), "cannot tell the format of \"" + *path +
@@ -451,7 +451,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
   }
 
   // Generators fill the schema's fields by name.
-  if (c.name == "generate") {
+  if (spec->kind == SRT_CONNECTOR_GENERATE) {
     if (auto kind = constString("kind")) {
       const auto *fields = generatorFields(*kind);
       if (!fields) {
@@ -495,7 +495,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
   }
 
   // Kafka metadata fields must have their documented types.
-  if (c.name == "kafka" && schema) {
+  if (spec->kind == SRT_CONNECTOR_KAFKA && schema) {
     for (const Field &f : schema->fields)
       for (const auto &m : kafkaMetadataFields())
         if (f.name == m.name && f.type.kind != m.type && !f.type.isError())
