@@ -20,11 +20,12 @@ At the end every fifo is closed, the rest of the output is printed, then
 """
 import os
 import select
-import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+from stopwatch import signal_and_time
 
 
 def open_writer(path, limit=10.0):
@@ -91,14 +92,7 @@ def main():
                 pass
             elif word == "signal":
                 sig, secs = rest.split()
-                start = time.monotonic()
-                proc.send_signal(getattr(signal, "SIG" + sig))
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    pass
-                took = time.monotonic() - start
-                print("fast" if took < float(secs) else f"slow ({took:.2f} s)")
+                signal_and_time(proc, sig, secs)
             else:
                 os.write(fds[word], rest.encode() + b"\n")
         for fd in fds.values():

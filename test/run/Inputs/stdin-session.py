@@ -26,10 +26,11 @@ import datetime
 import json
 import os
 import select
-import signal
 import subprocess
 import sys
 import time
+
+from stopwatch import signal_and_time
 
 
 class Output:
@@ -107,14 +108,7 @@ def main():
                 print("window sizes (ms): " + " ".join(str(s) for s in sorted(sizes)))
         elif kind == "signal":
             name, secs = arg.split(":")
-            start = time.monotonic()
-            proc.send_signal(getattr(signal, "SIG" + name))
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-            took = time.monotonic() - start
-            print("fast" if took < float(secs) else f"slow ({took:.2f} s)")
+            signal_and_time(proc, name, secs)
         elif kind == "close":
             proc.stdin.close()
         else:
