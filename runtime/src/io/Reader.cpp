@@ -96,6 +96,9 @@ Problem parseText(void *record, const srt_field &f, std::string_view text) {
 
 /// The reader: framing and parsing for one source.
 struct srt_reader {
+  /// Where the records come from: text (a file, stdin, memory) through
+  /// `input`, a built-in generator, or Kafka messages.
+  enum class Origin { Text, Generator, Kafka } origin = Origin::Text;
   srt_run *run = nullptr;
   SourceStats *stats = nullptr;
   int format = SRT_FORMAT_JSON;
@@ -132,16 +135,19 @@ struct srt_reader {
 
   void malformed(const std::string &why) {
     ++stats->skipped;
+    // A message is located by its partition and offset, text by its line.
+    bool fromKafka = origin == Origin::Kafka;
     if (stats->firstError.empty())
-      stats->firstError = (kafka ? "partition " + std::to_string(message.partition) + " offset " +
-                                       std::to_string(message.offset)
-                                 : "line " + std::to_string(line)) +
+      stats->firstError = (fromKafka ? "partition " + std::to_string(message.partition) +
+                                           " offset " + std::to_string(message.offset)
+                                     : "line " + std::to_string(line)) +
                           ": " + why;
+    int64_t at = fromKafka ? message.offset : line;
     if (run->deadLetter && !simdjson::validate_utf8(current.data(), current.size())) {
-      run->toDeadLetter(stats->name, kafka ? message.offset : line, why, validUtf8(current));
+      run->toDeadLetter(stats->name, at, why, validUtf8(current));
       return;
     }
-    run->toDeadLetter(stats->name, kafka ? message.offset : line, why, current);
+    run->toDeadLetter(stats->name, at, why, current);
   }
 
   /// Splits the CSV record [b, e) into `cells`; false (and why) when it is
@@ -569,6 +575,7 @@ srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const ch
     return nullptr;
   }
   srt_reader *r = newReader(run, source, SRT_FORMAT_JSON, layout);
+  r->origin = srt_reader::Origin::Generator;
   r->generator = std::make_unique<Generator>(k, events, rate, static_cast<uint64_t>(seed));
   r->generator->stopWhen(&run->interrupted);
   return r;
@@ -607,6 +614,7 @@ srt_reader *srt_reader_open_kafka(srt_run *run, const char *source, const char *
     if (fd.read)
       r->fieldByName.emplace(fd.name, static_cast<int>(i));
   }
+  r->origin = srt_reader::Origin::Kafka;
   r->kafka = KafkaConsumer::open(run, source, t);
   if (!r->kafka) {
     delete r;
@@ -624,19 +632,22 @@ int srt_reader_next(srt_reader *r, void *record) {
   if (r->run->interruptRequested()) // srt_run_interrupt: the input ends here
     return 0;
   r->run->recordEpoch = r->run->epoch;
-  if (r->generator) {
+  switch (r->origin) {
+  case srt_reader::Origin::Generator:
     if (!r->generator->next(r->fields, record))
       return r->generator->waiting() ? 2 : 0;
     ++r->stats->read;
     return 1;
-  }
-  if (r->kafka) {
+  case srt_reader::Origin::Kafka: {
     r->rejectedCurrent = false;
     int got = r->nextKafka(record);
     r->run->recordEpoch = r->run->epoch; // a checkpoint may have begun an epoch
     if (got == 1)
       ++r->stats->read;
     return got;
+  }
+  case srt_reader::Origin::Text:
+    break;
   }
   r->rejectedCurrent = false;
   if (r->headerPending) {
@@ -682,7 +693,7 @@ void srt_reader_reject(srt_reader *r, const char *reason) {
 }
 
 int64_t srt_reader_watermark(srt_reader *r, int64_t time, int64_t max_delay) {
-  if (r->kafka)
+  if (r->origin == srt_reader::Origin::Kafka)
     return r->kafka->watermark(time, max_delay);
   return time - max_delay;
 }
@@ -699,30 +710,53 @@ void srt_reader_input_stats(const srt_reader *r, int64_t *buffer_bytes, int64_t 
 } // extern "C"
 
 void readerSchedule(srt_reader *r) {
-  if (r->input)
+  switch (r->origin) {
+  case srt_reader::Origin::Text:
     r->input->setNonBlocking(true);
-  if (r->generator)
+    return;
+  case srt_reader::Origin::Generator:
     r->generator->setNonBlocking(true);
-  if (r->kafka)
+    return;
+  case srt_reader::Origin::Kafka:
     r->kafka->setNonBlocking();
+    return;
+  }
 }
 
 int readerWaitFd(const srt_reader *r) {
-  if (r->input)
+  switch (r->origin) {
+  case srt_reader::Origin::Text:
     return r->input->fd();
-  return r->kafka ? r->kafka->waitFd() : -1;
+  case srt_reader::Origin::Kafka:
+    return r->kafka->waitFd();
+  case srt_reader::Origin::Generator:
+    break; // a timer (readerWakeInMs)
+  }
+  return -1;
 }
 
 int64_t readerWakeInMs(const srt_reader *r) {
-  if (r->generator)
+  switch (r->origin) {
+  case srt_reader::Origin::Generator:
     return r->generator->dueInMs();
-  // A consumer commits and reports from next(): it is stepped at least as
-  // often as it polled by itself.
-  return r->kafka ? 100 : -1;
+  case srt_reader::Origin::Kafka:
+    // A consumer commits and reports from next(): it is stepped at least as
+    // often as it polled by itself.
+    return 100;
+  case srt_reader::Origin::Text:
+    break;
+  }
+  return -1;
 }
 
 bool readerBounded(const srt_reader *r) {
-  if (r->input)
+  switch (r->origin) {
+  case srt_reader::Origin::Text:
     return r->input->bounded();
-  return r->generator && r->generator->bounded();
+  case srt_reader::Origin::Generator:
+    return r->generator->bounded();
+  case srt_reader::Origin::Kafka:
+    break;
+  }
+  return false;
 }
