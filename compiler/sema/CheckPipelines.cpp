@@ -42,6 +42,17 @@ void Sema::checkSinkShape(const SinkDecl &sink, const RecordTypeRef &type, Sourc
         v && v->type.kind == TypeKind::String)
       format = formatFromExtension(v->asString());
   }
+  for (const Field &f : type->fields)
+    if (f.type.isError())
+      return; // reported where the field is defined
+  if (formatIsOneString(format) &&
+      (type->fields.size() != 1 || type->fields[0].type.kind != TypeKind::String)) {
+    diags_.error(at, "sink '" + sink.name + "' writes " + format +
+                         ": each record is one line, so it needs exactly one field, a string, "
+                         "but this pipeline's records are " +
+                         type->str() + " (select { line: ... })");
+    return;
+  }
   auto [it, first] = sinkShapes_.emplace(&sink, std::make_pair(type, at));
   if (first || !formatHasOneHeader(format) || it->second.first->str() == type->str())
     return;

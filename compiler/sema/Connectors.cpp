@@ -131,6 +131,11 @@ bool formatHasOneHeader(const std::string &name) {
   return f && f->one_header;
 }
 
+bool formatIsOneString(const std::string &name) {
+  const srt_format_info *f = findFormat(name);
+  return f && f->one_string;
+}
+
 std::string defaultFormat() { return srt_format_default()->name; }
 
 std::string formatFromExtension(const std::string &path) {

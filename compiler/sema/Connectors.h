@@ -60,6 +60,8 @@ std::string formatMisuse(const std::string &name, ConnectorRole role, bool messa
 /// Whether every record a sink writes in format \p name must have the same
 /// fields (a CSV header, a table's columns).
 bool formatHasOneHeader(const std::string &name);
+/// Whether a record in format \p name is exactly one string field (text).
+bool formatIsOneString(const std::string &name);
 /// The format of a connector that names none and whose path tells none.
 std::string defaultFormat();
 /// The format a file path implies by its extension ("" if none).

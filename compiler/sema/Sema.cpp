@@ -494,6 +494,30 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
     }
   }
 
+  // A source or table in text: its schema is one string field (a Kafka
+  // source's metadata fields aside), which each line fills.
+  if (role != ConnectorRole::Sink && schema) {
+    std::string fmt = constString("format").value_or("");
+    if (fmt.empty() && spec->kind == SRT_CONNECTOR_FILE)
+      if (auto path = constString("path"))
+        fmt = formatFromExtension(*path);
+    if (formatIsOneString(fmt)) {
+      std::vector<const Field *> payload;
+      for (const Field &f : schema->fields) {
+        bool meta = false;
+        for (const auto &m : kafkaMetadataFields())
+          meta |= spec->kind == SRT_CONNECTOR_KAFKA && f.name == m.name;
+        if (!meta)
+          payload.push_back(&f);
+      }
+      if (payload.size() != 1 ||
+          (payload[0]->type.kind != TypeKind::String && !payload[0]->type.isError()))
+        diags_.error(c.range(), "a " + std::string(roleName) + " in format '" + fmt +
+                                    "' reads each line into one string field, but the schema is " +
+                                    schema->str());
+    }
+  }
+
   // Kafka metadata fields must have their documented types.
   if (spec->kind == SRT_CONNECTOR_KAFKA && schema) {
     for (const Field &f : schema->fields)

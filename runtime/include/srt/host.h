@@ -41,6 +41,7 @@ typedef struct srt_format_info {
   uint8_t message;                /* a Kafka message can carry one record of it */
   uint8_t one_header;             /* every record written has the same fields */
   uint8_t is_default;             /* the format of a connector that names none */
+  uint8_t one_string;             /* a record is exactly one string field (text) */
   const char *const *extensions;  /* NULL-terminated: ".csv", ... */
 } srt_format_info;
 /** Every format, in the order messages list them. */

@@ -63,6 +63,7 @@ enum srt_format {
   SRT_FORMAT_CSV = 1,
   SRT_FORMAT_JSON = 2,
   SRT_FORMAT_TABLE = 3, /* sinks only: aligned columns */
+  SRT_FORMAT_TEXT = 4,  /* one string field per line */
 };
 
 /* --------------------------------------------------------------- runs */

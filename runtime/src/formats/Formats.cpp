@@ -13,14 +13,18 @@ namespace {
 
 const char *const kCsvExtensions[] = {".csv", nullptr};
 const char *const kJsonExtensions[] = {".json", ".jsonl", ".ndjson", nullptr};
+const char *const kTextExtensions[] = {".txt", ".log", nullptr};
 const char *const kNoExtensions[] = {nullptr};
 
-// name, code, readable, writable, message, one_header, is_default, extensions
+// name, code, readable, writable, message, one_header, is_default, one_string, extensions
 const srt_format_info kFormats[] = {
-    {"csv", SRT_FORMAT_CSV, 1, 1, 1, 1, 0, kCsvExtensions},
-    {"json", SRT_FORMAT_JSON, 1, 1, 1, 0, 1, kJsonExtensions}, // JSON lines
+    {"csv", SRT_FORMAT_CSV, 1, 1, 1, 1, 0, 0, kCsvExtensions},
+    {"json", SRT_FORMAT_JSON, 1, 1, 1, 0, 1, 0, kJsonExtensions}, // JSON lines
+    // One record per line, its one string field the line (LF, a CR before it
+    // stripped): logs, word counts.
+    {"text", SRT_FORMAT_TEXT, 1, 1, 1, 0, 0, 1, kTextExtensions},
     // Aligned columns for a person: written once the run ends, never read.
-    {"table", SRT_FORMAT_TABLE, 0, 1, 0, 1, 0, kNoExtensions},
+    {"table", SRT_FORMAT_TABLE, 0, 1, 0, 1, 0, 0, kNoExtensions},
 };
 
 } // namespace

@@ -198,14 +198,21 @@ void Framer::finish(Input &in, Frame &frame, size_t at) {
 bool Framer::scanLine(Input &in, Frame &frame) {
   const char *d = in.data() + in.begin();
   size_t avail = in.end() - in.begin(), i = pos_;
-  while (i < avail && d[i] != '\n' && d[i] != '\r')
-    ++i;
+  if (lfOnly_) {
+    const void *lf = i < avail ? std::memchr(d + i, '\n', avail - i) : nullptr;
+    i = lf ? static_cast<size_t>(static_cast<const char *>(lf) - d) : avail;
+  } else {
+    while (i < avail && d[i] != '\n' && d[i] != '\r')
+      ++i;
+  }
   framed_ += static_cast<int64_t>(i - pos_);
   pos_ = i;
   if (i == avail && !in.eof())
     return false;
   frame.unterminated = false;
   finish(in, frame, i);
+  if (lfOnly_ && frame.end > frame.begin && in.data()[frame.end - 1] == '\r')
+    --frame.end; // CRLF
   return true;
 }
 

@@ -117,7 +117,10 @@ class Framer {
 public:
   static constexpr size_t kMaxQuotedSpan = 1 << 20;
 
-  explicit Framer(bool csv) : csv_(csv) {}
+  /// \p csv: CSV records (quoted line breaks); \p lfOnly: only LF ends a
+  /// line, and a CR before it is not part of the record (the "text"
+  /// format: a lone CR is data).
+  explicit Framer(bool csv, bool lfOnly = false) : csv_(csv), lfOnly_(lfOnly) {}
   /// The next record of \p in; false at the end of input, or when a
   /// non-blocking input has no more bytes now (in.wouldBlock()): the next
   /// call resumes the record where the scan stopped.
@@ -139,6 +142,7 @@ private:
   void reset();
 
   bool csv_;
+  bool lfOnly_ = false;
   bool started_ = false; ///< the byte-order mark was looked for
   bool resume_ = false;  ///< the last call stopped mid-record (would block)
   bool skipLf_ = false;  ///< the last record ended with a CR

@@ -123,6 +123,24 @@ struct srt_reader {
   std::string scratch; ///< unescaped quoted CSV cells of the current record
   std::vector<uint8_t> seen;
 
+  // Text: the one field a line fills (-1: none the program reads).
+  int textField = -1;
+
+  /// A line of the "text" format into the record's one string field.
+  bool parseTextLine(const char *b, const char *e, void *record) {
+    if (textField < 0)
+      return true; // the program reads no field of it: only counted
+    const srt_field &f = fields[textField];
+    std::string_view line(b, static_cast<size_t>(e - b));
+    if (!simdjson::validate_utf8(line.data(), line.size())) {
+      malformed(std::string("field '") + f.name + "': not valid UTF-8: " + quoted(line));
+      return false;
+    }
+    at<srt_str>(record, f.offset) = {line.data(), static_cast<int64_t>(line.size())};
+    setNull(record, f, false);
+    return true;
+  }
+
   // JSON: field index by name, for the fields the program reads.
   std::unordered_map<std::string_view, int> fieldByName;
   simdjson::ondemand::parser parser;
@@ -441,8 +459,9 @@ struct srt_reader {
       while (len > 0 && (payload[len - 1] == '\n' || payload[len - 1] == '\r'))
         --len; // a producer's line terminator is not part of the record
       current = std::string_view(payload.data(), len);
-      bool ok = format == SRT_FORMAT_CSV
-                    ? parseCsv(payload.data(), payload.data() + len, record)
+      bool ok = format == SRT_FORMAT_CSV ? parseCsv(payload.data(), payload.data() + len, record)
+                : format == SRT_FORMAT_TEXT
+                    ? parseTextLine(payload.data(), payload.data() + len, record)
                     : parseJson(payload.data(), 0, len, payload.size(), record);
       if (!ok) {
         if (format == SRT_FORMAT_JSON && len == 0)
@@ -496,7 +515,10 @@ srt_reader *makeReader(srt_run *run, const char *source, int format, const srt_l
   r->input = std::move(input);
   r->input->stopWhen(&run->interrupted);
   r->input->beforeWaiting([run] { run->deliverOutput(); });
-  r->framer = Framer(format == SRT_FORMAT_CSV);
+  r->framer = Framer(format == SRT_FORMAT_CSV, /*lfOnly=*/format == SRT_FORMAT_TEXT);
+  // Text: the schema's one field (sema checks there is exactly one, a string).
+  if (format == SRT_FORMAT_TEXT && !r->fields.empty() && r->fields[0].read)
+    r->textField = 0;
   for (size_t i = 0; i < r->fields.size(); ++i)
     if (r->fields[i].read)
       r->fieldByName.emplace(r->fields[i].name, static_cast<int>(i));
@@ -613,6 +635,8 @@ srt_reader *srt_reader_open_kafka(srt_run *run, const char *source, const char *
     r->columnField.push_back(fd.read ? static_cast<int>(i) : -1);
     if (fd.read)
       r->fieldByName.emplace(fd.name, static_cast<int>(i));
+    if (fd.read && info->code == SRT_FORMAT_TEXT && r->textField < 0)
+      r->textField = static_cast<int>(i); // the one payload field
   }
   r->origin = srt_reader::Origin::Kafka;
   r->kafka = KafkaConsumer::open(run, source, t);
@@ -673,6 +697,8 @@ int srt_reader_next(srt_reader *r, void *record) {
     }
     bool ok = r->format == SRT_FORMAT_CSV
                   ? (f.end > f.begin && r->parseCsv(d + f.begin, d + f.end, record))
+              : r->format == SRT_FORMAT_TEXT // every line is a record, an empty one too
+                  ? r->parseTextLine(d + f.begin, d + f.end, record)
                   : r->parseJson(d, f.begin, f.end, r->input->capacity(), record);
     if (ok) {
       ++r->stats->read;

@@ -208,6 +208,11 @@ struct srt_writer {
       }
       buffer += '\n';
       break;
+    case SRT_FORMAT_TEXT: // the one field (sema checks it), as it is; null: an empty line
+      if (!fields.empty() && !isNull(record, fields[0]))
+        appendValue(buffer, record, fields[0], false);
+      buffer += '\n';
+      break;
     case SRT_FORMAT_TABLE: {
       std::vector<std::string> row;
       for (const srt_field &f : fields) {
