@@ -634,8 +634,15 @@ Val ExprCodeGen::call(const PlanExpr &e) {
   case BuiltinId::Contains: {
     llvm::Value *r = rt_.call(b_, Abi::srt_str_find,
                               {ptrOf(a[0].v), lenOf(a[0].v), ptrOf(a[1].v), lenOf(a[1].v)});
-    return {b_.CreateICmpNE(r, b_.getInt32(0)), null};
+    return {b_.CreateICmpNE(r, b_.getInt64(0)), null};
   }
+  case BuiltinId::StrPos:
+    return {rt_.call(b_, Abi::srt_str_find,
+                     {ptrOf(a[0].v), lenOf(a[0].v), ptrOf(a[1].v), lenOf(a[1].v)}),
+            null};
+  case BuiltinId::SplitPart:
+    return callStr(Abi::srt_str_split_part,
+                   {ptrOf(a[0].v), lenOf(a[0].v), ptrOf(a[1].v), lenOf(a[1].v), a[2].v}, null);
   case BuiltinId::StartsWith:
   case BuiltinId::EndsWith: {
     // The string is at least as long as the part, and its first (or last)

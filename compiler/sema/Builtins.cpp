@@ -30,6 +30,9 @@ const Builtin kScalars[] = {
      "substr(s: string, start: i64[, length: i64]) -> string"},
     {"replace", BuiltinId::Replace, 3, 3, false,
      "replace(s: string, from: string, to: string) -> string", UsesRecordContext},
+    {"strpos", BuiltinId::StrPos, 2, 2, false, "strpos(s: string, part: string) -> i64"},
+    {"split_part", BuiltinId::SplitPart, 3, 3, false,
+     "split_part(s: string, sep: string, n: i64) -> string"},
     {"i64", BuiltinId::ToI64, 1, 1, false, "i64(x) -> i64", CanFail},
     {"f64", BuiltinId::ToF64, 1, 1, false, "f64(x) -> f64"},
     {"string", BuiltinId::ToString, 1, 1, false, "string(x) -> string", UsesRecordContext},
@@ -130,12 +133,14 @@ std::vector<std::string> builtinNames() {
 
 const char *plannedBuiltinSection(const std::string &name) {
   static const std::pair<const char *, const char *> kPlanned[] = {
-      {"split_part", "§7"},      {"strpos", "§7"},           {"regexp_like", "§7"},
-      {"regexp_extract", "§7"},  {"regexp_replace", "§7"},   {"split", "§5"},
-      {"corr", "§6.2"},          {"covar_samp", "§6.2"},     {"covar_pop", "§6.2"},
-      {"regr_slope", "§6.2"},    {"regr_intercept", "§6.2"}, {"regr_r2", "§6.2"},
-      {"ewma", "§6.2"},          {"arg_max", "§6.2"},        {"arg_min", "§6.2"},
-      {"zscore", "§6.2"},        {"linreg_predict", "§6.2"}, {"logreg_predict", "§6.2"},
+      {"regexp_like", "§7"},      {"regexp_extract", "§7"},
+      {"regexp_replace", "§7"},   {"split", "§5"},
+      {"corr", "§6.2"},           {"covar_samp", "§6.2"},
+      {"covar_pop", "§6.2"},      {"regr_slope", "§6.2"},
+      {"regr_intercept", "§6.2"}, {"regr_r2", "§6.2"},
+      {"ewma", "§6.2"},           {"arg_max", "§6.2"},
+      {"arg_min", "§6.2"},        {"zscore", "§6.2"},
+      {"linreg_predict", "§6.2"}, {"logreg_predict", "§6.2"},
       {"kmeans_assign", "§6.2"},
   };
   for (const auto &[planned, section] : kPlanned)
@@ -220,6 +225,18 @@ BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
     for (size_t i = 0; i < 3; ++i)
       if (!argIs(args, i, TypeKind::String))
         return bad(static_cast<int>(i), expected(b, i, "a string", args));
+    return ok(Type::string(anyNull));
+  case BuiltinId::StrPos:
+    for (size_t i = 0; i < 2; ++i)
+      if (!argIs(args, i, TypeKind::String))
+        return bad(static_cast<int>(i), expected(b, i, "a string", args));
+    return ok(Type::i64(anyNull));
+  case BuiltinId::SplitPart:
+    for (size_t i = 0; i < 2; ++i)
+      if (!argIs(args, i, TypeKind::String))
+        return bad(static_cast<int>(i), expected(b, i, "a string", args));
+    if (!argIs(args, 2, TypeKind::I64))
+      return bad(2, expected(b, 2, "an i64", args));
     return ok(Type::string(anyNull));
   case BuiltinId::ToI64:
     // A string that is not an integer converts to null.

@@ -32,6 +32,8 @@ enum class BuiltinId {
   EndsWith,
   Substr,
   Replace,
+  StrPos,
+  SplitPart,
   ToI64,
   ToF64,
   ToString,

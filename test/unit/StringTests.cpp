@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <string>
 #include <string_view>
 
 namespace {
@@ -46,4 +48,29 @@ TEST(StringFunctions, ConcatAndReplaceWithNullPointers) {
   EXPECT_EQ(text(out), "yz");
   srt_str_replace(c.ctx, nullptr, 0, "X", 1, "yz", 2, &out);
   EXPECT_EQ(text(out), "");
+}
+
+TEST(StringFunctions, FindAndSplitPart) {
+  EXPECT_EQ(srt_str_find("abcabc", 6, "ca", 2), 3);
+  EXPECT_EQ(srt_str_find("abc", 3, "x", 1), 0);
+  EXPECT_EQ(srt_str_find(nullptr, 0, nullptr, 0), 1); // "" is at 1
+  srt_str out{};
+  auto part = [&](const char *s, const char *sep, int64_t n) {
+    srt_str_split_part(s, s ? static_cast<int64_t>(std::strlen(s)) : 0, sep,
+                       sep ? static_cast<int64_t>(std::strlen(sep)) : 0, n, &out);
+    return std::string(text(out));
+  };
+  EXPECT_EQ(part("a,b,,c", ",", 1), "a");
+  EXPECT_EQ(part("a,b,,c", ",", 3), "");
+  EXPECT_EQ(part("a,b,,c", ",", 4), "c");
+  EXPECT_EQ(part("a,b,,c", ",", 5), "");
+  EXPECT_EQ(part("a,b,,c", ",", -1), "c");
+  EXPECT_EQ(part("a,b,,c", ",", -4), "a");
+  EXPECT_EQ(part("a,b,,c", ",", -5), "");
+  EXPECT_EQ(part("a::b", "::", 2), "b");
+  EXPECT_EQ(part("abc", "", 1), "abc");
+  EXPECT_EQ(part("abc", "", 2), "");
+  EXPECT_EQ(part("abc", ",", 0), "");
+  EXPECT_EQ(part(nullptr, ",", 1), "");
+  EXPECT_EQ(part(nullptr, nullptr, -1), "");
 }

@@ -159,9 +159,49 @@ int32_t srt_str_compare(const char *a, int64_t alen, const char *b, int64_t blen
   return alen < blen ? -1 : alen > blen ? 1 : 0;
 }
 
-int32_t srt_str_find(const char *s, int64_t len, const char *part, int64_t plen) {
-  return std::string_view(s, static_cast<size_t>(len))
-             .find(std::string_view(part, static_cast<size_t>(plen))) != std::string_view::npos;
+int64_t srt_str_find(const char *s, int64_t len, const char *part, int64_t plen) {
+  size_t at = std::string_view(s, static_cast<size_t>(len))
+                  .find(std::string_view(part, static_cast<size_t>(plen)));
+  return at == std::string_view::npos ? 0 : static_cast<int64_t>(at) + 1;
+}
+
+void srt_str_split_part(const char *s, int64_t len, const char *sep, int64_t seplen, int64_t n,
+                        srt_str *out) {
+  std::string_view text(s, static_cast<size_t>(len)), by(sep, static_cast<size_t>(seplen));
+  store(out, s, 0);
+  if (n == 0)
+    return;
+  if (by.empty()) { // one piece: the whole string
+    if (n == 1 || n == -1)
+      store(out, s, text.size());
+    return;
+  }
+  // Walk to piece n (from the start, or from the end for a negative n)
+  // without building the pieces: no allocation per record.
+  if (n > 0) {
+    size_t from = 0;
+    for (int64_t k = 1; k < n; ++k) {
+      size_t at = text.find(by, from);
+      if (at == std::string_view::npos)
+        return; // past the last piece
+      from = at + by.size();
+    }
+    size_t at = text.find(by, from);
+    store(out, s + from, (at == std::string_view::npos ? text.size() : at) - from);
+    return;
+  }
+  size_t end = text.size(); // piece -1 ends at the end of the string
+  for (int64_t k = -1; k > n; --k) {
+    if (end < by.size())
+      return;
+    size_t at = text.rfind(by, end - by.size());
+    if (at == std::string_view::npos)
+      return; // before the first piece
+    end = at;
+  }
+  size_t at = end < by.size() ? std::string_view::npos : text.rfind(by, end - by.size());
+  size_t from = at == std::string_view::npos ? 0 : at + by.size();
+  store(out, s + from, end - from);
 }
 
 void srt_i64_to_str(srt_ctx *ctx, int64_t v, srt_str *out) {
