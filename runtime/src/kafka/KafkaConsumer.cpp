@@ -137,8 +137,13 @@ KafkaConsumer::Next KafkaConsumer::next(KafkaRecord &out) {
       rd_kafka_message_destroy(batch_[i]);
     batchNext_ = batchSize_ = 0;
     endEpoch();
-    if (settings_.stopAtEnd && assignedOnce_ && allDone())
+    if (settings_.stopAtEnd && assignedOnce_ && allDone()) {
+      // Committed now, while a member of the group: once its source has
+      // ended it is no longer polled, so a later rebalance (another source
+      // of the run joining) removes it, and a commit at the close would fail.
+      checkpoint(true);
       return Next::End;
+    }
     int64_t now = srt_clock_ms();
     if (now >= nextCommitAt_) {
       checkpoint(false);
