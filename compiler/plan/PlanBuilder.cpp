@@ -87,9 +87,7 @@ std::map<std::string, Value> connectorArgs(const ConnectorCall &c, const Sema &s
       out[name] = *v;
   }
   const ConnectorSpec *spec = findConnector(c.name);
-  uint8_t formats =
-      role == ConnectorRole::Sink ? spec->info->sink_formats : spec->info->source_formats;
-  if (!out.count("format") && formats) { // a connector with a format: its default
+  if (!out.count("format") && spec->formatUses(role)) { // a connector with a format: its default
     std::string fmt;
     if (spec->kind == SRT_CONNECTOR_FILE && out.count("path") && !out["path"].isNull())
       fmt = formatFromExtension(out["path"].asString());

@@ -210,10 +210,11 @@ BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
   case BuiltinId::Contains:
   case BuiltinId::StartsWith:
   case BuiltinId::EndsWith:
+  case BuiltinId::StrPos:
     for (size_t i = 0; i < 2; ++i)
       if (!argIs(args, i, TypeKind::String))
         return bad(static_cast<int>(i), expected(b, i, "a string", args));
-    return ok(Type::boolean(anyNull));
+    return ok(b.id == BuiltinId::StrPos ? Type::i64(anyNull) : Type::boolean(anyNull));
   case BuiltinId::Substr:
     if (!argIs(args, 0, TypeKind::String))
       return bad(0, expected(b, 0, "a string", args));
@@ -226,11 +227,6 @@ BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
       if (!argIs(args, i, TypeKind::String))
         return bad(static_cast<int>(i), expected(b, i, "a string", args));
     return ok(Type::string(anyNull));
-  case BuiltinId::StrPos:
-    for (size_t i = 0; i < 2; ++i)
-      if (!argIs(args, i, TypeKind::String))
-        return bad(static_cast<int>(i), expected(b, i, "a string", args));
-    return ok(Type::i64(anyNull));
   case BuiltinId::SplitPart:
     for (size_t i = 0; i < 2; ++i)
       if (!argIs(args, i, TypeKind::String))

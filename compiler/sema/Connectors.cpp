@@ -19,9 +19,15 @@ const char *connectorRoleName(ConnectorRole r) {
   return "?";
 }
 
-bool ConnectorSpec::messageFormat(ConnectorRole role) const {
-  uint8_t uses = role == ConnectorRole::Sink ? info->sink_formats : info->source_formats;
-  return (uses & SRT_FORMAT_MESSAGE) != 0;
+bool ConnectorSpec::plays(ConnectorRole role) const {
+  uint8_t flag = role == ConnectorRole::Source  ? SRT_ROLE_SOURCE
+                 : role == ConnectorRole::Table ? SRT_ROLE_TABLE
+                                                : SRT_ROLE_SINK;
+  return (info->roles & flag) != 0;
+}
+
+unsigned ConnectorSpec::formatUses(ConnectorRole role) const {
+  return role == ConnectorRole::Sink ? info->sink_formats : info->source_formats;
 }
 
 namespace {
@@ -46,13 +52,7 @@ const std::vector<ConnectorSpec> &specs() {
     const srt_connector_info *list = srt_connectors(&n);
     for (uint32_t i = 0; i < n; ++i) {
       const srt_connector_info &c = list[i];
-      ConnectorSpec spec{c.name,
-                         c.kind,
-                         (c.roles & SRT_ROLE_SOURCE) != 0,
-                         (c.roles & SRT_ROLE_TABLE) != 0,
-                         (c.roles & SRT_ROLE_SINK) != 0,
-                         {},
-                         &c};
+      ConnectorSpec spec{c.name, c.kind, {}, &c};
       for (uint32_t k = 0; k < c.nargs; ++k) {
         const srt_connector_arg &a = c.args[k];
         if (a.program) // else only a config gives it
@@ -97,31 +97,28 @@ std::vector<std::string> connectorNames() {
 }
 
 namespace {
-bool serves(const srt_format_info &f, ConnectorRole role, bool message) {
-  return (role == ConnectorRole::Sink ? f.writable : f.readable) && (!message || f.message);
-}
 const srt_format_info *findFormat(const std::string &name) {
   return srt_format_find(name.data(), static_cast<int64_t>(name.size()));
 }
 } // namespace
 
-std::vector<std::string> formatsFor(ConnectorRole role, bool message) {
+std::vector<std::string> formatsFor(unsigned uses) {
   uint32_t n = 0;
   const srt_format_info *all = srt_formats(&n);
   std::vector<std::string> out;
   for (uint32_t i = 0; i < n; ++i)
-    if (serves(all[i], role, message))
+    if (srt_format_serves(&all[i], uses))
       out.push_back(all[i].name);
   return out;
 }
 
-std::string formatMisuse(const std::string &name, ConnectorRole role, bool message) {
+std::string formatMisuse(const std::string &name, unsigned uses) {
   const srt_format_info *f = findFormat(name);
-  if (!f || serves(*f, role, message))
+  if (!f || srt_format_serves(f, uses))
     return "";
-  if (role != ConnectorRole::Sink && !f->readable)
+  if ((uses & SRT_FORMAT_READ) && !f->readable)
     return " ('" + name + "' is for sinks only)";
-  if (message && !f->message)
+  if ((uses & SRT_FORMAT_MESSAGE) && !f->message)
     return " ('" + name + "' cannot be a Kafka message)";
   return "";
 }

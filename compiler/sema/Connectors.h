@@ -36,12 +36,13 @@ struct ConnectorArgSpec {
 struct ConnectorSpec {
   const char *name;
   srt_connector_kind kind;
-  bool source, table, sink;
   std::vector<ConnectorArgSpec> args;
-  const srt_connector_info *info; ///< formats and capabilities
-  /// Whether the format of this connector in \p role is one record per
-  /// Kafka message.
-  bool messageFormat(ConnectorRole role) const;
+  const srt_connector_info *info; ///< roles, formats and capabilities
+  /// Whether it can be used as a \p role.
+  bool plays(ConnectorRole role) const;
+  /// What it needs of a format in \p role (SRT_FORMAT_READ, ... flags; 0:
+  /// it takes no format).
+  unsigned formatUses(ConnectorRole role) const;
 };
 
 const ConnectorSpec *findConnector(const std::string &name);
@@ -51,12 +52,12 @@ std::vector<std::string> connectorNames();
 /// "a, b, c".
 std::string joined(const std::vector<std::string> &words);
 
-/// The formats a connector in \p role can use; \p message: one record per
-/// Kafka message. From the runtime's list (srt_formats), so both agree.
-std::vector<std::string> formatsFor(ConnectorRole role, bool message);
-/// Why format \p name, which exists, is not among formatsFor(role,
-/// message): " ('table' is for sinks only)", or "".
-std::string formatMisuse(const std::string &name, ConnectorRole role, bool message);
+/// The formats that serve \p uses (ConnectorSpec::formatUses). From the
+/// runtime's list (srt_formats), so both agree.
+std::vector<std::string> formatsFor(unsigned uses);
+/// Why format \p name, which exists, is not among formatsFor(uses):
+/// " ('table' is for sinks only)", or "".
+std::string formatMisuse(const std::string &name, unsigned uses);
 /// Whether every record a sink writes in format \p name must have the same
 /// fields (a CSV header, a table's columns).
 bool formatHasOneHeader(const std::string &name);

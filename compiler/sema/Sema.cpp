@@ -336,10 +336,7 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
                                   " (connectors: " + joined(connectorNames()) + ")");
     return;
   }
-  bool allowed = role == ConnectorRole::Source  ? spec->source
-                 : role == ConnectorRole::Table ? spec->table
-                                                : spec->sink;
-  if (!allowed) {
+  if (!spec->plays(role)) {
     std::string hint = role == ConnectorRole::Table ? " (a table is loaded from a file)" : "";
     diags_.error(c.nameRange, "'" + c.name + "' cannot be used as a " + roleName + hint);
     return;
@@ -431,17 +428,13 @@ void Sema::checkConnector(ConnectorCall &c, int roleInt, const RecordType *schem
   // Formats.
   if (auto it = bound.find("format"); it != bound.end()) {
     if (auto fmt = constString("format")) {
-      bool message = spec->messageFormat(role); // one record per Kafka message
-      std::vector<std::string> valid = formatsFor(role, message);
-      if (std::find(valid.begin(), valid.end(), *fmt) == valid.end()) {
-        std::string list;
-        for (size_t i = 0; i < valid.size(); ++i)
-          list += (i ? ", " : "") + valid[i];
-        std::string extra = formatMisuse(*fmt, role, message);
+      unsigned uses = spec->formatUses(role);
+      std::vector<std::string> valid = formatsFor(uses);
+      if (std::find(valid.begin(), valid.end(), *fmt) == valid.end())
         diags_.error(it->second->value->range(), "unknown " + std::string(roleName) + " format '" +
                                                      *fmt + "'" + didYouMean(*fmt, valid) +
-                                                     " (formats: " + list + ")" + extra);
-      }
+                                                     " (formats: " + joined(valid) + ")" +
+                                                     formatMisuse(*fmt, uses));
     }
   } else if (spec->kind == SRT_CONNECTOR_FILE) {
     auto path = constString("path");

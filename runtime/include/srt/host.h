@@ -50,8 +50,8 @@ const srt_format_info *srt_formats(uint32_t *count);
 const srt_format_info *srt_format_default(void);
 /** The format called `name`, or NULL. */
 const srt_format_info *srt_format_find(const char *name, int64_t len);
-/** The format of an enum srt_format, or NULL. */
-const srt_format_info *srt_format_by_code(int code);
+/** Whether format `f` serves every use in `uses` (SRT_FORMAT_READ, ...). */
+int srt_format_serves(const srt_format_info *f, unsigned uses);
 /* ----------------------------------------------------------- connectors */
 
 /** A connector (LANGUAGE.md §4): the one list of them (io/Connectors.cpp),

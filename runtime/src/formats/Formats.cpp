@@ -51,11 +51,10 @@ const srt_format_info *srt_format_find(const char *name, int64_t len) {
   return nullptr;
 }
 
-const srt_format_info *srt_format_by_code(int code) {
-  for (const srt_format_info &f : kFormats)
-    if (f.code == code)
-      return &f;
-  return nullptr;
+int srt_format_serves(const srt_format_info *f, unsigned uses) {
+  return (!(uses & SRT_FORMAT_READ) || f->readable) &&
+         (!(uses & SRT_FORMAT_WRITE) || f->writable) &&
+         (!(uses & SRT_FORMAT_MESSAGE) || f->message);
 }
 
 const char *srt_format_of_path(const char *path, int64_t len) {
@@ -71,23 +70,18 @@ const char *srt_format_of_path(const char *path, int64_t len) {
 
 } // extern "C"
 
-bool formatServes(const srt_format_info &f, unsigned uses) {
-  return (!(uses & kFormatRead) || f.readable) && (!(uses & kFormatWrite) || f.writable) &&
-         (!(uses & kFormatMessage) || f.message);
-}
-
 const srt_format_info *formatFor(std::string_view name, unsigned uses) {
   const srt_format_info *f = srt_format_find(name.data(), static_cast<int64_t>(name.size()));
-  return f && formatServes(*f, uses) ? f : nullptr;
+  return f && srt_format_serves(f, uses) ? f : nullptr;
 }
 
 std::string formatNames(unsigned uses, const char *last) {
   std::string out;
   size_t n = 0, total = 0;
   for (const srt_format_info &f : kFormats)
-    total += formatServes(f, uses);
+    total += srt_format_serves(&f, uses) != 0;
   for (const srt_format_info &f : kFormats) {
-    if (!formatServes(f, uses))
+    if (!srt_format_serves(&f, uses))
       continue;
     out += std::string(n == 0 ? "" : n + 1 == total ? last : ", ") + f.name;
     ++n;

@@ -15,8 +15,6 @@ enum FormatUse : unsigned {
   kFormatMessage = SRT_FORMAT_MESSAGE, ///< one record per Kafka message
 };
 
-/// Whether \p f serves every use in \p uses.
-bool formatServes(const srt_format_info &f, unsigned uses);
 /// The format called \p name if it serves \p uses, else null.
 const srt_format_info *formatFor(std::string_view name, unsigned uses);
 /// The formats that serve \p uses, as a message lists them: "csv or json".
