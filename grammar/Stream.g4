@@ -8,6 +8,12 @@
 // the errors of later statements.
 grammar Stream;
 
+// `case`, `when` and `end` are soft keywords too, but a predicate cannot
+// tell them apart (ANTLR predicts by tokens first): the parser's token pass
+// (markCaseKeywords, parse/Lexing.cpp) retypes the IDENTs of a `case ...
+// end` to these tokens, which no lexer rule makes.
+tokens { CASE, WHEN, END }
+
 // The words §1 adds for newer constructs (`union`, `unbounded`, ...) and
 // `key` are keywords only where the grammar expects them and names
 // everywhere else: they are IDENT tokens, and a predicate (or, for a table's
@@ -72,8 +78,16 @@ stage
       AGGREGATE '{' namedExprList '}' (LATE INTO IDENT)?            # windowStage
     | LOOKUP IDENT ON andExpr (OR NULL_)?                            # lookupStage
     | JOIN IDENT ON expr WITHIN joinInterval                        # joinStage
-    | {isWord("union")}? IDENT IDENT (',' IDENT)*                   # unionStage
+    // The stages led by a soft keyword are one alternative, so that a
+    // stage's first token still decides it (and `| filter` is reported
+    // there); the AST builder checks that the word fits the body.
+    | {isWord("union") || isWord("unnest")}? IDENT wordStageBody    # wordStage
     | INTO IDENT                                                    # intoStage
+    ;
+
+wordStageBody
+    : IDENT '=' expr                                                # unnestBody
+    | IDENT (',' IDENT)*                                            # unionBody
     ;
 
 // `within d`, `within (before, after)`, `within unbounded`.
@@ -112,7 +126,10 @@ primary
     | IDENT                                            # namePrimary
     | '(' expr ')'                                     # parenPrimary
     | IF expr THEN expr ELSE expr                      # ifPrimary
+    | CASE caseArm+ (ELSE expr)? END                   # casePrimary
     ;
+
+caseArm : WHEN expr THEN expr ;
 
 literal
     : INT | FLOAT | DURATION | STRING | TRUE_ | FALSE_ | NULL_

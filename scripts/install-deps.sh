@@ -12,7 +12,7 @@ PACKAGES=(
   antlr4 libantlr4-runtime-dev
   # libraries
   libyaml-cpp-dev librdkafka-dev libsimdjson-dev libfmt-dev libcli11-dev libedit-dev
-  libxxhash-dev libfast-float-dev
+  libxxhash-dev libfast-float-dev libre2-dev
   # testing and benchmarking
   libgtest-dev libgmock-dev libbenchmark-dev kcat graphviz
 )

@@ -76,7 +76,7 @@ int buildExecutable(const Plan &plan, DiagnosticEngine &diags, const BuildOption
   }
 
   // Link with the C++ driver: the runtime is C++ (libstdc++) and uses
-  // simdjson, yaml-cpp, xxHash and librdkafka.
+  // simdjson, yaml-cpp, xxHash, librdkafka and RE2.
   const char *cxx = std::getenv("CXX");
   auto driver = llvm::sys::findProgramByName(cxx && *cxx ? cxx : "c++");
   if (!driver) {
@@ -86,7 +86,7 @@ int buildExecutable(const Plan &plan, DiagnosticEngine &diags, const BuildOption
   }
   std::string runtime = runtimeLibrary(options.argv0);
   const std::vector<std::string> libraries = {"-lsimdjson", "-lyaml-cpp", "-lxxhash",
-                                              "-lrdkafka", "-lm"};
+                                              "-lrdkafka", "-lre2", "-lm"};
   std::vector<std::string> args = {*driver, std::string(object), runtime};
   args.insert(args.end(), libraries.begin(), libraries.end());
   args.insert(args.end(), {"-o", options.output});

@@ -198,13 +198,20 @@ public:
   static bool classof(const Expr *e) { return e->kind() == Kind::IsNull; }
 };
 
-/// `if c then a else b`
+/// `if c then a else b`, and `case when c1 then v1 [when c2 then v2 ...]
+/// [else v] end` (isCase): the value of the first arm whose condition holds
+/// (null counts as false), else that of `elseExpr`, or null when a `case`
+/// has no `else`.
 class IfExpr : public Expr {
 public:
-  IfExpr(SourceRange r, ExprPtr cond, ExprPtr thenExpr, ExprPtr elseExpr)
-      : Expr(Kind::If, r), cond(std::move(cond)), thenExpr(std::move(thenExpr)),
-        elseExpr(std::move(elseExpr)) {}
-  ExprPtr cond, thenExpr, elseExpr;
+  struct Arm {
+    ExprPtr cond, value;
+  };
+  IfExpr(SourceRange r, std::vector<Arm> arms, ExprPtr elseExpr, bool isCase)
+      : Expr(Kind::If, r), arms(std::move(arms)), elseExpr(std::move(elseExpr)), isCase(isCase) {}
+  std::vector<Arm> arms;   ///< one for `if`, at least one for `case`
+  ExprPtr elseExpr;        ///< null: a `case` without `else`
+  bool isCase;
   static bool classof(const Expr *e) { return e->kind() == Kind::If; }
 };
 
@@ -293,7 +300,7 @@ public:
 
 class Stage : public Node {
 public:
-  enum class Kind { Where, Select, Extend, Window, Lookup, Join, Union, Into };
+  enum class Kind { Where, Select, Extend, Window, Lookup, Join, Union, Unnest, Into };
   Kind kind() const { return kind_; }
 
   /// Set by sema: the type of the records this stage emits.
@@ -392,6 +399,20 @@ public:
       : Stage(Kind::Union, r), inputs(std::move(inputs)) {}
   std::vector<Input> inputs;
   static bool classof(const Stage *s) { return s->kind() == Kind::Union; }
+};
+
+/// `unnest <name> = split(<string>, <separator>)`: one record per piece of
+/// the string, each with field `name` set to the piece.
+class UnnestStage : public Stage {
+public:
+  UnnestStage(SourceRange r, std::string name, SourceRange nameRange, ExprPtr split)
+      : Stage(Kind::Unnest, r), name(std::move(name)), nameRange(nameRange),
+        split(std::move(split)) {}
+  std::string name;
+  SourceRange nameRange;
+  ExprPtr split;          ///< the `split(...)` call, as written
+  std::string separator;  ///< set by sema: the separator's (constant) value
+  static bool classof(const Stage *s) { return s->kind() == Kind::Unnest; }
 };
 
 class IntoStage : public Stage {

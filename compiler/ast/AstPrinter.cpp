@@ -97,8 +97,15 @@ std::string exprToSource(const Expr &e) {
   }
   case Expr::Kind::If: {
     auto &i = cast<IfExpr>(e);
-    return "(if " + exprToSource(*i.cond) + " then " + exprToSource(*i.thenExpr) + " else " +
-           exprToSource(*i.elseExpr) + ")";
+    if (!i.isCase)
+      return "(if " + exprToSource(*i.arms[0].cond) + " then " + exprToSource(*i.arms[0].value) +
+             " else " + exprToSource(*i.elseExpr) + ")";
+    std::string s = "(case";
+    for (const auto &arm : i.arms)
+      s += " when " + exprToSource(*arm.cond) + " then " + exprToSource(*arm.value);
+    if (i.elseExpr)
+      s += " else " + exprToSource(*i.elseExpr);
+    return s + " end)";
   }
   case Expr::Kind::Call: {
     auto &c = cast<CallExpr>(e);
@@ -324,6 +331,14 @@ private:
       }
       return;
     }
+    case Stage::Kind::Unnest: {
+      auto &u = cast<UnnestStage>(s);
+      line("UnnestStage '" + u.name + "'" + out);
+      end(s.range());
+      Indent in(depth_);
+      expr(*u.split);
+      return;
+    }
     case Stage::Kind::Lookup: {
       auto &l = cast<LookupStage>(s);
       line("LookupStage '" + l.table + "'" + (l.orNull ? " or null" : "") + out);
@@ -403,7 +418,7 @@ private:
       head = cast<IsNullExpr>(e).negated ? "IsNotNull" : "IsNull";
       break;
     case Expr::Kind::If:
-      head = "If";
+      head = cast<IfExpr>(e).isCase ? "Case" : "If";
       break;
     case Expr::Kind::Call:
       head = "Call '" + cast<CallExpr>(e).callee + "'";
@@ -432,9 +447,12 @@ private:
       expr(*cast<IsNullExpr>(e).operand);
       break;
     case Expr::Kind::If:
-      expr(*cast<IfExpr>(e).cond);
-      expr(*cast<IfExpr>(e).thenExpr);
-      expr(*cast<IfExpr>(e).elseExpr);
+      for (const auto &arm : cast<IfExpr>(e).arms) {
+        expr(*arm.cond);
+        expr(*arm.value);
+      }
+      if (cast<IfExpr>(e).elseExpr)
+        expr(*cast<IfExpr>(e).elseExpr);
       break;
     case Expr::Kind::Call:
       for (const auto &a : cast<CallExpr>(e).args)

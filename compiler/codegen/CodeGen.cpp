@@ -39,6 +39,7 @@ std::unique_ptr<llvm::Module> Generator::run() {
     createParamGlobals();
     computeParamDefaults();
   }
+  compilePatterns();
 
   declareSinks();
   openSinks();
@@ -56,6 +57,8 @@ std::unique_ptr<llvm::Module> Generator::run() {
 
   if (options_.standalone)
     emitStandaloneMain();
+  if (!patternsAllCompiled())
+    return nullptr;
 
   std::string err;
   llvm::raw_string_ostream os(err);

@@ -640,6 +640,10 @@ Val ExprCodeGen::call(const PlanExpr &e) {
     return {rt_.call(b_, Abi::srt_str_find,
                      {ptrOf(a[0].v), lenOf(a[0].v), ptrOf(a[1].v), lenOf(a[1].v)}),
             null};
+  case BuiltinId::RegexpLike:
+  case BuiltinId::RegexpExtract:
+  case BuiltinId::RegexpReplace:
+    return regexCall(e, a, null);
   case BuiltinId::SplitPart:
     return callStr(Abi::srt_str_split_part,
                    {ptrOf(a[0].v), lenOf(a[0].v), ptrOf(a[1].v), lenOf(a[1].v), a[2].v}, null);

@@ -51,10 +51,17 @@ public:
   llvm::Constant *cstring(const std::string &s);
   /// The LLVM type of a value of \p kind.
   llvm::Type *valueType(TypeKind kind);
+  /// The global holding the compiled regular expression (srt_regex*) of
+  /// \p pattern, the pattern argument of a PatternArg built-in: one per
+  /// distinct constant pattern, created on first use. The start-up code
+  /// (Generator::compilePatterns) fills it before any record is read.
+  llvm::GlobalVariable *patternGlobal(const PlanExpr &pattern);
+  size_t patternCount() const { return patterns_.size(); }
 
 private:
   llvm::Module &module_;
   std::map<std::string, llvm::Constant *> strings_;
+  std::map<std::string, llvm::GlobalVariable *> patterns_;
 };
 
 class ExprCodeGen {
@@ -113,6 +120,8 @@ private:
   Val call(const PlanExpr &e);
   /// abs, sqrt, exp, ln, log10, pow, floor, ceil, round, min, max.
   Val numericCall(const PlanExpr &e, const std::vector<Val> &a, llvm::Value *null);
+  /// regexp_like, regexp_extract, regexp_replace (RegexCodeGen.cpp).
+  Val regexCall(const PlanExpr &e, const std::vector<Val> &a, llvm::Value *null);
   Val coalesce(const PlanExpr &e);
   Val fnCall(const PlanExpr &e);
 

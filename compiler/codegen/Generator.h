@@ -18,6 +18,7 @@
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
 #include "plan/LogicalUnion.h"
+#include "plan/LogicalUnnest.h"
 #include "plan/LogicalWindowAggregate.h"
 #include "plan/Plan.h"
 #include "support/Diagnostics.h"
@@ -158,6 +159,16 @@ private:
   /// unset, in dependency order.
   void computeParamDefaults();
 
+  /// Compiles every regular expression of the plan once (RegexCodeGen.cpp):
+  /// the pattern arguments of the PatternArg built-ins, into the globals
+  /// RuntimeDecls::patternGlobal gives the calls. An invalid pattern (a
+  /// built executable's `--param` may give one) ends the run with status 2.
+  void compilePatterns();
+  /// False, with an internal error, if a call used a pattern that
+  /// compilePatterns did not compile (its walk missed an expression).
+  bool patternsAllCompiled();
+  size_t compiledPatterns_ = 0;
+
   // -------------------------------------------------------------- windows
   // (WindowCodeGen.cpp)
   /// What the generated code keeps per window operator.
@@ -280,6 +291,9 @@ private:
   /// Passes the record on as the union's: as it is when the layouts agree,
   /// copied field by field when an input field is `T` and the union's `T?`.
   void emitUnion(const LogicalUnion &u, llvm::Value *record, const RecordType &type);
+  /// One record per piece: the downstream code runs in a loop over the
+  /// pieces, each a view into the string.
+  void emitUnnest(const LogicalUnnest &u, llvm::Value *record, const RecordType &type);
 
   /// Copies every field of \p from (of \p fromType) into fields \p at,
   /// \p at + 1, ... of \p to (of \p toType), null flags included.

@@ -317,6 +317,9 @@ void Generator::emitOperator(const LogicalOperator &op, size_t slot, llvm::Value
   case LogicalOperator::Kind::Union:
     emitUnion(cast<LogicalUnion>(op), record, type);
     return;
+  case LogicalOperator::Kind::Unnest:
+    emitUnnest(cast<LogicalUnnest>(op), record, type);
+    return;
   case LogicalOperator::Kind::Join:
     emitJoinArrival(cast<LogicalJoin>(op), slot, record, type);
     return;
@@ -400,6 +403,53 @@ void Generator::emitUnion(const LogicalUnion &u, llvm::Value *record, const Reco
   llvm::Value *outRec = entryAlloca(out.layout.size, "united");
   copyFields(record, type, outRec, outType, 0);
   emitConsumers(u, outRec, outType);
+}
+
+void Generator::emitUnnest(const LogicalUnnest &u, llvm::Value *record, const RecordType &type) {
+  ExprCodeGen exprs = exprGen(record, type);
+  Val str = exprs.emit(*u.string);
+  const RecordType &outType = *u.output;
+  const RecordLayout &inLayout = layoutOf(type).layout;
+  const RecordLayout &outLayout = layoutOf(outType).layout;
+  llvm::Value *outRec = entryAlloca(outLayout.size, "unnested");
+  for (size_t i = 0; i < outType.fields.size(); ++i)
+    if (static_cast<int>(i) != u.fieldIndex)
+      exprs.storeField(outRec, outLayout, outType, static_cast<int>(i),
+                       exprs.loadField(record, inLayout, type, type.indexOf(outType.fields[i].name)));
+
+  // for (at = 0;; at = end + sep.len) { end = find(sep, from at) or len;
+  //   piece = s[at, end); downstream; if end == len: break }
+  llvm::Value *ptr = b_.CreateExtractValue(str.v, 0), *len = b_.CreateExtractValue(str.v, 1);
+  llvm::Value *sep = rt_.cstring(u.separator);
+  llvm::Value *sepLen = b_.getInt64(static_cast<int64_t>(u.separator.size()));
+  llvm::AllocaInst *at;
+  {
+    llvm::IRBuilder<> eb(entry_, entry_->begin());
+    at = eb.CreateAlloca(rt_.i64, nullptr, "unnest.at");
+  }
+  auto *loop = llvm::BasicBlock::Create(ctx_, "unnest.piece", fn_);
+  auto *more = llvm::BasicBlock::Create(ctx_, "unnest.more", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "unnest.done", fn_);
+  b_.CreateStore(b_.getInt64(0), at);
+  b_.CreateCondBr(str.null, done, loop); // a null string: no record
+  b_.SetInsertPoint(loop);
+  llvm::Value *start = b_.CreateLoad(rt_.i64, at);
+  llvm::Value *rest = b_.CreateInBoundsGEP(rt_.i8, ptr, start);
+  llvm::Value *found =
+      rt_.call(b_, Abi::srt_str_find, {rest, b_.CreateSub(len, start), sep, sepLen});
+  llvm::Value *last = b_.CreateICmpEQ(found, b_.getInt64(0));
+  llvm::Value *end =
+      b_.CreateSelect(last, len, b_.CreateAdd(start, b_.CreateSub(found, b_.getInt64(1))));
+  llvm::Value *piece = llvm::UndefValue::get(rt_.strTy);
+  piece = b_.CreateInsertValue(piece, rest, 0);
+  piece = b_.CreateInsertValue(piece, b_.CreateSub(end, start), 1);
+  exprs.storeField(outRec, outLayout, outType, u.fieldIndex, {piece, b_.getFalse()});
+  emitConsumers(u, outRec, outType);
+  b_.CreateStore(b_.CreateAdd(end, sepLen), at);
+  b_.CreateCondBr(last, done, more);
+  b_.SetInsertPoint(more);
+  b_.CreateBr(loop);
+  b_.SetInsertPoint(done);
 }
 
 void Generator::copyFields(llvm::Value *from, const RecordType &fromType, llvm::Value *to,

@@ -11,6 +11,7 @@
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalUnnest.h"
 #include "plan/LogicalWindowAggregate.h"
 
 #include <map>
@@ -94,6 +95,17 @@ public:
         LogicalOperator *in = op->inputs[0];
         Need need(out.begin(), out.begin() + in->output->fields.size());
         mark(*l->key, need);
+        require(in, need);
+        break;
+      }
+      case LogicalOperator::Kind::Unnest: {
+        // The input's fields in their places; the piece is not read from it.
+        auto *u = cast<LogicalUnnest>(op);
+        LogicalOperator *in = op->inputs[0];
+        Need need(out.begin(), out.begin() + in->output->fields.size());
+        if (static_cast<size_t>(u->fieldIndex) < need.size())
+          need[u->fieldIndex] = false;
+        mark(*u->string, need);
         require(in, need);
         break;
       }

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <set>
 
 namespace streamc {
@@ -222,16 +223,33 @@ private:
                                          range(s->IDENT()), expr(s->expr()), std::move(within),
                                          std::move(after), range(interval));
     }
-    if (auto *s = dynamic_cast<P::UnionStageContext *>(c)) {
-      std::vector<UnionStage::Input> inputs;
-      auto ids = s->IDENT(); // ids[0] is the word `union`
-      for (size_t i = 1; i < ids.size(); ++i)
-        inputs.push_back({identName(ids[i]->getText()), range(ids[i])});
-      return std::make_unique<UnionStage>(range(s), std::move(inputs));
-    }
+    if (auto *s = dynamic_cast<P::WordStageContext *>(c))
+      return wordStage(s);
     auto *s = static_cast<P::IntoStageContext *>(c);
     return std::make_unique<IntoStage>(range(s), identName(s->IDENT()->getText()),
                                        range(s->IDENT()));
+  }
+
+  /// `union a, b` or `unnest w = split(...)`: the word must fit the body.
+  StagePtr wordStage(P::WordStageContext *s) {
+    bool isUnion = s->IDENT()->getText() == "union";
+    if (auto *u = dynamic_cast<P::UnnestBodyContext *>(s->wordStageBody())) {
+      if (isUnion) {
+        diags_.error(range(u->getToken(P::ASSIGN, 0)), "'union' takes the streams to merge: union a, b");
+        broken = true;
+      }
+      return std::make_unique<UnnestStage>(range(s), identName(u->IDENT()->getText()),
+                                           range(u->IDENT()), expr(u->expr()));
+    }
+    auto *u = static_cast<P::UnionBodyContext *>(s->wordStageBody());
+    if (!isUnion) {
+      diags_.error(range(u), "unnest needs a name and what to split: unnest word = split(line, \" \")");
+      broken = true;
+    }
+    std::vector<UnionStage::Input> inputs;
+    for (auto *id : u->IDENT())
+      inputs.push_back({identName(id->getText()), range(id)});
+    return std::make_unique<UnionStage>(range(s), std::move(inputs));
   }
 
   // --- expressions
@@ -353,8 +371,18 @@ private:
       return std::make_unique<NameExpr>(range(p), identName(p->IDENT()->getText()));
     if (auto *p = dynamic_cast<P::ParenPrimaryContext *>(c))
       return expr(p->expr());
+    if (auto *p = dynamic_cast<P::CasePrimaryContext *>(c)) {
+      std::vector<IfExpr::Arm> arms;
+      for (auto *arm : p->caseArm())
+        arms.push_back({expr(arm->expr(0)), expr(arm->expr(1))});
+      return std::make_unique<IfExpr>(range(p), std::move(arms),
+                                      p->expr() ? expr(p->expr()) : nullptr, /*isCase=*/true);
+    }
     auto *p = static_cast<P::IfPrimaryContext *>(c);
-    return std::make_unique<IfExpr>(range(p), expr(p->expr(0)), expr(p->expr(1)), expr(p->expr(2)));
+    std::vector<IfExpr::Arm> arms;
+    arms.push_back({expr(p->expr(0)), expr(p->expr(1))});
+    return std::make_unique<IfExpr>(range(p), std::move(arms), expr(p->expr(2)),
+                                    /*isCase=*/false);
   }
 
   static std::string digitsOf(const std::string &text) {
@@ -486,8 +514,15 @@ private:
         break;
       }
       default:
+        // `\d` and friends are most often a regular expression's: say
+        // how to write one.
         diags_.error(at, std::string("unknown escape sequence '\\") + e +
-                             "' (use \\\" \\\\ \\n \\t or \\uXXXX)");
+                             "' (use \\\" \\\\ \\n \\t or \\uXXXX" +
+                             (e != '\0' && std::strchr("dDwWsSbB.()[]{}+*?|^$0123456789", e)
+                                  ? std::string("; a regular expression's \\") + e +
+                                        " is written \\\\" + e
+                                  : std::string()) +
+                             ")");
         broken = true;
       }
     }
@@ -635,6 +670,7 @@ std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file, Diagnost
     eof->setTokenIndex(j - i);
     chunk.push_back(std::move(eof));
 
+    markCaseKeywords(chunk);
     std::vector<std::unique_ptr<Token>> feed;
     for (auto &t : chunk)
       feed.push_back(std::make_unique<antlr4::CommonToken>(t.get()));

@@ -32,6 +32,12 @@ std::string tokenDisplay(size_t type) {
     return "a duration";
   case P::STRING:
     return "a string";
+  case P::CASE:
+    return "'case'";
+  case P::WHEN:
+    return "'when'";
+  case P::END:
+    return "'end'";
   default:
     break;
   }
@@ -64,6 +70,27 @@ bool isStatementStart(const std::vector<std::unique_ptr<Token>> &toks, size_t i)
     return !(i >= 3 && toks[i - 1]->getType() == P::ASSIGN && toks[i - 3]->getType() == P::LET);
   default:
     return false;
+  }
+}
+
+void markCaseKeywords(std::vector<std::unique_ptr<Token>> &chunk) {
+  auto isWord = [&](size_t i, const char *word) {
+    return i < chunk.size() && chunk[i]->getType() == P::IDENT && chunk[i]->getText() == word;
+  };
+  auto retype = [&](size_t i, size_t type) {
+    static_cast<antlr4::CommonToken *>(chunk[i].get())->setType(type);
+  };
+  size_t open = 0;
+  for (size_t i = 0; i < chunk.size(); ++i) {
+    if (isWord(i, "case") && isWord(i + 1, "when")) {
+      retype(i, P::CASE);
+      ++open;
+    } else if (open > 0 && isWord(i, "when")) {
+      retype(i, P::WHEN);
+    } else if (open > 0 && isWord(i, "end")) {
+      retype(i, P::END);
+      --open;
+    }
   }
 }
 

@@ -195,13 +195,14 @@ bool SyntaxErrorListener::hint(size_t index, const antlr4::misc::IntervalSet &ex
   auto notYet = [](const std::string &what) { return what + " is not supported yet"; };
   if (index >= 1 && typeAt(index - 1) == P::EXTEND && word == "over")
     return say(notYet("'extend over' (frames over the last rows or time)"), index);
-  if (expected.contains(size_t(P::WHERE)) &&
-      (word == "distinct" || word == "top" || word == "unnest"))
+  if (expected.contains(size_t(P::WHERE)) && (word == "distinct" || word == "top"))
     return say(notYet("the '" + word + "' stage"), index);
+  // The stages led by a soft keyword (union, unnest) read a stage's first
+  // word as a name: the error comes one token later.
+  if (index >= 2 && typeAt(index - 2) == P::PIPE && (before == "distinct" || before == "top"))
+    return say(notYet("the '" + before + "' stage"), index - 1);
   if (index >= 2 && typeAt(index - 2) == P::WINDOW && before == "all")
     return say(notYet("'window all'"), index - 1);
-  if (before == "case" && word == "when")
-    return say(notYet("'case when ... end'"), index - 1);
   if (type == P::COLON && !before.empty() && !open.empty() && typeAt(open.back()) == P::LPAREN &&
       open.back() >= 1 && typeAt(open.back() - 1) == P::IDENT)
     return say(notYet("a named argument ('" + before + ": ...') of a function"), index - 1);
@@ -219,7 +220,8 @@ SyntaxErrorListener::expectedKeywords(const antlr4::misc::IntervalSet &expected)
       words.push_back(literal.substr(1, literal.size() - 2));
   }
   if (expected.contains(size_t(P::WHERE))) // a stage: the soft keywords too
-    words.push_back("union");
+    for (const char *word : {"union", "unnest"})
+      words.push_back(word);
   return words;
 }
 
@@ -229,7 +231,7 @@ std::string SyntaxErrorListener::describeExpected(const antlr4::misc::IntervalSe
     return "a statement (import, schema, source, table, sink, param, fn, "
            "let or from)";
   if (has(P::WHERE) && has(P::SELECT) && has(P::WINDOW))
-    return "a stage (where, select, extend, window, lookup, join, union or into)";
+    return "a stage (where, select, extend, window, lookup, join, union, unnest or into)";
   std::vector<std::string> names;
   bool expression = has(P::INT) && has(P::STRING) && has(P::IDENT);
   if (expression)
@@ -238,7 +240,7 @@ std::string SyntaxErrorListener::describeExpected(const antlr4::misc::IntervalSe
     if (expression &&
         (t == P::INT || t == P::FLOAT || t == P::DURATION || t == P::STRING || t == P::TRUE_ ||
          t == P::FALSE_ || t == P::NULL_ || t == P::IDENT || t == P::LPAREN || t == P::MINUS ||
-         t == P::NOT || t == P::IF || t == P::BAD_NUMBER || t == P::UNTERMINATED_STRING))
+         t == P::NOT || t == P::IF || t == P::CASE || t == P::BAD_NUMBER || t == P::UNTERMINATED_STRING))
       continue;
     if (t == P::BAD_NUMBER || t == P::UNTERMINATED_STRING)
       continue;

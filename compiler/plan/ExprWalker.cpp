@@ -5,6 +5,7 @@
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalUnion.h"
 #include "plan/LogicalLookup.h"
+#include "plan/LogicalUnnest.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
@@ -72,6 +73,9 @@ void visitOperator(LogicalOperator &op, const Visitor &v) {
   }
   case LogicalOperator::Kind::Join:
     v.record(cast<LogicalJoin>(op).condition);
+    break;
+  case LogicalOperator::Kind::Unnest:
+    v.record(cast<LogicalUnnest>(op).string);
     break;
   case LogicalOperator::Kind::Sink: {
     auto &s = cast<LogicalSink>(op);

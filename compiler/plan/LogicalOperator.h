@@ -25,6 +25,7 @@ public:
     Lookup,
     Join,
     Union,
+    Unnest,
     FanOut,
     Fused,
     Sink,

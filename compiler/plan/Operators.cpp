@@ -5,6 +5,7 @@
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalLookup.h"
+#include "plan/LogicalUnnest.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
 #include "plan/LogicalUnion.h"
@@ -122,6 +123,10 @@ std::vector<std::string> LogicalWindowAggregate::extraLines() const {
 std::string LogicalLookup::details() const {
   return tableName + " = " + connector + " on " + key->str() +
          " == " + tableType->fields[tableKeyField].name + (keepUnmatched ? " or null" : "");
+}
+
+std::string LogicalUnnest::details() const {
+  return field + " = split(" + string->str() + ", " + Value::string(separator).str() + ")";
 }
 
 std::string LogicalJoin::details() const {

@@ -5,6 +5,7 @@
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalLookup.h"
+#include "plan/LogicalUnnest.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
@@ -289,6 +290,17 @@ private:
       op->eventTime = true;
       return op;
     }
+    case Stage::Kind::Unnest: {
+      auto &u = cast<UnnestStage>(st);
+      auto *op = make<LogicalUnnest>(in, st, st.outputType);
+      op->string = lower(*cast<CallExpr>(*u.split).args[0], scope);
+      if (op->string->type.isNullLiteral())
+        op->string->type = Type::string(true);
+      op->separator = u.separator;
+      op->field = u.name;
+      op->fieldIndex = st.outputType->indexOf(u.name);
+      return op;
+    }
     case Stage::Kind::Union: {
       auto &u = cast<UnionStage>(st);
       auto *op = make<LogicalUnion>(in, st, st.outputType);
@@ -554,12 +566,20 @@ private:
       return out;
     }
     case Expr::Kind::If: {
+      // `case` arms nest from the last: `when c1 then v1 else (when c2
+      // then v2 else ...)`; a `case` without `else` ends in null.
       auto &i = cast<IfExpr>(e);
-      auto out = node(PlanExpr::Kind::If);
-      out->children.push_back(coerce(lower(*i.cond, scope), Type::boolean()));
-      out->children.push_back(coerce(lower(*i.thenExpr, scope), e.type));
-      out->children.push_back(coerce(lower(*i.elseExpr, scope), e.type));
-      return out;
+      PlanExprPtr rest = i.elseExpr ? lower(*i.elseExpr, scope)
+                                    : PlanExpr::constant(Value::null(), e.range());
+      rest = coerce(std::move(rest), e.type);
+      for (size_t k = i.arms.size(); k-- > 0;) {
+        auto out = node(PlanExpr::Kind::If);
+        out->children.push_back(coerce(lower(*i.arms[k].cond, scope), Type::boolean()));
+        out->children.push_back(coerce(lower(*i.arms[k].value, scope), e.type));
+        out->children.push_back(std::move(rest));
+        rest = std::move(out);
+      }
+      return rest;
     }
     case Expr::Kind::Call:
       return call(cast<CallExpr>(e), scope);

@@ -9,6 +9,7 @@
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalUnion.h"
 #include "plan/LogicalLookup.h"
+#include "plan/LogicalUnnest.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
@@ -113,6 +114,22 @@ private:
       expr(*l.key, in, nullptr, false);
       if (o.output->fields.size() != in->fields.size() + l.tableType->fields.size())
         fail("the output is not the input's fields then the table's");
+      return;
+    }
+    case LogicalOperator::Kind::Unnest: {
+      auto &u = cast<LogicalUnnest>(o);
+      arity(1);
+      expr(*u.string, in, nullptr, false);
+      if (u.string->type.kind != TypeKind::String && !u.string->type.isNullLiteral())
+        fail("splits a " + u.string->type.str());
+      if (u.separator.empty())
+        fail("has an empty separator");
+      size_t added = u.fieldIndex == static_cast<int>(in->fields.size()) ? 1 : 0;
+      if (u.fieldIndex < 0 || static_cast<size_t>(u.fieldIndex) > in->fields.size() ||
+          o.output->fields.size() != in->fields.size() + added ||
+          o.output->fields[u.fieldIndex].name != u.field ||
+          o.output->fields[u.fieldIndex].type.kind != TypeKind::String)
+        fail("the output is not the input's fields with the piece");
       return;
     }
     case LogicalOperator::Kind::Join: {

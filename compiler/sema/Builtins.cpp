@@ -33,6 +33,13 @@ const Builtin kScalars[] = {
     {"strpos", BuiltinId::StrPos, 2, 2, false, "strpos(s: string, part: string) -> i64"},
     {"split_part", BuiltinId::SplitPart, 3, 3, false,
      "split_part(s: string, sep: string, n: i64) -> string"},
+    {"regexp_like", BuiltinId::RegexpLike, 2, 2, false,
+     "regexp_like(s: string, pattern: string) -> bool", PatternArg},
+    {"regexp_extract", BuiltinId::RegexpExtract, 3, 3, false,
+     "regexp_extract(s: string, pattern: string, group: i64) -> string?", PatternArg},
+    {"regexp_replace", BuiltinId::RegexpReplace, 3, 3, false,
+     "regexp_replace(s: string, pattern: string, replacement: string) -> string",
+     PatternArg | UsesRecordContext},
     {"i64", BuiltinId::ToI64, 1, 1, false, "i64(x) -> i64", CanFail},
     {"f64", BuiltinId::ToF64, 1, 1, false, "f64(x) -> f64"},
     {"string", BuiltinId::ToString, 1, 1, false, "string(x) -> string", UsesRecordContext},
@@ -133,8 +140,6 @@ std::vector<std::string> builtinNames() {
 
 const char *plannedBuiltinSection(const std::string &name) {
   static const std::pair<const char *, const char *> kPlanned[] = {
-      {"regexp_like", "§7"},      {"regexp_extract", "§7"},
-      {"regexp_replace", "§7"},   {"split", "§5"},
       {"corr", "§6.2"},           {"covar_samp", "§6.2"},
       {"covar_pop", "§6.2"},      {"regr_slope", "§6.2"},
       {"regr_intercept", "§6.2"}, {"regr_r2", "§6.2"},
@@ -227,6 +232,21 @@ BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
       if (!argIs(args, i, TypeKind::String))
         return bad(static_cast<int>(i), expected(b, i, "a string", args));
     return ok(Type::string(anyNull));
+  case BuiltinId::RegexpLike:
+  case BuiltinId::RegexpExtract:
+  case BuiltinId::RegexpReplace: {
+    size_t strings = b.id == BuiltinId::RegexpExtract ? 2 : args.size();
+    for (size_t i = 0; i < strings; ++i)
+      if (!argIs(args, i, TypeKind::String))
+        return bad(static_cast<int>(i), expected(b, i, "a string", args));
+    if (b.id == BuiltinId::RegexpLike)
+      return ok(Type::boolean(anyNull));
+    if (b.id == BuiltinId::RegexpReplace)
+      return ok(Type::string(anyNull));
+    if (!argIs(args, 2, TypeKind::I64))
+      return bad(2, expected(b, 2, "an i64", args));
+    return ok(Type::string(true)); // null without a match
+  }
   case BuiltinId::SplitPart:
     for (size_t i = 0; i < 2; ++i)
       if (!argIs(args, i, TypeKind::String))

@@ -34,6 +34,9 @@ enum class BuiltinId {
   Replace,
   StrPos,
   SplitPart,
+  RegexpLike,
+  RegexpExtract,
+  RegexpReplace,
   ToI64,
   ToF64,
   ToString,
@@ -71,7 +74,13 @@ enum BuiltinFlags : unsigned {
   /// May reject the record it is evaluated for: integer overflow, a float
   /// result that is NaN or infinite, an argument out of range (§2, §9).
   CanFail = 1u << 1,
+  /// Argument 2 is a regular expression (RE2 syntax): a constant string,
+  /// checked by sema and compiled once when the program starts.
+  PatternArg = 1u << 2,
 };
+
+/// The argument of a PatternArg built-in that holds its pattern.
+inline constexpr size_t kPatternArg = 1;
 
 struct Builtin {
   const char *name;

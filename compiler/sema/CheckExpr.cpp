@@ -137,18 +137,34 @@ Type Sema::checkExpr(Expr &e, const Scope &scope) {
     break;
   }
   case Expr::Kind::If: {
+    // Every condition is a bool; the values (and `else`) have one type,
+    // nullable when a `case` has no `else` (it gives null).
     auto &i = cast<IfExpr>(e);
-    bool condOk = expectBool(*i.cond, scope, "the 'if' condition");
-    Type a = checkExpr(*i.thenExpr, scope);
-    Type b = checkExpr(*i.elseExpr, scope);
-    if (!condOk || a.isError() || b.isError())
+    bool ok = true;
+    std::vector<std::pair<const Expr *, Type>> values;
+    for (auto &arm : i.arms) {
+      ok &= expectBool(*arm.cond, scope, i.isCase ? "a 'when' condition" : "the 'if' condition");
+      values.emplace_back(arm.value.get(), checkExpr(*arm.value, scope));
+    }
+    if (i.elseExpr)
+      values.emplace_back(i.elseExpr.get(), checkExpr(*i.elseExpr, scope));
+    for (const auto &[_, type] : values)
+      ok &= !type.isError();
+    if (!ok)
       break;
-    auto u = unifyTypes(a, b);
-    if (!u)
-      diags_.error(i.elseExpr->range(),
-                   "the branches of 'if' have different types: " + a.str() + " and " + b.str());
-    else
-      t = *u;
+    Type u = values[0].second;
+    for (size_t k = 1; k < values.size() && ok; ++k) {
+      auto next = unifyTypes(u, values[k].second);
+      if (!next)
+        diags_.error(values[k].first->range(),
+                     std::string(i.isCase ? "the values of 'case'" : "the branches of 'if'") +
+                         " have different types: " + u.str() + " and " +
+                         values[k].second.str());
+      ok = next.has_value();
+      u = next.value_or(u);
+    }
+    if (ok)
+      t = i.elseExpr ? u : u.withNullable(true);
     break;
   }
   case Expr::Kind::Call:
@@ -535,7 +551,11 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
         names.push_back(n);
     if (isBroken(e.callee))
       return Type::error();
-    if (const char *section = plannedBuiltinSection(e.callee))
+    if (e.callee == "split")
+      diags_.error(e.calleeRange, "'split' makes one record per piece: it is used as 'unnest "
+                                  "<name> = split(<string>, <separator>)'; for one piece, use "
+                                  "split_part(s, sep, n)");
+    else if (const char *section = plannedBuiltinSection(e.callee))
       diags_.error(e.calleeRange,
                    "'" + e.callee + "' (LANGUAGE.md " + section + ") is not supported yet");
     else
@@ -563,6 +583,8 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
     diags_.error(typing.badArg >= 0 ? e.args[typing.badArg]->range() : e.range(), typing.error);
     return Type::error();
   }
+  if ((b->flags & PatternArg) && !checkPatternCall(e))
+    return Type::error();
   return typing.type;
 }
 
@@ -616,11 +638,14 @@ EvalResult Sema::evaluate(const Expr &e) const {
   }
   case Expr::Kind::If: {
     auto &i = cast<IfExpr>(e);
-    EvalResult c = evaluate(*i.cond);
-    if (!c.value)
-      return c;
-    bool yes = !c.value->isNull() && c.value->asBool();
-    return evaluate(yes ? *i.thenExpr : *i.elseExpr);
+    for (const auto &arm : i.arms) {
+      EvalResult c = evaluate(*arm.cond);
+      if (!c.value)
+        return c;
+      if (!c.value->isNull() && c.value->asBool())
+        return evaluate(*arm.value);
+    }
+    return i.elseExpr ? evaluate(*i.elseExpr) : EvalResult::of(Value::null(e.type));
   }
   case Expr::Kind::Call: {
     auto &c = cast<CallExpr>(e);

@@ -287,6 +287,8 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
   }
   case Stage::Kind::Union:
     return checkUnion(cast<UnionStage>(s), in, info, fromName);
+  case Stage::Kind::Unnest:
+    return checkUnnest(cast<UnnestStage>(s), in, scope);
   case Stage::Kind::Into: {
     auto &into = cast<IntoStage>(s);
     if (isLet) {
@@ -307,6 +309,44 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
   }
   }
   return nullptr;
+}
+
+RecordTypeRef Sema::checkUnnest(UnnestStage &u, const RecordTypeRef &in, const Scope &scope) {
+  auto *split = dyn_cast<CallExpr>(u.split.get());
+  if (!split || split->callee != "split" || split->args.size() != 2) {
+    if (split && split->callee == "split")
+      for (auto &a : split->args)
+        checkExpr(*a, scope);
+    diags_.error(u.split->range(), "unnest takes 'split(<string>, <separator>)', as in "
+                                   "'unnest word = split(line, \" \")'");
+    return nullptr;
+  }
+  bool ok = true;
+  Type t = checkExpr(*split->args[0], scope);
+  if (!t.isError() && t.kind != TypeKind::String && !t.isNullLiteral()) {
+    diags_.error(split->args[0]->range(), "unnest splits a string, found " + t.str());
+    ok = false;
+  }
+  Type sepType = checkExpr(*split->args[1], scope);
+  auto sep = sepType.isError() ? std::nullopt : evalConstant(*split->args[1]);
+  if (!sepType.isError() &&
+      (!sep || sep->isNull() || sep->type.kind != TypeKind::String || sep->asString().empty())) {
+    diags_.error(split->args[1]->range(),
+                 "the separator of split must be a constant, non-empty string");
+    ok = false;
+  }
+  if (!ok || t.isError() || sepType.isError())
+    return nullptr;
+  u.separator = sep->asString();
+  // The piece replaces a field of the same name (as extend does), or is
+  // added after the record's fields.
+  auto out = std::make_shared<RecordType>(*in);
+  int idx = out->indexOf(u.name);
+  if (idx >= 0)
+    out->fields[idx].type = Type::string();
+  else
+    out->fields.push_back({u.name, Type::string()});
+  return out;
 }
 
 RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info) {

@@ -62,8 +62,10 @@ InlineCost::Form InlineCost::formOfExpr(const Expr &e, size_t params) {
     add(cast<IsNullExpr>(e).operand.get());
     break;
   case Expr::Kind::If:
-    add(cast<IfExpr>(e).cond.get());
-    add(cast<IfExpr>(e).thenExpr.get());
+    for (const auto &arm : cast<IfExpr>(e).arms) {
+      add(arm.cond.get());
+      add(arm.value.get());
+    }
     add(cast<IfExpr>(e).elseExpr.get());
     break;
   case Expr::Kind::Call: {

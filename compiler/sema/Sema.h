@@ -98,6 +98,8 @@ private:
                            const std::string &fromName);
   RecordTypeRef checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &info,
                            const std::string &fromName, bool last, bool isLet);
+  /// `unnest name = split(s, sep)`: the input's fields and `name: string`.
+  RecordTypeRef checkUnnest(UnnestStage &u, const RecordTypeRef &in, const Scope &scope);
   RecordTypeRef checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info);
   /// Set by a stage check that failed but knows its output but for the bad
   /// fields (which have the error type): the pipeline's later stages are
@@ -124,6 +126,10 @@ private:
   Type checkFieldAccess(FieldAccessExpr &e, const Scope &scope);
   Type checkBinary(BinaryExpr &e, const Scope &scope);
   Type checkCall(CallExpr &e, const Scope &scope);
+  /// The pattern (and group, replacement) of a regular-expression built-in
+  /// (CheckPatterns.cpp): false, with an error at the argument, when RE2
+  /// rejects them.
+  bool checkPatternCall(const CallExpr &e);
   /// False, with an error at the call unless one is reported closer to its
   /// cause, when the call expands to more than kMaxInlinedSize nodes.
   bool checkInlinedSize(const CallExpr &e, const FnDecl &fn);

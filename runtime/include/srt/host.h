@@ -25,6 +25,17 @@ srt_run *srt_run_create(void);
 void srt_run_destroy(srt_run *run);
 /** The last fatal error, or NULL. */
 const char *srt_run_error(const srt_run *run);
+/* --------------------------------------------------- regular expressions */
+
+/** Checks `pattern` as srt_regex_compile compiles it: its number of
+ * capturing groups, or -1 with RE2's reason in `why` (NUL-terminated, cut to
+ * `size` bytes). */
+int32_t srt_regex_check(const char *pattern, int64_t len, char *why, size_t size);
+/** Checks a regexp_replace replacement for `pattern` (a valid one): 1, or 0
+ * with the reason in `why`. */
+int32_t srt_regex_check_rewrite(const char *pattern, int64_t len, const char *rewrite,
+                                int64_t rewrite_len, char *why, size_t size);
+
 /* -------------------------------------------------------------- formats */
 
 /** What a connector needs of a format (flags). */

@@ -101,6 +101,10 @@ typedef struct srt_writer srt_writer;
  */
 typedef struct srt_ctx srt_ctx;
 
+/** A compiled regular expression (RE2): compiled once at start-up by
+ * srt_regex_compile, owned by the run, shared by every record. */
+typedef struct srt_regex srt_regex;
+
 /* ------------------------------------------------------------- tables */
 
 /** A table (`table t: S = file(...) key k`): loaded fully before streaming

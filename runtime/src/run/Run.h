@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unistd.h>
@@ -116,12 +117,23 @@ void windowReset(srt_window *window);
 int64_t joinOldestEpoch(const srt_join *join);
 void joinReset(srt_join *join);
 
+namespace re2 {
+class RE2;
+}
+/// Deletes a compiled regular expression (text/Regex.cpp, where RE2 is
+/// complete).
+struct RegexDeleter {
+  void operator()(re2::RE2 *re) const;
+};
+
 struct srt_run {
   std::string error;                   ///< the last fatal error
   std::deque<std::string> keptStrings; ///< srt_run_keep_string
   const srt_config *config = nullptr;  ///< overrides of connector arguments
   srt_writer *deadLetter = nullptr;    ///< receives malformed records
   std::vector<SourceStats *> sources;
+  /// The program's regular expressions (srt_regex_compile).
+  std::vector<std::unique_ptr<re2::RE2, RegexDeleter>> regexes;
 
   /// Writes a malformed record to the dead-letter sink, if there is one.
   void toDeadLetter(const std::string &source, int64_t line, const std::string &reason,
