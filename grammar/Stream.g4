@@ -8,11 +8,12 @@
 // the errors of later statements.
 grammar Stream;
 
-// `case`, `when` and `end` are soft keywords too, but a predicate cannot
-// tell them apart (ANTLR predicts by tokens first): the parser's token pass
-// (markCaseKeywords, parse/Lexing.cpp) retypes the IDENTs of a `case ...
-// end` to these tokens, which no lexer rule makes.
-tokens { CASE, WHEN, END }
+// `case`, `when`, `end`, `test`, `given`, `expect` and `ordered` are soft
+// keywords too, but a predicate cannot tell them apart (ANTLR predicts by
+// tokens first): the parser's token pass (markSoftKeywords,
+// parse/Lexing.cpp) retypes the IDENTs of a `case ... end` and of a `test`
+// statement to these tokens, which no lexer rule makes.
+tokens { CASE, WHEN, END, TEST, GIVEN, EXPECT, ORDERED }
 
 // The words §1 adds for newer constructs (`union`, `unbounded`, ...) and
 // `key` are keywords only where the grammar expects them and names
@@ -36,6 +37,7 @@ statement
     | fnDecl
     | letDecl
     | pipelineStmt
+    | testDecl
     ;
 
 // ---------------------------------------------------------------- declarations
@@ -59,6 +61,13 @@ connectorArg  : (argName ':')? expr ;
 argName       : IDENT ;
 
 paramDecl   : PARAM IDENT ':' typeRef ('=' expr)? ;
+
+// `streamc test` (LANGUAGE.md §8): sources given, sinks' records expected.
+testDecl    : TEST IDENT '{' testItem* '}' ;
+testItem
+    : GIVEN IDENT '=' connectorCall                                 # givenItem
+    | EXPECT ORDERED? IDENT '=' connectorCall                       # expectItem
+    ;
 
 fnDecl      : FN IDENT '(' (fnParam (',' fnParam)*)? ')' (ARROW typeRef)? '=' expr ;
 fnParam     : IDENT ':' typeRef ;

@@ -442,7 +442,7 @@ public:
 /// A top-level statement. Every kind but Import and Pipeline declares a name.
 class Stmt : public Node {
 public:
-  enum class Kind { Import, Schema, Source, Table, Sink, Param, Fn, Let, Pipeline };
+  enum class Kind { Import, Schema, Source, Table, Sink, Param, Fn, Let, Pipeline, Test };
   Kind kind() const { return kind_; }
 
   /// The declared name ("" for imports and pipelines) and where it is written.
@@ -544,6 +544,32 @@ public:
       : Stmt(Kind::Sink, r, std::move(name), nameRange), connector(std::move(connector)) {}
   std::unique_ptr<ConnectorCall> connector;
   static bool classof(const Stmt *s) { return s->kind() == Kind::Sink; }
+};
+
+/// `test <name> { given <source> = <connector> ... expect [ordered] <sink> =
+/// <connector> ... }` (LANGUAGE.md §8): run by `streamc test` with each
+/// given source reading the given connector instead of its own, and each
+/// expected sink's records compared with the connector's. A test's name is
+/// not a name of the program (tests have their own).
+class TestDecl : public Stmt {
+public:
+  struct Given {
+    std::string source; ///< a source or a table
+    SourceRange sourceRange;
+    std::unique_ptr<ConnectorCall> connector;
+  };
+  struct Expect {
+    std::string sink;
+    SourceRange sinkRange;
+    bool ordered;
+    std::unique_ptr<ConnectorCall> connector;
+    RecordTypeRef recordType = nullptr; ///< set by sema: what the sink is written
+  };
+  TestDecl(SourceRange r, std::string name, SourceRange nameRange)
+      : Stmt(Kind::Test, r, std::move(name), nameRange) {}
+  std::vector<Given> given;
+  std::vector<Expect> expect;
+  static bool classof(const Stmt *s) { return s->kind() == Kind::Test; }
 };
 
 class ParamDecl : public Stmt {

@@ -269,6 +269,25 @@ private:
       pipeline(*d.pipeline);
       return;
     }
+    case Stmt::Kind::Test: {
+      auto &d = cast<TestDecl>(s);
+      line("TestDecl '" + d.name + "'");
+      end(d.range());
+      Indent in(depth_);
+      for (const auto &g : d.given) {
+        line("Given '" + g.source + "'");
+        end(g.sourceRange);
+        Indent in2(depth_);
+        connector(*g.connector);
+      }
+      for (const auto &e : d.expect) {
+        line(std::string("Expect") + (e.ordered ? " ordered" : "") + " '" + e.sink + "'");
+        end(e.sinkRange);
+        Indent in2(depth_);
+        connector(*e.connector);
+      }
+      return;
+    }
     }
   }
 

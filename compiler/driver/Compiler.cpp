@@ -37,6 +37,7 @@ bool Compiler::analyze() {
   sema_.setParamOverrides(options_.params);
   sema_.setParamOrigins(options_.paramOrigins);
   sema_.setWarnUnusedLets(options_.warnUnusedLets);
+  sema_.setTestsNeedPipelines(options_.testsNeedPipelines);
   return sema_.check(program_) && !diags_.hasErrors();
 }
 

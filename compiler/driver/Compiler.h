@@ -33,6 +33,9 @@ struct CompilerOptions {
   /// Warn about a `let` of the main module that no pipeline reads (off in
   /// the REPL, where a `let` is declared before the queries that use it).
   bool warnUnusedLets = true;
+  /// An `expect` needs a pipeline writing its sink (off in the REPL, whose
+  /// pipelines are queries, run one at a time).
+  bool testsNeedPipelines = true;
 };
 
 class Compiler {

@@ -5,6 +5,7 @@
 #include "ast/AST.h"
 #include "ast/AstPrinter.h"
 #include "driver/Compiler.h"
+#include "driver/TestRunner.h"
 #include "jit/Jit.h"
 #include "opt/PassManager.h"
 #include "parse/Parser.h"
@@ -302,6 +303,16 @@ int streamcMain(int argc, char **argv) {
                   "Kafka bootstrap servers of every Kafka source and sink (host:port,...)");
   run->add_flag("-v,--verbose", runArgs.verbose,
                 "Print the run summary even when nothing went wrong");
+  auto *test = app.add_subcommand("test", "Run a program's test statements");
+  CommonArgs testArgs;
+  std::vector<std::string> testNames;
+  test->add_option("file", testArgs.file, "The .stream program")->required();
+  test->add_option("names", testNames, "The tests to run (default: all)");
+  test->add_option("--param", testArgs.params, "Set a param: --param name=value")->type_name("K=V");
+  test->add_option("--color", testArgs.color, "Colour diagnostics: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  test->add_option("-O", testArgs.optLevel, "Optimisation level of the generated code, 0 to 3")
+      ->check(CLI::Range(0, 3));
   auto *build = app.add_subcommand("build", "Compile a program to a standalone executable");
   addCommonOptions(build, buildArgs, false);
   build->add_option("-o,--output", output, "The executable to write");
@@ -338,6 +349,23 @@ int streamcMain(int argc, char **argv) {
     return compile(checkArgs, argv[0], emitAction(checkArgs.emit), /*inlineParams=*/true);
   if (run->parsed())
     return compile(runArgs, argv[0], EmitAction::None, /*inlineParams=*/true, Then::Run);
+  if (test->parsed()) {
+    TestRunOptions options;
+    options.file = testArgs.file;
+    options.names = testNames;
+    options.compiler.stdlibDir = defaultStdlibDir(argv[0]);
+    for (const std::string &kv : testArgs.params) {
+      auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        std::cerr << "error: --param expects name=value, found '" << kv << "'\n";
+        return kConfigError;
+      }
+      options.compiler.params[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    options.optLevel = testArgs.optLevel;
+    options.color = useColor(testArgs.color);
+    return runTests(options, std::cout, std::cerr);
+  }
   if (build->parsed()) {
     if (output.empty()) // app.stream -> ./app
       output = std::filesystem::path(buildArgs.file).stem().string();

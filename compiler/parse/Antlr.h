@@ -74,11 +74,13 @@ inline bool isDeclarationKeyword(size_t type) {
     return false;
   }
 }
-/// Retypes the IDENTs `case`, `when` and `end` of each `case when ... end`
-/// in \p chunk (one statement) to CASE, WHEN and END: a `case` directly
-/// followed by `when` opens one, and inside it `when` and `end` are its
-/// keywords (a field named `end` is written `\`end\`` there).
-void markCaseKeywords(std::vector<std::unique_ptr<Token>> &chunk);
+/// Retypes the soft keywords of \p chunk (one statement) that the grammar
+/// reads as tokens: `case`, `when` and `end` of each `case when ... end` (a
+/// `case` directly followed by `when` opens one, and inside it `when` and
+/// `end` are its keywords: a field named `end` is written `\`end\`` there),
+/// and `test <name> {`, and `given`, `expect` and `ordered` at the start of
+/// a test's items.
+void markSoftKeywords(std::vector<std::unique_ptr<Token>> &chunk);
 /// Whether token \p i starts a top-level statement.
 bool isStatementStart(const std::vector<std::unique_ptr<Token>> &toks, size_t i);
 

@@ -47,6 +47,8 @@ public:
       return fnDecl(d);
     if (auto *d = c->letDecl())
       return letDecl(d);
+    if (auto *d = c->testDecl())
+      return testDecl(d);
     auto *p = c->pipelineStmt();
     return std::make_unique<PipelineStmt>(range(p), pipeline(p->pipeline()));
   }
@@ -86,6 +88,20 @@ private:
                                                    range(f->IDENT()), typeRef(f->typeRef())));
     return std::make_unique<SchemaDecl>(range(c), identName(c->IDENT()->getText()),
                                         range(c->IDENT()), std::move(fields));
+  }
+
+  StmtPtr testDecl(P::TestDeclContext *c) {
+    auto test = std::make_unique<TestDecl>(range(c), identName(c->IDENT()->getText()),
+                                           range(c->IDENT()));
+    for (auto *item : c->testItem()) {
+      if (auto *g = dynamic_cast<P::GivenItemContext *>(item))
+        test->given.push_back({identName(g->IDENT()->getText()), range(g->IDENT()),
+                               connector(g->connectorCall())});
+      else if (auto *e = dynamic_cast<P::ExpectItemContext *>(item))
+        test->expect.push_back({identName(e->IDENT()->getText()), range(e->IDENT()),
+                                e->ORDERED() != nullptr, connector(e->connectorCall())});
+    }
+    return test;
   }
 
   std::unique_ptr<ConnectorCall> connector(P::ConnectorCallContext *c) {
@@ -670,7 +686,7 @@ std::unique_ptr<Module> parseFile(const SourceManager &sm, FileId file, Diagnost
     eof->setTokenIndex(j - i);
     chunk.push_back(std::move(eof));
 
-    markCaseKeywords(chunk);
+    markSoftKeywords(chunk);
     std::vector<std::unique_ptr<Token>> feed;
     for (auto &t : chunk)
       feed.push_back(std::make_unique<antlr4::CommonToken>(t.get()));

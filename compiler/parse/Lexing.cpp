@@ -38,6 +38,14 @@ std::string tokenDisplay(size_t type) {
     return "'when'";
   case P::END:
     return "'end'";
+  case P::TEST:
+    return "'test'";
+  case P::GIVEN:
+    return "'given'";
+  case P::EXPECT:
+    return "'expect'";
+  case P::ORDERED:
+    return "'ordered'";
   default:
     break;
   }
@@ -62,7 +70,7 @@ bool isStatementStart(const std::vector<std::unique_ptr<Token>> &toks, size_t i)
   if (toks[i]->getType() == P::IMPORT || isDeclarationKeyword(toks[i]->getType()))
     return true;
   switch (toks[i]->getType()) {
-  case P::IDENT: // `test <name> { ... }` (LANGUAGE.md §8): reported as not supported yet
+  case P::IDENT: // `test <name> { ... }` (LANGUAGE.md §8)
     return toks[i]->getText() == "test" && i + 1 < toks.size() &&
            toks[i + 1]->getType() == P::IDENT &&
            (i == 0 || toks[i - 1]->getLine() < toks[i]->getLine());
@@ -73,13 +81,30 @@ bool isStatementStart(const std::vector<std::unique_ptr<Token>> &toks, size_t i)
   }
 }
 
-void markCaseKeywords(std::vector<std::unique_ptr<Token>> &chunk) {
+void markSoftKeywords(std::vector<std::unique_ptr<Token>> &chunk) {
   auto isWord = [&](size_t i, const char *word) {
     return i < chunk.size() && chunk[i]->getType() == P::IDENT && chunk[i]->getText() == word;
   };
+  auto typeAt = [&](size_t i) { return i < chunk.size() ? chunk[i]->getType() : 0; };
   auto retype = [&](size_t i, size_t type) {
     static_cast<antlr4::CommonToken *>(chunk[i].get())->setType(type);
   };
+  if (isWord(0, "test") && typeAt(1) == P::IDENT && typeAt(2) == P::LBRACE) {
+    retype(0, P::TEST);
+    // An item starts after the `{` or after the `)` of the item before.
+    for (size_t i = 3; i < chunk.size(); ++i) {
+      size_t before = typeAt(i - 1);
+      if (before != P::LBRACE && before != P::RPAREN)
+        continue;
+      if (isWord(i, "given")) {
+        retype(i, P::GIVEN);
+      } else if (isWord(i, "expect")) {
+        retype(i, P::EXPECT);
+        if (isWord(i + 1, "ordered") && typeAt(i + 2) == P::IDENT)
+          retype(i + 1, P::ORDERED);
+      }
+    }
+  }
   size_t open = 0;
   for (size_t i = 0; i < chunk.size(); ++i) {
     if (isWord(i, "case") && isWord(i + 1, "when")) {

@@ -152,7 +152,9 @@ SyntaxErrorListener::describe(Token *offending, const antlr4::misc::IntervalSet 
     // In a comma-separated list, a missing ',' is as likely as a missing
     // closing bracket.
     std::string names = describeExpected(expected);
-    bool inList = !open.empty() && chunk_[open.back()]->getType() != P::LPAREN;
+    // A test's body is braces without commas.
+    bool testBody = !open.empty() && open.back() == 2 && chunk_[0]->getType() == P::TEST;
+    bool inList = !open.empty() && chunk_[open.back()]->getType() != P::LPAREN && !testBody;
     size_t closer =
         inList ? (chunk_[open.back()]->getType() == P::LBRACE ? P::RBRACE : P::RBRACKET) : 0;
     if (inList && expected.contains(closer) && !expected.contains(size_t(P::COMMA)) &&
@@ -206,8 +208,6 @@ bool SyntaxErrorListener::hint(size_t index, const antlr4::misc::IntervalSet &ex
   if (type == P::COLON && !before.empty() && !open.empty() && typeAt(open.back()) == P::LPAREN &&
       open.back() >= 1 && typeAt(open.back() - 1) == P::IDENT)
     return say(notYet("a named argument ('" + before + ": ...') of a function"), index - 1);
-  if (index == 0 && word == "test") // isStatementStart: `test <name>` starts one
-    return say(notYet("a 'test' statement (streamc test)"), index);
   return false;
 }
 
@@ -219,6 +219,12 @@ SyntaxErrorListener::expectedKeywords(const antlr4::misc::IntervalSet &expected)
     if (literal.size() > 2 && std::isalpha(static_cast<unsigned char>(literal[1])))
       words.push_back(literal.substr(1, literal.size() - 2));
   }
+  for (auto [token, word] : {std::pair<size_t, const char *>{P::GIVEN, "given"},
+                             {P::EXPECT, "expect"},
+                             {P::WHEN, "when"},
+                             {P::END, "end"}})
+    if (expected.contains(token)) // soft keywords the token pass retypes
+      words.push_back(word);
   if (expected.contains(size_t(P::WHERE))) // a stage: the soft keywords too
     for (const char *word : {"union", "unnest"})
       words.push_back(word);

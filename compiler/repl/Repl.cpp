@@ -1,6 +1,7 @@
 #include "repl/Repl.h"
 
 #include "plan/ExprWalker.h"
+#include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
 #include "repl/Completion.h"
 #include "repl/Interrupt.h"
@@ -22,7 +23,17 @@ CompilerOptions compilerOptions(const ReplOptions &options) {
   CompilerOptions c;
   c.stdlibDir = options.stdlibDir;
   c.warnUnusedLets = false; // a let is declared before the queries that read it
+  c.testsNeedPipelines = false; // the pipelines a test runs are queries here
   return c;
+}
+
+/// Whether the query writes to a sink the session declared (not only to
+/// the table): it is then a pipeline of the program the session saves.
+bool writesDeclaredSink(const Plan &plan) {
+  for (const auto &op : plan.operators())
+    if (auto *sink = llvm::dyn_cast<LogicalSink>(op.get()); sink && sink->decl)
+      return true;
+  return false;
 }
 
 /// The offset of the first character that is not a blank, or npos.
@@ -250,7 +261,7 @@ void Repl::runPipeline(const Snippet &pipeline) {
   if (status != 0)
     fail();
   else
-    session_.addQuery(pipeline.text);
+    session_.addQuery(pipeline.text, writesDeclaredSink(*compiler->plan()));
 }
 
 } // namespace streamc::repl

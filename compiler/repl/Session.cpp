@@ -24,6 +24,8 @@ const char *kindName(Stmt::Kind kind) {
     return "let";
   case Stmt::Kind::Pipeline:
     return "pipeline";
+  case Stmt::Kind::Test:
+    return "test";
   }
   return "declaration";
 }
@@ -55,6 +57,15 @@ Session::Added Session::add(Declaration declaration, Stmt::Kind *previous) {
   return Added::New;
 }
 
+void Session::addQuery(std::string text, bool writesSink) {
+  if (!writesSink) {
+    queries_.push_back(std::move(text));
+    return;
+  }
+  if (std::find(pipelines_.begin(), pipelines_.end(), text) == pipelines_.end())
+    pipelines_.push_back(std::move(text));
+}
+
 std::string Session::toStreamFile() const {
   std::string out = "// Saved from a streamc REPL session.\n";
   Stmt::Kind last = Stmt::Kind::Import;
@@ -69,6 +80,11 @@ std::string Session::toStreamFile() const {
     last = d.kind;
     lastMultiLine = multiLine;
     first = false;
+  }
+  if (!pipelines_.empty()) {
+    out += "\n// Pipelines run in the session:\n";
+    for (const std::string &p : pipelines_)
+      out += p + "\n";
   }
   if (!queries_.empty()) {
     out += "\n// Queries run in the session:\n";

@@ -46,8 +46,9 @@ public:
   /// imported is not added again.
   Added add(Declaration declaration, Stmt::Kind *previous = nullptr);
 
-  /// Remembers a query that ran (for :save).
-  void addQuery(std::string text) { queries_.push_back(std::move(text)); }
+  /// Remembers a query that ran (for :save); one that writes to a declared
+  /// sink is a pipeline of the program (once, however often it ran).
+  void addQuery(std::string text, bool writesSink = false);
   const std::vector<std::string> &queries() const { return queries_; }
 
   /// What the last successful check of the session found: the record type
@@ -64,13 +65,15 @@ public:
   /// Forgets everything (`:reset`).
   void clear() { *this = Session(); }
 
-  /// The declarations, in order, as a `.stream` file; the queries that ran
-  /// follow as comments (a file without pipelines runs nothing).
+  /// The declarations, in order, as a `.stream` file, then the pipelines
+  /// that wrote to declared sinks (so `streamc test` can run the session's
+  /// tests); the other queries that ran follow as comments.
   std::string toStreamFile() const;
 
 private:
   std::vector<Declaration> declarations_;
   std::vector<std::string> queries_;
+  std::vector<std::string> pipelines_; ///< queries that wrote to declared sinks
   std::map<std::string, RecordTypeRef> records_;
   std::vector<std::string> names_;
 };

@@ -71,6 +71,8 @@ bool Sema::check(Program &program) {
   for (auto &m : program.modules)
     for (StmtPtr &s : m->stmts)
       checkDecl(*s);
+  for (auto &m : program.modules)
+    checkTests(*m);
 
   // A let that no pipeline reads is almost always a mistake.
   for (auto &m : program.modules)
@@ -86,6 +88,7 @@ bool Sema::checkMore(Program &program, Module &module) {
   declare(module);
   for (StmtPtr &s : module.stmts)
     checkDecl(*s);
+  checkTests(module);
   return diags_.errorCount() == before;
 }
 
@@ -93,7 +96,7 @@ void Sema::declare(Module &module) {
   for (const std::string &n : module.brokenNames)
     broken_.insert(n);
   for (StmtPtr &s : module.stmts) {
-    if (s->name.empty())
+    if (s->name.empty() || isa<TestDecl>(s.get())) // tests have names of their own
       continue;
     if (isa<FnDecl>(s.get()) && (findScalarBuiltin(s->name) || isAggregateName(s->name))) {
       diags_.error(s->nameRange,
@@ -141,6 +144,9 @@ void Sema::checkDecl(Stmt &s) {
   case Stmt::Kind::Pipeline:
     state_[&s] = State::Done;
     checkPipeline(*cast<PipelineStmt>(s).pipeline, /*isLet=*/false);
+    return;
+  case Stmt::Kind::Test: // checked last (checkTests)
+    state_[&s] = State::Done;
     return;
   }
 }

@@ -49,6 +49,7 @@ public:
   /// Whether a `let` of the main module that no pipeline reads gets a
   /// warning (the default).
   void setWarnUnusedLets(bool warn) { warnUnusedLets_ = warn; }
+  void setTestsNeedPipelines(bool need) { testsNeedPipelines_ = need; }
 
   /// Checks the whole program. Returns false if any error was reported.
   bool check(Program &program);
@@ -130,6 +131,10 @@ private:
   /// (CheckPatterns.cpp): false, with an error at the argument, when RE2
   /// rejects them.
   bool checkPatternCall(const CallExpr &e);
+  /// The `test` statements of \p module (CheckTests.cpp), after every
+  /// other statement: they refer to what the sinks are written.
+  void checkTests(Module &module);
+  void checkTest(TestDecl &t);
   /// False, with an error at the call unless one is reported closer to its
   /// cause, when the call expands to more than kMaxInlinedSize nodes.
   bool checkInlinedSize(const CallExpr &e, const FnDecl &fn);
@@ -160,6 +165,7 @@ private:
   }
   unsigned configErrors_ = 0;
   bool warnUnusedLets_ = true;
+  bool testsNeedPipelines_ = true;
 
   std::unordered_map<std::string, Stmt *> symbols_;
   std::set<std::string> broken_;
@@ -169,6 +175,8 @@ private:
   std::set<const Stmt *> usedStreams_;
   /// The first record type written to each sink, and where.
   std::map<const SinkDecl *, std::pair<RecordTypeRef, SourceRange>> sinkShapes_;
+  /// The tests checked so far, by name (CheckTests.cpp).
+  std::map<std::string, const TestDecl *> tests_;
   std::vector<const FnDecl *> fnStack_;
   /// What fn calls expand to once inlined (checkInlinedSize).
   InlineCost inlineCost_;
