@@ -486,8 +486,10 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
   // Late records.
   if (!w.lateSink.empty()) {
     if (auto *sink = llvm::dyn_cast_or_null<SinkDecl>(
-            findSymbol(w.lateSink, w.lateSinkRange, Stmt::Kind::Sink, "sink")))
+            findSymbol(w.lateSink, w.lateSinkRange, Stmt::Kind::Sink, "sink"))) {
       checkSinkKey(*sink, scope); // late records are the window's input
+      checkSinkShape(*sink, in, w.lateSinkRange);
+    }
     if (spec.kind == "count")
       diags_.error(w.lateSinkRange,
                    "a count window has no late records; 'late into' needs a time window");
