@@ -130,7 +130,7 @@ const Generator::LayoutInfo &Generator::layoutOf(const RecordType &type,
         rt_.fieldTy,
         {rt_.cstring(type.fields[i].name), b_.getInt32(runtimeType(type.fields[i].type.kind)),
          b_.getInt32(slot.offset), b_.getInt32(static_cast<uint32_t>(slot.nullOffset)),
-         b_.getInt32(isRead ? 1 : 0)}));
+         b_.getInt32(isRead ? 1 : 0), b_.getInt32(0)}));
   }
   auto *arrTy = llvm::ArrayType::get(rt_.fieldTy, fields.size());
   auto *arr = new llvm::GlobalVariable(*module_, arrTy, true, llvm::GlobalValue::PrivateLinkage,

@@ -21,7 +21,7 @@ RuntimeDecls::RuntimeDecls(llvm::Module &module) : module_(module) {
   f64 = llvm::Type::getDoubleTy(c);
   ptr = llvm::PointerType::get(c, 0);
   strTy = llvm::StructType::create(c, {ptr, i64}, "srt_str");
-  fieldTy = llvm::StructType::create(c, {ptr, i32, i32, i32, i32}, "srt_field");
+  fieldTy = llvm::StructType::create(c, {ptr, i32, i32, i32, i32, i32}, "srt_field");
   layoutTy = llvm::StructType::create(c, {i32, i32, ptr}, "srt_layout");
 }
 

@@ -42,7 +42,8 @@ std::string fieldText(const srt_field &f, const void *record) {
 void captureRow(void *user, const srt_layout *layout, const void *record) {
   std::vector<std::pair<std::string, std::string>> fields;
   for (uint32_t i = 0; i < layout->nfields; ++i)
-    fields.emplace_back(layout->fields[i].name, fieldText(layout->fields[i], record));
+    if (layout->fields[i].type != SRT_RECORD) // its fields are shown by their dotted names
+      fields.emplace_back(layout->fields[i].name, fieldText(layout->fields[i], record));
   Row row;
   for (const auto &[name, value] : fields)
     row.shown += (row.shown.empty() ? "{" : ", ") + name + ": " + value;

@@ -40,6 +40,8 @@ enum srt_type {
   SRT_STRING = 4,    /* srt_str */
   SRT_TIMESTAMP = 5, /* int64_t */
   SRT_DURATION = 6,  /* int64_t */
+  SRT_RECORD = 7,    /* a nested record: no value of its own (its null flag only);
+                        its fields are the `nested` entries after it */
 };
 
 /** One field of a record layout. */
@@ -49,6 +51,9 @@ typedef struct srt_field {
   uint32_t offset;     /* byte offset of the value in the record */
   int32_t null_offset; /* byte offset of a uint8_t null flag (1 = null); -1: never null */
   uint32_t read;       /* readers: 0 = the program never reads this field */
+  uint32_t nested;     /* SRT_RECORD: how many entries after this one are its fields
+                          (at any depth), named by their dotted path ("geo.city");
+                          0 otherwise */
 } srt_field;
 
 /** The layout of one record type. */

@@ -540,8 +540,8 @@ extern "C" int srt_gen_main(const char *kind, int64_t events, int64_t seed, cons
     struct Row {
       srt_str ad, campaign;
     };
-    srt_field fields[] = {{"ad_id", SRT_STRING, offsetof(Row, ad), -1, 1},
-                          {"campaign_id", SRT_STRING, offsetof(Row, campaign), -1, 1}};
+    srt_field fields[] = {{"ad_id", SRT_STRING, offsetof(Row, ad), -1, 1, 0},
+                          {"campaign_id", SRT_STRING, offsetof(Row, campaign), -1, 1, 0}};
     srt_layout layout = {2, sizeof(Row), fields};
     srt_writer *w = srt_writer_open(run, "stdout", nullptr, code, &layout);
     char ad[40], campaign[40];
@@ -556,7 +556,7 @@ extern "C" int srt_gen_main(const char *kind, int64_t events, int64_t seed, cons
     std::vector<srt_field> fields;
     uint32_t offset = 0;
     for (const GenField &g : *spec) {
-      fields.push_back({g.name, g.type, offset, -1, 1});
+      fields.push_back({g.name, g.type, offset, -1, 1, 0});
       offset += g.type == SRT_STRING ? 16 : 8;
     }
     srt_layout layout = {static_cast<uint32_t>(fields.size()), offset, fields.data()};

@@ -7,6 +7,7 @@
 
 #include "io/Reader.h"
 #include "formats/Formats.h"
+#include "formats/Nested.h"
 #include "formats/ReaderText.h"
 #include "gen/Generator.h"
 #include "io/Input.h"
@@ -35,6 +36,8 @@ constexpr size_t kDefaultChunk = 1 << 20; ///< bytes per read() unless configure
 
 /// Why a value did not parse; empty when it did.
 using Problem = std::string;
+/// A problem already reported (a nested object's, with its own field name).
+const Problem kReported = "\x01";
 
 template <typename T> T &at(void *record, uint32_t offset) {
   return *reinterpret_cast<T *>(static_cast<char *>(record) + offset);
@@ -141,8 +144,8 @@ struct srt_reader {
     return true;
   }
 
-  // JSON: field index by name, for the fields the program reads.
-  std::unordered_map<std::string_view, int> fieldByName;
+  // JSON: the fields the program reads by key, in each (nested) object.
+  NestedFields nested;
   simdjson::ondemand::parser parser;
   const char *lineEnd = nullptr; ///< the end of the JSON line being parsed
 
@@ -212,7 +215,7 @@ struct srt_reader {
       while (!name.empty() && name.back() == ' ')
         name.remove_suffix(1);
       for (size_t f = 0; f < fields.size(); ++f)
-        if (!found[f] && name == fields[f].name) {
+        if (!found[f] && fields[f].type != SRT_RECORD && name == fields[f].name) {
           found[f] = true;
           columnField[c] = fields[f].read ? static_cast<int>(f) : -1;
         }
@@ -220,7 +223,8 @@ struct srt_reader {
     // A column the program needs and cannot do without is a configuration
     // error: every record would fail.
     for (size_t f = 0; f < fields.size(); ++f)
-      if (fields[f].read && !found[f] && fields[f].null_offset < 0) {
+      if (fields[f].read && !found[f] && fields[f].null_offset < 0 &&
+          fields[f].type != SRT_RECORD && !nested.inNullableRecord(f)) {
         run->error =
             "source " + stats->name + ": the CSV header has no column '" + fields[f].name + "'";
         return Header::Bad;
@@ -246,6 +250,14 @@ struct srt_reader {
       const srt_field &f = fields[fi];
       seen[fi] = 1;
       std::string_view cell = cells[c];
+      if (cell.empty() && nested.inNullableRecord(fi)) {
+        seen[fi] = 3; // empty: decided with its record (csvRecordNulls)
+        if (f.null_offset >= 0)
+          setNull(record, f, true);
+        else if (f.type == SRT_STRING) // "" if its record is not null
+          at<srt_str>(record, f.offset) = {cell.data(), 0};
+        continue;
+      }
       if (cell.empty() && (f.null_offset >= 0 || f.type != SRT_STRING)) {
         if (f.null_offset < 0) {
           malformed(std::string("field '") + f.name + "': empty, but the field is not nullable");
@@ -262,14 +274,50 @@ struct srt_reader {
       setNull(record, f, false);
     }
     for (size_t fi = 0; fi < fields.size(); ++fi)
-      if (fields[fi].read && !seen[fi]) {
-        if (fields[fi].null_offset < 0) {
+      if (fields[fi].read && !seen[fi] && fields[fi].type != SRT_RECORD) {
+        if (nested.inNullableRecord(fi)) {
+          seen[fi] = 3;
+          if (fields[fi].type == SRT_STRING)
+            at<srt_str>(record, fields[fi].offset) = {"", 0};
+        } else if (fields[fi].null_offset < 0) {
           malformed(std::string("field '") + fields[fi].name + "': missing (the record has " +
                     std::to_string(cells.size()) + " columns)");
           return false;
         }
-        setNull(record, fields[fi], true);
+        if (fields[fi].null_offset >= 0)
+          setNull(record, fields[fi], true);
       }
+    return !nested.any() || csvRecordNulls(record);
+  }
+
+  /// A nested record in CSV is its dotted columns: a nullable one is null
+  /// when none of them has a value; in one that is not null, an empty
+  /// column of a field that is not nullable is malformed.
+  bool csvRecordNulls(void *record) {
+    for (size_t i = fields.size(); i-- > 0;) { // inner records first
+      const srt_field &f = fields[i];
+      if (f.type != SRT_RECORD || !f.read)
+        continue;
+      bool empty = true;
+      for (size_t j = i + 1; j <= i + f.nested; ++j)
+        if (fields[j].read && fields[j].type != SRT_RECORD && seen[j] == 1)
+          empty = false;
+      seen[i] = empty && f.null_offset >= 0 ? 3 : 1;
+      if (seen[i] == 3)
+        NestedFields::setNullTree(record, fields, i);
+      else
+        setNull(record, f, false);
+    }
+    for (size_t j = 0; j < fields.size(); ++j) {
+      if (fields[j].type == SRT_RECORD && seen[j] == 3) {
+        j += fields[j].nested; // null, with all its fields
+        continue;
+      }
+      if (seen[j] == 3 && fields[j].null_offset < 0 && fields[j].type != SRT_STRING) {
+        malformed(std::string("field '") + fields[j].name + "': empty, but the field is not nullable");
+        return false;
+      }
+    }
     return true;
   }
 
@@ -308,6 +356,36 @@ struct srt_reader {
     if (auto err = doc.get_object().get(obj); err)
       return invalidJson(d + b, err);
     seen.assign(fields.size(), 0);
+    if (!parseJsonObject(obj, record, 0))
+      return false;
+    // One object per line: anything after it (a second object) is an error.
+    if (!doc.current_location().error())
+      return invalidJson(d + b, simdjson::TAPE_ERROR);
+    // A field not seen is null (or the record malformed); so is every field
+    // of a record not seen or null.
+    for (size_t fi = 0; fi < fields.size(); ++fi) {
+      const srt_field &f = fields[fi];
+      if (!f.read || seen[fi] == 1)
+        continue;
+      if (!seen[fi] && f.null_offset < 0) {
+        malformed(std::string("field '") + f.name + "': missing, but not nullable");
+        return false;
+      }
+      if (f.type == SRT_RECORD) {
+        NestedFields::setNullTree(record, fields, fi);
+        fi += f.nested; // its fields are null with it
+      } else {
+        setNull(record, f, true);
+      }
+    }
+    return true;
+  }
+
+  /// Parses the members of one object (level 0: the record; otherwise a
+  /// nested record's object) into the fields it has. seen[f]: 1 present,
+  /// 2 a record that was null.
+  bool parseJsonObject(simdjson::ondemand::object &obj, void *record, int level) {
+    using namespace simdjson;
     for (auto member : obj) {
       std::string_view key;
       ondemand::raw_json_string raw; // unescaping consumes the key: kept for a reason
@@ -321,34 +399,47 @@ struct srt_reader {
                                  : "invalid JSON: a key has an " + escape);
         return false;
       }
-      auto it = fieldByName.find(key);
-      if (it == fieldByName.end())
+      int fi = nested.child(level, key);
+      if (fi < 0)
         continue; // a key the program does not read
-      const srt_field &f = fields[it->second];
-      seen[it->second] = 1;
+      const srt_field &f = fields[static_cast<size_t>(fi)];
+      seen[static_cast<size_t>(fi)] = 1;
       ondemand::value v;
       if (auto err = member.value().get(v); err) {
         malformed(std::string("invalid JSON: ") + error_message(err));
         return false;
       }
-      Problem p = parseJsonValue(record, f, v);
+      Problem p = f.type == SRT_RECORD ? parseJsonRecord(record, static_cast<size_t>(fi), v)
+                                       : parseJsonValue(record, f, v);
+      if (p == kReported)
+        return false;
       if (!p.empty()) {
         malformed(std::string("field '") + f.name + "': " + p);
         return false;
       }
     }
-    // One object per line: anything after it (a second object) is an error.
-    if (!doc.current_location().error())
-      return invalidJson(d + b, simdjson::TAPE_ERROR);
-    for (size_t fi = 0; fi < fields.size(); ++fi)
-      if (fields[fi].read && !seen[fi]) {
-        if (fields[fi].null_offset < 0) {
-          malformed(std::string("field '") + fields[fi].name + "': missing, but not nullable");
-          return false;
-        }
-        setNull(record, fields[fi], true);
-      }
     return true;
+  }
+
+  /// A nested record's value: an object (its fields are parsed into the
+  /// layout) or null.
+  Problem parseJsonRecord(void *record, size_t fi, simdjson::ondemand::value &v) {
+    using namespace simdjson;
+    const srt_field &f = fields[fi];
+    ondemand::json_type t;
+    if (auto err = v.type().get(t); err)
+      return std::string("invalid JSON: ") + error_message(err);
+    if (t == ondemand::json_type::null) {
+      if (f.null_offset < 0)
+        return "null, but the field is not nullable";
+      seen[fi] = 2; // null: its fields are null too (set after the object)
+      return {};
+    }
+    ondemand::object obj;
+    if (t != ondemand::json_type::object || v.get_object().get(obj))
+      return "not an object";
+    setNull(record, f, false);
+    return parseJsonObject(obj, record, nested.levelOf(fi)) ? Problem() : kReported;
   }
 
   /// Rejects a JSON line simdjson did not accept with \p err, naming what
@@ -519,9 +610,7 @@ srt_reader *makeReader(srt_run *run, const char *source, int format, const srt_l
   // Text: the schema's one field (sema checks there is exactly one, a string).
   if (format == SRT_FORMAT_TEXT && !r->fields.empty() && r->fields[0].read)
     r->textField = 0;
-  for (size_t i = 0; i < r->fields.size(); ++i)
-    if (r->fields[i].read)
-      r->fieldByName.emplace(r->fields[i].name, static_cast<int>(i));
+  r->nested = NestedFields(r->fields);
   // A file's CSV header is read now, so a bad one fails the start-up; a
   // pipe's or a fifo's arrives when it arrives: it is read by the first
   // srt_reader_next, through the scheduler like any later input.
@@ -632,12 +721,13 @@ srt_reader *srt_reader_open_kafka(srt_run *run, const char *source, const char *
       fd.read = 0; // not parsed from the payload
       continue;
     }
+    if (fd.type == SRT_RECORD)
+      continue; // no column of its own: its fields are columns
     r->columnField.push_back(fd.read ? static_cast<int>(i) : -1);
-    if (fd.read)
-      r->fieldByName.emplace(fd.name, static_cast<int>(i));
     if (fd.read && info->code == SRT_FORMAT_TEXT && r->textField < 0)
       r->textField = static_cast<int>(i); // the one payload field
   }
+  r->nested = NestedFields(r->fields);
   r->origin = srt_reader::Origin::Kafka;
   r->kafka = KafkaConsumer::open(run, source, t);
   if (!r->kafka) {

@@ -31,6 +31,45 @@ bool isNull(const void *record, const srt_field &f) {
   return f.null_offset >= 0 && at<uint8_t>(record, static_cast<uint32_t>(f.null_offset)) != 0;
 }
 
+/// The layout's fields that are columns: a nested record's fields (by their
+/// dotted names), not the record itself (LANGUAGE.md §4: CSV sinks write
+/// dotted columns). A null record's fields are null.
+std::vector<srt_field> columnsOf(const srt_field *fields, uint32_t n) {
+  std::vector<srt_field> out;
+  for (uint32_t i = 0; i < n; ++i)
+    if (fields[i].type != SRT_RECORD)
+      out.push_back(fields[i]);
+  return out;
+}
+
+void appendJsonString(std::string &out, const char *p, int64_t n);
+void appendValue(std::string &out, const void *record, const srt_field &f, bool json);
+
+/// Fields [begin, end) as a JSON object, each named by its name after
+/// \p prefix bytes (its record's name and the dot); a nested record is a
+/// nested object, or null.
+void appendJsonObject(std::string &out, const std::vector<srt_field> &fields, size_t begin,
+                      size_t end, size_t prefix, const void *record) {
+  out += '{';
+  for (size_t i = begin; i < end; ++i) {
+    const srt_field &f = fields[i];
+    if (i != begin)
+      out += ',';
+    const char *key = f.name + std::min(prefix, std::strlen(f.name));
+    appendJsonString(out, key, static_cast<int64_t>(std::strlen(key)));
+    out += ':';
+    size_t inner = f.type == SRT_RECORD ? f.nested : 0;
+    if (isNull(record, f))
+      out += "null";
+    else if (f.type == SRT_RECORD)
+      appendJsonObject(out, fields, i + 1, i + 1 + inner, std::strlen(f.name) + 1, record);
+    else
+      appendValue(out, record, f, true);
+    i += inner;
+  }
+  out += '}';
+}
+
 void appendJsonString(std::string &out, const char *p, int64_t n) {
   static const char hex[] = "0123456789abcdef";
   out += '"';
@@ -183,18 +222,8 @@ struct srt_writer {
     ++stats->written;
     switch (format) {
     case SRT_FORMAT_JSON:
-      buffer += '{';
-      for (size_t i = 0; i < fields.size(); ++i) {
-        if (i)
-          buffer += ',';
-        appendJsonString(buffer, fields[i].name, static_cast<int64_t>(std::strlen(fields[i].name)));
-        buffer += ':';
-        if (isNull(record, fields[i]))
-          buffer += "null";
-        else
-          appendValue(buffer, record, fields[i], true);
-      }
-      buffer += "}\n";
+      appendJsonObject(buffer, fields, 0, fields.size(), 0, record);
+      buffer += '\n';
       break;
     case SRT_FORMAT_CSV:
       for (size_t i = 0; i < fields.size(); ++i) {
@@ -302,7 +331,10 @@ srt_writer *makeWriter(srt_run *run, const char *sink, int format, const srt_lay
   w->run = run;
   w->stats = run->addSink(sink);
   w->format = format;
-  w->fields.assign(layout->fields, layout->fields + layout->nfields);
+  if (format == SRT_FORMAT_JSON)
+    w->fields.assign(layout->fields, layout->fields + layout->nfields);
+  else
+    w->fields = columnsOf(layout->fields, layout->nfields);
   w->layoutFields = layout->fields;
   w->layout = *layout;
   if (run->config && srt_config_write_batch(run->config) > 0)
@@ -415,7 +447,10 @@ void srt_writer_write_as(srt_writer *w, const srt_layout *layout, const void *re
     w->write(record);
     return;
   }
-  std::vector<srt_field> fields(layout->fields, layout->fields + layout->nfields);
+  std::vector<srt_field> fields = w->format == SRT_FORMAT_JSON
+                                      ? std::vector<srt_field>(layout->fields,
+                                                               layout->fields + layout->nfields)
+                                      : columnsOf(layout->fields, layout->nfields);
   w->writeAs(fields, record);
 }
 

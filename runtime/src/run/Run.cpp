@@ -16,10 +16,10 @@ struct DeadLetter {
   srt_str record;
 };
 const srt_field kDeadLetterFields[] = {
-    {"source", SRT_STRING, offsetof(DeadLetter, source), -1, 1},
-    {"line", SRT_I64, offsetof(DeadLetter, line), -1, 1},
-    {"reason", SRT_STRING, offsetof(DeadLetter, reason), -1, 1},
-    {"record", SRT_STRING, offsetof(DeadLetter, record), -1, 1},
+    {"source", SRT_STRING, offsetof(DeadLetter, source), -1, 1, 0},
+    {"line", SRT_I64, offsetof(DeadLetter, line), -1, 1, 0},
+    {"reason", SRT_STRING, offsetof(DeadLetter, reason), -1, 1, 0},
+    {"record", SRT_STRING, offsetof(DeadLetter, record), -1, 1, 0},
 };
 const srt_layout kDeadLetterLayout = {4, sizeof(DeadLetter), kDeadLetterFields};
 srt_str view(std::string_view s) { return {s.data(), static_cast<int64_t>(s.size())}; }
