@@ -42,8 +42,8 @@ struct Read {
 Read readAll(int format, const std::string &data) {
   Read out;
   srt_run *run = srt_run_create();
-  srt_reader *r = srt_reader_open_memory(run, "events", data.data(), data.size(), format,
-                                         &kEventLayout);
+  srt_reader *r =
+      srt_reader_open_memory(run, "events", data.data(), data.size(), format, &kEventLayout);
   EXPECT_NE(r, nullptr);
   Event e{};
   while (r && srt_reader_next(r, &e)) {
