@@ -124,6 +124,7 @@ struct NameBinding {
     Param,      ///< a `param` declaration; `decl` points to it
     FnParam,    ///< a parameter of the enclosing `fn`; `index`
     Stream,     ///< a stream name used as a qualifier (`orders.id`)
+    Member,     ///< a field of a record value (`geo.city`); `index` into its record
   };
   Kind kind = Kind::Unresolved;
   int index = -1;
@@ -148,7 +149,7 @@ public:
   ExprPtr base;
   std::string field;
   SourceRange fieldRange;
-  NameBinding binding; ///< set by sema: Field or OtherField
+  NameBinding binding; ///< set by sema: Field or OtherField (`stream.field`), or Member
   static bool classof(const Expr *e) { return e->kind() == Kind::FieldAccess; }
 };
 

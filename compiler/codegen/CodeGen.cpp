@@ -11,6 +11,7 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include <algorithm>
+#include <functional>
 #include <cstring>
 
 namespace streamc::codegen_detail {
@@ -122,16 +123,34 @@ const Generator::LayoutInfo &Generator::layoutOf(const RecordType &type,
     return it->second;
   LayoutInfo info;
   info.layout = RecordLayout::of(type);
+  // A nested record is an SRT_RECORD entry followed by its fields (at any
+  // depth), named by their dotted paths, at offsets within the record.
   std::vector<llvm::Constant *> fields;
-  for (size_t i = 0; i < type.fields.size(); ++i) {
-    const FieldSlot &slot = info.layout.slots[i];
-    bool isRead = !read || read->empty() || (*read)[i];
-    fields.push_back(llvm::ConstantStruct::get(
-        rt_.fieldTy,
-        {rt_.cstring(type.fields[i].name), b_.getInt32(runtimeType(type.fields[i].type.kind)),
-         b_.getInt32(slot.offset), b_.getInt32(static_cast<uint32_t>(slot.nullOffset)),
-         b_.getInt32(isRead ? 1 : 0), b_.getInt32(0)}));
-  }
+  std::function<void(const RecordType &, const RecordLayout &, uint32_t, const std::string &,
+                     const std::vector<bool> *)>
+      flatten = [&](const RecordType &t, const RecordLayout &l, uint32_t base,
+                    const std::string &prefix, const std::vector<bool> *readFlags) {
+        for (size_t i = 0; i < t.fields.size(); ++i) {
+          const FieldSlot &slot = l.slots[i];
+          const Type &ft = t.fields[i].type;
+          bool isRead = !readFlags || readFlags->empty() || (*readFlags)[i];
+          int32_t nullOffset = slot.nullOffset < 0 ? -1 : static_cast<int32_t>(base) + slot.nullOffset;
+          size_t at = fields.size();
+          fields.push_back(nullptr);
+          uint32_t nested = 0;
+          if (ft.isRecord()) {
+            std::vector<bool> all(ft.record->fields.size(), isRead);
+            flatten(*ft.record, RecordLayout::of(*ft.record), base + slot.offset,
+                    prefix + t.fields[i].name + ".", &all);
+            nested = static_cast<uint32_t>(fields.size() - at - 1);
+          }
+          fields[at] = llvm::ConstantStruct::get(
+              rt_.fieldTy, {rt_.cstring(prefix + t.fields[i].name), b_.getInt32(runtimeType(ft.kind)),
+                            b_.getInt32(base + slot.offset), b_.getInt32(static_cast<uint32_t>(nullOffset)),
+                            b_.getInt32(isRead ? 1 : 0), b_.getInt32(nested)});
+        }
+      };
+  flatten(type, info.layout, 0, "", read);
   auto *arrTy = llvm::ArrayType::get(rt_.fieldTy, fields.size());
   auto *arr = new llvm::GlobalVariable(*module_, arrTy, true, llvm::GlobalValue::PrivateLinkage,
                                        llvm::ConstantArray::get(arrTy, fields), "fields");

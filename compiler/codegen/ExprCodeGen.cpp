@@ -72,6 +72,8 @@ llvm::Type *RuntimeDecls::valueType(TypeKind kind) {
     return f64;
   case TypeKind::String:
     return strTy;
+  case TypeKind::Record:
+    return ptr; // where the record's fields are, in the record holding it
   default:
     return i64; // i64, timestamp, duration (and the type of `null`)
   }
@@ -150,7 +152,9 @@ Val ExprCodeGen::loadField(llvm::Value *record, const RecordLayout &layout, cons
   TypeKind kind = type.fields[index].type.kind;
   llvm::Value *addr = b_.CreateConstInBoundsGEP1_64(rt_.i8, record, slot.offset);
   llvm::Value *v;
-  if (kind == TypeKind::Bool)
+  if (kind == TypeKind::Record) // a nested record: its address
+    v = addr;
+  else if (kind == TypeKind::Bool)
     v = b_.CreateTrunc(b_.CreateLoad(rt_.i8, addr), rt_.i1);
   else
     v = b_.CreateLoad(rt_.valueType(kind), addr);
@@ -175,7 +179,10 @@ void ExprCodeGen::storeField(llvm::Value *record, const RecordLayout &layout,
   llvm::Value *value = v.v;
   if (value->getType() != rt_.valueType(kind)) // a `null` constant
     value = zero(kind);
-  if (kind == TypeKind::Bool)
+  if (kind == TypeKind::Record) // a nested record: its fields, null flags and all
+    b_.CreateMemCpy(addr, llvm::MaybeAlign(8), value, llvm::MaybeAlign(8),
+                    RecordLayout::of(*type.fields[index].type.record).size);
+  else if (kind == TypeKind::Bool)
     b_.CreateStore(b_.CreateZExt(value, rt_.i8), addr);
   else
     b_.CreateStore(value, addr);
@@ -254,6 +261,12 @@ Val ExprCodeGen::emit(const PlanExpr &e) {
     return (*env_.aggregates)[e.index];
   case PlanExpr::Kind::OtherField: // a join's other side
     return loadField(env_.other, *env_.otherLayout, *env_.otherType, e.index);
+  case PlanExpr::Kind::Member: { // a field of a nested record: null with it
+    Val record = emit(*e.children[0]);
+    const RecordType &type = *e.children[0]->type.record;
+    Val f = loadField(record.v, RecordLayout::of(type), type, e.index);
+    return {f.v, b_.CreateOr(record.null, f.null)};
+  }
   }
   return {zero(e.type.kind), b_.getTrue()};
 }

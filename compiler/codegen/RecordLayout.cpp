@@ -18,6 +18,8 @@ uint32_t runtimeType(TypeKind kind) {
     return SRT_TIMESTAMP;
   case TypeKind::Duration:
     return SRT_DURATION;
+  case TypeKind::Record:
+    return SRT_RECORD;
   default:
     return SRT_I64;
   }
@@ -32,9 +34,15 @@ RecordLayout RecordLayout::of(const RecordType &type) {
     return k == TypeKind::String ? 16 : k == TypeKind::Bool ? 1 : 8;
   };
   layout.slots.resize(type.fields.size());
+  // Nested records first, inline (their sizes are multiples of 8).
+  for (size_t i = 0; i < type.fields.size(); ++i)
+    if (type.fields[i].type.isRecord()) {
+      layout.slots[i].offset = offset;
+      offset += RecordLayout::of(*type.fields[i].type.record).size;
+    }
   for (uint32_t want : {16u, 8u, 1u})
     for (size_t i = 0; i < type.fields.size(); ++i)
-      if (sizeOf(type.fields[i].type.kind) == want) {
+      if (!type.fields[i].type.isRecord() && sizeOf(type.fields[i].type.kind) == want) {
         layout.slots[i].offset = offset;
         offset += want;
       }

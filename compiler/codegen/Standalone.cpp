@@ -47,7 +47,8 @@ void Generator::createParamGlobals() {
 std::string Generator::helpText() const {
   std::string help = "Sources:\n";
   for (const LogicalSource *s : sources_)
-    help += "  " + s->sourceName + " = " + s->connector + "\n";
+    help += "  " + s->sourceName + " = " + s->connector + "\n    records " +
+            s->output->structure() + "\n";
   help += "Sinks:\n";
   for (const LogicalSink *s : sinks_)
     help += "  " + s->sinkName + " = " + s->connector + "\n";

@@ -29,11 +29,14 @@ struct Row {
   std::string key;
 };
 
-std::string fieldText(const srt_field &f, const void *record) {
+std::string fieldText(const srt_layout &layout, uint32_t i, const void *record) {
+  const srt_field &f = layout.fields[i];
+  bool null = srt_field_is_null(&layout, i, record) != 0;
+  if (null)
+    return "null";
   char buf[40];
   const char *text = nullptr;
   size_t n = srt_format_field(&f, record, buf, &text);
-  bool null = f.null_offset >= 0 && static_cast<const uint8_t *>(record)[f.null_offset] != 0;
   std::string value(text, n);
   return f.type == SRT_STRING && !null ? quoteString(value) : value;
 }
@@ -43,7 +46,7 @@ void captureRow(void *user, const srt_layout *layout, const void *record) {
   std::vector<std::pair<std::string, std::string>> fields;
   for (uint32_t i = 0; i < layout->nfields; ++i)
     if (layout->fields[i].type != SRT_RECORD) // its fields are shown by their dotted names
-      fields.emplace_back(layout->fields[i].name, fieldText(layout->fields[i], record));
+      fields.emplace_back(layout->fields[i].name, fieldText(*layout, i, record));
   Row row;
   for (const auto &[name, value] : fields)
     row.shown += (row.shown.empty() ? "{" : ", ") + name + ": " + value;
@@ -104,14 +107,27 @@ void applyTest(Program &program, TestDecl &t) {
     }
 }
 
+/// `schema <name> { ... }` for \p type and, before it, every schema of a
+/// record nested in it (once each).
+void declareSchema(const RecordType &type, const std::string &name, std::set<std::string> &done,
+                   std::string &text) {
+  std::string fields;
+  for (const Field &f : type.fields) {
+    if (f.type.isRecord() && f.type.record && !done.count(f.type.record->name)) {
+      done.insert(f.type.record->name);
+      declareSchema(*f.type.record, f.type.record->name, done, text);
+    }
+    fields += std::string(fields.empty() ? " " : ", ") + "`" + f.name + "`: " + f.type.str();
+  }
+  text += "schema `" + name + "` {" + fields + " }\n";
+}
+
 /// A program that reads an expect's file as records of its sink's type.
 std::string expectedProgram(const TestDecl::Expect &e, const Sema &sema) {
-  std::string text = "schema Expected {";
-  for (size_t i = 0; i < e.recordType->fields.size(); ++i) {
-    const Field &f = e.recordType->fields[i];
-    text += std::string(i ? ", " : " ") + "`" + f.name + "`: " + f.type.str();
-  }
-  text += " }\nsource expected_" + e.sink + ": Expected = " + e.connector->name + "(";
+  std::string text;
+  std::set<std::string> done;
+  declareSchema(*e.recordType, "expected__", done, text);
+  text += "source expected_" + e.sink + ": `expected__` = " + e.connector->name + "(";
   for (size_t i = 0; i < e.connector->args.size(); ++i) {
     const ConnectorArg &a = *e.connector->args[i];
     std::optional<Value> v = sema.evalConstant(*a.value);

@@ -511,6 +511,13 @@ private:
     }
     case Expr::Kind::FieldAccess: {
       auto &f = cast<FieldAccessExpr>(e);
+      if (f.binding.kind == NameBinding::Kind::Member) {
+        auto m = node(PlanExpr::Kind::Member);
+        m->index = f.binding.index;
+        m->name = f.field;
+        m->children.push_back(lower(*f.base, scope));
+        return m;
+      }
       if (f.binding.kind == NameBinding::Kind::OtherField) {
         auto o = node(PlanExpr::Kind::OtherField);
         o->index = scope.other->indexOf(f.field);

@@ -120,6 +120,8 @@ std::string PlanExpr::str() const {
   case Kind::Call:
   case Kind::FnCall:
     return name + "(" + list(0) + ")";
+  case Kind::Member:
+    return children[0]->str() + "." + name;
   }
   return "?";
 }

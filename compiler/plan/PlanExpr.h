@@ -33,6 +33,7 @@ public:
     If,     ///< children: cond, then, else
     Call,   ///< built-in `builtin` applied to children
     FnCall, ///< user function `fn` applied to children (before inlining)
+    Member, ///< field `index` (`name`) of the record children[0] (`geo.city`)
   };
 
   PlanExpr(Kind kind, Type type, SourceRange range) : kind(kind), type(type), range(range) {}

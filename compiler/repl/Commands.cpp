@@ -8,6 +8,7 @@
 #include "repl/ResultTable.h"
 
 #include <algorithm>
+#include <functional>
 #include <cctype>
 #include <charconv>
 #include <fstream>
@@ -126,11 +127,22 @@ void Repl::showSchema(const std::string &name) {
     return;
   }
   out_ << (d ? kindName(d->kind) : "imported") << ' ' << name << '\n';
+  // A nested record's fields come under it, indented.
+  std::vector<std::pair<std::string, std::string>> rows;
+  std::function<void(const RecordType &, const std::string &)> add =
+      [&](const RecordType &type, const std::string &indent) {
+        for (const Field &f : type.fields) {
+          rows.emplace_back(indent + f.name, f.type.str());
+          if (f.type.isRecord() && f.type.record)
+            add(*f.type.record, indent + "  ");
+        }
+      };
+  add(*record->second, "");
   size_t width = 0;
-  for (const Field &f : record->second->fields)
-    width = std::max(width, f.name.size());
-  for (const Field &f : record->second->fields)
-    out_ << "  " << f.name << std::string(width - f.name.size() + 2, ' ') << f.type.str() << '\n';
+  for (const auto &[field, type] : rows)
+    width = std::max(width, field.size());
+  for (const auto &[field, type] : rows)
+    out_ << "  " << field << std::string(width - field.size() + 2, ' ') << type << '\n';
 }
 
 void Repl::listSchemas() {
@@ -139,7 +151,7 @@ void Repl::listSchemas() {
     auto record = session_.records().find(d.name);
     if (d.name.empty() || record == session_.records().end())
       continue;
-    out_ << kindName(d.kind) << ' ' << d.name << ' ' << record->second->str() << '\n';
+    out_ << kindName(d.kind) << ' ' << d.name << ' ' << record->second->structure() << '\n';
     any = true;
   }
   if (!any)

@@ -46,8 +46,21 @@ size_t typicalWidth(TypeKind k) {
 
 std::string countRows(int64_t n) { return std::to_string(n) + (n == 1 ? " row" : " rows"); }
 
+namespace {
+/// The columns of a record type: a nested record's fields by their dotted
+/// names (as CSV and table sinks write them).
+void flattenColumns(const RecordType &type, const std::string &prefix, std::vector<Field> &out) {
+  for (const Field &f : type.fields)
+    if (f.type.isRecord() && f.type.record)
+      flattenColumns(*f.type.record, prefix + f.name + ".", out);
+    else
+      out.push_back({prefix + f.name, f.type});
+}
+} // namespace
+
 ResultTable::ResultTable(std::ostream &out, const RecordType &columns, size_t limit, bool streaming)
-    : out_(out), columns_(columns.fields), limit_(limit), streaming_(streaming) {
+    : out_(out), limit_(limit), streaming_(streaming) {
+  flattenColumns(columns, "", columns_);
   for (const Field &f : columns_)
     width_.push_back(streaming_ ? std::max(displayWidth(f.name), typicalWidth(f.type.kind))
                                 : displayWidth(f.name));
@@ -77,6 +90,10 @@ std::vector<std::string> ResultTable::cells(const srt_layout &layout, const void
   char buf[40];
   for (size_t c = 0; c < columns_.size(); ++c) {
     if (fieldOf_[c] < 0) {
+      row.emplace_back("null");
+      continue;
+    }
+    if (srt_field_is_null(&layout, static_cast<uint32_t>(fieldOf_[c]), record)) {
       row.emplace_back("null");
       continue;
     }

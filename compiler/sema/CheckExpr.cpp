@@ -101,7 +101,7 @@ Type Sema::checkExpr(Expr &e, const Scope &scope) {
   case Expr::Kind::In: {
     auto &in = cast<InExpr>(e);
     Type o = checkExpr(*in.operand, scope);
-    bool ok = !o.isError();
+    bool ok = !o.isError() && notRecord(*in.operand, o, "in");
     bool nullable = o.nullable;
     if (in.list.empty()) {
       diags_.error(in.range(), "the list after 'in' is empty");
@@ -148,8 +148,8 @@ Type Sema::checkExpr(Expr &e, const Scope &scope) {
     }
     if (i.elseExpr)
       values.emplace_back(i.elseExpr.get(), checkExpr(*i.elseExpr, scope));
-    for (const auto &[_, type] : values)
-      ok &= !type.isError();
+    for (const auto &[value, type] : values)
+      ok &= !type.isError() && notRecord(*value, type, i.isCase ? "case" : "if");
     if (!ok)
       break;
     Type u = values[0].second;
@@ -259,12 +259,25 @@ Type Sema::checkName(NameExpr &e, const Scope &scope) {
   return Type::error();
 }
 
+bool Sema::notRecord(const Expr &e, const Type &t, const char *what) {
+  if (!t.isRecord())
+    return true;
+  diags_.error(e.range(), "'" + exprToSourceUnparenthesised(e) + "' is a record (" + t.str() +
+                              "), which '" + what + "' cannot take: use one of its fields, as in " +
+                              exprToSourceUnparenthesised(e) + "." +
+                              (t.record && !t.record->fields.empty() ? t.record->fields[0].name
+                                                                     : "field"));
+  return false;
+}
+
 Type Sema::checkFieldAccess(FieldAccessExpr &e, const Scope &scope) {
+  // `a.b` reads field b of a record a, unless a names no field here (then
+  // it qualifies a field with a stream, in a join condition).
   auto *base = dyn_cast<NameExpr>(e.base.get());
-  if (!base) {
-    diags_.error(e.range(), "'.' qualifies a field with a stream name, as in orders.id");
-    return Type::error();
-  }
+  bool field = !base || (scope.record && scope.record->indexOf(base->name) >= 0 &&
+                         !(scope.other && base->name == scope.otherName));
+  if (field)
+    return checkMemberAccess(e, scope);
   const RecordType *rec = nullptr;
   bool other = false;
   if (!scope.other && !scope.otherName.empty() && base->name == scope.otherName)
@@ -294,10 +307,40 @@ Type Sema::checkFieldAccess(FieldAccessExpr &e, const Scope &scope) {
   return rec->fields[idx].type;
 }
 
+Type Sema::checkMemberAccess(FieldAccessExpr &e, const Scope &scope) {
+  // `a.b`: field b of the record a (a field, or another access).
+  Type bt = checkExpr(*e.base, scope);
+  if (bt.isError())
+    return Type::error();
+  if (!bt.isRecord() || !bt.record) {
+    auto *name = dyn_cast<NameExpr>(e.base.get());
+    diags_.error(e.base->range(),
+                 name && bt.kind != TypeKind::Null
+                     ? "'" + name->name + "' is " + bt.str() +
+                           ", not a record: '.' reads a field of a record (geo.city), or "
+                           "qualifies a field with a stream in a join condition (orders.id)"
+                     : "'.' reads a field of a record, but this is " + bt.str());
+    return Type::error();
+  }
+  int idx = bt.record->indexOf(e.field);
+  if (idx < 0) {
+    diags_.error(e.fieldRange, bt.str() + " has no field '" + e.field + "'" +
+                                   didYouMean(e.field, bt.record->names()));
+    return Type::error();
+  }
+  e.binding.kind = NameBinding::Kind::Member;
+  e.binding.index = idx;
+  // A field of a null record is null.
+  const Type &f = bt.record->fields[static_cast<size_t>(idx)].type;
+  return f.withNullable(f.nullable || bt.nullable);
+}
+
 Type Sema::checkBinary(BinaryExpr &e, const Scope &scope) {
   Type a = checkExpr(*e.lhs, scope);
   Type b = checkExpr(*e.rhs, scope);
   if (a.isError() || b.isError())
+    return Type::error();
+  if (!notRecord(*e.lhs, a, binaryOpSpelling(e.op)) || !notRecord(*e.rhs, b, binaryOpSpelling(e.op)))
     return Type::error();
   bool n = a.nullable || b.nullable;
   const char *op = binaryOpSpelling(e.op);
@@ -504,8 +547,13 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
     inside.record = scope.aggInput;
     inside.agg = Scope::Agg::Inside;
     std::vector<Type> args;
-    for (auto &a : e.args)
+    bool recordArg = false;
+    for (auto &a : e.args) {
       args.push_back(checkExpr(*a, inside));
+      recordArg |= !notRecord(*a, args.back(), e.callee.c_str());
+    }
+    if (recordArg)
+      return Type::error();
     const Builtin *agg = findAggregate(e.callee, e.args.size());
     if (!agg || n > agg->maxArgs || n < agg->minArgs) {
       const Builtin *any = findAggregate(e.callee, 1);
@@ -564,8 +612,13 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
     return Type::error();
   }
   std::vector<Type> args;
-  for (auto &a : e.args)
+  bool recordArg = false;
+  for (auto &a : e.args) {
     args.push_back(checkExpr(*a, scope));
+    recordArg |= !notRecord(*a, args.back(), e.callee.c_str());
+  }
+  if (recordArg)
+    return Type::error();
   if (n < b->minArgs || (b->maxArgs >= 0 && n > b->maxArgs)) {
     std::string count = b->minArgs == b->maxArgs ? std::to_string(b->minArgs)
                         : b->maxArgs < 0

@@ -441,12 +441,13 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
       continue;
     }
     k->outputName = name;
-    if (!t.isError() && (t.kind == TypeKind::F64 || t.isNullLiteral())) {
+    if (!t.isError() && (t.kind == TypeKind::F64 || t.isNullLiteral() || t.isRecord())) {
       diags_.error(k->expr->range(),
                    "cannot group by '" + name + "' of type " + t.str() +
                        (t.kind == TypeKind::F64
                             ? ": floating-point keys are not allowed; use i64(...) or round it"
-                            : ""));
+                        : t.isRecord() ? ": a record is not a key; group by its fields"
+                                       : ""));
       t = Type::error();
     }
     if (t.isError())

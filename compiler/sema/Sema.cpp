@@ -153,19 +153,42 @@ void Sema::checkDecl(Stmt &s) {
 
 // =============================================================== declarations
 
-Type Sema::resolveType(TypeRef &t) {
+Type Sema::resolveType(TypeRef &t, const char *recordsNotHere) {
   auto kind = typeKindFromName(t.name);
-  if (!kind) {
-    diags_.error(t.range(), "unknown type '" + t.name + "'" + didYouMean(t.name, allTypeNames()) +
-                                " (types are bool, i64, f64, string, timestamp, duration)");
-    return t.resolved = Type::error();
+  if (kind)
+    return t.resolved = Type(*kind, t.nullable);
+  // A schema's name: its record, nested in another schema (LANGUAGE.md §4).
+  if (auto *schema = llvm::dyn_cast_or_null<SchemaDecl>(const_cast<Stmt *>(lookup(t.name)))) {
+    if (recordsNotHere) {
+      diags_.error(t.range(), std::string(recordsNotHere) + " cannot be a record: '" + t.name +
+                                  "' is a schema");
+      return t.resolved = Type::error();
+    }
+    if (state_[schema] == State::Visiting) {
+      diags_.error(t.range(), "schema '" + t.name +
+                                  "' contains itself: a record cannot nest a record of its own "
+                                  "schema, at any depth");
+      return t.resolved = Type::error();
+    }
+    checkDecl(*schema);
+    if (!schema->recordType)
+      return t.resolved = Type::error();
+    return t.resolved = Type::recordOf(schema->recordType.get(), t.nullable);
   }
-  return t.resolved = Type(*kind, t.nullable);
+  std::vector<std::string> names = allTypeNames();
+  for (const auto &[n, s] : symbols_)
+    if (isa<SchemaDecl>(s))
+      names.push_back(n);
+  diags_.error(t.range(), "unknown type '" + t.name + "'" + didYouMean(t.name, names) +
+                              " (types are bool, i64, f64, string, timestamp, duration, or a "
+                              "schema for a nested record)");
+  return t.resolved = Type::error();
 }
 
 void Sema::checkSchema(SchemaDecl &d) {
-  state_[&d] = State::Done;
+  state_[&d] = State::Visiting; // a field of its own schema is a cycle
   auto rec = std::make_shared<RecordType>();
+  rec->name = d.name;
   std::map<std::string, const FieldDecl *> seen;
   for (auto &f : d.fields) {
     Type t = resolveType(*f->type);
@@ -181,6 +204,7 @@ void Sema::checkSchema(SchemaDecl &d) {
   if (d.fields.empty())
     diags_.error(d.nameRange, "schema '" + d.name + "' has no fields");
   d.recordType = rec;
+  state_[&d] = State::Done;
 }
 
 RecordTypeRef Sema::schemaRecord(const std::string &name, SourceRange at, const char *role) {
@@ -209,7 +233,7 @@ RecordTypeRef Sema::schemaRecord(const std::string &name, SourceRange at, const 
 
 void Sema::checkParam(ParamDecl &d) {
   state_[&d] = State::Visiting;
-  Type t = resolveType(*d.type);
+  Type t = resolveType(*d.type, "a param");
   ParamValue pv;
   if (d.defaultValue) {
     Scope scope;
@@ -264,7 +288,7 @@ void Sema::checkFn(FnDecl &d) {
   fnStack_.push_back(&d);
   std::set<std::string> seen;
   for (auto &p : d.params) {
-    resolveType(*p->type);
+    resolveType(*p->type, "an fn parameter");
     if (!seen.insert(p->name).second)
       diags_.error(p->nameRange,
                    "parameter '" + p->name + "' is declared twice in fn '" + d.name + "'");
@@ -273,7 +297,7 @@ void Sema::checkFn(FnDecl &d) {
   scope.fn = &d;
   Type body = checkExpr(*d.body, scope);
   if (d.returnType) {
-    Type ret = resolveType(*d.returnType);
+    Type ret = resolveType(*d.returnType, "an fn's result");
     if (!ret.isError() && !body.isError()) {
       auto u = unifyTypes(ret, body);
       bool fits = u && u->kind == ret.kind && (ret.nullable || !body.nullable) &&

@@ -79,7 +79,9 @@ private:
   void declare(Module &module);
   void checkDecl(Stmt &s);
   void checkSchema(SchemaDecl &d);
-  Type resolveType(TypeRef &t);
+  /// The type \p t names: a value type, or (in a schema) another schema's
+  /// record; \p recordsNotHere names where a record may not be ("a param").
+  Type resolveType(TypeRef &t, const char *recordsNotHere = nullptr);
   RecordTypeRef schemaRecord(const std::string &name, SourceRange at, const char *role);
   void checkParam(ParamDecl &d);
   void checkFn(FnDecl &d);
@@ -125,6 +127,11 @@ private:
   Type checkExpr(Expr &e, const Scope &scope);
   Type checkName(NameExpr &e, const Scope &scope);
   Type checkFieldAccess(FieldAccessExpr &e, const Scope &scope);
+  /// `a.b` on a record a (a nested record's field).
+  Type checkMemberAccess(FieldAccessExpr &e, const Scope &scope);
+  /// False, with an error naming \p what (an operator, "if"), when \p t is
+  /// a record: records are read through their fields.
+  bool notRecord(const Expr &e, const Type &t, const char *what);
   Type checkBinary(BinaryExpr &e, const Scope &scope);
   Type checkCall(CallExpr &e, const Scope &scope);
   /// The pattern (and group, replacement) of a regular-expression built-in

@@ -20,12 +20,17 @@ const char *typeKindName(TypeKind k) {
     return "timestamp";
   case TypeKind::Duration:
     return "duration";
+  case TypeKind::Record:
+    return "record";
   }
   return "<error>";
 }
 
 std::string Type::str() const {
-  std::string s = typeKindName(kind);
+  std::string s = kind == TypeKind::Record && record && !record->name.empty()
+                      ? record->name
+                      : kind == TypeKind::Record && record ? record->structure()
+                                                           : typeKindName(kind);
   if (nullable && kind != TypeKind::Null)
     s += '?';
   return s;
@@ -52,6 +57,9 @@ std::optional<Type> unifyTypes(Type a, Type b) {
   if (b.isNullLiteral())
     return a.withNullable(true);
   bool n = a.nullable || b.nullable;
+  if (a.isRecord() || b.isRecord()) // one schema's records only
+    return a.isRecord() && b.isRecord() && a.record == b.record ? std::optional(a.withNullable(n))
+                                                                : std::nullopt;
   if (a.kind == b.kind)
     return Type(a.kind, n);
   if (a.isNumeric() && b.isNumeric())
@@ -80,6 +88,16 @@ std::string RecordType::str() const {
       s += ", ";
     // A field whose definition has an error (reported there) shows no type.
     s += fields[i].type.isError() ? fields[i].name : fields[i].name + ": " + fields[i].type.str();
+  }
+  return s + "}";
+}
+
+std::string RecordType::structure() const {
+  std::string s = "{";
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const Type &t = fields[i].type;
+    s += (i ? ", " : "") + fields[i].name + ": " +
+         (t.isRecord() && t.record ? t.record->structure() + (t.nullable ? "?" : "") : t.str());
   }
   return s + "}";
 }

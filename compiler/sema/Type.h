@@ -19,15 +19,26 @@ enum class TypeKind : uint8_t {
   String,
   Timestamp,
   Duration,
+  Record, ///< a nested record: a field whose type is a schema (`geo: Geo?`)
 };
 
-/// A scalar type, possibly nullable. A small value type.
+struct RecordType;
+
+/// A value type, possibly nullable: a scalar, or a record of a schema's
+/// fields. A small value type.
 struct Type {
   TypeKind kind = TypeKind::Error;
   bool nullable = false;
+  /// Record: its fields (a schema's record type, owned by the schema).
+  const RecordType *record = nullptr;
 
   constexpr Type() = default;
   constexpr Type(TypeKind k, bool n = false) : kind(k), nullable(n) {}
+  static Type recordOf(const RecordType *r, bool n = false) {
+    Type t(TypeKind::Record, n);
+    t.record = r;
+    return t;
+  }
 
   static constexpr Type error() { return Type(TypeKind::Error); }
   static constexpr Type null() { return Type(TypeKind::Null, true); }
@@ -41,13 +52,21 @@ struct Type {
   bool isError() const { return kind == TypeKind::Error; }
   bool isNullLiteral() const { return kind == TypeKind::Null; }
   bool isNumeric() const { return kind == TypeKind::I64 || kind == TypeKind::F64; }
-  Type withNullable(bool n) const { return kind == TypeKind::Null ? *this : Type(kind, n); }
+  bool isRecord() const { return kind == TypeKind::Record; }
+  Type withNullable(bool n) const {
+    Type t = *this;
+    if (kind != TypeKind::Null)
+      t.nullable = n;
+    return t;
+  }
   Type nonNull() const { return withNullable(false); }
 
-  bool operator==(const Type &o) const { return kind == o.kind && nullable == o.nullable; }
+  bool operator==(const Type &o) const {
+    return kind == o.kind && nullable == o.nullable && record == o.record;
+  }
   bool operator!=(const Type &o) const { return !(*this == o); }
 
-  /// "i64", "string?", ...
+  /// "i64", "string?", a record by its schema's name: "Geo?".
   std::string str() const;
 };
 
@@ -70,6 +89,8 @@ struct Field {
 /// The type of a record flowing between stages: an ordered list of fields.
 struct RecordType {
   std::vector<Field> fields;
+  /// The schema it is the record type of ("" for a stage's output).
+  std::string name;
 
   /// Index of the field with this name, or -1.
   int indexOf(const std::string &name) const;
@@ -80,6 +101,8 @@ struct RecordType {
   std::vector<std::string> names() const;
   /// "{ts: timestamp, url: string}"
   std::string str() const;
+  /// With nested records spelled out: "{id: string, geo: {city: string}?}".
+  std::string structure() const;
 };
 
 using RecordTypeRef = std::shared_ptr<const RecordType>;

@@ -273,6 +273,9 @@ int64_t srt_run_sink_written(const srt_run *run, const char *sink);
  * bytes) or the string value itself.
  */
 size_t srt_format_field(const srt_field *field, const void *record, char *buf, const char **text);
+/** Whether field `i` of `layout` is null in `record`: its own null flag, or
+ * a nested record holding it is null (LANGUAGE.md §4). */
+int srt_field_is_null(const srt_layout *layout, uint32_t i, const void *record);
 
 /** The candidate closest to `name` by edit distance (a transposition is one
  * edit; a prefix of 4 or more characters counts as one), or NULL when none

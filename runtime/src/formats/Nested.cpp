@@ -35,7 +35,11 @@ NestedFields::NestedFields(const std::vector<srt_field> &fields)
 
 void NestedFields::setNullTree(void *record, const std::vector<srt_field> &fields, size_t field) {
   size_t end = field + 1 + (fields[field].type == SRT_RECORD ? fields[field].nested : 0);
-  for (size_t i = field; i < end; ++i)
+  for (size_t i = field; i < end; ++i) {
     if (fields[i].null_offset >= 0)
       static_cast<uint8_t *>(record)[fields[i].null_offset] = 1;
+    // No view of an earlier record's text is left behind in it.
+    if (fields[i].type == SRT_STRING)
+      *reinterpret_cast<srt_str *>(static_cast<char *>(record) + fields[i].offset) = {"", 0};
+  }
 }

@@ -33,13 +33,30 @@ bool isNull(const void *record, const srt_field &f) {
 
 /// The layout's fields that are columns: a nested record's fields (by their
 /// dotted names), not the record itself (LANGUAGE.md §4: CSV sinks write
-/// dotted columns). A null record's fields are null.
-std::vector<srt_field> columnsOf(const srt_field *fields, uint32_t n) {
+/// dotted columns).
+std::vector<srt_field> columnsOf(const std::vector<srt_field> &fields) {
   std::vector<srt_field> out;
-  for (uint32_t i = 0; i < n; ++i)
-    if (fields[i].type != SRT_RECORD)
-      out.push_back(fields[i]);
+  for (const srt_field &f : fields)
+    if (f.type != SRT_RECORD)
+      out.push_back(f);
   return out;
+}
+
+/// Calls \p f(field, isNull) for each column of \p record: a field of a
+/// null record is null, whatever its own slot holds.
+template <typename F>
+void forEachColumn(const std::vector<srt_field> &fields, const void *record, F f) {
+  size_t nullUntil = 0;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const srt_field &field = fields[i];
+    bool inNullRecord = i < nullUntil;
+    if (field.type == SRT_RECORD) {
+      if (!inNullRecord && isNull(record, field))
+        nullUntil = i + 1 + field.nested;
+      continue;
+    }
+    f(field, inNullRecord || isNull(record, field));
+  }
 }
 
 void appendJsonString(std::string &out, const char *p, int64_t n);
@@ -190,7 +207,8 @@ struct srt_writer {
   srt_run *run = nullptr;
   SinkStats *stats = nullptr;
   int format = SRT_FORMAT_JSON;
-  std::vector<srt_field> fields;
+  std::vector<srt_field> fields;  ///< the layout's entries, nested records' included
+  std::vector<srt_field> columns; ///< the fields that are CSV and table columns
   const srt_field *layoutFields = nullptr; ///< the layout opened with
   std::FILE *file = nullptr;
   bool ownsFile = false;
@@ -225,18 +243,21 @@ struct srt_writer {
       appendJsonObject(buffer, fields, 0, fields.size(), 0, record);
       buffer += '\n';
       break;
-    case SRT_FORMAT_CSV:
-      for (size_t i = 0; i < fields.size(); ++i) {
-        if (i)
+    case SRT_FORMAT_CSV: {
+      bool first = true;
+      forEachColumn(fields, record, [&](const srt_field &f, bool null) {
+        if (!first)
           buffer += ',';
-        if (isNull(record, fields[i]))
-          continue;
+        first = false;
+        if (null)
+          return;
         cell.clear();
-        appendValue(cell, record, fields[i], false);
+        appendValue(cell, record, f, false);
         appendCsvCell(buffer, cell);
-      }
+      });
       buffer += '\n';
       break;
+    }
     case SRT_FORMAT_TEXT: // the one field (sema checks it), as it is; null: an empty line
       if (!fields.empty() && !isNull(record, fields[0]))
         appendValue(buffer, record, fields[0], false);
@@ -244,15 +265,15 @@ struct srt_writer {
       break;
     case SRT_FORMAT_TABLE: {
       std::vector<std::string> row;
-      for (const srt_field &f : fields) {
+      forEachColumn(fields, record, [&](const srt_field &f, bool null) {
         std::string c;
-        if (isNull(record, f))
+        if (null)
           c = "null";
         else
           appendValue(c, record, f, false);
         row.push_back(tableCell(c));
-      }
-      row.resize(this->fields.size()); // the table's columns are the first layout's
+      });
+      row.resize(columns.size()); // the table's columns are the first layout's
       tableRows.push_back(std::move(row));
       return;
     }
@@ -267,11 +288,11 @@ struct srt_writer {
   }
 
   void renderTable() {
-    if (tableRows.empty() && fields.empty())
+    if (tableRows.empty() && columns.empty())
       return;
-    std::vector<size_t> width(fields.size());
-    for (size_t i = 0; i < fields.size(); ++i)
-      width[i] = displayWidth(fields[i].name);
+    std::vector<size_t> width(columns.size());
+    for (size_t i = 0; i < columns.size(); ++i)
+      width[i] = displayWidth(columns[i].name);
     for (const auto &row : tableRows)
       for (size_t i = 0; i < row.size(); ++i)
         width[i] = std::max(width[i], displayWidth(row[i]));
@@ -280,7 +301,7 @@ struct srt_writer {
         if (i)
           buffer += "  ";
         size_t pad = width[i] - displayWidth(cells[i]);
-        bool right = !header && rightAligned(fields[i].type);
+        bool right = !header && rightAligned(columns[i].type);
         if (right)
           buffer.append(pad, ' ');
         buffer += cells[i];
@@ -290,7 +311,7 @@ struct srt_writer {
       buffer += '\n';
     };
     std::vector<std::string> header;
-    for (const srt_field &f : fields)
+    for (const srt_field &f : columns)
       header.push_back(f.name);
     line(header, true);
     std::vector<std::string> rule;
@@ -331,20 +352,18 @@ srt_writer *makeWriter(srt_run *run, const char *sink, int format, const srt_lay
   w->run = run;
   w->stats = run->addSink(sink);
   w->format = format;
-  if (format == SRT_FORMAT_JSON)
-    w->fields.assign(layout->fields, layout->fields + layout->nfields);
-  else
-    w->fields = columnsOf(layout->fields, layout->nfields);
+  w->fields.assign(layout->fields, layout->fields + layout->nfields);
+  w->columns = columnsOf(w->fields);
   w->layoutFields = layout->fields;
   w->layout = *layout;
   if (run->config && srt_config_write_batch(run->config) > 0)
     w->flushAt = static_cast<size_t>(srt_config_write_batch(run->config));
   run->liveWriters.push_back(w);
   if (format == SRT_FORMAT_CSV) {
-    for (size_t i = 0; i < w->fields.size(); ++i) {
+    for (size_t i = 0; i < w->columns.size(); ++i) {
       if (i)
         w->buffer += ',';
-      appendCsvCell(w->buffer, w->fields[i].name);
+      appendCsvCell(w->buffer, w->columns[i].name);
     }
     w->buffer += '\n';
   }
@@ -447,10 +466,7 @@ void srt_writer_write_as(srt_writer *w, const srt_layout *layout, const void *re
     w->write(record);
     return;
   }
-  std::vector<srt_field> fields = w->format == SRT_FORMAT_JSON
-                                      ? std::vector<srt_field>(layout->fields,
-                                                               layout->fields + layout->nfields)
-                                      : columnsOf(layout->fields, layout->nfields);
+  std::vector<srt_field> fields(layout->fields, layout->fields + layout->nfields);
   w->writeAs(fields, record);
 }
 

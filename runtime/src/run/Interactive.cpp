@@ -69,4 +69,15 @@ size_t srt_format_field(const srt_field *f, const void *record, char *buf, const
   }
 }
 
+int srt_field_is_null(const srt_layout *layout, uint32_t i, const void *record) {
+  const char *base = static_cast<const char *>(record);
+  auto flag = [&](const srt_field &f) { return f.null_offset >= 0 && base[f.null_offset] != 0; };
+  for (uint32_t r = 0; r < i; ++r) { // a record holding field i, null
+    const srt_field &f = layout->fields[r];
+    if (f.type == SRT_RECORD && i <= r + f.nested && flag(f))
+      return 1;
+  }
+  return flag(layout->fields[i]) ? 1 : 0;
+}
+
 } // extern "C"
