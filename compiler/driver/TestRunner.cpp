@@ -57,6 +57,17 @@ void captureRow(void *user, const srt_layout *layout, const void *record) {
   static_cast<std::vector<Row> *>(user)->push_back(std::move(row));
 }
 
+/// The names of a connector and a format, as a program spells them.
+const char *connectorName(srt_connector_kind kind) { return srt_connector_of_kind(kind)->name; }
+const char *formatName(int code) {
+  uint32_t n = 0;
+  const srt_format_info *formats = srt_formats(&n);
+  for (uint32_t i = 0; i < n; ++i)
+    if (formats[i].code == code)
+      return formats[i].name;
+  return srt_format_default()->name;
+}
+
 std::unique_ptr<ConnectorCall>
 makeConnector(SourceRange at, const char *name,
               const std::vector<std::pair<std::string, std::string>> &args) {
@@ -91,8 +102,9 @@ void applyTest(Program &program, TestDecl &t) {
         if (TestDecl::Given *g = given(source->name))
           std::swap(source->connector, g->connector);
         else
-          source->connector = makeConnector(source->connector->range(), "file",
-                                            {{"", "/dev/null"}, {"format", "json"}});
+          source->connector =
+              makeConnector(source->connector->range(), connectorName(SRT_CONNECTOR_FILE),
+                            {{"", "/dev/null"}, {"format", formatName(SRT_FORMAT_JSON)}});
       } else if (auto *table = dyn_cast<TableDecl>(s.get())) {
         if (TestDecl::Given *g = given(table->name))
           std::swap(table->connector, g->connector);
@@ -101,8 +113,9 @@ void applyTest(Program &program, TestDecl &t) {
             std::any_of(t.expect.begin(), t.expect.end(),
                         [&](const TestDecl::Expect &e) { return e.sink == sink->name; });
         SourceRange at = sink->connector->range();
-        sink->connector = expected ? makeConnector(at, "stdout", {{"format", "json"}})
-                                   : makeConnector(at, "null", {});
+        sink->connector = expected ? makeConnector(at, connectorName(SRT_CONNECTOR_STDOUT),
+                                                   {{"format", formatName(SRT_FORMAT_JSON)}})
+                                   : makeConnector(at, connectorName(SRT_CONNECTOR_NULL), {});
       }
     }
 }

@@ -2,6 +2,8 @@
 
 #include "sema/Builtins.h"
 
+#include <srt/host.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -17,12 +19,31 @@ const char *const kKeywords[] = {
     "on",     "join",   "within", "into",   "if",     "then",  "else",      "and",  "or",
     "not",    "in",     "is",     "true",   "false",  "null"};
 
-/// Connectors, window kinds, source options and soft keywords (`union`, `key`),
-/// which are not reserved but are typed often (aggregates come with the built-in functions).
-const char *const kOtherWords[] = {"file",         "stdin",      "stdout",    "kafka",  "generate",
-                                   "tumbling",     "sliding",    "session",   "format", "events",
-                                   "rate",         "event_time", "max_delay", "seed",   "union",
-                                   "idle_timeout", "key",        "unbounded"};
+/// Window kinds, source options and soft keywords (`union`, `key`), which
+/// are not reserved but are typed often (connectors, their arguments and the
+/// formats come from their registries, aggregates with the built-in
+/// functions).
+const char *const kOtherWords[] = {"tumbling",  "sliding", "session",      "event_time",
+                                   "max_delay", "union",   "idle_timeout", "key",
+                                   "unbounded", "unnest",  "split",        "case",
+                                   "when",      "end",     "test",         "given",
+                                   "expect",    "ordered"};
+
+/// Every connector's name and argument names, and every format's name.
+std::vector<std::string> connectorWords() {
+  std::vector<std::string> out;
+  uint32_t n = 0;
+  const srt_connector_info *connectors = srt_connectors(&n);
+  for (uint32_t i = 0; i < n; ++i) {
+    out.push_back(connectors[i].name);
+    for (uint32_t a = 0; a < connectors[i].nargs; ++a)
+      out.push_back(connectors[i].args[a].name);
+  }
+  const srt_format_info *formats = srt_formats(&n);
+  for (uint32_t i = 0; i < n; ++i)
+    out.push_back(formats[i].name);
+  return out;
+}
 
 bool isWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
@@ -107,6 +128,8 @@ Completions complete(std::string_view beforeCursor, const Session &session) {
     } else {
       pool.assign(std::begin(kKeywords), std::end(kKeywords));
       pool.insert(pool.end(), std::begin(kOtherWords), std::end(kOtherWords));
+      for (const std::string &w : connectorWords())
+        pool.push_back(w);
       for (const std::string &b : builtinNames())
         pool.push_back(b);
       for (const std::string &t : allTypeNames())

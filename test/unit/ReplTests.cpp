@@ -190,7 +190,9 @@ TEST(Completion, KeywordsNamesAndFields) {
   Completions c = complete("from clicks | where lat", s);
   EXPECT_EQ(c.wordStart, 20u);
   EXPECT_EQ(c.candidates, (std::vector<std::string>{"late", "latency_ms"}));
-  EXPECT_EQ(complete("from clicks | wh", s).candidates, (std::vector<std::string>{"where"}));
+  // Context-free: `when` (of case) is offered too.
+  EXPECT_EQ(complete("from clicks | wh", s).candidates,
+            (std::vector<std::string>{"when", "where"}));
   EXPECT_EQ(complete("from clicks | where x > thr", s).candidates,
             (std::vector<std::string>{"threshold"}));
   // Type names and built-in functions too.

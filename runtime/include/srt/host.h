@@ -112,6 +112,8 @@ typedef struct srt_connector_info {
 const srt_connector_info *srt_connectors(uint32_t *count);
 /** The connector called `name`, or NULL. */
 const srt_connector_info *srt_connector_find(const char *name);
+/** The connector of kind `kind` (every kind has one). */
+const srt_connector_info *srt_connector_of_kind(srt_connector_kind kind);
 
 /** The format a file's extension tells ("csv" for .csv; "json" for .json,
  * .jsonl, .ndjson), or NULL. The compiler uses it too, so both agree. */

@@ -5,9 +5,11 @@
 /// reader and writer (docs/architecture.md, "add a format").
 
 #include "formats/Formats.h"
+#include "run/Run.h"
 
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -76,15 +78,9 @@ const srt_format_info *formatFor(std::string_view name, unsigned uses) {
 }
 
 std::string formatNames(unsigned uses, const char *last) {
-  std::string out;
-  size_t n = 0, total = 0;
+  std::vector<std::string_view> names;
   for (const srt_format_info &f : kFormats)
-    total += srt_format_serves(&f, uses) != 0;
-  for (const srt_format_info &f : kFormats) {
-    if (!srt_format_serves(&f, uses))
-      continue;
-    out += std::string(n == 0 ? "" : n + 1 == total ? last : ", ") + f.name;
-    ++n;
-  }
-  return out;
+    if (srt_format_serves(&f, uses))
+      names.push_back(f.name);
+  return joinWords(names, last);
 }

@@ -73,4 +73,11 @@ const srt_connector_info *srt_connector_find(const char *name) {
   return nullptr;
 }
 
+const srt_connector_info *srt_connector_of_kind(srt_connector_kind kind) {
+  for (const srt_connector_info &c : kConnectors)
+    if (c.kind == kind)
+      return &c;
+  return nullptr;
+}
+
 } // extern "C"

@@ -153,7 +153,8 @@ srt_reader *srt_reader_open(srt_run *run, const char *source, const char *path, 
 srt_reader *srt_reader_open_text(srt_run *run, const char *source, const char *path,
                                  int64_t path_len, const char *format, int64_t format_len,
                                  const srt_layout *layout) {
-  if (!checkConfigConnector(run, SRT_CONFIG_SOURCES, source, path ? "file" : "stdin"))
+  if (!checkConfigConnector(run, SRT_CONFIG_SOURCES, source,
+                            path ? SRT_CONNECTOR_FILE : SRT_CONNECTOR_STDIN))
     return nullptr;
   std::string overridePath;
   if (const char *p = configArg(run, SRT_CONFIG_SOURCES, source, "path")) {
@@ -198,7 +199,7 @@ srt_reader *srt_reader_open_generator(srt_run *run, const char *source, const ch
 srt_reader *srt_reader_open_kafka(srt_run *run, const char *source, const char *topic,
                                   int64_t topic_len, const char *format, int64_t format_len,
                                   const srt_layout *layout) {
-  if (!checkConfigConnector(run, SRT_CONFIG_SOURCES, source, "kafka"))
+  if (!checkConfigConnector(run, SRT_CONFIG_SOURCES, source, SRT_CONNECTOR_KAFKA))
     return nullptr;
   std::string t = connectorText(run, SRT_CONFIG_SOURCES, source, "topic", topic, topic_len);
   std::string f = connectorText(run, SRT_CONFIG_SOURCES, source, "format", format, format_len);

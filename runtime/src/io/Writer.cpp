@@ -414,7 +414,8 @@ srt_writer *srt_writer_open(srt_run *run, const char *sink, const char *path, in
 
 srt_writer *srt_writer_open_text(srt_run *run, const char *sink, const char *path, int64_t path_len,
                                  const char *format, int64_t format_len, const srt_layout *layout) {
-  if (!checkConfigConnector(run, SRT_CONFIG_SINKS, sink, path ? "file" : "stdout"))
+  if (!checkConfigConnector(run, SRT_CONFIG_SINKS, sink,
+                            path ? SRT_CONNECTOR_FILE : SRT_CONNECTOR_STDOUT))
     return nullptr;
   std::string overridePath;
   if (const char *p = configArg(run, SRT_CONFIG_SINKS, sink, "path")) {
@@ -495,7 +496,7 @@ extern "C" {
 srt_writer *srt_writer_open_kafka(srt_run *run, const char *sink, const char *topic,
                                   int64_t topic_len, const char *format, int64_t format_len,
                                   const srt_layout *layout) {
-  if (!checkConfigConnector(run, SRT_CONFIG_SINKS, sink, "kafka"))
+  if (!checkConfigConnector(run, SRT_CONFIG_SINKS, sink, SRT_CONNECTOR_KAFKA))
     return nullptr;
   std::string t = connectorText(run, SRT_CONFIG_SINKS, sink, "topic", topic, topic_len);
   std::string f = connectorText(run, SRT_CONFIG_SINKS, sink, "format", format, format_len);

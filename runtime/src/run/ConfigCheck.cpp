@@ -42,12 +42,9 @@ bool configArgs(const char *connector, int section, ConnectorArgs &out) {
   return true;
 }
 
-/// "a, b and c" (or "a, b or c").
-std::string listOf(const std::vector<const char *> &words, const char *last = " and ") {
-  std::string out;
-  for (size_t i = 0; i < words.size(); ++i)
-    out += std::string(i == 0 ? "" : i + 1 == words.size() ? last : ", ") + words[i];
-  return out;
+/// "a, b and c".
+std::string listOf(const std::vector<const char *> &words) {
+  return joinWords(std::vector<std::string_view>(words.begin(), words.end()), " and ");
 }
 
 bool contains(const std::vector<const char *> &words, const std::string &word) {
@@ -148,19 +145,21 @@ std::string deadLetterClash(const srt_config &c, const char *sink) {
          " is the dead-letter sink (runtime.dead_letter); a pipeline cannot write to it too";
 }
 
-bool checkConfigConnector(srt_run *run, int section, const char *name, const char *connector) {
+bool checkConfigConnector(srt_run *run, int section, const char *name,
+                          srt_connector_kind connector) {
   if (!run->config || !name)
     return true;
   auto append = [](void *user, const char *message) {
     std::string &error = static_cast<srt_run *>(user)->error;
     error += (error.empty() ? "" : "\nerror: ") + std::string(message);
   };
-  return srt_config_check_connector(run->config, section, name, connector, append, run) == 0;
+  return srt_config_check_connector(run->config, section, name,
+                                    srt_connector_of_kind(connector)->name, append, run) == 0;
 }
 
 bool configGenerator(srt_run *run, const char *source, std::string &kind, int64_t &events,
                      double &rate, int64_t &seed, const srt_layout *layout) {
-  if (!checkConfigConnector(run, SRT_CONFIG_SOURCES, source, "generate"))
+  if (!checkConfigConnector(run, SRT_CONFIG_SOURCES, source, SRT_CONNECTOR_GENERATE))
     return false;
   const srt_config::Entry *e =
       run->config ? run->config->connector(SRT_CONFIG_SOURCES, source) : nullptr;

@@ -54,7 +54,9 @@ bool connectorFormat(srt_run *run, int section, const char *name, const char *fo
 /// Checks the config's overrides of source or sink \p name against its
 /// \p connector (srt_config_check_connector) as it opens: false, with the
 /// run's error naming each mistake, when one does not apply (ConfigCheck.cpp).
-bool checkConfigConnector(srt_run *run, int section, const char *name, const char *connector);
+bool checkConfigConnector(srt_run *run, int section, const char *name, srt_connector_kind connector);
+/// "a, b and c" (\p last: " and " or " or "), for messages (Suggest.cpp).
+std::string joinWords(const std::vector<std::string_view> &words, const char *last);
 
 /// Applies the config's overrides of generate() source \p source to its
 /// arguments (ConfigCheck.cpp): false, with the run's error set, when one

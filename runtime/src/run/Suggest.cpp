@@ -3,6 +3,7 @@
 /// compiler (closestMatch) and the runtime (configuration errors) both use
 /// it, so `streamc run` and a built executable suggest the same names.
 
+#include "run/Run.h"
 #include "srt/host.h"
 
 #include <algorithm>
@@ -57,4 +58,11 @@ extern "C" const char *srt_closest_name(const char *name, const char *const *can
     }
   }
   return best;
+}
+
+std::string joinWords(const std::vector<std::string_view> &words, const char *last) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i)
+    out += std::string(i == 0 ? "" : i + 1 == words.size() ? last : ", ") + std::string(words[i]);
+  return out;
 }
