@@ -116,8 +116,9 @@ bool Generator::supported() {
 
 // ------------------------------------------------------------- layouts
 const Generator::LayoutInfo &Generator::layoutOf(const RecordType &type,
-                                                 const std::vector<bool> *read) {
-  auto key = std::make_pair(&type, read);
+                                                 const std::vector<bool> *read,
+                                                 const ReadPaths *paths) {
+  auto key = std::make_tuple(&type, read, paths);
   auto it = layouts_.find(key);
   if (it != layouts_.end())
     return it->second;
@@ -126,31 +127,59 @@ const Generator::LayoutInfo &Generator::layoutOf(const RecordType &type,
   // A nested record is an SRT_RECORD entry followed by its fields (at any
   // depth), named by their dotted paths, at offsets within the record.
   std::vector<llvm::Constant *> fields;
+  // A record read in part (LogicalSource::readPaths) marks only the fields
+  // on those paths read, so the reader skips the others.
   std::function<void(const RecordType &, const RecordLayout &, uint32_t, const std::string &,
-                     const std::vector<bool> *)>
+                     const std::vector<bool> *, const ReadPaths *)>
       flatten = [&](const RecordType &t, const RecordLayout &l, uint32_t base,
-                    const std::string &prefix, const std::vector<bool> *readFlags) {
+                    const std::string &prefix, const std::vector<bool> *readFlags,
+                    const ReadPaths *readPaths) {
         for (size_t i = 0; i < t.fields.size(); ++i) {
           const FieldSlot &slot = l.slots[i];
           const Type &ft = t.fields[i].type;
           bool isRead = !readFlags || readFlags->empty() || (*readFlags)[i];
-          int32_t nullOffset = slot.nullOffset < 0 ? -1 : static_cast<int32_t>(base) + slot.nullOffset;
+          int32_t nullOffset =
+              slot.nullOffset < 0 ? -1 : static_cast<int32_t>(base) + slot.nullOffset;
           size_t at = fields.size();
           fields.push_back(nullptr);
           uint32_t nested = 0;
           if (ft.isRecord()) {
-            std::vector<bool> all(ft.record->fields.size(), isRead);
-            flatten(*ft.record, RecordLayout::of(*ft.record), base + slot.offset,
-                    prefix + t.fields[i].name + ".", &all);
+            const RecordType &inner = *ft.record;
+            std::vector<bool> childRead(inner.fields.size(), isRead);
+            ReadPaths childPaths(inner.fields.size());
+            const std::set<std::string> *only =
+                readPaths && i < readPaths->size() && !(*readPaths)[i].empty() ? &(*readPaths)[i]
+                                                                              : nullptr;
+            if (isRead && only) {
+              childRead.assign(inner.fields.size(), false);
+              std::vector<bool> whole(inner.fields.size(), false);
+              for (const std::string &p : *only) {
+                size_t dot = p.find('.');
+                int c = inner.indexOf(p.substr(0, dot));
+                if (c < 0)
+                  continue;
+                childRead[c] = true;
+                if (dot == std::string::npos)
+                  whole[c] = true;
+                else
+                  childPaths[c].insert(p.substr(dot + 1));
+              }
+              for (size_t c = 0; c < whole.size(); ++c)
+                if (whole[c])
+                  childPaths[c].clear();
+            }
+            flatten(inner, RecordLayout::of(inner), base + slot.offset,
+                    prefix + t.fields[i].name + ".", &childRead, &childPaths);
             nested = static_cast<uint32_t>(fields.size() - at - 1);
           }
           fields[at] = llvm::ConstantStruct::get(
-              rt_.fieldTy, {rt_.cstring(prefix + t.fields[i].name), b_.getInt32(runtimeType(ft.kind)),
-                            b_.getInt32(base + slot.offset), b_.getInt32(static_cast<uint32_t>(nullOffset)),
-                            b_.getInt32(isRead ? 1 : 0), b_.getInt32(nested)});
+              rt_.fieldTy,
+              {rt_.cstring(prefix + t.fields[i].name), b_.getInt32(runtimeType(ft.kind)),
+               b_.getInt32(base + slot.offset), b_.getInt32(static_cast<uint32_t>(nullOffset)),
+               b_.getInt32(isRead ? 1 : 0), b_.getInt32(nested)});
         }
       };
-  flatten(type, info.layout, 0, "", read);
+  flatten(type, info.layout, 0, "", read, paths);
   auto *arrTy = llvm::ArrayType::get(rt_.fieldTy, fields.size());
   auto *arr = new llvm::GlobalVariable(*module_, arrTy, true, llvm::GlobalValue::PrivateLinkage,
                                        llvm::ConstantArray::get(arrTy, fields), "fields");
@@ -307,7 +336,7 @@ Generator::Handle Generator::openGenerator(const LogicalSource &src) {
                 argNumber(owner, src.argExprs, "events", b_.getInt64(-1), false),
                 argNumber(owner, src.argExprs, "rate", llvm::ConstantFP::get(rt_.f64, 0.0), true),
                 argNumber(owner, src.argExprs, "seed", b_.getInt64(0), false),
-                layoutOf(*src.output, &src.readFields).global});
+                layoutOf(*src.output, &src.readFields, &src.readPaths).global});
   b_.CreateStore(r, slot);
   checkOpened(r);
   return {slot, r};
@@ -339,7 +368,7 @@ void Generator::openSources() {
                         ? openGenerator(*src)
                         : openConnector(*readerOpener(src->connectorKind), "reader",
                                         src->sourceName, src->connectorKind, src->args,
-                                        src->argExprs, layoutOf(*src->output, &src->readFields));
+                                        src->argExprs, layoutOf(*src->output, &src->readFields, &src->readPaths));
 }
 
 void Generator::closeAll(llvm::Value *status) {

@@ -31,7 +31,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -68,7 +70,10 @@ private:
 
   /// The layout of a record type and its srt_layout global (all fields read,
   /// or the source's read flags).
-  const LayoutInfo &layoutOf(const RecordType &type, const std::vector<bool> *read = nullptr);
+  /// \p paths: for a nested record read only in part, the dotted paths read
+  /// (LogicalSource::readPaths).
+  const LayoutInfo &layoutOf(const RecordType &type, const std::vector<bool> *read = nullptr,
+                             const std::vector<std::set<std::string>> *paths = nullptr);
 
   // --------------------------------------------------- opening and closing
   /// An entry-block slot holding a handle, null until opened, so the
@@ -347,7 +352,10 @@ private:
   std::vector<const LogicalLookup *> lookups_; ///< one per table
   std::map<const TableDecl *, Handle> tables_;
   std::map<const LogicalSink *, llvm::AllocaInst *> nullCounters_;
-  std::map<std::pair<const RecordType *, const std::vector<bool> *>, LayoutInfo> layouts_;
+  using ReadPaths = std::vector<std::set<std::string>>;
+  std::map<std::tuple<const RecordType *, const std::vector<bool> *, const ReadPaths *>,
+           LayoutInfo>
+      layouts_;
   Loop loop_;
   llvm::BasicBlock *rejectTarget_ = nullptr;
   /// The event time of the record being processed (i64 epoch ms).

@@ -72,7 +72,7 @@ void Generator::emitSchedulerLoop() {
 }
 
 void Generator::emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch) {
-  const LayoutInfo &info = layoutOf(*src.output, &src.readFields);
+  const LayoutInfo &info = layoutOf(*src.output, &src.readFields, &src.readPaths);
   llvm::Value *record = entryAlloca(info.layout.size, "record");
   // Zeroed once: the reader never writes the fields the program does not
   // read, and a join copies whole records (an unread string is then empty).

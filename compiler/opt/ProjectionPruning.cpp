@@ -20,7 +20,48 @@ namespace streamc {
 namespace {
 
 using llvm::cast;
-using Need = std::vector<bool>;
+
+/// What is read of each field of a record: nothing, some paths of a nested
+/// record (`geo.city` reads "city" of geo), or the whole field.
+struct Need {
+  enum Level : uint8_t { None, Paths, Whole };
+  std::vector<Level> level;
+  std::vector<std::set<std::string>> paths; ///< Paths: the dotted paths read
+
+  Need() = default;
+  Need(size_t n, bool all) : level(n, all ? Whole : None), paths(n) {}
+  size_t size() const { return level.size(); }
+  bool read(size_t i) const { return level[i] != None; }
+  void whole(size_t i) {
+    level[i] = Whole;
+    paths[i].clear();
+  }
+  void path(size_t i, const std::string &p) {
+    if (level[i] == Whole)
+      return;
+    level[i] = Paths;
+    paths[i].insert(p);
+  }
+  void drop(size_t i) {
+    level[i] = None;
+    paths[i].clear();
+  }
+  /// Adds what \p o reads of its field \p j to field \p i.
+  void add(size_t i, const Need &o, size_t j) {
+    if (o.level[j] == Whole)
+      whole(i);
+    else if (o.level[j] == Paths)
+      for (const std::string &p : o.paths[j])
+        path(i, p);
+  }
+  /// Fields [from, to) of \p o.
+  static Need slice(const Need &o, size_t from, size_t to) {
+    Need n(to - from, false);
+    for (size_t i = from; i < to; ++i)
+      n.add(i - from, o, i);
+    return n;
+  }
+};
 
 class ProjectionPruningPass : public Pass {
 public:
@@ -38,9 +79,17 @@ public:
       case LogicalOperator::Kind::Source: {
         auto *src = cast<LogicalSource>(op);
         if (src->eventTimeField >= 0)
-          out[src->eventTimeField] = true;
-        changed |= src->readFields != out;
-        src->readFields = out;
+          out.whole(static_cast<size_t>(src->eventTimeField));
+        std::vector<bool> read(out.size());
+        std::vector<std::set<std::string>> paths(out.size());
+        for (size_t i = 0; i < out.size(); ++i) {
+          read[i] = out.read(i);
+          if (out.level[i] == Need::Paths)
+            paths[i] = out.paths[i];
+        }
+        changed |= src->readFields != read || src->readPaths != paths;
+        src->readFields = read;
+        src->readPaths = paths;
         break;
       }
       case LogicalOperator::Kind::Sink: {
@@ -93,7 +142,7 @@ public:
       case LogicalOperator::Kind::Lookup: {
         auto *l = cast<LogicalLookup>(op);
         LogicalOperator *in = op->inputs[0];
-        Need need(out.begin(), out.begin() + in->output->fields.size());
+        Need need = Need::slice(out, 0, in->output->fields.size());
         mark(*l->key, need);
         require(in, need);
         break;
@@ -102,9 +151,9 @@ public:
         // The input's fields in their places; the piece is not read from it.
         auto *u = cast<LogicalUnnest>(op);
         LogicalOperator *in = op->inputs[0];
-        Need need(out.begin(), out.begin() + in->output->fields.size());
+        Need need = Need::slice(out, 0, in->output->fields.size());
         if (static_cast<size_t>(u->fieldIndex) < need.size())
-          need[u->fieldIndex] = false;
+          need.drop(static_cast<size_t>(u->fieldIndex));
         mark(*u->string, need);
         require(in, need);
         break;
@@ -113,13 +162,13 @@ public:
         auto *j = cast<LogicalJoin>(op);
         LogicalOperator *self = op->inputs[0], *other = op->inputs[1];
         size_t n = self->output->fields.size();
-        Need selfNeed(out.begin(), out.begin() + n);
-        Need otherNeed(out.begin() + n, out.end());
+        Need selfNeed = Need::slice(out, 0, n);
+        Need otherNeed = Need::slice(out, n, out.size());
         mark(*j->condition, selfNeed);
         std::set<int> otherFields;
         j->condition->collectOtherFields(otherFields);
         for (int f : otherFields)
-          otherNeed[f] = true;
+          otherNeed.whole(static_cast<size_t>(f));
         require(self, selfNeed);
         require(other, otherNeed);
         break;
@@ -141,17 +190,34 @@ private:
   void require(LogicalOperator *op, const Need &need) {
     Need &cur = needs_[op];
     if (cur.size() != need.size())
-      cur.assign(need.size(), false);
+      cur = Need(need.size(), false);
     for (size_t i = 0; i < need.size(); ++i)
-      cur[i] = cur[i] || need[i];
+      cur.add(i, need, i);
   }
 
+  /// The fields \p e reads: a field read through `a.b.c` needs only that
+  /// path of it, one read as a whole needs all of it.
   static void mark(const PlanExpr &e, Need &need) {
-    std::set<int> fields;
-    e.collectFields(fields);
-    for (int f : fields)
-      if (f >= 0 && static_cast<size_t>(f) < need.size())
-        need[f] = true;
+    if (e.kind == PlanExpr::Kind::Member) {
+      std::string path = e.name;
+      const PlanExpr *base = e.children[0].get();
+      while (base->kind == PlanExpr::Kind::Member) {
+        path = base->name + "." + path;
+        base = base->children[0].get();
+      }
+      if (base->kind == PlanExpr::Kind::Field) {
+        if (base->index >= 0 && static_cast<size_t>(base->index) < need.size())
+          need.path(static_cast<size_t>(base->index), path);
+        return;
+      }
+      mark(*base, need);
+      return;
+    }
+    if (e.kind == PlanExpr::Kind::Field && e.index >= 0 &&
+        static_cast<size_t>(e.index) < need.size())
+      need.whole(static_cast<size_t>(e.index));
+    for (const auto &c : e.children)
+      mark(*c, need);
   }
 
   /// The input fields a filter or projection needs to produce \p out.
@@ -172,8 +238,8 @@ private:
         for (const auto &n : p.names)
           replaced |= n == in.fields[i].name;
         int outIdx = op.output->indexOf(in.fields[i].name);
-        if (!replaced && outIdx >= 0 && out[outIdx])
-          need[i] = true;
+        if (!replaced && outIdx >= 0)
+          need.add(i, out, static_cast<size_t>(outIdx));
       }
     }
     return need;

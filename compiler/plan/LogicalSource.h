@@ -3,6 +3,9 @@
 /// Reads records from a connector (`source` declarations).
 
 #include "plan/LogicalOperator.h"
+
+#include <set>
+#include <string>
 #include "sema/Value.h"
 #include <srt/host.h>
 
@@ -39,6 +42,10 @@ public:
   /// Which fields any later operator reads (set by projection pruning; all
   /// true until then). The reader parses only these.
   std::vector<bool> readFields;
+  /// For a nested record field read only through some of its fields
+  /// (`geo.city`): their dotted paths within it ("city", "pos.lat"); empty:
+  /// the whole record (or not a record). The reader parses only these.
+  std::vector<std::set<std::string>> readPaths;
 
   const char *name() const override { return "source"; }
   std::string details() const override;

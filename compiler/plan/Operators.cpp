@@ -30,7 +30,11 @@ std::vector<std::string> LogicalSource::extraLines() const {
   bool first = true;
   for (size_t i = 0; i < output->fields.size(); ++i)
     if (readFields.empty() || readFields[i]) {
-      reads += (first ? "" : ", ") + output->fields[i].name;
+      std::string paths;
+      if (i < readPaths.size())
+        for (const std::string &p : readPaths[i])
+          paths += (paths.empty() ? "" : ", ") + p;
+      reads += (first ? "" : ", ") + output->fields[i].name + (paths.empty() ? "" : ".{" + paths + "}");
       first = false;
     }
   reads += "}";
