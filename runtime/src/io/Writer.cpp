@@ -1,8 +1,11 @@
 /// \file
-/// Writers: JSON lines, CSV (RFC 4180, header first) and aligned tables,
-/// formatted into a buffer that is written in large blocks.
+/// Writers: a sink's records, formatted by their format's writer
+/// (formats/RecordText.h: JSON lines, CSV, tables, text) into a buffer that
+/// is written in large blocks to a file or stdout, kept in memory, sent as
+/// Kafka messages, or handed to a capture (the REPL, streamc test).
 
 #include "formats/Formats.h"
+#include "formats/RecordText.h"
 #include "kafka/Kafka.h"
 #include "run/Config.h"
 #include "run/Run.h"
@@ -12,7 +15,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,184 +24,6 @@
 namespace {
 
 constexpr size_t kDefaultFlushAt = 1 << 16; ///< bytes buffered unless configured
-
-template <typename T> const T &at(const void *record, uint32_t offset) {
-  return *reinterpret_cast<const T *>(static_cast<const char *>(record) + offset);
-}
-
-bool isNull(const void *record, const srt_field &f) {
-  return f.null_offset >= 0 && at<uint8_t>(record, static_cast<uint32_t>(f.null_offset)) != 0;
-}
-
-/// The layout's fields that are columns: a nested record's fields (by their
-/// dotted names), not the record itself (LANGUAGE.md §4: CSV sinks write
-/// dotted columns).
-std::vector<srt_field> columnsOf(const std::vector<srt_field> &fields) {
-  std::vector<srt_field> out;
-  for (const srt_field &f : fields)
-    if (f.type != SRT_RECORD)
-      out.push_back(f);
-  return out;
-}
-
-/// Calls \p f(field, isNull) for each column of \p record: a field of a
-/// null record is null, whatever its own slot holds.
-template <typename F>
-void forEachColumn(const std::vector<srt_field> &fields, const void *record, F f) {
-  size_t nullUntil = 0;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const srt_field &field = fields[i];
-    bool inNullRecord = i < nullUntil;
-    if (field.type == SRT_RECORD) {
-      if (!inNullRecord && isNull(record, field))
-        nullUntil = i + 1 + field.nested;
-      continue;
-    }
-    f(field, inNullRecord || isNull(record, field));
-  }
-}
-
-void appendJsonString(std::string &out, const char *p, int64_t n);
-void appendValue(std::string &out, const void *record, const srt_field &f, bool json);
-
-/// Fields [begin, end) as a JSON object, each named by its name after
-/// \p prefix bytes (its record's name and the dot); a nested record is a
-/// nested object, or null.
-void appendJsonObject(std::string &out, const std::vector<srt_field> &fields, size_t begin,
-                      size_t end, size_t prefix, const void *record) {
-  out += '{';
-  for (size_t i = begin; i < end; ++i) {
-    const srt_field &f = fields[i];
-    if (i != begin)
-      out += ',';
-    const char *key = f.name + std::min(prefix, std::strlen(f.name));
-    appendJsonString(out, key, static_cast<int64_t>(std::strlen(key)));
-    out += ':';
-    size_t inner = f.type == SRT_RECORD ? f.nested : 0;
-    if (isNull(record, f))
-      out += "null";
-    else if (f.type == SRT_RECORD)
-      appendJsonObject(out, fields, i + 1, i + 1 + inner, std::strlen(f.name) + 1, record);
-    else
-      appendValue(out, record, f, true);
-    i += inner;
-  }
-  out += '}';
-}
-
-void appendJsonString(std::string &out, const char *p, int64_t n) {
-  static const char hex[] = "0123456789abcdef";
-  out += '"';
-  for (int64_t i = 0; i < n; ++i) {
-    unsigned char c = static_cast<unsigned char>(p[i]);
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (c < 0x20) {
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 15];
-      } else {
-        out += static_cast<char>(c);
-      }
-    }
-  }
-  out += '"';
-}
-
-/// Appends a non-null value as text; `json` quotes strings and timestamps
-/// and writes non-finite floats as null.
-void appendValue(std::string &out, const void *record, const srt_field &f, bool json) {
-  char buf[40];
-  static_assert(sizeof buf >= SRT_TIMESTAMP_MAX_LEN);
-  switch (f.type) {
-  case SRT_BOOL:
-    out += at<uint8_t>(record, f.offset) ? "true" : "false";
-    return;
-  case SRT_I64:
-  case SRT_DURATION: {
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, at<int64_t>(record, f.offset));
-    out.append(buf, end);
-    return;
-  }
-  case SRT_F64: {
-    double v = at<double>(record, f.offset);
-    if (json && !std::isfinite(v)) {
-      out += "null";
-      return;
-    }
-    out.append(buf, srt_format_double(v, buf));
-    return;
-  }
-  case SRT_STRING: {
-    const srt_str &s = at<srt_str>(record, f.offset);
-    if (json)
-      appendJsonString(out, s.ptr, s.len);
-    else
-      out.append(s.ptr, static_cast<size_t>(s.len));
-    return;
-  }
-  case SRT_TIMESTAMP: {
-    size_t n = srt_format_timestamp(at<int64_t>(record, f.offset), buf);
-    if (json)
-      out += '"';
-    out.append(buf, n);
-    if (json)
-      out += '"';
-    return;
-  }
-  default:
-    return;
-  }
-}
-
-void appendCsvCell(std::string &out, const std::string &cell) {
-  bool quote = cell.find_first_of(",\"\r\n") != std::string::npos;
-  if (!quote) {
-    out += cell;
-    return;
-  }
-  out += '"';
-  for (char c : cell) {
-    if (c == '"')
-      out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
-/// Display width: UTF-8 characters, not bytes.
-size_t displayWidth(const std::string &s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-/// A table cell on one line: control characters are escaped.
-std::string tableCell(const std::string &s) {
-  std::string out(2 * s.size(), '\0');
-  out.resize(srt_table_cell(s.data(), s.size(), out.data()));
-  return out;
-}
-
-bool rightAligned(uint32_t type) {
-  return type == SRT_I64 || type == SRT_F64 || type == SRT_DURATION;
-}
 
 } // namespace
 
@@ -240,43 +64,17 @@ struct srt_writer {
     ++stats->written;
     switch (format) {
     case SRT_FORMAT_JSON:
-      appendJsonObject(buffer, fields, 0, fields.size(), 0, record);
-      buffer += '\n';
+      record_text::writeJson(buffer, fields, record);
       break;
-    case SRT_FORMAT_CSV: {
-      bool first = true;
-      forEachColumn(fields, record, [&](const srt_field &f, bool null) {
-        if (!first)
-          buffer += ',';
-        first = false;
-        if (null)
-          return;
-        cell.clear();
-        appendValue(cell, record, f, false);
-        appendCsvCell(buffer, cell);
-      });
-      buffer += '\n';
+    case SRT_FORMAT_CSV:
+      record_text::writeCsv(buffer, cell, fields, record);
       break;
-    }
-    case SRT_FORMAT_TEXT: // the one field (sema checks it), as it is; null: an empty line
-      if (!fields.empty() && !isNull(record, fields[0]))
-        appendValue(buffer, record, fields[0], false);
-      buffer += '\n';
+    case SRT_FORMAT_TEXT:
+      record_text::writeText(buffer, fields, record);
       break;
-    case SRT_FORMAT_TABLE: {
-      std::vector<std::string> row;
-      forEachColumn(fields, record, [&](const srt_field &f, bool null) {
-        std::string c;
-        if (null)
-          c = "null";
-        else
-          appendValue(c, record, f, false);
-        row.push_back(tableCell(c));
-      });
-      row.resize(columns.size()); // the table's columns are the first layout's
-      tableRows.push_back(std::move(row));
+    case SRT_FORMAT_TABLE: // kept until the flush: the columns' widths
+      tableRows.push_back(record_text::tableRow(fields, record, columns.size()));
       return;
-    }
     }
     if (kafka) {
       kafka->produce(buffer.data(), buffer.size() - 1, key, keyLen); // without the '\n'
@@ -290,36 +88,7 @@ struct srt_writer {
   void renderTable() {
     if (tableRows.empty() && columns.empty())
       return;
-    std::vector<size_t> width(columns.size());
-    for (size_t i = 0; i < columns.size(); ++i)
-      width[i] = displayWidth(columns[i].name);
-    for (const auto &row : tableRows)
-      for (size_t i = 0; i < row.size(); ++i)
-        width[i] = std::max(width[i], displayWidth(row[i]));
-    auto line = [&](const std::vector<std::string> &cells, bool header) {
-      for (size_t i = 0; i < cells.size(); ++i) {
-        if (i)
-          buffer += "  ";
-        size_t pad = width[i] - displayWidth(cells[i]);
-        bool right = !header && rightAligned(columns[i].type);
-        if (right)
-          buffer.append(pad, ' ');
-        buffer += cells[i];
-        if (!right && i + 1 < cells.size())
-          buffer.append(pad, ' ');
-      }
-      buffer += '\n';
-    };
-    std::vector<std::string> header;
-    for (const srt_field &f : columns)
-      header.push_back(f.name);
-    line(header, true);
-    std::vector<std::string> rule;
-    for (size_t w : width)
-      rule.push_back(std::string(w, '-'));
-    line(rule, true);
-    for (const auto &row : tableRows)
-      line(row, false);
+    record_text::renderTable(buffer, columns, tableRows);
     tableRows.clear();
   }
 
@@ -353,20 +122,14 @@ srt_writer *makeWriter(srt_run *run, const char *sink, int format, const srt_lay
   w->stats = run->addSink(sink);
   w->format = format;
   w->fields.assign(layout->fields, layout->fields + layout->nfields);
-  w->columns = columnsOf(w->fields);
+  w->columns = record_text::columnsOf(w->fields);
   w->layoutFields = layout->fields;
   w->layout = *layout;
   if (run->config && srt_config_write_batch(run->config) > 0)
     w->flushAt = static_cast<size_t>(srt_config_write_batch(run->config));
   run->liveWriters.push_back(w);
-  if (format == SRT_FORMAT_CSV) {
-    for (size_t i = 0; i < w->columns.size(); ++i) {
-      if (i)
-        w->buffer += ',';
-      appendCsvCell(w->buffer, w->columns[i].name);
-    }
-    w->buffer += '\n';
-  }
+  if (format == SRT_FORMAT_CSV)
+    record_text::writeCsvHeader(w->buffer, w->columns);
   return w;
 }
 
@@ -550,18 +313,3 @@ int srt_writer_close(srt_writer *w) {
 }
 
 } // extern "C"
-
-extern "C" size_t srt_table_cell(const char *text, size_t len, char *out) {
-  size_t n = 0;
-  for (size_t i = 0; i < len; ++i) {
-    char c = text[i];
-    char escaped = c == '\n' ? 'n' : c == '\t' ? 't' : c == '\r' ? 'r' : 0;
-    if (escaped) {
-      out[n++] = '\\';
-      out[n++] = escaped;
-    } else {
-      out[n++] = c;
-    }
-  }
-  return n;
-}
