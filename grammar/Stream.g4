@@ -106,7 +106,7 @@ joinInterval
     | expr                                                          # symmetricInterval
     ;
 
-windowSpec    : IDENT '(' (expr (',' expr)*)? ')' ;
+windowSpec    : IDENT ('(' (expr (',' expr)*)? ')')? ;   // `all` has no parentheses
 namedExprList : (namedExpr (',' namedExpr)* ','?)? ;
 namedExpr     : (IDENT ':')? expr ;
 

@@ -290,11 +290,14 @@ public:
 /// `tumbling(1m)`, `sliding(10m, 1m)`, `session(30s)`, `count(100)`
 class WindowSpec : public Node {
 public:
-  WindowSpec(SourceRange r, std::string kind, SourceRange kindRange, std::vector<ExprPtr> args)
-      : Node(r), kind(std::move(kind)), kindRange(kindRange), args(std::move(args)) {}
+  WindowSpec(SourceRange r, std::string kind, SourceRange kindRange, std::vector<ExprPtr> args,
+             bool parenthesised)
+      : Node(r), kind(std::move(kind)), kindRange(kindRange), args(std::move(args)),
+        parenthesised(parenthesised) {}
   std::string kind;
   SourceRange kindRange;
   std::vector<ExprPtr> args;
+  bool parenthesised; ///< `count(n)`; `all` has no parentheses
 };
 
 // ============================================================== stages

@@ -204,7 +204,8 @@ llvm::Value *Generator::nextTimeWindowEnd(const std::vector<const LogicalOperato
   llvm::Value *wake = b_.getInt64(INT64_MAX);
   for (const LogicalOperator *op : stateful) {
     auto *w = dyn_cast<LogicalWindowAggregate>(op);
-    if (!w || w->window == LogicalWindowAggregate::WindowKind::Count)
+    if (!w || w->window == LogicalWindowAggregate::WindowKind::Count ||
+        w->window == LogicalWindowAggregate::WindowKind::All)
       continue;
     llvm::Value *fireAt = b_.CreateLoad(rt_.i64, windowInfo_.at(w).clock);
     wake = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, wake, fireAt);

@@ -39,7 +39,7 @@ void Generator::createWindows() {
                 *count = b_.getInt64(w->count);
     if (w->window == WK::Count)
       count = spec(0, w->count, "the count of count(n)");
-    else
+    else if (w->window != WK::All) // all: a count window that never fills
       size = spec(0, w->sizeMs, w->window == WK::Session ? "the session gap" : "the window size");
     if (w->window == WK::Sliding)
       slide = spec(1, w->slideMs, "the slide");

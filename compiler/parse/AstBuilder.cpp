@@ -209,7 +209,8 @@ private:
       for (auto *e : w->expr())
         args.push_back(expr(e));
       auto spec = std::make_unique<WindowSpec>(range(w), identName(w->IDENT()->getText()),
-                                               range(w->IDENT()), std::move(args));
+                                               range(w->IDENT()), std::move(args),
+                                               w->getToken(P::LPAREN, 0) != nullptr);
       std::vector<std::unique_ptr<NamedExpr>> keys;
       for (auto *k : s->namedExpr())
         keys.push_back(namedExpr(k));

@@ -12,7 +12,7 @@ class LogicalWindowAggregate : public LogicalOperator {
 public:
   LogicalWindowAggregate() : LogicalOperator(Kind::WindowAggregate) {}
 
-  enum class WindowKind { Tumbling, Sliding, Session, Count };
+  enum class WindowKind { Tumbling, Sliding, Session, Count, All };
   WindowKind window = WindowKind::Tumbling;
   int64_t sizeMs = 0;  ///< tumbling/sliding size, session gap
   int64_t slideMs = 0; ///< sliding only

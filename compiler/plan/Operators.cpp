@@ -60,6 +60,9 @@ std::string LogicalWindowAggregate::details() const {
   case WindowKind::Count:
     s = "count(" + std::to_string(count) + ")";
     break;
+  case WindowKind::All:
+    s = "all";
+    break;
   }
   if (!keys.empty())
     s += " by " + namedExprList(keyNames, keys);

@@ -343,6 +343,9 @@ private:
     } else if (spec.kind == "session") {
       op->window = LogicalWindowAggregate::WindowKind::Session;
       op->sizeMs = constInt(0);
+    } else if (spec.kind == "all") { // a count window that never fills (§6)
+      op->window = LogicalWindowAggregate::WindowKind::All;
+      op->count = INT64_MAX;
     } else {
       op->window = LogicalWindowAggregate::WindowKind::Count;
       op->count = constInt(0);

@@ -365,7 +365,8 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
   static const Shape shapes[] = {{"tumbling", 1, "tumbling(size)"},
                                  {"sliding", 2, "sliding(size, slide)"},
                                  {"session", 1, "session(gap)"},
-                                 {"count", 1, "count(n)"}};
+                                 {"count", 1, "count(n)"},
+                                 {"all", 0, "all"}};
   const Shape *shape = nullptr;
   for (const Shape &sh : shapes)
     if (spec.kind == sh.kind)
@@ -373,14 +374,25 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
   if (!shape) {
     diags_.error(spec.kindRange,
                  "unknown window '" + spec.kind + "'" +
-                     didYouMean(spec.kind, {"tumbling", "sliding", "session", "count"}) +
-                     " (windows: tumbling(size), sliding(size, slide), session(gap), count(n))");
+                     didYouMean(spec.kind, {"tumbling", "sliding", "session", "count", "all"}) +
+                     " (windows: tumbling(size), sliding(size, slide), session(gap), count(n), "
+                     "all)");
+    ok = false;
+  } else if (spec.parenthesised == (shape->args == 0)) {
+    // `window all`, but `tumbling(1m)`: the parentheses go with arguments.
+    diags_.error(spec.range(), shape->args == 0
+                                   ? "write 'window all', without parentheses"
+                                   : "'" + spec.kind + "' takes " + std::to_string(shape->args) +
+                                         (shape->args == 1 ? " argument" : " arguments") + ": " +
+                                         shape->usage);
     ok = false;
   } else if (spec.args.size() != shape->args) {
     diags_.error(spec.range(), "'" + spec.kind + "' takes " + std::to_string(shape->args) +
                                    (shape->args == 1 ? " argument" : " arguments") + ": " +
                                    shape->usage);
     ok = false;
+  } else if (spec.kind == "all") {
+    // One window per key over the whole input: nothing to check.
   } else if (spec.kind == "count") {
     Expr &n = *spec.args[0];
     if (!n.type.isError()) {
@@ -491,9 +503,10 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
       checkSinkKey(*sink, scope); // late records are the window's input
       checkSinkShape(*sink, in, w.lateSinkRange);
     }
-    if (spec.kind == "count")
-      diags_.error(w.lateSinkRange,
-                   "a count window has no late records; 'late into' needs a time window");
+    if (spec.kind == "count" || spec.kind == "all")
+      diags_.error(w.lateSinkRange, "a" + std::string(spec.kind == "all" ? "n 'all'" : " count") +
+                                        " window has no late records; 'late into' needs a time "
+                                        "window");
   }
 
   // A window result carries window_end - 1ms, in its input's time domain.
