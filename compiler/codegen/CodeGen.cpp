@@ -352,7 +352,7 @@ void Generator::openTables() {
     llvm::Value *t = rt_.call(b_, Abi::srt_table_load,
                               {runArg_, rt_.cstring(l->tableName), path.first, path.second,
                                format.first, format.second, layoutOf(*l->tableType).global,
-                               b_.getInt32(static_cast<uint32_t>(l->tableKeyField))});
+                               b_.getInt32(flatEntryIndex(*l->tableType, l->tableKeyField))});
     b_.CreateStore(t, slot);
     checkOpened(t);
     tables_[l->table] = {slot, t};

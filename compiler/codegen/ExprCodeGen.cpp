@@ -179,9 +179,12 @@ void ExprCodeGen::storeField(llvm::Value *record, const RecordLayout &layout,
   llvm::Value *value = v.v;
   if (value->getType() != rt_.valueType(kind)) // a `null` constant
     value = zero(kind);
-  if (kind == TypeKind::Record) // a nested record: its fields, null flags and all
-    b_.CreateMemCpy(addr, llvm::MaybeAlign(8), value, llvm::MaybeAlign(8),
-                    RecordLayout::of(*type.fields[index].type.record).size);
+  uint64_t recordSize =
+      kind == TypeKind::Record ? RecordLayout::of(*type.fields[index].type.record).size : 0;
+  if (kind == TypeKind::Record && llvm::isa<llvm::ConstantPointerNull>(value))
+    b_.CreateMemSet(addr, b_.getInt8(0), recordSize, llvm::MaybeAlign(8)); // a null record
+  else if (kind == TypeKind::Record) // a nested record: its fields, null flags and all
+    b_.CreateMemCpy(addr, llvm::MaybeAlign(8), value, llvm::MaybeAlign(8), recordSize);
   else if (kind == TypeKind::Bool)
     b_.CreateStore(b_.CreateZExt(value, rt_.i8), addr);
   else

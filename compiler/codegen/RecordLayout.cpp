@@ -25,6 +25,22 @@ uint32_t runtimeType(TypeKind kind) {
   }
 }
 
+uint32_t flatEntryCount(const RecordType &type) {
+  uint32_t n = 0;
+  for (const Field &f : type.fields)
+    n += 1 + (f.type.isRecord() && f.type.record ? flatEntryCount(*f.type.record) : 0);
+  return n;
+}
+
+uint32_t flatEntryIndex(const RecordType &type, int index) {
+  uint32_t n = 0;
+  for (int i = 0; i < index; ++i) {
+    const Type &t = type.fields[static_cast<size_t>(i)].type;
+    n += 1 + (t.isRecord() && t.record ? flatEntryCount(*t.record) : 0);
+  }
+  return n;
+}
+
 RecordLayout RecordLayout::of(const RecordType &type) {
   RecordLayout layout;
   uint32_t offset = 0;

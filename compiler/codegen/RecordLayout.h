@@ -26,4 +26,10 @@ struct RecordLayout {
 /// The runtime's enum srt_type for a value type.
 uint32_t runtimeType(TypeKind kind);
 
+/// How many srt_layout entries \p type has: a nested record is one entry
+/// and then its fields' (Generator::layoutOf).
+uint32_t flatEntryCount(const RecordType &type);
+/// The srt_layout entry of field \p index of \p type.
+uint32_t flatEntryIndex(const RecordType &type, int index);
+
 } // namespace streamc
