@@ -9,13 +9,7 @@ namespace streamc::repl {
 
 namespace {
 
-/// Display width: UTF-8 characters, not bytes.
-size_t displayWidth(const std::string &s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    n += (c & 0xC0) != 0x80;
-  return n;
-}
+size_t displayWidth(const std::string &s) { return srt_display_width(s.data(), s.size()); }
 
 /// A cell on one line: line breaks and tabs escaped, as table sinks do.
 std::string oneLine(const char *p, size_t n) {

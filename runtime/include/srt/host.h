@@ -316,6 +316,9 @@ size_t srt_format_timestamp(int64_t ms, char *out);
  * escaped as \n, \t, \r), as table sinks write it. `out` needs 2 * len
  * bytes; returns the length written. */
 size_t srt_table_cell(const char *text, size_t len, char *out);
+/** The width of `len` bytes of UTF-8 text in a table: its characters, not
+ * its bytes (table sinks and the REPL's tables align on it). */
+size_t srt_display_width(const char *text, size_t len);
 /** Writes the shortest text that reads back as `v`; returns its length.
  * `out` needs 32 bytes. */
 size_t srt_format_double(double v, char *out);

@@ -16,13 +16,7 @@
 namespace record_text {
 
 namespace {
-/// Display width: UTF-8 characters, not bytes.
-size_t displayWidth(const std::string &s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    n += (c & 0xC0) != 0x80;
-  return n;
-}
+size_t displayWidth(const std::string &s) { return srt_display_width(s.data(), s.size()); }
 
 /// A table cell on one line: control characters are escaped.
 std::string tableCell(const std::string &s) {
@@ -99,5 +93,12 @@ extern "C" size_t srt_table_cell(const char *text, size_t len, char *out) {
       out[n++] = c;
     }
   }
+  return n;
+}
+
+extern "C" size_t srt_display_width(const char *text, size_t len) {
+  size_t n = 0;
+  for (size_t i = 0; i < len; ++i)
+    n += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80; // not a continuation byte
   return n;
 }
