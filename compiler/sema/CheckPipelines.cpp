@@ -349,10 +349,8 @@ RecordTypeRef Sema::checkUnnest(UnnestStage &u, const RecordTypeRef &in, const S
   return out;
 }
 
-RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info) {
+bool Sema::checkWindowSpec(WindowSpec &spec) {
   bool ok = true;
-  // The spec.
-  WindowSpec &spec = *w.spec;
   Scope cscope;
   cscope.constWhat = "a window size";
   for (auto &a : spec.args)
@@ -422,6 +420,13 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
             "the slide is larger than the window size: events between windows belong to no window");
     }
   }
+  return ok;
+}
+
+RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info) {
+  // The spec.
+  WindowSpec &spec = *w.spec;
+  bool ok = checkWindowSpec(spec);
 
   // Keys.
   Scope scope;

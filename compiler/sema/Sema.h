@@ -103,6 +103,9 @@ private:
                            const std::string &fromName, bool last, bool isLet);
   /// `unnest name = split(s, sep)`: the input's fields and `name: string`.
   RecordTypeRef checkUnnest(UnnestStage &u, const RecordTypeRef &in, const Scope &scope);
+  /// A window's spec: a known kind, its arguments (constant sizes, a
+  /// positive count); false after reporting what is wrong.
+  bool checkWindowSpec(WindowSpec &spec);
   RecordTypeRef checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info);
   /// Set by a stage check that failed but knows its output but for the bad
   /// fields (which have the error type): the pipeline's later stages are
