@@ -125,10 +125,10 @@ const Generator::LayoutInfo &Generator::layoutOf(const RecordType &type,
   LayoutInfo info;
   info.layout = RecordLayout::of(type);
   // A nested record is an SRT_RECORD entry followed by its fields (at any
-  // depth), named by their dotted paths, at offsets within the record.
+  // depth), named by their dotted paths, at offsets within the record. A
+  // record read in part (LogicalSource::readPaths) marks only the fields on
+  // those paths read, so the reader skips the others.
   std::vector<llvm::Constant *> fields;
-  // A record read in part (LogicalSource::readPaths) marks only the fields
-  // on those paths read, so the reader skips the others.
   std::function<void(const RecordType &, const RecordLayout &, uint32_t, const std::string &,
                      const std::vector<bool> *, const ReadPaths *)>
       flatten = [&](const RecordType &t, const RecordLayout &l, uint32_t base,

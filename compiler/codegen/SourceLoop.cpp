@@ -429,7 +429,6 @@ void Generator::emitUnnest(const LogicalUnnest &u, llvm::Value *record, const Re
     at = eb.CreateAlloca(rt_.i64, nullptr, "unnest.at");
   }
   auto *loop = llvm::BasicBlock::Create(ctx_, "unnest.piece", fn_);
-  auto *more = llvm::BasicBlock::Create(ctx_, "unnest.more", fn_);
   auto *done = llvm::BasicBlock::Create(ctx_, "unnest.done", fn_);
   b_.CreateStore(b_.getInt64(0), at);
   b_.CreateCondBr(str.null, done, loop); // a null string: no record
@@ -447,9 +446,7 @@ void Generator::emitUnnest(const LogicalUnnest &u, llvm::Value *record, const Re
   exprs.storeField(outRec, outLayout, outType, u.fieldIndex, {piece, b_.getFalse()});
   emitConsumers(u, outRec, outType);
   b_.CreateStore(b_.CreateAdd(end, sepLen), at);
-  b_.CreateCondBr(last, done, more);
-  b_.SetInsertPoint(more);
-  b_.CreateBr(loop);
+  b_.CreateCondBr(last, done, loop);
   b_.SetInsertPoint(done);
 }
 

@@ -515,6 +515,15 @@ bool Sema::checkInlinedSize(const CallExpr &e, const FnDecl &fn) {
   return false;
 }
 
+bool Sema::checkCallArgs(CallExpr &e, const Scope &scope, std::vector<Type> &args) {
+  bool ok = true;
+  for (auto &a : e.args) {
+    args.push_back(checkExpr(*a, scope));
+    ok &= notRecord(*a, args.back(), e.callee.c_str());
+  }
+  return ok;
+}
+
 Type Sema::checkCall(CallExpr &e, const Scope &scope) {
   // User functions.
   if (const Stmt *s = lookup(e.callee)) {
@@ -547,12 +556,7 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
     inside.record = scope.aggInput;
     inside.agg = Scope::Agg::Inside;
     std::vector<Type> args;
-    bool recordArg = false;
-    for (auto &a : e.args) {
-      args.push_back(checkExpr(*a, inside));
-      recordArg |= !notRecord(*a, args.back(), e.callee.c_str());
-    }
-    if (recordArg)
+    if (!checkCallArgs(e, inside, args))
       return Type::error();
     const Builtin *agg = findAggregate(e.callee, e.args.size());
     if (!agg || n > agg->maxArgs || n < agg->minArgs) {
@@ -612,12 +616,7 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
     return Type::error();
   }
   std::vector<Type> args;
-  bool recordArg = false;
-  for (auto &a : e.args) {
-    args.push_back(checkExpr(*a, scope));
-    recordArg |= !notRecord(*a, args.back(), e.callee.c_str());
-  }
-  if (recordArg)
+  if (!checkCallArgs(e, scope, args))
     return Type::error();
   if (n < b->minArgs || (b->maxArgs >= 0 && n > b->maxArgs)) {
     std::string count = b->minArgs == b->maxArgs ? std::to_string(b->minArgs)

@@ -135,6 +135,9 @@ private:
   /// False, with an error naming \p what (an operator, "if"), when \p t is
   /// a record: records are read through their fields.
   bool notRecord(const Expr &e, const Type &t, const char *what);
+  /// Checks a built-in's or an aggregate's arguments into \p args: false
+  /// (after reporting it) when one is a record.
+  bool checkCallArgs(CallExpr &e, const Scope &scope, std::vector<Type> &args);
   Type checkBinary(BinaryExpr &e, const Scope &scope);
   Type checkCall(CallExpr &e, const Scope &scope);
   /// The pattern (and group, replacement) of a regular-expression built-in

@@ -83,10 +83,12 @@ bool srt_reader::parseJsonObject(simdjson::ondemand::object &obj, void *record, 
       malformed(std::string("invalid JSON: ") + error_message(err));
       return false;
     }
-    Problem p = f.type == SRT_RECORD ? parseJsonRecord(record, static_cast<size_t>(fi), v)
-                                     : parseJsonValue(record, f, v);
-    if (p == kReported)
-      return false;
+    if (f.type == SRT_RECORD) {
+      if (!parseJsonRecord(record, static_cast<size_t>(fi), v))
+        return false;
+      continue;
+    }
+    Problem p = parseJsonValue(record, f, v);
     if (!p.empty()) {
       malformed(std::string("field '") + f.name + "': " + p);
       return false;
@@ -96,25 +98,28 @@ bool srt_reader::parseJsonObject(simdjson::ondemand::object &obj, void *record, 
 }
 
 /// A nested record's value: an object (its fields are parsed into the
-/// layout) or null.
-srt_reader::Problem srt_reader::parseJsonRecord(void *record, size_t fi,
-                                                simdjson::ondemand::value &v) {
+/// layout) or null. False, the record reported malformed, otherwise.
+bool srt_reader::parseJsonRecord(void *record, size_t fi, simdjson::ondemand::value &v) {
   using namespace simdjson;
   const srt_field &f = fields[fi];
+  auto bad = [&](const std::string &why) {
+    malformed(std::string("field '") + f.name + "': " + why);
+    return false;
+  };
   ondemand::json_type t;
   if (auto err = v.type().get(t); err)
-    return std::string("invalid JSON: ") + error_message(err);
+    return bad(std::string("invalid JSON: ") + error_message(err));
   if (t == ondemand::json_type::null) {
     if (f.null_offset < 0)
-      return "null, but the field is not nullable";
+      return bad("null, but the field is not nullable");
     seen[fi] = 2; // null: its fields are null too (set after the object)
-    return {};
+    return true;
   }
   ondemand::object obj;
   if (t != ondemand::json_type::object || v.get_object().get(obj))
-    return "not an object";
+    return bad("not an object");
   setNull(record, f, false);
-  return parseJsonObject(obj, record, nested.levelOf(fi)) ? Problem() : kReported;
+  return parseJsonObject(obj, record, nested.levelOf(fi)); // its fields report themselves
 }
 
 /// Rejects a JSON line simdjson did not accept with \p err, naming what

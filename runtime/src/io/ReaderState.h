@@ -25,8 +25,6 @@ namespace reader_detail {
 
 /// Why a value did not parse; empty when it did.
 using Problem = std::string;
-/// A problem already reported (a nested object's, with its own field name).
-inline const Problem kReported = "\x01";
 
 template <typename T> T &at(void *record, uint32_t offset) {
   return *reinterpret_cast<T *>(static_cast<char *>(record) + offset);
@@ -150,7 +148,7 @@ struct srt_reader {
 
   /// A nested record's value: an object (its fields are parsed into the
   /// layout) or null.
-  Problem parseJsonRecord(void *record, size_t fi, simdjson::ondemand::value &v);
+  bool parseJsonRecord(void *record, size_t fi, simdjson::ondemand::value &v);
 
   /// Rejects a JSON line simdjson did not accept with \p err, naming what
   /// follows the object if something does (simdjson says only that the
