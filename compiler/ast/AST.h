@@ -22,6 +22,7 @@ namespace streamc {
 
 class FnDecl;
 struct Builtin;
+class AggregateFunction;
 
 /// Base of every AST node: a source range.
 class Node {
@@ -230,7 +231,8 @@ public:
   std::vector<ExprPtr> args;
 
   CalleeKind calleeKind = CalleeKind::Unresolved; ///< set by sema
-  const Builtin *builtin = nullptr;               ///< set by sema (Builtin, Aggregate)
+  const Builtin *builtin = nullptr;               ///< set by sema (Builtin)
+  const AggregateFunction *aggregate = nullptr;   ///< set by sema (Aggregate)
   const FnDecl *fn = nullptr;                     ///< set by sema (Fn)
   static bool classof(const Expr *e) { return e->kind() == Kind::Call; }
 };

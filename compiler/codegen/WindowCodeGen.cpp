@@ -8,21 +8,19 @@
 namespace streamc::codegen_detail {
 
 void Generator::createWindows() {
-  auto *aggTy = llvm::StructType::get(ctx_, {rt_.i32, rt_.i32});
   auto *descTy = llvm::StructType::get(
-      ctx_, {rt_.ptr, rt_.i32, rt_.i64, rt_.i64, rt_.i64, rt_.i32, rt_.i32, rt_.ptr});
+      ctx_, {rt_.ptr, rt_.i32, rt_.i64, rt_.i64, rt_.i64, rt_.i32, rt_.ptr, rt_.ptr});
   for (const LogicalWindowAggregate *w : windows_) {
     WindowInfo &info = windowInfo_[w];
-    info.aggs = AggregateLayout::of(*w);
+    info.aggs = AggregateLayout::of(w->aggregates);
     for (size_t i = 0; i < w->keys.size(); ++i)
       info.keyType.fields.push_back({w->keyNames[i], w->keys[i]->type});
-    std::vector<llvm::Constant *> slots;
-    for (size_t i = 0; i < info.aggs.kinds.size(); ++i)
-      slots.push_back(llvm::ConstantStruct::get(
-          aggTy, {b_.getInt32(info.aggs.kinds[i]), b_.getInt32(info.aggs.offsets[i])}));
-    auto *arrTy = llvm::ArrayType::get(aggTy, slots.size());
-    auto *arr = new llvm::GlobalVariable(*module_, arrTy, true, llvm::GlobalValue::PrivateLinkage,
-                                         llvm::ConstantArray::get(arrTy, slots), "window.aggs");
+    llvm::Constant *merge =
+        AggregateCodeGen::emitMergeFunction(*module_, rt_, w->aggregates, info.aggs);
+    llvm::Constant *destroy =
+        AggregateCodeGen::emitFreeFunction(*module_, rt_, w->aggregates, info.aggs);
+    if (!destroy)
+      destroy = llvm::ConstantPointerNull::get(rt_.ptr);
     uint32_t kind = w->window == LogicalWindowAggregate::WindowKind::Tumbling  ? SRT_WINDOW_TUMBLING
                     : w->window == LogicalWindowAggregate::WindowKind::Sliding ? SRT_WINDOW_SLIDING
                     : w->window == LogicalWindowAggregate::WindowKind::Session ? SRT_WINDOW_SESSION
@@ -43,22 +41,27 @@ void Generator::createWindows() {
       size = spec(0, w->sizeMs, w->window == WK::Session ? "the session gap" : "the window size");
     if (w->window == WK::Sliding)
       slide = spec(1, w->slideMs, "the slide");
-    // percentile(x, p) with p from a param: in [0, 1] (sema checked constants).
-    for (const auto &a : w->aggregates)
-      if (a.fn == BuiltinId::Percentile && a.args.size() == 2 && !a.args[1]->isConst()) {
-        std::string what = "window at " + w->where + ": percentile's p";
-        Val p = startUpExprGen(what).emit(*a.args[1]);
-        llvm::Value *rc =
-            rt_.call(b_, Abi::srt_run_check_fraction,
-                     {runArg_, rt_.cstring(what), p.v, b_.CreateZExt(p.null, rt_.i32)});
-        checkStatus(rc, "fraction.ok");
-      }
+    // A constant argument that reads a param (percentile(x, p)) is checked
+    // at start-up; sema checked the constant ones.
+    for (const AggregateCall &a : w->aggregates)
+      for (const ConstantArg &c : a.fn->constantArgs())
+        if (!a.args[c.index]->isConst()) {
+          std::string what = "window at " + w->where + ": " + c.what;
+          Val v = startUpExprGen(what).emit(*a.args[c.index]);
+          llvm::Value *x = v.v->getType() == rt_.f64 ? v.v : b_.CreateSIToFP(v.v, rt_.f64);
+          llvm::Value *rc =
+              rt_.call(b_, Abi::srt_run_check_range,
+                       {runArg_, rt_.cstring(what), x, b_.CreateZExt(v.null, rt_.i32),
+                        llvm::ConstantFP::get(rt_.f64, c.min),
+                        llvm::ConstantFP::get(rt_.f64, c.max), b_.getInt32(c.minExclusive)});
+          checkStatus(rc, "range.ok");
+        }
     auto *desc = new llvm::GlobalVariable(
         *module_, descTy, false, llvm::GlobalValue::PrivateLinkage,
-        llvm::ConstantStruct::get(descTy, {rt_.cstring(w->where), b_.getInt32(kind),
-                                           b_.getInt64(w->sizeMs), b_.getInt64(w->slideMs),
-                                           b_.getInt64(w->count), b_.getInt32(info.aggs.size),
-                                           b_.getInt32(static_cast<uint32_t>(slots.size())), arr}),
+        llvm::ConstantStruct::get(descTy,
+                                  {rt_.cstring(w->where), b_.getInt32(kind), b_.getInt64(w->sizeMs),
+                                   b_.getInt64(w->slideMs), b_.getInt64(w->count),
+                                   b_.getInt32(info.aggs.size), merge, destroy}),
         "window.desc");
     b_.CreateStore(size, b_.CreateStructGEP(descTy, desc, 2));
     b_.CreateStore(slide, b_.CreateStructGEP(descTy, desc, 3));

@@ -2,6 +2,7 @@
 /// \file
 /// Windowed aggregation (`window <spec> by <keys> aggregate {...}`).
 
+#include "plan/AggregateCall.h"
 #include "plan/LogicalOperator.h"
 
 namespace streamc {
@@ -25,13 +26,8 @@ public:
   std::vector<std::string> keyNames;
   std::vector<PlanExprPtr> keys; ///< over the input record
 
-  /// One aggregate computation over the input record.
-  struct Aggregate {
-    BuiltinId fn;
-    std::vector<PlanExprPtr> args;
-    Type type;
-  };
-  std::vector<Aggregate> aggregates;
+  /// The aggregates, over the input record.
+  std::vector<AggregateCall> aggregates;
   /// The aggregate block's entries: expressions over AggRef(i), the keys
   /// (Field(i) is key i) and params, computed once when a window fires.
   std::vector<std::string> entryNames;

@@ -73,55 +73,12 @@ std::string LogicalWindowAggregate::details() const {
 std::vector<std::string> LogicalWindowAggregate::extraLines() const {
   std::vector<std::string> lines;
   for (size_t i = 0; i < aggregates.size(); ++i) {
-    const Aggregate &a = aggregates[i];
+    const AggregateCall &a = aggregates[i];
     std::string args;
     for (size_t j = 0; j < a.args.size(); ++j)
       args += (j ? ", " : "") + a.args[j]->str();
-    const char *fn = "?";
-    switch (a.fn) {
-    case BuiltinId::Count:
-      fn = "count";
-      break;
-    case BuiltinId::Sum:
-      fn = "sum";
-      break;
-    case BuiltinId::AggMin:
-      fn = "min";
-      break;
-    case BuiltinId::AggMax:
-      fn = "max";
-      break;
-    case BuiltinId::Avg:
-      fn = "avg";
-      break;
-    case BuiltinId::First:
-      fn = "first";
-      break;
-    case BuiltinId::Last:
-      fn = "last";
-      break;
-    case BuiltinId::Stddev:
-      fn = "stddev";
-      break;
-    case BuiltinId::Variance:
-      fn = "variance";
-      break;
-    case BuiltinId::CountDistinct:
-      fn = "count_distinct";
-      break;
-    case BuiltinId::ApproxCountDistinct:
-      fn = "approx_count_distinct";
-      break;
-    case BuiltinId::Percentile:
-      fn = "percentile";
-      break;
-    case BuiltinId::Median:
-      fn = "median";
-      break;
-    default:
-      break;
-    }
-    lines.push_back("agg" + std::to_string(i) + " = " + fn + "(" + args + ") : " + a.type.str());
+    lines.push_back("agg" + std::to_string(i) + " = " + a.fn->name + "(" + args +
+                    ") : " + a.type.str());
   }
   lines.push_back("emit " + namedExprList(entryNames, entries));
   return lines;

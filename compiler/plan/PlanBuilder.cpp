@@ -102,7 +102,7 @@ struct LowerScope {
   const RecordType *record = nullptr;
   const RecordType *other = nullptr;
   /// Lowering a window entry: aggregates are collected here.
-  std::vector<LogicalWindowAggregate::Aggregate> *aggregates = nullptr;
+  std::vector<AggregateCall> *aggregates = nullptr;
   const RecordType *aggInput = nullptr;
 };
 
@@ -607,7 +607,7 @@ private:
     if (c.calleeKind == CalleeKind::Aggregate) {
       LowerScope inside;
       inside.record = scope.aggInput;
-      LogicalWindowAggregate::Aggregate agg{c.builtin->id, {}, c.type};
+      AggregateCall agg{c.aggregate, {}, c.type};
       for (const auto &a : c.args)
         agg.args.push_back(lower(*a, inside));
       // The same aggregate written twice is computed once.

@@ -1,5 +1,6 @@
 #include "repl/Completion.h"
 
+#include "aggregates/Aggregate.h"
 #include "sema/Builtins.h"
 
 #include <srt/host.h>
@@ -132,6 +133,8 @@ Completions complete(std::string_view beforeCursor, const Session &session) {
         pool.push_back(w);
       for (const std::string &b : builtinNames())
         pool.push_back(b);
+      for (const std::string &a : aggregateNames())
+        pool.push_back(a);
       for (const std::string &t : allTypeNames())
         pool.push_back(t);
       for (const std::string &n : session.names())

@@ -7,72 +7,52 @@ namespace streamc {
 namespace {
 
 const Builtin kScalars[] = {
-    {"abs", BuiltinId::Abs, 1, 1, false, "abs(x: i64 | f64 | duration)", CanFail},
-    {"sqrt", BuiltinId::Sqrt, 1, 1, false, "sqrt(x: number) -> f64", CanFail},
-    {"exp", BuiltinId::Exp, 1, 1, false, "exp(x: number) -> f64", CanFail},
-    {"ln", BuiltinId::Ln, 1, 1, false, "ln(x: number) -> f64", CanFail},
-    {"log10", BuiltinId::Log10, 1, 1, false, "log10(x: number) -> f64", CanFail},
-    {"pow", BuiltinId::Pow, 2, 2, false, "pow(x: number, y: number) -> f64", CanFail},
-    {"floor", BuiltinId::Floor, 1, 1, false, "floor(x: number)"},
-    {"ceil", BuiltinId::Ceil, 1, 1, false, "ceil(x: number)"},
-    {"round", BuiltinId::Round, 1, 2, false, "round(x: number[, digits: i64]) -> f64", CanFail},
-    {"min", BuiltinId::Min, 2, 2, false, "min(a, b)"},
-    {"max", BuiltinId::Max, 2, 2, false, "max(a, b)"},
-    {"len", BuiltinId::Len, 1, 1, false, "len(s: string) -> i64"},
-    {"lower", BuiltinId::Lower, 1, 1, false, "lower(s: string) -> string", UsesRecordContext},
-    {"upper", BuiltinId::Upper, 1, 1, false, "upper(s: string) -> string", UsesRecordContext},
-    {"trim", BuiltinId::Trim, 1, 1, false, "trim(s: string) -> string"},
-    {"contains", BuiltinId::Contains, 2, 2, false, "contains(s: string, part: string) -> bool"},
-    {"starts_with", BuiltinId::StartsWith, 2, 2, false,
-     "starts_with(s: string, prefix: string) -> bool"},
-    {"ends_with", BuiltinId::EndsWith, 2, 2, false, "ends_with(s: string, suffix: string) -> bool"},
-    {"substr", BuiltinId::Substr, 2, 3, false,
-     "substr(s: string, start: i64[, length: i64]) -> string"},
-    {"replace", BuiltinId::Replace, 3, 3, false,
-     "replace(s: string, from: string, to: string) -> string", UsesRecordContext},
-    {"strpos", BuiltinId::StrPos, 2, 2, false, "strpos(s: string, part: string) -> i64"},
-    {"split_part", BuiltinId::SplitPart, 3, 3, false,
+    {"abs", BuiltinId::Abs, 1, 1, "abs(x: i64 | f64 | duration)", CanFail},
+    {"sqrt", BuiltinId::Sqrt, 1, 1, "sqrt(x: number) -> f64", CanFail},
+    {"exp", BuiltinId::Exp, 1, 1, "exp(x: number) -> f64", CanFail},
+    {"ln", BuiltinId::Ln, 1, 1, "ln(x: number) -> f64", CanFail},
+    {"log10", BuiltinId::Log10, 1, 1, "log10(x: number) -> f64", CanFail},
+    {"pow", BuiltinId::Pow, 2, 2, "pow(x: number, y: number) -> f64", CanFail},
+    {"floor", BuiltinId::Floor, 1, 1, "floor(x: number)"},
+    {"ceil", BuiltinId::Ceil, 1, 1, "ceil(x: number)"},
+    {"round", BuiltinId::Round, 1, 2, "round(x: number[, digits: i64]) -> f64", CanFail},
+    {"min", BuiltinId::Min, 2, 2, "min(a, b)"},
+    {"max", BuiltinId::Max, 2, 2, "max(a, b)"},
+    {"len", BuiltinId::Len, 1, 1, "len(s: string) -> i64"},
+    {"lower", BuiltinId::Lower, 1, 1, "lower(s: string) -> string", UsesRecordContext},
+    {"upper", BuiltinId::Upper, 1, 1, "upper(s: string) -> string", UsesRecordContext},
+    {"trim", BuiltinId::Trim, 1, 1, "trim(s: string) -> string"},
+    {"contains", BuiltinId::Contains, 2, 2, "contains(s: string, part: string) -> bool"},
+    {"starts_with", BuiltinId::StartsWith, 2, 2, "starts_with(s: string, prefix: string) -> bool"},
+    {"ends_with", BuiltinId::EndsWith, 2, 2, "ends_with(s: string, suffix: string) -> bool"},
+    {"substr", BuiltinId::Substr, 2, 3, "substr(s: string, start: i64[, length: i64]) -> string"},
+    {"replace", BuiltinId::Replace, 3, 3, "replace(s: string, from: string, to: string) -> string",
+     UsesRecordContext},
+    {"strpos", BuiltinId::StrPos, 2, 2, "strpos(s: string, part: string) -> i64"},
+    {"split_part", BuiltinId::SplitPart, 3, 3,
      "split_part(s: string, sep: string, n: i64) -> string"},
-    {"regexp_like", BuiltinId::RegexpLike, 2, 2, false,
-     "regexp_like(s: string, pattern: string) -> bool", PatternArg},
-    {"regexp_extract", BuiltinId::RegexpExtract, 3, 3, false,
+    {"regexp_like", BuiltinId::RegexpLike, 2, 2, "regexp_like(s: string, pattern: string) -> bool",
+     PatternArg},
+    {"regexp_extract", BuiltinId::RegexpExtract, 3, 3,
      "regexp_extract(s: string, pattern: string, group: i64) -> string?", PatternArg},
-    {"regexp_replace", BuiltinId::RegexpReplace, 3, 3, false,
+    {"regexp_replace", BuiltinId::RegexpReplace, 3, 3,
      "regexp_replace(s: string, pattern: string, replacement: string) -> string",
      PatternArg | UsesRecordContext},
-    {"i64", BuiltinId::ToI64, 1, 1, false, "i64(x) -> i64", CanFail},
-    {"f64", BuiltinId::ToF64, 1, 1, false, "f64(x) -> f64"},
-    {"string", BuiltinId::ToString, 1, 1, false, "string(x) -> string", UsesRecordContext},
-    {"coalesce", BuiltinId::Coalesce, 1, -1, false, "coalesce(a, b, ...)"},
-    {"now", BuiltinId::Now, 0, 0, false, "now() -> timestamp", UsesRecordContext},
-    {"floor_time", BuiltinId::FloorTime, 2, 2, false,
+    {"i64", BuiltinId::ToI64, 1, 1, "i64(x) -> i64", CanFail},
+    {"f64", BuiltinId::ToF64, 1, 1, "f64(x) -> f64"},
+    {"string", BuiltinId::ToString, 1, 1, "string(x) -> string", UsesRecordContext},
+    {"coalesce", BuiltinId::Coalesce, 1, -1, "coalesce(a, b, ...)"},
+    {"now", BuiltinId::Now, 0, 0, "now() -> timestamp", UsesRecordContext},
+    {"floor_time", BuiltinId::FloorTime, 2, 2,
      "floor_time(ts: timestamp, unit: duration) -> timestamp", CanFail},
-    {"year", BuiltinId::Year, 1, 1, false, "year(ts: timestamp) -> i64"},
-    {"month", BuiltinId::Month, 1, 1, false, "month(ts: timestamp) -> i64"},
-    {"day", BuiltinId::Day, 1, 1, false, "day(ts: timestamp) -> i64"},
-    {"hour", BuiltinId::Hour, 1, 1, false, "hour(ts: timestamp) -> i64"},
-    {"minute", BuiltinId::Minute, 1, 1, false, "minute(ts: timestamp) -> i64"},
-    {"second", BuiltinId::Second, 1, 1, false, "second(ts: timestamp) -> i64"},
-    {"parse_timestamp", BuiltinId::ParseTimestamp, 1, 1, false,
+    {"year", BuiltinId::Year, 1, 1, "year(ts: timestamp) -> i64"},
+    {"month", BuiltinId::Month, 1, 1, "month(ts: timestamp) -> i64"},
+    {"day", BuiltinId::Day, 1, 1, "day(ts: timestamp) -> i64"},
+    {"hour", BuiltinId::Hour, 1, 1, "hour(ts: timestamp) -> i64"},
+    {"minute", BuiltinId::Minute, 1, 1, "minute(ts: timestamp) -> i64"},
+    {"second", BuiltinId::Second, 1, 1, "second(ts: timestamp) -> i64"},
+    {"parse_timestamp", BuiltinId::ParseTimestamp, 1, 1,
      "parse_timestamp(s: string) -> timestamp?"},
-};
-
-const Builtin kAggregates[] = {
-    {"count", BuiltinId::Count, 0, 1, true, "count() or count(x) -> i64"},
-    {"sum", BuiltinId::Sum, 1, 1, true, "sum(x: number | duration)"},
-    {"min", BuiltinId::AggMin, 1, 1, true, "min(x)"},
-    {"max", BuiltinId::AggMax, 1, 1, true, "max(x)"},
-    {"avg", BuiltinId::Avg, 1, 1, true, "avg(x: number) -> f64"},
-    {"first", BuiltinId::First, 1, 1, true, "first(x)"},
-    {"last", BuiltinId::Last, 1, 1, true, "last(x)"},
-    {"stddev", BuiltinId::Stddev, 1, 1, true, "stddev(x: number) -> f64?"},
-    {"variance", BuiltinId::Variance, 1, 1, true, "variance(x: number) -> f64?"},
-    {"count_distinct", BuiltinId::CountDistinct, 1, 1, true, "count_distinct(x) -> i64"},
-    {"approx_count_distinct", BuiltinId::ApproxCountDistinct, 1, 1, true,
-     "approx_count_distinct(x) -> i64"},
-    {"percentile", BuiltinId::Percentile, 2, 2, true,
-     "percentile(x: number, p: f64 in [0, 1]) -> f64"},
-    {"median", BuiltinId::Median, 1, 1, true, "median(x: number) -> f64"},
 };
 
 bool isComparable(TypeKind k) {
@@ -112,28 +92,9 @@ const Builtin &scalarBuiltin(BuiltinId id) {
   return kScalars[0];
 }
 
-const Builtin *findAggregate(const std::string &name, size_t arity) {
-  for (const Builtin &b : kAggregates)
-    if (name == b.name) {
-      if ((b.id == BuiltinId::AggMin || b.id == BuiltinId::AggMax) && arity != 1)
-        return nullptr;
-      return &b;
-    }
-  return nullptr;
-}
-
-bool isAggregateName(const std::string &name) {
-  for (const Builtin &b : kAggregates)
-    if (name == b.name)
-      return true;
-  return false;
-}
-
 std::vector<std::string> builtinNames() {
   std::vector<std::string> out;
   for (const Builtin &b : kScalars)
-    out.push_back(b.name);
-  for (const Builtin &b : kAggregates)
     out.push_back(b.name);
   return out;
 }
@@ -298,45 +259,6 @@ BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
     if (!argIs(args, 0, TypeKind::String))
       return bad(0, expected(b, 0, "a string", args));
     return ok(Type::timestamp(true));
-
-  // ------------------------------------------------------- aggregates
-  case BuiltinId::Count:
-    return ok(Type::i64());
-  case BuiltinId::Sum:
-    if (args[0].isNumeric() || args[0].kind == TypeKind::Duration)
-      return ok(args[0]);
-    return bad(0, expected(b, 0, "a number or a duration", args));
-  case BuiltinId::AggMin:
-  case BuiltinId::AggMax:
-    if (!isComparable(args[0].kind))
-      return bad(0, std::string("'") + b.name + "' cannot order values of type " + args[0].str());
-    return ok(args[0]);
-  case BuiltinId::First:
-  case BuiltinId::Last:
-    if (args[0].isNullLiteral())
-      return bad(0, std::string("'") + b.name + "' of null has no type");
-    return ok(args[0]);
-  case BuiltinId::Avg:
-  case BuiltinId::Median:
-    if (!args[0].isNumeric())
-      return bad(0, expected(b, 0, "a number", args));
-    return ok(Type::f64(args[0].nullable));
-  case BuiltinId::Stddev:
-  case BuiltinId::Variance:
-    if (!args[0].isNumeric())
-      return bad(0, expected(b, 0, "a number", args));
-    return ok(Type::f64(true)); // null for fewer than 2 values
-  case BuiltinId::CountDistinct:
-  case BuiltinId::ApproxCountDistinct:
-    if (args[0].isNullLiteral())
-      return bad(0, std::string("'") + b.name + "' of null has no type");
-    return ok(Type::i64());
-  case BuiltinId::Percentile:
-    if (!args[0].isNumeric())
-      return bad(0, expected(b, 0, "a number", args));
-    if (!args[1].isNumeric())
-      return bad(1, expected(b, 1, "a number between 0 and 1", args));
-    return ok(Type::f64(args[0].nullable));
   }
   return ok(Type::error());
 }

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
-/// The built-in scalar functions (LANGUAGE.md §7) and aggregates (§6): their
-/// names, arities and typing rules.
+/// The built-in scalar functions (LANGUAGE.md §7): their names, arities and
+/// typing rules. Aggregates (§6) are entries of aggregates/Aggregate.h.
 
 #include "sema/Type.h"
 
@@ -50,20 +50,6 @@ enum class BuiltinId {
   Minute,
   Second,
   ParseTimestamp,
-  // aggregates
-  Count,
-  Sum,
-  AggMin,
-  AggMax,
-  Avg,
-  First,
-  Last,
-  Stddev,
-  Variance,
-  CountDistinct,
-  ApproxCountDistinct,
-  Percentile,
-  Median,
 };
 
 /// What generated code must provide for a built-in.
@@ -86,8 +72,7 @@ struct Builtin {
   const char *name;
   BuiltinId id;
   int minArgs;
-  int maxArgs; ///< -1: any number
-  bool aggregate;
+  int maxArgs;           ///< -1: any number
   const char *signature; ///< for messages: "substr(s: string, start: i64[, length: i64])"
   unsigned flags = 0;    ///< BuiltinFlags
 };
@@ -96,11 +81,6 @@ struct Builtin {
 const Builtin &scalarBuiltin(BuiltinId id);
 
 const Builtin *findScalarBuiltin(const std::string &name);
-/// The aggregate called \p name taking \p arity arguments, if any.
-const Builtin *findAggregate(const std::string &name, size_t arity);
-/// True if \p name is an aggregate (so that using it elsewhere gets a
-/// targeted message).
-bool isAggregateName(const std::string &name);
 /// Every scalar function name, for suggestions.
 std::vector<std::string> builtinNames();
 /// Where LANGUAGE.md defines function \p name that this version does not

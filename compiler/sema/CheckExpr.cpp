@@ -2,6 +2,7 @@
 /// Type checking of expressions (LANGUAGE.md §2, §5, §7) and the small
 /// constant evaluator sema needs for sizes, connector arguments and params.
 
+#include "aggregates/Aggregate.h"
 #include "ast/AstPrinter.h"
 #include "sema/Builtins.h"
 #include "sema/Scope.h"
@@ -524,6 +525,51 @@ bool Sema::checkCallArgs(CallExpr &e, const Scope &scope, std::vector<Type> &arg
   return ok;
 }
 
+/// A call of an aggregate: only in an aggregate block's entries, never
+/// nested; typed and its constant arguments checked by its registry entry.
+Type Sema::checkAggregateCall(CallExpr &e, const Scope &scope) {
+  if (scope.agg != Scope::Agg::Entry) {
+    for (auto &a : e.args)
+      checkExpr(*a, scope);
+    diags_.error(
+        e.calleeRange,
+        scope.agg == Scope::Agg::Inside
+            ? "aggregates cannot be nested: '" + e.callee + "' inside another aggregate's argument"
+            : "aggregate '" + e.callee + "' can only be used inside 'window ... aggregate { }'");
+    return Type::error();
+  }
+  Scope inside;
+  inside.record = scope.aggInput;
+  inside.agg = Scope::Agg::Inside;
+  std::vector<Type> args;
+  if (!checkCallArgs(e, inside, args))
+    return Type::error();
+  const AggregateFunction *agg = findAggregate(e.callee, e.args.size());
+  if (!agg) {
+    diags_.error(e.range(), "wrong number of arguments to '" + e.callee +
+                                "': " + findAggregateNamed(e.callee)->signature);
+    return Type::error();
+  }
+  e.calleeKind = CalleeKind::Aggregate;
+  e.aggregate = agg;
+  for (const Type &t : args)
+    if (t.isError())
+      return Type::error(); // already reported
+  BuiltinTyping typing = agg->type(args);
+  if (!typing.error.empty()) {
+    diags_.error(typing.badArg >= 0 ? e.args[typing.badArg]->range() : e.range(), typing.error);
+    return Type::error();
+  }
+  for (const ConstantArg &c : agg->constantArgs()) {
+    auto v = evalConstant(*e.args[c.index]);
+    if (!v || v->isNull() || v->asDouble() < c.min || v->asDouble() > c.max) {
+      diags_.error(e.args[c.index]->range(), c.message);
+      return Type::error();
+    }
+  }
+  return typing.type;
+}
+
 Type Sema::checkCall(CallExpr &e, const Scope &scope) {
   // User functions.
   if (const Stmt *s = lookup(e.callee)) {
@@ -541,48 +587,8 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
   const Builtin *scalar = findScalarBuiltin(e.callee);
   int n = static_cast<int>(e.args.size());
   bool scalarFits = scalar && n >= scalar->minArgs && (scalar->maxArgs < 0 || n <= scalar->maxArgs);
-  if (isAggregateName(e.callee) && !scalarFits) {
-    if (scope.agg != Scope::Agg::Entry) {
-      for (auto &a : e.args)
-        checkExpr(*a, scope);
-      diags_.error(e.calleeRange, scope.agg == Scope::Agg::Inside
-                                      ? "aggregates cannot be nested: '" + e.callee +
-                                            "' inside another aggregate's argument"
-                                      : "aggregate '" + e.callee +
-                                            "' can only be used inside 'window ... aggregate { }'");
-      return Type::error();
-    }
-    Scope inside;
-    inside.record = scope.aggInput;
-    inside.agg = Scope::Agg::Inside;
-    std::vector<Type> args;
-    if (!checkCallArgs(e, inside, args))
-      return Type::error();
-    const Builtin *agg = findAggregate(e.callee, e.args.size());
-    if (!agg || n > agg->maxArgs || n < agg->minArgs) {
-      const Builtin *any = findAggregate(e.callee, 1);
-      diags_.error(e.range(), "wrong number of arguments to '" + e.callee +
-                                  "': " + (any ? any->signature : e.callee + "(x)"));
-      return Type::error();
-    }
-    e.calleeKind = CalleeKind::Aggregate;
-    e.builtin = agg;
-    BuiltinTyping typing = typeBuiltinCall(*agg, args);
-    if (!typing.error.empty()) {
-      diags_.error(typing.badArg >= 0 ? e.args[typing.badArg]->range() : e.range(), typing.error);
-      return Type::error();
-    }
-    if (agg->id == BuiltinId::Percentile && !typing.type.isError()) {
-      auto p = evalConstant(*e.args[1]);
-      if (!p || p->isNull() || p->asDouble() < 0 || p->asDouble() > 1) {
-        diags_.error(
-            e.args[1]->range(),
-            "the percentile must be a constant between 0 and 1, as in percentile(x, 0.95)");
-        return Type::error();
-      }
-    }
-    return typing.type;
-  }
+  if (findAggregateNamed(e.callee) && !scalarFits)
+    return checkAggregateCall(e, scope);
 
   // Scalar built-ins.
   const Builtin *b = scalar;
@@ -598,6 +604,8 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
     for (auto &a : e.args)
       checkExpr(*a, argScope);
     std::vector<std::string> names = builtinNames();
+    for (const std::string &a : aggregateNames())
+      names.push_back(a);
     for (const auto &[n, s] : symbols_)
       if (isa<FnDecl>(s))
         names.push_back(n);

@@ -6,6 +6,7 @@
 
 #include "sema/Sema.h"
 
+#include "aggregates/Aggregate.h"
 #include "ast/AstPrinter.h"
 #include "sema/Builtins.h"
 #include "sema/Connectors.h"
@@ -98,7 +99,7 @@ void Sema::declare(Module &module) {
   for (StmtPtr &s : module.stmts) {
     if (s->name.empty() || isa<TestDecl>(s.get())) // tests have names of their own
       continue;
-    if (isa<FnDecl>(s.get()) && (findScalarBuiltin(s->name) || isAggregateName(s->name))) {
+    if (isa<FnDecl>(s.get()) && (findScalarBuiltin(s->name) || findAggregateNamed(s->name))) {
       diags_.error(s->nameRange,
                    "'" + s->name + "' is a built-in function and cannot be redefined");
       broken_.insert(s->name);

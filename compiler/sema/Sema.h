@@ -140,6 +140,7 @@ private:
   bool checkCallArgs(CallExpr &e, const Scope &scope, std::vector<Type> &args);
   Type checkBinary(BinaryExpr &e, const Scope &scope);
   Type checkCall(CallExpr &e, const Scope &scope);
+  Type checkAggregateCall(CallExpr &e, const Scope &scope);
   /// The pattern (and group, replacement) of a regular-expression built-in
   /// (CheckPatterns.cpp): false, with an error at the argument, when RE2
   /// rejects them.

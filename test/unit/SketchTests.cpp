@@ -1,9 +1,8 @@
 /// \file
-/// Unit tests of the runtime's aggregate sketches (srt/sketch.h): the exact
+/// Unit tests of the runtime's aggregate sketches (srt/abi.def): the exact
 /// distinct set, HyperLogLog and the t-digest.
 
 #include <srt/abi.h>
-#include <srt/sketch.h>
 
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+#include "aggregates/Aggregate.h"
 #include "sema/Builtins.h"
 #include "sema/Type.h"
 
@@ -31,14 +32,23 @@ TEST(Builtins, TypesCallsWithNullability) {
   EXPECT_EQ(typeBuiltinCall(*i64, {Type::f64()}).type, Type::i64());
 }
 
-TEST(Builtins, AggregatesAndScalarMinMaxAreDistinct) {
+TEST(Aggregates, RegistryTypesCallsAndKeepsScalarMinMaxApart) {
   EXPECT_NE(findAggregate("min", 1), nullptr);
   EXPECT_EQ(findAggregate("min", 2), nullptr); // the scalar function
-  EXPECT_TRUE(isAggregateName("count_distinct"));
-  EXPECT_FALSE(isAggregateName("len"));
-  const Builtin *sum = findAggregate("sum", 1);
-  EXPECT_EQ(typeBuiltinCall(*sum, {Type::i64()}).type, Type::i64());
-  EXPECT_EQ(typeBuiltinCall(*sum, {Type::duration()}).type, Type::duration());
-  const Builtin *stddev = findAggregate("stddev", 1);
-  EXPECT_EQ(typeBuiltinCall(*stddev, {Type::i64()}).type, Type::f64(true));
+  EXPECT_NE(findAggregateNamed("count_distinct"), nullptr);
+  EXPECT_EQ(findAggregateNamed("len"), nullptr);
+  const AggregateFunction *sum = findAggregate("sum", 1);
+  ASSERT_NE(sum, nullptr);
+  EXPECT_EQ(sum->type({Type::i64()}).type, Type::i64());
+  EXPECT_EQ(sum->type({Type::duration()}).type, Type::duration());
+  EXPECT_EQ(sum->type({Type::string()}).error,
+            "argument 1 of 'sum' must be a number or a duration, found string");
+  const AggregateFunction *stddev = findAggregate("stddev", 1);
+  EXPECT_EQ(stddev->type({Type::i64()}).type, Type::f64(true));
+  const AggregateFunction *percentile = findAggregate("percentile", 2);
+  ASSERT_EQ(percentile->constantArgs().size(), 1u);
+  EXPECT_EQ(percentile->constantArgs()[0].index, 1u);
+  // Every name the registry lists finds its entry.
+  for (const std::string &name : aggregateNames())
+    EXPECT_STREQ(findAggregateNamed(name)->name, name.c_str());
 }

@@ -120,11 +120,13 @@ typedef struct srt_table srt_table;
 
 /**
  * Windowed aggregation (`window ... aggregate {...}`). The compiler lays out
- * each window's aggregate state as a fixed-size struct of the srt_agg_*
- * slots below and updates it inline; the runtime keeps one state per key and
- * window (slice, for sliding windows) in an open-addressing hash table keyed
- * by the key's bytes (hashed once, with XXH3), fires windows as the
- * watermark passes their end, and frees their state when they have fired.
+ * each window's aggregate state as a fixed-size struct (of the srt_agg_*
+ * slots below, among others), zeroed when created, updates it inline and
+ * generates the functions that merge and free it (srt_window_desc). The
+ * runtime keeps one state per key and window (slice, for sliding windows) in
+ * an open-addressing hash table keyed by the key's bytes (hashed once, with
+ * XXH3), fires windows as the watermark passes their end, and frees their
+ * state when they have fired.
  */
 typedef struct srt_window srt_window;
 typedef struct srt_join srt_join;
@@ -134,28 +136,6 @@ enum srt_window_kind {
   SRT_WINDOW_SLIDING = 2,
   SRT_WINDOW_SESSION = 3,
   SRT_WINDOW_COUNT = 4,
-};
-
-/** What one slot of the aggregate state holds, so the runtime can merge
- * (sliding slices, sessions) and free states. */
-enum srt_agg_kind {
-  SRT_AGG_COUNT = 1,     /* srt_agg_value: n */
-  SRT_AGG_SUM_I64 = 2,   /* srt_agg_value: v.i, n */
-  SRT_AGG_SUM_F64 = 3,   /* srt_agg_value: v.f, n (also avg) */
-  SRT_AGG_MIN_I64 = 4,   /* srt_agg_value (bool, i64, timestamp, duration) */
-  SRT_AGG_MAX_I64 = 5,
-  SRT_AGG_MIN_F64 = 6,
-  SRT_AGG_MAX_F64 = 7,
-  SRT_AGG_MIN_STR = 8,   /* srt_agg_string */
-  SRT_AGG_MAX_STR = 9,
-  SRT_AGG_FIRST = 10,    /* srt_agg_value: v, n, seq (the arrival number) */
-  SRT_AGG_LAST = 11,
-  SRT_AGG_FIRST_STR = 12, /* srt_agg_string */
-  SRT_AGG_LAST_STR = 13,
-  SRT_AGG_MOMENTS = 14,  /* srt_agg_moments (variance, stddev) */
-  SRT_AGG_DISTINCT = 15, /* void *: srt_distinct_* */
-  SRT_AGG_HLL = 16,      /* void *: srt_hll_* */
-  SRT_AGG_DIGEST = 17,   /* void *: srt_digest_* */
 };
 
 /** A number-valued aggregate slot; n counts the values it has seen. */
@@ -184,11 +164,11 @@ typedef struct srt_agg_moments {
   double m2;
 } srt_agg_moments;
 
-/** One slot of a window's aggregate state. */
-typedef struct srt_agg_desc {
-  uint32_t kind;   /* enum srt_agg_kind */
-  uint32_t offset; /* byte offset in the state */
-} srt_agg_desc;
+/** Folds the aggregate state `src` into `dst` (the slices of a sliding
+ * window, sessions that merge); generated per window by the compiler. */
+typedef void (*srt_state_merge_fn)(void *dst, const void *src);
+/** Frees what an aggregate state owns (string copies, sketches). */
+typedef void (*srt_state_free_fn)(void *state);
 
 typedef struct srt_window_desc {
   const char *where; /* "app.stream:12:3", for the run summary */
@@ -197,8 +177,8 @@ typedef struct srt_window_desc {
   int64_t slide;     /* sliding (ms) */
   int64_t count;     /* count windows */
   uint32_t state_size;
-  uint32_t naggs;
-  const srt_agg_desc *aggs;
+  srt_state_merge_fn merge;
+  srt_state_free_fn destroy; /* NULL: the state owns no memory */
 } srt_window_desc;
 
 /** The times generated code reads and writes inline, once per record. */

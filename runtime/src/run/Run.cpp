@@ -135,13 +135,17 @@ int32_t srt_run_check_setting(srt_run *run, const char *what, int64_t value, int
   return -1;
 }
 
-int32_t srt_run_check_fraction(srt_run *run, const char *what, double value, int32_t is_null) {
-  if (!is_null && value >= 0 && value <= 1)
+int32_t srt_run_check_range(srt_run *run, const char *what, double value, int32_t is_null,
+                            double min, double max, int32_t min_exclusive) {
+  bool above = min_exclusive ? value > min : value >= min;
+  if (!is_null && above && value <= max)
     return 0;
-  char text[32];
+  char text[128];
+  std::snprintf(text, sizeof text,
+                min_exclusive ? "greater than %g and at most %g" : "between %g and %g", min, max);
+  std::string message = std::string(what) + " must be " + text + ", found ";
   std::snprintf(text, sizeof text, "%g", value);
-  std::string found = is_null ? "null" : text;
-  srt_run_fail(run, (std::string(what) + " must be between 0 and 1, found " + found).c_str());
+  srt_run_fail(run, (message + (is_null ? "null" : text)).c_str());
   return -1;
 }
 

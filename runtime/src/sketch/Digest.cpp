@@ -14,7 +14,6 @@
 /// get exact quantiles too.
 
 #include "srt/abi.h"
-#include "srt/sketch.h"
 
 #include <algorithm>
 #include <cmath>

@@ -5,7 +5,6 @@
 /// count is exact.
 
 #include "srt/abi.h"
-#include "srt/sketch.h"
 
 #include <xxhash.h>
 

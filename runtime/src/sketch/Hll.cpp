@@ -11,7 +11,6 @@
 /// which has no bias to correct with HyperLogLog++'s empirical tables.
 
 #include "srt/abi.h"
-#include "srt/sketch.h"
 
 #include <xxhash.h>
 

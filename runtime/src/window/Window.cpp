@@ -81,7 +81,7 @@ struct srt_window {
   srt_run *run = nullptr;
   srt_window_kind kind = SRT_WINDOW_TUMBLING;
   int64_t size = 0, slide = 0, count = 0;
-  AggLayout aggs;
+  AggOps aggs;
   WindowStats *stats = nullptr;
   std::string where;
   /// A stopped run keeps its open windows (srt_window_fire): the watermark
@@ -134,7 +134,7 @@ struct srt_window {
   }
 
   void freeEntries(KeyTable &table) {
-    if (aggs.ownsMemory)
+    if (aggs.ownsMemory())
       for (size_t i = 0; i < table.capacityEntries(); ++i)
         if (table.entry(i)->live)
           destroyAggState(aggs, table.entry(i)->state());

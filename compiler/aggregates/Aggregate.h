@@ -1,0 +1,97 @@
+#pragma once
+/// \file
+/// The aggregate registry (LANGUAGE.md §6, §6.2). Every aggregate is one
+/// AggregateFunction entry, defined in a file of this folder with all it
+/// takes: its name and signature, its typing (sema), the constant arguments
+/// it checks, its state's layout and the code that initialises (zero
+/// bytes), updates, merges, reads and frees that state (codegen, through an
+/// AggregateEmitter). Sema, the plan and codegen only ever go through the
+/// entry; the runtime sees the state as bytes and calls the merge and free
+/// functions generated from the entries (srt_window_desc).
+///
+/// Adding an aggregate: docs/architecture.md, "An aggregate".
+
+#include "sema/Builtins.h"
+#include "sema/Type.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class Value;
+}
+
+namespace streamc {
+
+struct Val;             // codegen/ExprCodeGen.h
+class AggregateEmitter; // codegen/AggregateEmitter.h
+struct AggregateCall;   // plan/AggregateCall.h
+
+/// Where an aggregate may be used.
+enum AggregateFlags : unsigned {
+  /// Two states can be merged exactly: the aggregate may be used in sliding
+  /// windows (whose slices are merged) and session windows (which merge).
+  Mergeable = 1u << 0,
+};
+
+/// An argument that must be a constant (or a param) in a range.
+struct ConstantArg {
+  size_t index;
+  const char *what;  ///< "percentile's p", for a param's start-up check
+  double min, max;   ///< inclusive bounds
+  bool minExclusive; ///< (min, max]
+  /// The error when it is not: "the percentile must be a constant ...".
+  const char *message;
+};
+
+class AggregateFunction {
+public:
+  AggregateFunction(const char *name, int minArgs, int maxArgs, const char *signature,
+                    unsigned flags)
+      : name(name), minArgs(minArgs), maxArgs(maxArgs), signature(signature), flags(flags) {}
+  virtual ~AggregateFunction() = default;
+
+  const char *name;
+  int minArgs, maxArgs;
+  const char *signature; ///< for messages: "avg(x: number) -> f64"
+  unsigned flags;        ///< AggregateFlags
+
+  // ------------------------------------------------------------ sema
+  /// The call's type for arguments of these types (arity already checked),
+  /// or an error naming the argument.
+  virtual BuiltinTyping type(const std::vector<Type> &args) const = 0;
+  /// The arguments that are constants rather than per-record values; they
+  /// are checked by sema (and at start-up when they read a param) and
+  /// evaluated only for the result.
+  virtual std::vector<ConstantArg> constantArgs() const { return {}; }
+
+  // --------------------------------------------------------- codegen
+  /// The size of the state (8-byte aligned), which starts as zero bytes.
+  virtual uint32_t stateSize(const AggregateCall &call) const = 0;
+  /// True when the state owns memory (string copies, sketches) that
+  /// emitFree must release.
+  virtual bool ownsMemory(const AggregateCall &call) const { return false; }
+  /// The first half of an update: what may reject the record (an overflow)
+  /// is computed and checked, nothing is stored. Every aggregate's check is
+  /// emitted before any update, so a rejected record is in none of them.
+  /// What it returns is handed to emitUpdate.
+  virtual std::vector<llvm::Value *> emitCheck(AggregateEmitter &e) const { return {}; }
+  /// Folds the record's arguments into the state.
+  virtual void emitUpdate(AggregateEmitter &e, const std::vector<llvm::Value *> &checked) const = 0;
+  /// Folds state e.other() into e.state() (needed with Mergeable).
+  virtual void emitMerge(AggregateEmitter &e) const = 0;
+  /// The aggregate's value.
+  virtual Val emitResult(AggregateEmitter &e) const = 0;
+  /// Frees what the state owns (with ownsMemory).
+  virtual void emitFree(AggregateEmitter &e) const {}
+};
+
+/// The aggregate called \p name taking \p arity arguments, if any.
+const AggregateFunction *findAggregate(const std::string &name, size_t arity);
+/// Any aggregate called \p name, whatever its arity (for messages).
+const AggregateFunction *findAggregateNamed(const std::string &name);
+/// Every aggregate's name, for suggestions and completion.
+std::vector<std::string> aggregateNames();
+
+} // namespace streamc

@@ -1,0 +1,36 @@
+/// \file
+/// count() and count(x): the records, or the non-null values, of a window.
+/// The state is the count alone.
+
+#include "aggregates/Entry.h"
+
+namespace streamc {
+namespace {
+
+class Count final : public AggregateFunction {
+public:
+  Count() : AggregateFunction("count", 0, 1, "count() or count(x) -> i64", Mergeable) {}
+
+  BuiltinTyping type(const std::vector<Type> &) const override {
+    return aggregates::typed(Type::i64());
+  }
+  uint32_t stateSize(const AggregateCall &) const override { return sizeof(int64_t); }
+  void emitUpdate(AggregateEmitter &e, const std::vector<llvm::Value *> &) const override {
+    e.add(e.state, 0, e.present());
+  }
+  void emitMerge(AggregateEmitter &e) const override {
+    e.add(e.state, 0, e.load(e.rt.i64, e.other, 0));
+  }
+  Val emitResult(AggregateEmitter &e) const override {
+    return {e.load(e.rt.i64, e.state, 0), e.b.getFalse()};
+  }
+};
+
+} // namespace
+
+const AggregateFunction &countAggregate() {
+  static const Count entry;
+  return entry;
+}
+
+} // namespace streamc

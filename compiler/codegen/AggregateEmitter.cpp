@@ -1,0 +1,70 @@
+#include "codegen/AggregateEmitter.h"
+
+#include "codegen/KeyCodeGen.h"
+
+namespace streamc {
+
+llvm::Value *AggregateEmitter::present() {
+  llvm::Value *all = b.getTrue();
+  for (size_t i = 0; i < call_.args.size(); ++i)
+    if (!call_.isConstantArg(i))
+      all = b.CreateAnd(all, b.CreateNot(arg(i).null));
+  return all;
+}
+
+Val AggregateEmitter::constant(size_t i) { return exprs->emit(*call_.args[i]); }
+
+llvm::Value *AggregateEmitter::at(llvm::Value *slot, uint32_t offset) {
+  return b.CreateConstInBoundsGEP1_64(rt.i8, slot, offset);
+}
+
+llvm::Value *AggregateEmitter::load(llvm::Type *ty, llvm::Value *slot, uint32_t offset) {
+  return b.CreateLoad(ty, at(slot, offset));
+}
+
+void AggregateEmitter::store(llvm::Value *v, llvm::Value *slot, uint32_t offset) {
+  b.CreateStore(v, at(slot, offset));
+}
+
+void AggregateEmitter::add(llvm::Value *slot, uint32_t offset, llvm::Value *by) {
+  if (by->getType() != rt.i64)
+    by = b.CreateZExt(by, rt.i64);
+  store(b.CreateAdd(load(rt.i64, slot, offset), by), slot, offset);
+}
+
+llvm::Value *AggregateEmitter::asF64(const Val &v, TypeKind kind) {
+  return kind == TypeKind::F64 ? v.v : b.CreateSIToFP(v.v, rt.f64);
+}
+
+llvm::Value *AggregateEmitter::asI64(const Val &v, TypeKind kind) {
+  if (kind == TypeKind::Bool)
+    return b.CreateZExt(v.v, rt.i64);
+  if (kind == TypeKind::F64)
+    return b.CreateBitCast(v.v, rt.i64);
+  return v.v;
+}
+
+llvm::Value *AggregateEmitter::fromI64(llvm::Value *bits, TypeKind kind) {
+  if (kind == TypeKind::Bool)
+    return b.CreateTrunc(bits, rt.i1);
+  if (kind == TypeKind::F64)
+    return b.CreateBitCast(bits, rt.f64);
+  return bits;
+}
+
+std::pair<llvm::Value *, llvm::Value *> AggregateEmitter::valueBytes(const Val &v, TypeKind kind) {
+  if (kind == TypeKind::String)
+    return {b.CreateExtractValue(v.v, 0), b.CreateExtractValue(v.v, 1)};
+  llvm::Value *bits = kind == TypeKind::F64 ? KeyCodeGen::canonicalBits(b, v.v) : asI64(v, kind);
+  llvm::IRBuilder<> eb(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+  llvm::AllocaInst *tmp = eb.CreateAlloca(rt.i64, nullptr, "agg.bytes");
+  b.CreateStore(bits, tmp);
+  return {tmp, b.getInt64(8)};
+}
+
+llvm::Value *AggregateEmitter::notFinite(llvm::Value *x) {
+  return b.CreateNot(b.CreateFCmpOLT(b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x),
+                                     llvm::ConstantFP::getInfinity(rt.f64)));
+}
+
+} // namespace streamc
