@@ -129,9 +129,12 @@ mulOp       : STAR | SLASH | PERCENT ;
 unaryExpr   : MINUS unaryExpr | postfixExpr ;
 postfixExpr : primary ('.' IDENT)* ;
 
+// A named argument is a constant of an aggregate: `ewma(x, alpha: 0.3)`.
+callArg     : (argName ':')? expr ;
+
 primary
     : literal                                          # literalPrimary
-    | IDENT '(' (expr (',' expr)*)? ')'                # callPrimary
+    | IDENT '(' (callArg (',' callArg)*)? ')'          # callPrimary
     | IDENT                                            # namePrimary
     | '(' expr ')'                                     # parenPrimary
     | IF expr THEN expr ELSE expr                      # ifPrimary

@@ -230,6 +230,65 @@ def agg_approx_distinct(vals):
     return d
 
 
+def _comoments(ys, xs):
+    """n, the means and the sums of squared and co-deviations of the pairs
+    with no null, exactly (rationals)."""
+    pairs = [(Fraction(y), Fraction(x)) for y, x in zip(ys, xs) if y is not None and x is not None]
+    n = len(pairs)
+    if n == 0:
+        return 0, 0, 0, 0, 0, 0, 0
+    my = sum(y for y, _ in pairs) / n
+    mx = sum(x for _, x in pairs) / n
+    sxx = sum((x - mx) ** 2 for _, x in pairs)
+    syy = sum((y - my) ** 2 for y, _ in pairs)
+    sxy = sum((x - mx) * (y - my) for y, x in pairs)
+    return n, mx, my, sxx, syy, sxy
+
+
+def agg_comoment(kind, ys, xs):
+    """regr_*, corr and covar_* as SQL (PostgreSQL) defines them."""
+    n, mx, my, sxx, syy, sxy = _comoments(ys, xs)[:6]
+    if kind == "covar_pop":
+        return None if n == 0 else float(sxy / n)
+    if n < 2:
+        return None
+    if kind == "covar_samp":
+        return float(sxy / (n - 1))
+    if kind == "corr":
+        if sxx == 0 or syy == 0:
+            return None
+        return max(-1.0, min(1.0, float(sxy) / math.sqrt(sxx * syy)))
+    if sxx == 0:
+        return None
+    if kind == "regr_slope":
+        return float(sxy / sxx)
+    if kind == "regr_intercept":
+        return float(my - sxy / sxx * mx)
+    if kind == "regr_r2":
+        return 1.0 if syy == 0 else min(1.0, float(sxy * sxy / (sxx * syy)))
+    raise ValueError(kind)
+
+
+def agg_ewma(vals, alpha):
+    """s1 = x1, sk = a*xk + (1 - a)*s(k-1), in arrival order (LANGUAGE.md §6.2)."""
+    s = None
+    for v in _nonnull(vals):
+        s = float(v) if s is None else alpha * v + (1 - alpha) * s
+    return s
+
+
+def agg_arg_extreme(largest, vals, bys):
+    """v of the first record (by arrival) with the largest / smallest by."""
+    best = None
+    for v, b in zip(vals, bys):
+        if b is not None and (best is None or (b > best[1] if largest else b < best[1])):
+            best = (v, b)
+    return None if best is None else best[0]
+
+
+COMOMENTS = ("regr_slope", "regr_intercept", "regr_r2", "corr", "covar_samp", "covar_pop")
+
+
 class Agg:
     """One aggregate call: text, result type, and fn(list of records) -> value."""
 
@@ -237,7 +296,19 @@ class Agg:
         self.text, self.typ, self.fn = text, typ, fn
 
 
-def make_agg(kind, arg=None, p=None):
+def make_agg(kind, arg=None, p=None, arg2=None):
+    """An aggregate of `arg` (and `arg2`: x of regr_*/corr/covar_*, `by` of
+    arg_max/arg_min); `p` is percentile's p or ewma's alpha."""
+    if kind in COMOMENTS:
+        return Agg("%s(%s, %s)" % (kind, arg.text, arg2.text), "f64",
+                   lambda rs: agg_comoment(kind, [arg.ev(r) for r in rs], [arg2.ev(r) for r in rs]))
+    if kind in ("arg_max", "arg_min"):
+        return Agg("%s(%s, %s)" % (kind, arg.text, arg2.text), arg.typ,
+                   lambda rs: agg_arg_extreme(kind == "arg_max", [arg.ev(r) for r in rs],
+                                              [arg2.ev(r) for r in rs]))
+    if kind == "ewma":
+        return Agg("ewma(%s, alpha: %s)" % (arg.text, p), "f64",
+                   lambda rs: agg_ewma([arg.ev(r) for r in rs], p))
     if kind == "count" and arg is None:
         return Agg("count()", "i64", lambda rs: len(rs))
     vals = (lambda rs: [arg.ev(r) for r in rs])
@@ -672,6 +743,15 @@ AGG_CHOICES = [
     ("variance", [ARG_V, ARG_X]),
     ("median", [ARG_V, ARG_X]),
     ("percentile", [ARG_V, ARG_X]),
+    ("regr_slope", [(ARG_X, ARG_V), (ARG_V, ARG_X), (ARG_XV, ARG_X)]),
+    ("regr_intercept", [(ARG_X, ARG_V), (ARG_V, ARG_G)]),
+    ("regr_r2", [(ARG_X, ARG_V), (ARG_V, ARG_X)]),
+    ("corr", [(ARG_X, ARG_V), (ARG_XV, ARG_G)]),
+    ("covar_samp", [(ARG_X, ARG_V), (ARG_V, ARG_G)]),
+    ("covar_pop", [(ARG_X, ARG_V), (ARG_V, ARG_X)]),
+    ("arg_max", [(ARG_S, ARG_V), (ARG_V, ARG_X), (ARG_X, ARG_S), (ARG_S, ARG_TS)]),
+    ("arg_min", [(ARG_S, ARG_V), (ARG_V, ARG_X), (ARG_G, ARG_S)]),
+    ("ewma", [ARG_V, ARG_X]),  # not in sliding or session windows: they merge states
 ]
 
 PRE_WHERE = [
@@ -734,20 +814,31 @@ def gen_pipeline(rng, idx):
     used = {"n"}
     for _ in range(rng.randint(1, 7)):
         kindA, args = rng.choice(AGG_CHOICES)
-        arg = rng.choice(args)
+        while kindA == "ewma" and kind in ("sliding", "session"):
+            kindA, args = rng.choice(AGG_CHOICES)
+        arg, arg2 = rng.choice(args), None
+        if isinstance(arg, tuple):
+            arg, arg2 = arg
         if kindA == "avg" and arg.typ not in ("i64", "f64"):
             arg = ARG_V
-        p = rng.choice([0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1]) if kindA == "percentile" else None
+        p = None
+        if kindA == "percentile":
+            p = rng.choice([0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1])
+        elif kindA == "ewma":
+            p = rng.choice([0.1, 0.25, 0.5, 0.9, 1])
         base = {"count": "c", "sum": "sm", "min": "lo", "max": "hi", "avg": "a", "first": "f",
                 "last": "l", "count_distinct": "d", "approx_count_distinct": "ad",
-                "stddev": "sd", "variance": "var", "median": "med", "percentile": "p"}[kindA]
+                "stddev": "sd", "variance": "var", "median": "med", "percentile": "p",
+                "regr_slope": "slope", "regr_intercept": "icpt", "regr_r2": "r2", "corr": "cor",
+                "covar_samp": "cvs", "covar_pop": "cvp", "arg_max": "amax", "arg_min": "amin",
+                "ewma": "ew"}[kindA]
         name = base
         i = 2
         while name in used:
             name = "%s%d" % (base, i)
             i += 1
         used.add(name)
-        entries.append(entry_agg(name + sfx, make_agg(kindA, arg, p)))
+        entries.append(entry_agg(name + sfx, make_agg(kindA, arg, p, arg2)))
     # Occasionally an entry that is an expression over aggregates.
     r = rng.random()
     if r < 0.15:
@@ -770,7 +861,7 @@ def gen_pipeline(rng, idx):
         pre.append(pre_where(*rng.choice(PRE_WHERE)))
     if rng.random() < 0.1:
         pre.append(rng.choice(PRE_EXTEND))
-    if rng.random() < 0.1 and not any("(ts)" in e.text for e in entries):
+    if rng.random() < 0.1 and not any(re.search(r"\bts\b", e.text) for e in entries):
         pre.append(pre_select(["k", "g", "v", "x", "s"]))  # drops ts: event time stays
     rng.shuffle(pre)
     post = gen_post(rng, sfx, "n" + sfx, keys, entries) if rng.random() < 0.4 else []

@@ -35,13 +35,19 @@ enum AggregateFlags : unsigned {
   Mergeable = 1u << 0,
 };
 
-/// An argument that must be a constant (or a param) in a range.
+/// An argument that must be a constant (or a param) in a range: a
+/// positional one (percentile's p) or a named one (`ewma(x, alpha: 0.3)`).
+/// Named ones follow the positional arguments, by name, in any order.
 struct ConstantArg {
-  size_t index;
+  const char *name;  ///< the argument's name, or null: positional `index`
+  size_t index;      ///< a positional one's index
   const char *what;  ///< "percentile's p", for a param's start-up check
-  double min, max;   ///< inclusive bounds
+  double min, max;   ///< the bounds, inclusive but for minExclusive
   bool minExclusive; ///< (min, max]
-  /// The error when it is not: "the percentile must be a constant ...".
+  /// A named one's value when it is left out; NaN: it must be given.
+  double defaultValue;
+  /// The error when it is out of range or not a constant: "the percentile
+  /// must be a constant between 0 and 1, as in percentile(x, 0.95)".
   const char *message;
 };
 
@@ -58,12 +64,13 @@ public:
   unsigned flags;        ///< AggregateFlags
 
   // ------------------------------------------------------------ sema
-  /// The call's type for arguments of these types (arity already checked),
-  /// or an error naming the argument.
+  /// The call's type for positional arguments of these types (arity
+  /// already checked), or an error naming the argument.
   virtual BuiltinTyping type(const std::vector<Type> &args) const = 0;
   /// The arguments that are constants rather than per-record values; they
   /// are checked by sema (and at start-up when they read a param) and
-  /// evaluated only for the result.
+  /// evaluated only where the state is read. minArgs and maxArgs count the
+  /// positional arguments (positional constants included, named ones not).
   virtual std::vector<ConstantArg> constantArgs() const { return {}; }
 
   // --------------------------------------------------------- codegen

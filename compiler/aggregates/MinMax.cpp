@@ -125,19 +125,7 @@ private:
                  llvm::Value *seq) const {
     llvm::Value *empty = e.b.CreateICmpEQ(e.load(e.rt.i64, slot, kN), e.b.getInt64(0));
     llvm::Value *kept = e.load(e.rt.i64, slot, kValue);
-    llvm::Value *compare = nullptr;
-    if (!byArrival()) {
-      llvm::Value *less, *greater;
-      if (e.call().type.kind == TypeKind::F64) {
-        llvm::Value *x = e.b.CreateBitCast(bits, e.rt.f64), *k = e.b.CreateBitCast(kept, e.rt.f64);
-        less = e.b.CreateFCmpOLT(x, k);
-        greater = e.b.CreateFCmpOGT(x, k);
-      } else {
-        less = e.b.CreateICmpSLT(bits, kept);
-        greater = e.b.CreateICmpSGT(bits, kept);
-      }
-      compare = e.b.CreateSub(e.b.CreateZExt(greater, e.rt.i32), e.b.CreateZExt(less, e.rt.i32));
-    }
+    llvm::Value *compare = byArrival() ? nullptr : e.compareBits(e.call().type.kind, bits, kept);
     bool merging = e.other != nullptr;
     llvm::Value *keptSeq = byArrival() && merging ? e.load(e.rt.i64, slot, kSeq) : nullptr;
     llvm::Value *take = e.b.CreateAnd(some, e.b.CreateOr(empty, better(e, compare, seq, keptSeq)));

@@ -22,7 +22,16 @@ namespace streamc {
   X(countDistinctAggregate)                                                                        \
   X(approxCountDistinctAggregate)                                                                  \
   X(percentileAggregate)                                                                           \
-  X(medianAggregate)
+  X(medianAggregate)                                                                               \
+  X(regrSlopeAggregate)                                                                            \
+  X(regrInterceptAggregate)                                                                        \
+  X(regrR2Aggregate)                                                                               \
+  X(corrAggregate)                                                                                 \
+  X(covarSampAggregate)                                                                            \
+  X(covarPopAggregate)                                                                             \
+  X(ewmaAggregate)                                                                                 \
+  X(argMaxAggregate)                                                                               \
+  X(argMinAggregate)
 
 #define STREAMC_DECLARE(fn) const AggregateFunction &fn();
 STREAMC_AGGREGATES(STREAMC_DECLARE)

@@ -6,6 +6,8 @@
 
 #include "aggregates/Entry.h"
 
+#include <cmath>
+
 namespace streamc {
 namespace {
 
@@ -75,7 +77,7 @@ public:
   std::vector<ConstantArg> constantArgs() const override {
     if (maxArgs == 1)
       return {};
-    return {{1, "percentile's p", 0, 1, false,
+    return {{nullptr, 1, "percentile's p", 0, 1, false, NAN,
              "the percentile must be a constant between 0 and 1, as in percentile(x, 0.95)"}};
   }
   void emitUpdate(AggregateEmitter &e, const std::vector<llvm::Value *> &) const override {

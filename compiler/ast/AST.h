@@ -229,6 +229,18 @@ public:
   std::string callee;
   SourceRange calleeRange;
   std::vector<ExprPtr> args;
+  /// The name of each argument given by name (`alpha: 0.3`), parallel to
+  /// args; empty for a positional one (and when built without names).
+  struct ArgName {
+    std::string name;
+    SourceRange range;
+  };
+  std::vector<ArgName> argNames;
+  /// Argument \p i's name, or "" for a positional argument.
+  const std::string &argName(size_t i) const {
+    static const std::string none;
+    return i < argNames.size() ? argNames[i].name : none;
+  }
 
   CalleeKind calleeKind = CalleeKind::Unresolved; ///< set by sema
   const Builtin *builtin = nullptr;               ///< set by sema (Builtin)

@@ -110,8 +110,12 @@ std::string exprToSource(const Expr &e) {
   case Expr::Kind::Call: {
     auto &c = cast<CallExpr>(e);
     std::string s = c.callee + "(";
-    for (size_t i = 0; i < c.args.size(); ++i)
-      s += (i ? ", " : "") + exprToSource(*c.args[i]);
+    for (size_t i = 0; i < c.args.size(); ++i) {
+      s += i ? ", " : "";
+      if (!c.argName(i).empty())
+        s += c.argName(i) + ": ";
+      s += exprToSource(*c.args[i]);
+    }
     return s + ")";
   }
   }
@@ -473,10 +477,20 @@ private:
       if (cast<IfExpr>(e).elseExpr)
         expr(*cast<IfExpr>(e).elseExpr);
       break;
-    case Expr::Kind::Call:
-      for (const auto &a : cast<CallExpr>(e).args)
-        expr(*a);
+    case Expr::Kind::Call: {
+      const auto &c = cast<CallExpr>(e);
+      for (size_t i = 0; i < c.args.size(); ++i) {
+        if (c.argName(i).empty()) {
+          expr(*c.args[i]);
+          continue;
+        }
+        line("Named '" + c.argName(i) + "'");
+        end(c.argNames[i].range);
+        Indent in2(depth_);
+        expr(*c.args[i]);
+      }
       break;
+    }
     default:
       break;
     }

@@ -2,6 +2,9 @@
 
 #include "codegen/KeyCodeGen.h"
 
+#include <cassert>
+#include <cstring>
+
 namespace streamc {
 
 llvm::Value *AggregateEmitter::present() {
@@ -13,6 +16,14 @@ llvm::Value *AggregateEmitter::present() {
 }
 
 Val AggregateEmitter::constant(size_t i) { return exprs->emit(*call_.args[i]); }
+
+Val AggregateEmitter::named(const char *name) {
+  for (const ConstantArg &c : call_.fn->constantArgs())
+    if (c.name && std::strcmp(c.name, name) == 0)
+      return constant(call_.indexOf(c));
+  assert(false && "no such named argument");
+  return {};
+}
 
 llvm::Value *AggregateEmitter::at(llvm::Value *slot, uint32_t offset) {
   return b.CreateConstInBoundsGEP1_64(rt.i8, slot, offset);
@@ -42,6 +53,20 @@ llvm::Value *AggregateEmitter::asI64(const Val &v, TypeKind kind) {
   if (kind == TypeKind::F64)
     return b.CreateBitCast(v.v, rt.i64);
   return v.v;
+}
+
+llvm::Value *AggregateEmitter::compareBits(TypeKind kind, llvm::Value *x, llvm::Value *y) {
+  llvm::Value *less, *greater;
+  if (kind == TypeKind::F64) {
+    x = b.CreateBitCast(x, rt.f64);
+    y = b.CreateBitCast(y, rt.f64);
+    less = b.CreateFCmpOLT(x, y);
+    greater = b.CreateFCmpOGT(x, y);
+  } else {
+    less = b.CreateICmpSLT(x, y);
+    greater = b.CreateICmpSGT(x, y);
+  }
+  return b.CreateSub(b.CreateZExt(greater, rt.i32), b.CreateZExt(less, rt.i32));
 }
 
 llvm::Value *AggregateEmitter::fromI64(llvm::Value *bits, TypeKind kind) {

@@ -44,6 +44,9 @@ public:
   llvm::Value *present();
   /// The value of constant argument \p i (emitResult).
   Val constant(size_t i);
+  /// The value of the named constant argument \p name, given or defaulted
+  /// (emitResult, emitCheck, emitUpdate).
+  Val named(const char *name);
 
   /// The address \p offset bytes into \p slot.
   llvm::Value *at(llvm::Value *slot, uint32_t offset);
@@ -55,6 +58,9 @@ public:
   llvm::Value *asF64(const Val &v, TypeKind kind);
   /// Bools widened, f64 as their bits: how value slots keep any value.
   llvm::Value *asI64(const Val &v, TypeKind kind);
+  /// -1, 0 or 1 (an i32) as the values of \p kind whose i64 bits are \p x
+  /// and \p y compare (f64 as numbers, the others as signed integers).
+  llvm::Value *compareBits(TypeKind kind, llvm::Value *x, llvm::Value *y);
   /// The i64 bits \p bits read back as a value of \p kind.
   llvm::Value *fromI64(llvm::Value *bits, TypeKind kind);
   /// The value as bytes for sets and sketches: (ptr, len); equal values

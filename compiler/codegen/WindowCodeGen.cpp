@@ -45,9 +45,9 @@ void Generator::createWindows() {
     // at start-up; sema checked the constant ones.
     for (const AggregateCall &a : w->aggregates)
       for (const ConstantArg &c : a.fn->constantArgs())
-        if (!a.args[c.index]->isConst()) {
+        if (const PlanExpr &arg = *a.args[a.indexOf(c)]; !arg.isConst()) {
           std::string what = "window at " + w->where + ": " + c.what;
-          Val v = startUpExprGen(what).emit(*a.args[c.index]);
+          Val v = startUpExprGen(what).emit(arg);
           llvm::Value *x = v.v->getType() == rt_.f64 ? v.v : b_.CreateSIToFP(v.v, rt_.f64);
           llvm::Value *rc =
               rt_.call(b_, Abi::srt_run_check_range,

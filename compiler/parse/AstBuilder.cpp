@@ -379,10 +379,18 @@ private:
       return literal(p->literal());
     if (auto *p = dynamic_cast<P::CallPrimaryContext *>(c)) {
       std::vector<ExprPtr> args;
-      for (auto *e : p->expr())
-        args.push_back(expr(e));
-      return std::make_unique<CallExpr>(range(p), identName(p->IDENT()->getText()),
-                                        range(p->IDENT()), std::move(args));
+      std::vector<CallExpr::ArgName> names;
+      for (auto *a : p->callArg()) {
+        args.push_back(expr(a->expr()));
+        if (auto *n = a->argName())
+          names.push_back({identName(n->IDENT()->getText()), range(n)});
+        else
+          names.push_back({});
+      }
+      auto call = std::make_unique<CallExpr>(range(p), identName(p->IDENT()->getText()),
+                                             range(p->IDENT()), std::move(args));
+      call->argNames = std::move(names);
+      return call;
     }
     if (auto *p = dynamic_cast<P::NamePrimaryContext *>(c))
       return std::make_unique<NameExpr>(range(p), identName(p->IDENT()->getText()));

@@ -203,9 +203,6 @@ bool SyntaxErrorListener::hint(size_t index, const antlr4::misc::IntervalSet &ex
   // word as a name: the error comes one token later.
   if (index >= 2 && typeAt(index - 2) == P::PIPE && (before == "distinct" || before == "top"))
     return say(notYet("the '" + before + "' stage"), index - 1);
-  if (type == P::COLON && !before.empty() && !open.empty() && typeAt(open.back()) == P::LPAREN &&
-      open.back() >= 1 && typeAt(open.back() - 1) == P::IDENT)
-    return say(notYet("a named argument ('" + before + ": ...') of a function"), index - 1);
   return false;
 }
 

@@ -6,17 +6,34 @@
 #include "aggregates/Aggregate.h"
 #include "plan/PlanExpr.h"
 
+#include <cstring>
+
 namespace streamc {
 
 struct AggregateCall {
   const AggregateFunction *fn = nullptr;
+  /// The positional arguments, then every named one in the order the entry
+  /// lists them (a left-out one with its default).
   std::vector<PlanExprPtr> args;
   Type type;
 
+  /// Where constant argument \p c is in args.
+  size_t indexOf(const ConstantArg &c) const {
+    if (!c.name)
+      return c.index;
+    size_t named = 0, position = 0;
+    for (const ConstantArg &a : fn->constantArgs())
+      if (a.name) {
+        if (std::strcmp(a.name, c.name) == 0)
+          position = named;
+        ++named;
+      }
+    return args.size() - named + position;
+  }
   /// True when argument \p i is one of the entry's constant arguments.
   bool isConstantArg(size_t i) const {
     for (const ConstantArg &c : fn->constantArgs())
-      if (c.index == i)
+      if (indexOf(c) == i)
         return true;
     return false;
   }

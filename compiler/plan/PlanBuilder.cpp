@@ -608,8 +608,21 @@ private:
       LowerScope inside;
       inside.record = scope.aggInput;
       AggregateCall agg{c.aggregate, {}, c.type};
-      for (const auto &a : c.args)
-        agg.args.push_back(lower(*a, inside));
+      for (size_t i = 0; i < c.args.size(); ++i)
+        if (c.argName(i).empty())
+          agg.args.push_back(lower(*c.args[i], inside));
+      // Then the named constants in the entry's order, defaults filled in.
+      for (const ConstantArg &k : c.aggregate->constantArgs()) {
+        if (!k.name)
+          continue;
+        PlanExprPtr value;
+        for (size_t i = 0; i < c.args.size(); ++i)
+          if (c.argName(i) == k.name)
+            value = lower(*c.args[i], inside);
+        if (!value)
+          value = PlanExpr::constant(Value::f64(k.defaultValue), c.range());
+        agg.args.push_back(std::move(value));
+      }
       // The same aggregate written twice is computed once.
       auto &aggs = *scope.aggregates;
       int index = -1;

@@ -101,14 +101,12 @@ std::vector<std::string> builtinNames() {
 
 const char *plannedBuiltinSection(const std::string &name) {
   static const std::pair<const char *, const char *> kPlanned[] = {
-      {"corr", "§6.2"},           {"covar_samp", "§6.2"},
-      {"covar_pop", "§6.2"},      {"regr_slope", "§6.2"},
-      {"regr_intercept", "§6.2"}, {"regr_r2", "§6.2"},
-      {"ewma", "§6.2"},           {"arg_max", "§6.2"},
-      {"arg_min", "§6.2"},        {"zscore", "§6.2"},
-      {"linreg_predict", "§6.2"}, {"logreg_predict", "§6.2"},
+      {"zscore", "§6.2"},
+      {"linreg_predict", "§6.2"},
+      {"logreg_predict", "§6.2"},
       {"kmeans_assign", "§6.2"},
   };
+
   for (const auto &[planned, section] : kPlanned)
     if (name == planned)
       return section;

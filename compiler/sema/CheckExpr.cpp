@@ -9,6 +9,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+
 namespace streamc {
 
 using llvm::cast;
@@ -541,40 +545,119 @@ Type Sema::checkAggregateCall(CallExpr &e, const Scope &scope) {
   Scope inside;
   inside.record = scope.aggInput;
   inside.agg = Scope::Agg::Inside;
-  std::vector<Type> args;
-  if (!checkCallArgs(e, inside, args))
+  std::vector<Type> types;
+  if (!checkCallArgs(e, inside, types))
     return Type::error();
-  const AggregateFunction *agg = findAggregate(e.callee, e.args.size());
+  // The positional arguments, then the named ones (constants of the entry).
+  const AggregateFunction &any = *findAggregateNamed(e.callee);
+  std::vector<Type> positional;
+  std::map<std::string, const Expr *> named;
+  bool ok = true;
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    const std::string &name = e.argName(i);
+    if (name.empty()) {
+      if (!named.empty()) {
+        diags_.error(e.args[i]->range(), "a positional argument cannot follow a named one");
+        ok = false;
+      }
+      positional.push_back(types[i]);
+      continue;
+    }
+    std::vector<ConstantArg> constants = any.constantArgs();
+    bool known = std::any_of(constants.begin(), constants.end(),
+                             [&](const ConstantArg &c) { return c.name && name == c.name; });
+    if (!known)
+      diags_.error(e.argNames[i].range,
+                   "'" + e.callee + "' has no argument '" + name + "': " + any.signature);
+    else if (!named.emplace(name, e.args[i].get()).second)
+      diags_.error(e.argNames[i].range, "argument '" + name + "' is given twice");
+    ok &= known && named[name] == e.args[i].get();
+  }
+  if (!ok)
+    return Type::error();
+  const AggregateFunction *agg = findAggregate(e.callee, positional.size());
   if (!agg) {
-    diags_.error(e.range(), "wrong number of arguments to '" + e.callee +
-                                "': " + findAggregateNamed(e.callee)->signature);
+    std::string namedOnes;
+    for (const ConstantArg &c : any.constantArgs())
+      if (c.name)
+        namedOnes += (namedOnes.empty() ? "" : ", ") + std::string("'") + c.name + "'";
+    diags_.error(e.range(), "wrong number of arguments to '" + e.callee + "': " + any.signature +
+                                (namedOnes.empty() ? "" : "; " + namedOnes + " is given by name"));
     return Type::error();
   }
   e.calleeKind = CalleeKind::Aggregate;
   e.aggregate = agg;
-  for (const Type &t : args)
+  for (const Type &t : types)
     if (t.isError())
       return Type::error(); // already reported
-  BuiltinTyping typing = agg->type(args);
+  BuiltinTyping typing = agg->type(positional);
   if (!typing.error.empty()) {
     diags_.error(typing.badArg >= 0 ? e.args[typing.badArg]->range() : e.range(), typing.error);
     return Type::error();
   }
-  for (const ConstantArg &c : agg->constantArgs()) {
-    auto v = evalConstant(*e.args[c.index]);
-    if (!v || v->isNull() || v->asDouble() < c.min || v->asDouble() > c.max) {
-      diags_.error(e.args[c.index]->range(), c.message);
-      return Type::error();
+  if (!(agg->flags & Mergeable) && scope.mergingWindow) {
+    diags_.error(e.calleeRange, "'" + e.callee +
+                                    "' depends on the order records arrive in, which " +
+                                    scope.mergingWindow +
+                                    " does not keep when it merges states; use it in a tumbling, "
+                                    "count or all window, or in 'extend over'");
+    return Type::error();
+  }
+  return checkAggregateConstants(e, *agg, named) ? typing.type : Type::error();
+}
+
+/// The constant arguments of an aggregate call: constants (or params) in
+/// the entry's range; a named one left out has its default or is an error.
+bool Sema::checkAggregateConstants(const CallExpr &e, const AggregateFunction &agg,
+                                   const std::map<std::string, const Expr *> &named) {
+  bool ok = true;
+  for (const ConstantArg &c : agg.constantArgs()) {
+    const Expr *arg = nullptr;
+    if (!c.name)
+      arg = e.args[c.index].get();
+    else if (auto it = named.find(c.name); it != named.end())
+      arg = it->second;
+    if (!arg) {
+      if (std::isnan(c.defaultValue)) {
+        diags_.error(e.range(),
+                     "'" + e.callee + "' needs its argument '" + c.name + "': " + agg.signature);
+        ok = false;
+      }
+      continue;
+    }
+    auto v = evalConstant(*arg);
+    if (!v || v->isNull() || !v->type.isNumeric() || v->asDouble() > c.max ||
+        (c.minExclusive ? v->asDouble() <= c.min : v->asDouble() < c.min)) {
+      diags_.error(arg->range(), c.message);
+      ok = false;
     }
   }
-  return typing.type;
+  return ok;
+}
+
+/// Only aggregates take named arguments (their constants): a named
+/// argument of anything else is reported (false).
+bool Sema::noNamedArgs(const CallExpr &e) {
+  for (const CallExpr::ArgName &n : e.argNames)
+    if (!n.name.empty()) {
+      diags_.error(n.range, "'" + e.callee + "' takes no named arguments (only aggregates do, " +
+                                "for their constants: ewma(x, alpha: 0.3))");
+      return false;
+    }
+  return true;
 }
 
 Type Sema::checkCall(CallExpr &e, const Scope &scope) {
   // User functions.
   if (const Stmt *s = lookup(e.callee)) {
-    if (auto *fn = dyn_cast<FnDecl>(s))
+    if (auto *fn = dyn_cast<FnDecl>(s)) {
+      if (!noNamedArgs(e)) {
+        for (auto &a : e.args)
+          checkExpr(*a, scope);
+        return Type::error();
+      }
       return checkFnCall(e, *const_cast<FnDecl *>(fn), scope);
+    }
     Diagnostic &d = diags_.error(e.calleeRange, "'" + e.callee + "' is not a function");
     d.notes.push_back({s->nameRange, "'" + e.callee + "' declared here"});
     for (auto &a : e.args)
@@ -624,7 +707,7 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
     return Type::error();
   }
   std::vector<Type> args;
-  if (!checkCallArgs(e, scope, args))
+  if (!checkCallArgs(e, scope, args) || !noNamedArgs(e))
     return Type::error();
   if (n < b->minArgs || (b->maxArgs >= 0 && n > b->maxArgs)) {
     std::string count = b->minArgs == b->maxArgs ? std::to_string(b->minArgs)

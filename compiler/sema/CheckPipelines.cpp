@@ -480,6 +480,10 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
   ascope.record = keys.get();
   ascope.agg = Scope::Agg::Entry;
   ascope.aggInput = in.get();
+  if (spec.kind == "sliding")
+    ascope.mergingWindow = "a sliding window";
+  else if (spec.kind == "session")
+    ascope.mergingWindow = "a session window";
   for (auto &a : w.aggregates) {
     Type t = checkExpr(*a->expr, ascope);
     std::string name = a->name.empty() ? implicitName(*a) : a->name;

@@ -24,6 +24,9 @@ struct Sema::Scope {
   Agg agg = Agg::Forbidden;
   /// In an Entry: the window's input record (fields usable inside aggregates).
   const RecordType *aggInput = nullptr;
+  /// In an Entry of a window whose states merge: "a sliding window" or "a
+  /// session window" (an aggregate must then be Mergeable).
+  const char *mergingWindow = nullptr;
 
   /// What a constant context is, for messages ("a connector argument").
   const char *constWhat = nullptr;

@@ -141,6 +141,9 @@ private:
   Type checkBinary(BinaryExpr &e, const Scope &scope);
   Type checkCall(CallExpr &e, const Scope &scope);
   Type checkAggregateCall(CallExpr &e, const Scope &scope);
+  bool noNamedArgs(const CallExpr &e);
+  bool checkAggregateConstants(const CallExpr &e, const AggregateFunction &agg,
+                               const std::map<std::string, const Expr *> &named);
   /// The pattern (and group, replacement) of a regular-expression built-in
   /// (CheckPatterns.cpp): false, with an error at the argument, when RE2
   /// rejects them.

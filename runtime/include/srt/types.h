@@ -164,6 +164,25 @@ typedef struct srt_agg_moments {
   double m2;
 } srt_agg_moments;
 
+/** Co-moments of pairs (y, x) (Welford): n, the means, the sums of squared
+ * deviations and the sum of co-deviations; regr_*, corr and covar_*. */
+typedef struct srt_agg_comoments {
+  int64_t n;
+  double mean_x, mean_y;
+  double m2_x, m2_y;
+  double c_xy;
+} srt_agg_comoments;
+
+/** The statistics of co-moments (srt_agg_comoments_result). */
+enum srt_comoment {
+  SRT_REGR_SLOPE = 1,
+  SRT_REGR_INTERCEPT = 2,
+  SRT_REGR_R2 = 3,
+  SRT_CORR = 4,
+  SRT_COVAR_SAMP = 5,
+  SRT_COVAR_POP = 6,
+};
+
 /** Folds the aggregate state `src` into `dst` (the slices of a sliding
  * window, sessions that merge); generated per window by the compiler. */
 typedef void (*srt_state_merge_fn)(void *dst, const void *src);
