@@ -90,13 +90,15 @@ stage
     // The stages led by a soft keyword are one alternative, so that a
     // stage's first token still decides it (and `| filter` is reported
     // there); the AST builder checks that the word fits the body.
-    | {isWord("union") || isWord("unnest")}? IDENT wordStageBody    # wordStage
+    | {isWord("union") || isWord("unnest") || isWord("distinct")}?
+      IDENT wordStageBody                                           # wordStage
     | INTO IDENT                                                    # intoStage
     ;
 
 wordStageBody
     : IDENT '=' expr                                                # unnestBody
     | IDENT (',' IDENT)*                                            # unionBody
+    | BY expr (',' expr)* WITHIN expr                               # distinctBody
     ;
 
 // `within d`, `within (before, after)`, `within unbounded`.

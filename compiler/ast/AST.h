@@ -318,7 +318,7 @@ public:
 
 class Stage : public Node {
 public:
-  enum class Kind { Where, Select, Extend, Window, Lookup, Join, Union, Unnest, Into };
+  enum class Kind { Where, Select, Extend, Window, Lookup, Join, Union, Unnest, Distinct, Into };
   Kind kind() const { return kind_; }
 
   /// Set by sema: the type of the records this stage emits.
@@ -431,6 +431,18 @@ public:
   ExprPtr split;          ///< the `split(...)` call, as written
   std::string separator;  ///< set by sema: the separator's (constant) value
   static bool classof(const Stage *s) { return s->kind() == Kind::Unnest; }
+};
+
+/// `distinct by <key>, ... within <duration>`: drops a record when a kept
+/// record with the same key values is at most the duration away.
+class DistinctStage : public Stage {
+public:
+  DistinctStage(SourceRange r, std::vector<ExprPtr> keys, ExprPtr within)
+      : Stage(Kind::Distinct, r), keys(std::move(keys)), within(std::move(within)) {}
+  std::vector<ExprPtr> keys;
+  ExprPtr within;
+  int64_t withinMs = 0; ///< set by sema
+  static bool classof(const Stage *s) { return s->kind() == Kind::Distinct; }
 };
 
 class IntoStage : public Stage {

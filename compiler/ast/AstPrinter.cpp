@@ -362,6 +362,19 @@ private:
       expr(*u.split);
       return;
     }
+    case Stage::Kind::Distinct: {
+      auto &d = cast<DistinctStage>(s);
+      line("DistinctStage" + out);
+      end(s.range());
+      Indent in(depth_);
+      for (const auto &k : d.keys)
+        expr(*k);
+      line("Within");
+      end(d.within->range());
+      Indent in2(depth_);
+      expr(*d.within);
+      return;
+    }
     case Stage::Kind::Lookup: {
       auto &l = cast<LookupStage>(s);
       line("LookupStage '" + l.table + "'" + (l.orNull ? " or null" : "") + out);

@@ -48,6 +48,7 @@ std::unique_ptr<llvm::Module> Generator::run() {
   openSources();
   createWindows();
   createJoins();
+  createDedups();
   createScheduler();
   emitSchedulerLoop();
   closeAll(/*status=*/nullptr);
@@ -106,6 +107,9 @@ bool Generator::supported() {
     }
     case LogicalOperator::Kind::Join:
       joins_.push_back(cast<LogicalJoin>(op));
+      break;
+    case LogicalOperator::Kind::Distinct:
+      dedups_.push_back(cast<LogicalDistinct>(op));
       break;
     default:
       break;
@@ -388,6 +392,9 @@ void Generator::closeAll(llvm::Value *status) {
   auto destroyJoin = rt_.fn(Abi::srt_join_destroy);
   for (auto &[join, j] : joinInfo_)
     b_.CreateCall(destroyJoin, {b_.CreateLoad(rt_.ptr, j.handle)});
+  auto destroyDedup = rt_.fn(Abi::srt_dedup_destroy);
+  for (auto &[dedup, d] : dedupInfo_)
+    b_.CreateCall(destroyDedup, {b_.CreateLoad(rt_.ptr, d.handle)});
   auto destroyTable = rt_.fn(Abi::srt_table_destroy);
   for (auto &[table, h] : tables_)
     b_.CreateCall(destroyTable, {b_.CreateLoad(rt_.ptr, h.slot)});

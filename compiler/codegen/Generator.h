@@ -12,6 +12,7 @@
 #include "codegen/CodeGen.h"
 #include "codegen/ExprCodeGen.h"
 #include "codegen/RecordLayout.h"
+#include "plan/LogicalDistinct.h"
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalLookup.h"
@@ -222,6 +223,20 @@ private:
   void emitJoinArrival(const LogicalJoin &j, size_t slot, llvm::Value *record,
                        const RecordType &type);
 
+  // ------------------------------------------------------ distinct stages
+  // (DistinctCodeGen.cpp)
+  struct DedupInfo {
+    llvm::AllocaInst *handle = nullptr;    ///< srt_dedup*
+    llvm::AllocaInst *keyBuffer = nullptr; ///< kKeyBufferSize bytes
+  };
+
+  /// Creates each distinct stage's runtime state.
+  void createDedups();
+  /// A record arrives at \p d: its key is encoded and, unless the runtime
+  /// finds a kept record of the key within the duration (or the record is
+  /// late), it goes to the stage's consumers.
+  void emitDistinct(const LogicalDistinct &d, llvm::Value *record, const RecordType &type);
+
   // ------------------------------------------------- scheduler and steps
   // (SourceLoop.cpp, which defines the member templates too: only its code
   // instantiates them)
@@ -370,6 +385,8 @@ private:
   std::vector<const LogicalWindowAggregate *> windows_;
   std::vector<const LogicalJoin *> joins_;
   std::map<const LogicalJoin *, JoinInfo> joinInfo_;
+  std::vector<const LogicalDistinct *> dedups_;
+  std::map<const LogicalDistinct *, DedupInfo> dedupInfo_;
   std::map<const LogicalWindowAggregate *, WindowInfo> windowInfo_;
 };
 

@@ -229,6 +229,9 @@ void Generator::emitAdvance(const std::vector<const LogicalOperator *> &stateful
     else if (auto *j = dyn_cast<LogicalJoin>(op)) // expiry: nothing is emitted
       rt_.call(b_, Abi::srt_join_advance,
                {b_.CreateLoad(rt_.ptr, joinInfo_.at(j).handle), stageWatermark(*j)});
+    else if (auto *d = dyn_cast<LogicalDistinct>(op)) // the same
+      rt_.call(b_, Abi::srt_dedup_advance,
+               {b_.CreateLoad(rt_.ptr, dedupInfo_.at(d).handle), stageWatermark(*d)});
 }
 
 std::vector<const LogicalOperator *> Generator::statefulAfter(const LogicalSource &src) {
@@ -237,7 +240,7 @@ std::vector<const LogicalOperator *> Generator::statefulAfter(const LogicalSourc
     const auto &feeding = upstream_.at(op);
     if (!std::count(feeding.begin(), feeding.end(), &src))
       continue;
-    if (isa<LogicalWindowAggregate>(op) || isa<LogicalJoin>(op))
+    if (isa<LogicalWindowAggregate>(op) || isa<LogicalJoin>(op) || isa<LogicalDistinct>(op))
       out.push_back(op);
   }
   return out;
@@ -323,6 +326,9 @@ void Generator::emitOperator(const LogicalOperator &op, size_t slot, llvm::Value
     return;
   case LogicalOperator::Kind::Join:
     emitJoinArrival(cast<LogicalJoin>(op), slot, record, type);
+    return;
+  case LogicalOperator::Kind::Distinct:
+    emitDistinct(cast<LogicalDistinct>(op), record, type);
     return;
   case LogicalOperator::Kind::Filter:
   case LogicalOperator::Kind::Project:

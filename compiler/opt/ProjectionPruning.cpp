@@ -4,6 +4,7 @@
 /// fields its reader must parse. A source's event-time field is always read.
 
 #include "opt/Pass.h"
+#include "plan/LogicalDistinct.h"
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
@@ -145,6 +146,15 @@ public:
         Need need = Need::slice(out, 0, in->output->fields.size());
         mark(*l->key, need);
         require(in, need);
+        break;
+      }
+      case LogicalOperator::Kind::Distinct: {
+        // The record passes through: what is needed after, and the keys.
+        auto *d = cast<LogicalDistinct>(op);
+        Need need = out;
+        for (auto &k : d->keys)
+          mark(*k, need);
+        require(op->inputs[0], need);
         break;
       }
       case LogicalOperator::Kind::Unnest: {

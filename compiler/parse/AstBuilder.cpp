@@ -247,11 +247,31 @@ private:
                                        range(s->IDENT()));
   }
 
-  /// `union a, b` or `unnest w = split(...)`: the word must fit the body.
+  /// `union a, b`, `unnest w = split(...)` or `distinct by k within d`: the
+  /// word must fit the body.
   StagePtr wordStage(P::WordStageContext *s) {
-    bool isUnion = s->IDENT()->getText() == "union";
+    std::string word = s->IDENT()->getText();
+    if (auto *d = dynamic_cast<P::DistinctBodyContext *>(s->wordStageBody())) {
+      if (word != "distinct") {
+        diags_.error(range(d->BY()), "'" + word +
+                                         "' is not followed by 'by': did you mean "
+                                         "'distinct by <key> within <duration>'?");
+        broken = true;
+      }
+      std::vector<ExprPtr> keys;
+      std::vector<P::ExprContext *> parts = d->expr();
+      for (size_t i = 0; i + 1 < parts.size(); ++i)
+        keys.push_back(expr(parts[i]));
+      return std::make_unique<DistinctStage>(range(s), std::move(keys), expr(parts.back()));
+    }
+    if (word == "distinct") {
+      diags_.error(range(s->wordStageBody()), "distinct takes the keys and a duration: "
+                                              "distinct by user_id within 10m");
+      broken = true;
+    }
+    bool isUnion = word == "union", reported = word == "distinct";
     if (auto *u = dynamic_cast<P::UnnestBodyContext *>(s->wordStageBody())) {
-      if (isUnion) {
+      if (isUnion && !reported) {
         diags_.error(range(u->getToken(P::ASSIGN, 0)), "'union' takes the streams to merge: union a, b");
         broken = true;
       }
@@ -259,7 +279,7 @@ private:
                                            range(u->IDENT()), expr(u->expr()));
     }
     auto *u = static_cast<P::UnionBodyContext *>(s->wordStageBody());
-    if (!isUnion) {
+    if (!isUnion && !reported) {
       diags_.error(range(u), "unnest needs a name and what to split: unnest word = split(line, \" \")");
       broken = true;
     }

@@ -149,9 +149,15 @@ SyntaxErrorListener::describe(Token *offending, const antlr4::misc::IntervalSet 
     err.trailingAt = index; // the statement itself may be complete
 
   } else {
+    // After `union` or `unnest` the body is a name: `by` only follows
+    // `distinct` (the three share one alternative, wordStageBody).
+    antlr4::misc::IntervalSet offered = expected;
+    std::string before = previous == P::IDENT ? chunk_[index - 1]->getText() : "";
+    if (before == "union" || before == "unnest")
+      offered.remove(size_t(P::BY));
     // In a comma-separated list, a missing ',' is as likely as a missing
     // closing bracket.
-    std::string names = describeExpected(expected);
+    std::string names = describeExpected(offered);
     // A test's body is braces without commas.
     bool testBody = !open.empty() && open.back() == 2 && chunk_[0]->getType() == P::TEST;
     bool inList = !open.empty() && chunk_[open.back()]->getType() != P::LPAREN && !testBody;
@@ -197,11 +203,11 @@ bool SyntaxErrorListener::hint(size_t index, const antlr4::misc::IntervalSet &ex
   auto notYet = [](const std::string &what) { return what + " is not supported yet"; };
   if (index >= 1 && typeAt(index - 1) == P::EXTEND && word == "over")
     return say(notYet("'extend over' (frames over the last rows or time)"), index);
-  if (expected.contains(size_t(P::WHERE)) && (word == "distinct" || word == "top"))
+  if (expected.contains(size_t(P::WHERE)) && word == "top")
     return say(notYet("the '" + word + "' stage"), index);
-  // The stages led by a soft keyword (union, unnest) read a stage's first
-  // word as a name: the error comes one token later.
-  if (index >= 2 && typeAt(index - 2) == P::PIPE && (before == "distinct" || before == "top"))
+  // The stages led by a soft keyword (union, unnest, distinct) read a
+  // stage's first word as a name: the error comes one token later.
+  if (index >= 2 && typeAt(index - 2) == P::PIPE && before == "top")
     return say(notYet("the '" + before + "' stage"), index - 1);
   return false;
 }
@@ -221,7 +227,7 @@ SyntaxErrorListener::expectedKeywords(const antlr4::misc::IntervalSet &expected)
     if (expected.contains(token)) // soft keywords the token pass retypes
       words.push_back(word);
   if (expected.contains(size_t(P::WHERE))) // a stage: the soft keywords too
-    for (const char *word : {"union", "unnest"})
+    for (const char *word : {"union", "unnest", "distinct"})
       words.push_back(word);
   return words;
 }
@@ -232,7 +238,8 @@ std::string SyntaxErrorListener::describeExpected(const antlr4::misc::IntervalSe
     return "a statement (import, schema, source, table, sink, param, fn, "
            "let or from)";
   if (has(P::WHERE) && has(P::SELECT) && has(P::WINDOW))
-    return "a stage (where, select, extend, window, lookup, join, union, unnest or into)";
+    return "a stage (where, select, extend, window, lookup, join, union, unnest, distinct or "
+           "into)";
   std::vector<std::string> names;
   bool expression = has(P::INT) && has(P::STRING) && has(P::IDENT);
   if (expression)

@@ -1,14 +1,15 @@
 #include "plan/ExprWalker.h"
 
+#include "plan/LogicalDistinct.h"
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
-#include "plan/LogicalUnion.h"
 #include "plan/LogicalLookup.h"
-#include "plan/LogicalUnnest.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalUnion.h"
+#include "plan/LogicalUnnest.h"
 #include "plan/LogicalWindowAggregate.h"
 
 namespace streamc {
@@ -76,6 +77,11 @@ void visitOperator(LogicalOperator &op, const Visitor &v) {
     break;
   case LogicalOperator::Kind::Unnest:
     v.record(cast<LogicalUnnest>(op).string);
+    break;
+  case LogicalOperator::Kind::Distinct:
+    v.startUp(cast<LogicalDistinct>(op).within);
+    for (auto &k : cast<LogicalDistinct>(op).keys)
+      v.record(k);
     break;
   case LogicalOperator::Kind::Sink: {
     auto &s = cast<LogicalSink>(op);

@@ -26,6 +26,7 @@ public:
     Join,
     Union,
     Unnest,
+    Distinct,
     FanOut,
     Fused,
     Sink,

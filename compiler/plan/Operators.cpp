@@ -2,13 +2,14 @@
 /// The one-line descriptions of the operators, as dumps show them.
 
 #include "ast/AstPrinter.h"
+#include "plan/LogicalDistinct.h"
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalLookup.h"
-#include "plan/LogicalUnnest.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
 #include "plan/LogicalUnion.h"
+#include "plan/LogicalUnnest.h"
 #include "plan/LogicalWindowAggregate.h"
 
 namespace streamc {
@@ -91,6 +92,13 @@ std::string LogicalLookup::details() const {
 
 std::string LogicalUnnest::details() const {
   return field + " = split(" + string->str() + ", " + Value::string(separator).str() + ")";
+}
+
+std::string LogicalDistinct::details() const {
+  std::string keyList;
+  for (size_t i = 0; i < keys.size(); ++i)
+    keyList += (i ? ", " : "") + keys[i]->str();
+  return "by " + keyList + " within " + formatDuration(withinMs);
 }
 
 std::string LogicalJoin::details() const {

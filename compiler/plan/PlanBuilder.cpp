@@ -1,15 +1,16 @@
 #include "plan/PlanBuilder.h"
 
 #include "ast/AstPrinter.h"
+#include "plan/LogicalDistinct.h"
 #include "plan/LogicalFanOut.h"
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalLookup.h"
-#include "plan/LogicalUnnest.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
 #include "plan/LogicalUnion.h"
+#include "plan/LogicalUnnest.h"
 #include "plan/LogicalWindowAggregate.h"
 #include "sema/Connectors.h"
 
@@ -288,6 +289,17 @@ private:
       }
       op->where = sm_.describe(op->range.start());
       op->eventTime = true;
+      return op;
+    }
+    case Stage::Kind::Distinct: {
+      auto &d = cast<DistinctStage>(st);
+      auto *op = make<LogicalDistinct>(in, st, st.outputType);
+      for (const auto &k : d.keys)
+        op->keys.push_back(lower(*k, scope));
+      op->withinMs = d.withinMs;
+      LowerScope none;
+      op->within = lower(*d.within, none);
+      op->where = sm_.describe(op->range.start());
       return op;
     }
     case Stage::Kind::Unnest: {

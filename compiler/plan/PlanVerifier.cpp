@@ -3,16 +3,17 @@
 /// A violation is a compiler bug, never a user error.
 
 #include "plan/ExprWalker.h"
+#include "plan/LogicalDistinct.h"
 #include "plan/LogicalFanOut.h"
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
-#include "plan/LogicalUnion.h"
 #include "plan/LogicalLookup.h"
-#include "plan/LogicalUnnest.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalUnion.h"
+#include "plan/LogicalUnnest.h"
 #include "plan/LogicalWindowAggregate.h"
 #include "plan/Plan.h"
 
@@ -114,6 +115,14 @@ private:
       expr(*l.key, in, nullptr, false);
       if (o.output->fields.size() != in->fields.size() + l.tableType->fields.size())
         fail("the output is not the input's fields then the table's");
+      return;
+    }
+    case LogicalOperator::Kind::Distinct: {
+      arity(1);
+      for (const auto &k : cast<LogicalDistinct>(o).keys)
+        expr(*k, in, nullptr, false);
+      if (o.output->str() != in->str())
+        fail("does not pass its input's records on unchanged");
       return;
     }
     case LogicalOperator::Kind::Unnest: {

@@ -289,6 +289,8 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
     return checkUnion(cast<UnionStage>(s), in, info, fromName);
   case Stage::Kind::Unnest:
     return checkUnnest(cast<UnnestStage>(s), in, scope);
+  case Stage::Kind::Distinct:
+    return checkDistinct(cast<DistinctStage>(s), in, scope);
   case Stage::Kind::Into: {
     auto &into = cast<IntoStage>(s);
     if (isLet) {
@@ -423,6 +425,41 @@ bool Sema::checkWindowSpec(WindowSpec &spec) {
   return ok;
 }
 
+/// A key of a window or a distinct stage: not an f64 (equal values may
+/// differ in their last bits), a record or null. False, reported, if not.
+bool Sema::groupableKey(const Expr &e, const Type &t, const std::string &name) {
+  if (t.isError() || !(t.kind == TypeKind::F64 || t.isNullLiteral() || t.isRecord()))
+    return true;
+  diags_.error(e.range(),
+               "cannot group by '" + name + "' of type " + t.str() +
+                   (t.kind == TypeKind::F64
+                        ? ": floating-point keys are not allowed; use i64(...) or round it"
+                    : t.isRecord() ? ": a record is not a key; group by its fields"
+                                   : ""));
+  return false;
+}
+
+/// `distinct by <keys> within <d>`: the keys are record expressions, the
+/// duration a constant (0s: only records of the same instant are
+/// duplicates). The record passes through unchanged.
+RecordTypeRef Sema::checkDistinct(DistinctStage &d, const RecordTypeRef &in, const Scope &scope) {
+  bool ok = true;
+  for (auto &k : d.keys) {
+    Type t = checkExpr(*k, scope);
+    ok &= !t.isError() && groupableKey(*k, t, exprToSourceUnparenthesised(*k));
+  }
+  Scope constant;
+  constant.constWhat = "the distinct's 'within'";
+  checkExpr(*d.within, constant);
+  auto within = positiveDuration(*d.within, constant.constWhat, /*zeroAllowed=*/true);
+  if (!within || !ok) {
+    recovered_ = in; // the later stages are checked on the same record
+    return nullptr;
+  }
+  d.withinMs = *within;
+  return in;
+}
+
 RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info) {
   // The spec.
   WindowSpec &spec = *w.spec;
@@ -458,15 +495,8 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
       continue;
     }
     k->outputName = name;
-    if (!t.isError() && (t.kind == TypeKind::F64 || t.isNullLiteral() || t.isRecord())) {
-      diags_.error(k->expr->range(),
-                   "cannot group by '" + name + "' of type " + t.str() +
-                       (t.kind == TypeKind::F64
-                            ? ": floating-point keys are not allowed; use i64(...) or round it"
-                        : t.isRecord() ? ": a record is not a key; group by its fields"
-                                       : ""));
+    if (!groupableKey(*k->expr, t, name))
       t = Type::error();
-    }
     if (t.isError())
       ok = false; // still a key, of no type: the later stages are checked
     if (!addName(name, k->nameRange.isValid() ? k->nameRange : k->range()))

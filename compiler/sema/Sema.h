@@ -103,6 +103,8 @@ private:
                            const std::string &fromName, bool last, bool isLet);
   /// `unnest name = split(s, sep)`: the input's fields and `name: string`.
   RecordTypeRef checkUnnest(UnnestStage &u, const RecordTypeRef &in, const Scope &scope);
+  RecordTypeRef checkDistinct(DistinctStage &d, const RecordTypeRef &in, const Scope &scope);
+  bool groupableKey(const Expr &e, const Type &t, const std::string &name);
   /// A window's spec: a known kind, its arguments (constant sizes, a
   /// positive count); false after reporting what is wrong.
   bool checkWindowSpec(WindowSpec &spec);

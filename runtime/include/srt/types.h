@@ -130,6 +130,8 @@ typedef struct srt_table srt_table;
  */
 typedef struct srt_window srt_window;
 typedef struct srt_join srt_join;
+/** The state of a `distinct` stage (runtime/src/dedup/Dedup.cpp). */
+typedef struct srt_dedup srt_dedup;
 
 enum srt_window_kind {
   SRT_WINDOW_TUMBLING = 1,

@@ -222,6 +222,8 @@ void KafkaConsumer::checkpoint(bool final) {
     oldest = std::min(oldest, windowOldestEpoch(w));
   for (const srt_join *j : run_->liveJoins)
     oldest = std::min(oldest, joinOldestEpoch(j));
+  for (const srt_dedup *d : run_->liveDedups)
+    oldest = std::min(oldest, dedupOldestEpoch(d));
   // The newest snapshot none of whose records an open window still needs.
   auto safe = snapshots_.end();
   for (auto it = snapshots_.begin(); it != snapshots_.end(); ++it)
@@ -360,6 +362,8 @@ void KafkaConsumer::revoked(rd_kafka_topic_partition_list_t *parts) {
     windowReset(w);
   for (srt_join *j : run_->liveJoins)
     joinReset(j);
+  for (srt_dedup *d : run_->liveDedups)
+    dedupReset(d);
   snapshots_.clear();
   partitions_.clear();
   current_ = nullptr;

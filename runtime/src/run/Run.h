@@ -26,7 +26,7 @@ struct SourceStats {
 /// A stateful stage's statistics (a window's, a join's).
 struct WindowStats {
   std::string where;           ///< "app.stream:12:3"
-  const char *kind = "window"; ///< "window" or "join", for the summary
+  const char *kind = "window"; ///< "window", "join" or "distinct", for the summary
   int64_t late = 0;
   int64_t peakBuffered = 0; ///< a join: the most records its sides held (each at its peak)
   int64_t peakBytes = 0;    ///< and their memory
@@ -118,6 +118,9 @@ void windowReset(srt_window *window);
 /// record, and dropping both sides' records for a replay.
 int64_t joinOldestEpoch(const srt_join *join);
 void joinReset(srt_join *join);
+/// The same for a distinct stage's kept times (dedup/Dedup.cpp).
+int64_t dedupOldestEpoch(const srt_dedup *dedup);
+void dedupReset(srt_dedup *dedup);
 
 namespace re2 {
 class RE2;
@@ -182,6 +185,7 @@ struct srt_run {
   int64_t recordEpoch = 1; ///< the oldest epoch the record being processed comes from
   std::vector<srt_window *> liveWindows;
   std::vector<srt_join *> liveJoins;
+  std::vector<srt_dedup *> liveDedups;
   std::vector<srt_writer *> liveWriters;
   std::vector<KafkaConsumer *> consumers;
   std::string kafkaBrokers;     ///< --kafka-brokers
