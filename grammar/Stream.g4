@@ -90,7 +90,7 @@ stage
     // The stages led by a soft keyword are one alternative, so that a
     // stage's first token still decides it (and `| filter` is reported
     // there); the AST builder checks that the word fits the body.
-    | {isWord("union") || isWord("unnest") || isWord("distinct")}?
+    | {isWord("union") || isWord("unnest") || isWord("distinct") || isWord("top")}?
       IDENT wordStageBody                                           # wordStage
     | INTO IDENT                                                    # intoStage
     ;
@@ -99,7 +99,12 @@ wordStageBody
     : IDENT '=' expr                                                # unnestBody
     | IDENT (',' IDENT)*                                            # unionBody
     | BY expr (',' expr)* WITHIN expr                               # distinctBody
+    | expr BY expr sortOrder? perKeys?                              # topBody
     ;
+
+// `top`'s order and groups: soft keywords.
+sortOrder   : {isWord("asc") || isWord("desc")}? IDENT ;
+perKeys     : {isWord("per")}? IDENT expr (',' expr)* ;
 
 // `within d`, `within (before, after)`, `within unbounded`.
 joinInterval

@@ -318,7 +318,19 @@ public:
 
 class Stage : public Node {
 public:
-  enum class Kind { Where, Select, Extend, Window, Lookup, Join, Union, Unnest, Distinct, Into };
+  enum class Kind {
+    Where,
+    Select,
+    Extend,
+    Window,
+    Lookup,
+    Join,
+    Union,
+    Unnest,
+    Distinct,
+    Top,
+    Into
+  };
   Kind kind() const { return kind_; }
 
   /// Set by sema: the type of the records this stage emits.
@@ -443,6 +455,23 @@ public:
   ExprPtr within;
   int64_t withinMs = 0; ///< set by sema
   static bool classof(const Stage *s) { return s->kind() == Kind::Distinct; }
+};
+
+/// `top <n> by <expr> [asc|desc] [per <key>, ...]`: of a window's results,
+/// the n rows with the largest (smallest) values per window (and keys),
+/// ranked.
+class TopStage : public Stage {
+public:
+  TopStage(SourceRange r, ExprPtr count, ExprPtr order, bool descending, std::vector<ExprPtr> per)
+      : Stage(Kind::Top, r), count(std::move(count)), order(std::move(order)),
+        descending(descending), per(std::move(per)) {}
+  ExprPtr count;
+  ExprPtr order;
+  bool descending = true;
+  std::vector<ExprPtr> per;
+  int64_t n = 0;           ///< set by sema
+  bool wholeInput = false; ///< set by sema: over `window all` (one group per key values)
+  static bool classof(const Stage *s) { return s->kind() == Kind::Top; }
 };
 
 class IntoStage : public Stage {

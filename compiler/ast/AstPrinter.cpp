@@ -375,6 +375,21 @@ private:
       expr(*d.within);
       return;
     }
+    case Stage::Kind::Top: {
+      auto &t = cast<TopStage>(s);
+      line(std::string("TopStage ") + (t.descending ? "desc" : "asc") + out);
+      end(s.range());
+      Indent in(depth_);
+      expr(*t.count);
+      expr(*t.order);
+      for (const auto &k : t.per) {
+        line("Per");
+        end(k->range());
+        Indent in2(depth_);
+        expr(*k);
+      }
+      return;
+    }
     case Stage::Kind::Lookup: {
       auto &l = cast<LookupStage>(s);
       line("LookupStage '" + l.table + "'" + (l.orNull ? " or null" : "") + out);

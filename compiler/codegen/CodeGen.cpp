@@ -49,6 +49,7 @@ std::unique_ptr<llvm::Module> Generator::run() {
   createWindows();
   createJoins();
   createDedups();
+  createTops();
   createScheduler();
   emitSchedulerLoop();
   closeAll(/*status=*/nullptr);
@@ -110,6 +111,9 @@ bool Generator::supported() {
       break;
     case LogicalOperator::Kind::Distinct:
       dedups_.push_back(cast<LogicalDistinct>(op));
+      break;
+    case LogicalOperator::Kind::Top:
+      tops_.push_back(cast<LogicalTop>(op));
       break;
     default:
       break;
@@ -395,6 +399,9 @@ void Generator::closeAll(llvm::Value *status) {
   auto destroyDedup = rt_.fn(Abi::srt_dedup_destroy);
   for (auto &[dedup, d] : dedupInfo_)
     b_.CreateCall(destroyDedup, {b_.CreateLoad(rt_.ptr, d.handle)});
+  auto destroyTop = rt_.fn(Abi::srt_top_destroy);
+  for (auto &[top, t] : topInfo_)
+    b_.CreateCall(destroyTop, {b_.CreateLoad(rt_.ptr, t.handle)});
   auto destroyTable = rt_.fn(Abi::srt_table_destroy);
   for (auto &[table, h] : tables_)
     b_.CreateCall(destroyTable, {b_.CreateLoad(rt_.ptr, h.slot)});

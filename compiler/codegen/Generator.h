@@ -18,6 +18,7 @@
 #include "plan/LogicalLookup.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalTop.h"
 #include "plan/LogicalUnion.h"
 #include "plan/LogicalUnnest.h"
 #include "plan/LogicalWindowAggregate.h"
@@ -237,6 +238,24 @@ private:
   /// late), it goes to the stage's consumers.
   void emitDistinct(const LogicalDistinct &d, llvm::Value *record, const RecordType &type);
 
+  // ------------------------------------------------------------ top stages
+  // (TopCodeGen.cpp)
+  struct TopInfo {
+    llvm::AllocaInst *handle = nullptr;    ///< srt_top*
+    llvm::AllocaInst *keyBuffer = nullptr; ///< kKeyBufferSize bytes
+    /// How the runtime stores a row: the input's fields, then the order
+    /// value (`__order`).
+    std::shared_ptr<RecordType> stored;
+  };
+
+  /// Creates each top stage's runtime state.
+  void createTops();
+  /// A window result arrives at \p t: offered to its group with its order
+  /// value.
+  void emitTopArrival(const LogicalTop &t, llvm::Value *record, const RecordType &type);
+  /// The groups \p wm has passed go to the consumers, ranked.
+  void emitTopFiring(const LogicalTop &t, llvm::Value *wm);
+
   // ------------------------------------------------- scheduler and steps
   // (SourceLoop.cpp, which defines the member templates too: only its code
   // instantiates them)
@@ -387,6 +406,8 @@ private:
   std::map<const LogicalJoin *, JoinInfo> joinInfo_;
   std::vector<const LogicalDistinct *> dedups_;
   std::map<const LogicalDistinct *, DedupInfo> dedupInfo_;
+  std::vector<const LogicalTop *> tops_;
+  std::map<const LogicalTop *, TopInfo> topInfo_;
   std::map<const LogicalWindowAggregate *, WindowInfo> windowInfo_;
 };
 

@@ -229,6 +229,8 @@ void Generator::emitAdvance(const std::vector<const LogicalOperator *> &stateful
     else if (auto *j = dyn_cast<LogicalJoin>(op)) // expiry: nothing is emitted
       rt_.call(b_, Abi::srt_join_advance,
                {b_.CreateLoad(rt_.ptr, joinInfo_.at(j).handle), stageWatermark(*j)});
+    else if (auto *t = dyn_cast<LogicalTop>(op))
+      emitTopFiring(*t, stageWatermark(*t));
     else if (auto *d = dyn_cast<LogicalDistinct>(op)) // the same
       rt_.call(b_, Abi::srt_dedup_advance,
                {b_.CreateLoad(rt_.ptr, dedupInfo_.at(d).handle), stageWatermark(*d)});
@@ -240,7 +242,8 @@ std::vector<const LogicalOperator *> Generator::statefulAfter(const LogicalSourc
     const auto &feeding = upstream_.at(op);
     if (!std::count(feeding.begin(), feeding.end(), &src))
       continue;
-    if (isa<LogicalWindowAggregate>(op) || isa<LogicalJoin>(op) || isa<LogicalDistinct>(op))
+    if (isa<LogicalWindowAggregate>(op) || isa<LogicalJoin>(op) || isa<LogicalDistinct>(op) ||
+        isa<LogicalTop>(op))
       out.push_back(op);
   }
   return out;
@@ -329,6 +332,9 @@ void Generator::emitOperator(const LogicalOperator &op, size_t slot, llvm::Value
     return;
   case LogicalOperator::Kind::Distinct:
     emitDistinct(cast<LogicalDistinct>(op), record, type);
+    return;
+  case LogicalOperator::Kind::Top:
+    emitTopArrival(cast<LogicalTop>(op), record, type);
     return;
   case LogicalOperator::Kind::Filter:
   case LogicalOperator::Kind::Project:

@@ -12,6 +12,7 @@
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalTop.h"
 #include "plan/LogicalUnnest.h"
 #include "plan/LogicalWindowAggregate.h"
 
@@ -148,6 +149,10 @@ public:
         require(in, need);
         break;
       }
+      case LogicalOperator::Kind::Top:
+        // Ties are ordered by every field of the row: all of them are read.
+        require(op->inputs[0], Need(op->inputs[0]->output->fields.size(), true));
+        break;
       case LogicalOperator::Kind::Distinct: {
         // The record passes through: what is needed after, and the keys.
         auto *d = cast<LogicalDistinct>(op);

@@ -247,6 +247,25 @@ private:
                                        range(s->IDENT()));
   }
 
+  /// `top 3 by n desc per region`.
+  StagePtr topStage(const std::string &word, P::WordStageContext *s, P::TopBodyContext *t) {
+    if (word != "top") {
+      diags_.error(range(t), "'" + word +
+                                 "' is not followed by a count and 'by': did you mean "
+                                 "'top <n> by <expr>'?");
+      broken = true;
+    }
+    bool descending = true;
+    if (auto *o = t->sortOrder())
+      descending = o->IDENT()->getText() == "desc";
+    std::vector<ExprPtr> per;
+    if (auto *p = t->perKeys())
+      for (auto *e : p->expr())
+        per.push_back(expr(e));
+    return std::make_unique<TopStage>(range(s), expr(t->expr(0)), expr(t->expr(1)), descending,
+                                      std::move(per));
+  }
+
   /// `union a, b`, `unnest w = split(...)` or `distinct by k within d`: the
   /// word must fit the body.
   StagePtr wordStage(P::WordStageContext *s) {
@@ -264,12 +283,16 @@ private:
         keys.push_back(expr(parts[i]));
       return std::make_unique<DistinctStage>(range(s), std::move(keys), expr(parts.back()));
     }
-    if (word == "distinct") {
-      diags_.error(range(s->wordStageBody()), "distinct takes the keys and a duration: "
-                                              "distinct by user_id within 10m");
+    if (auto *t = dynamic_cast<P::TopBodyContext *>(s->wordStageBody()))
+      return topStage(word, s, t);
+    if (word == "distinct" || word == "top") {
+      diags_.error(range(s->wordStageBody()),
+                   word == "distinct"
+                       ? "distinct takes the keys and a duration: distinct by user_id within 10m"
+                       : "top takes a count and an order: top 10 by views [asc|desc] [per key]");
       broken = true;
     }
-    bool isUnion = word == "union", reported = word == "distinct";
+    bool isUnion = word == "union", reported = word == "distinct" || word == "top";
     if (auto *u = dynamic_cast<P::UnnestBodyContext *>(s->wordStageBody())) {
       if (isUnion && !reported) {
         diags_.error(range(u->getToken(P::ASSIGN, 0)), "'union' takes the streams to merge: union a, b");

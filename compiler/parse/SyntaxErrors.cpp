@@ -149,15 +149,18 @@ SyntaxErrorListener::describe(Token *offending, const antlr4::misc::IntervalSet 
     err.trailingAt = index; // the statement itself may be complete
 
   } else {
-    // After `union` or `unnest` the body is a name: `by` only follows
-    // `distinct` (the three share one alternative, wordStageBody).
-    antlr4::misc::IntervalSet offered = expected;
-    std::string before = previous == P::IDENT ? chunk_[index - 1]->getText() : "";
-    if (before == "union" || before == "unnest")
-      offered.remove(size_t(P::BY));
     // In a comma-separated list, a missing ',' is as likely as a missing
     // closing bracket.
-    std::string names = describeExpected(offered);
+    std::string names = describeExpected(expected);
+    // The stages led by a soft keyword share one alternative
+    // (wordStageBody): what may follow depends on the word.
+    std::string before = previous == P::IDENT ? chunk_[index - 1]->getText() : "";
+    if (before == "union" || before == "unnest")
+      names = "a name";
+    else if (before == "distinct")
+      names = "'by'";
+    else if (before == "top")
+      names = "a count";
     // A test's body is braces without commas.
     bool testBody = !open.empty() && open.back() == 2 && chunk_[0]->getType() == P::TEST;
     bool inList = !open.empty() && chunk_[open.back()]->getType() != P::LPAREN && !testBody;
@@ -166,6 +169,10 @@ SyntaxErrorListener::describe(Token *offending, const antlr4::misc::IntervalSet 
     if (inList && expected.contains(closer) && !expected.contains(size_t(P::COMMA)) &&
         type != Token::EOF && previous != P::COMMA)
       names = "',' or " + names;
+    // A name or literal right after a list item: a missing ','.
+    else if (inList && expected.contains(closer) && expected.contains(size_t(P::COMMA)) &&
+             (type == P::IDENT || type == P::INT || type == P::FLOAT || type == P::STRING))
+      names = "',' or " + tokenDisplay(closer);
     err.message = "expected " + names + ", found " + found;
     if (type == P::IDENT) // `wehre`: a misspelt keyword
       if (std::string near = closestMatch(offending->getText(), expectedKeywords(expected));
@@ -203,12 +210,6 @@ bool SyntaxErrorListener::hint(size_t index, const antlr4::misc::IntervalSet &ex
   auto notYet = [](const std::string &what) { return what + " is not supported yet"; };
   if (index >= 1 && typeAt(index - 1) == P::EXTEND && word == "over")
     return say(notYet("'extend over' (frames over the last rows or time)"), index);
-  if (expected.contains(size_t(P::WHERE)) && word == "top")
-    return say(notYet("the '" + word + "' stage"), index);
-  // The stages led by a soft keyword (union, unnest, distinct) read a
-  // stage's first word as a name: the error comes one token later.
-  if (index >= 2 && typeAt(index - 2) == P::PIPE && before == "top")
-    return say(notYet("the '" + before + "' stage"), index - 1);
   return false;
 }
 
@@ -227,7 +228,7 @@ SyntaxErrorListener::expectedKeywords(const antlr4::misc::IntervalSet &expected)
     if (expected.contains(token)) // soft keywords the token pass retypes
       words.push_back(word);
   if (expected.contains(size_t(P::WHERE))) // a stage: the soft keywords too
-    for (const char *word : {"union", "unnest", "distinct"})
+    for (const char *word : {"union", "unnest", "distinct", "top"})
       words.push_back(word);
   return words;
 }
@@ -238,8 +239,8 @@ std::string SyntaxErrorListener::describeExpected(const antlr4::misc::IntervalSe
     return "a statement (import, schema, source, table, sink, param, fn, "
            "let or from)";
   if (has(P::WHERE) && has(P::SELECT) && has(P::WINDOW))
-    return "a stage (where, select, extend, window, lookup, join, union, unnest, distinct or "
-           "into)";
+    return "a stage (where, select, extend, window, lookup, join, union, unnest, distinct, top "
+           "or into)";
   std::vector<std::string> names;
   bool expression = has(P::INT) && has(P::STRING) && has(P::IDENT);
   if (expression)

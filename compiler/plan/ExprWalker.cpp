@@ -8,6 +8,7 @@
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalTop.h"
 #include "plan/LogicalUnion.h"
 #include "plan/LogicalUnnest.h"
 #include "plan/LogicalWindowAggregate.h"
@@ -78,6 +79,14 @@ void visitOperator(LogicalOperator &op, const Visitor &v) {
   case LogicalOperator::Kind::Unnest:
     v.record(cast<LogicalUnnest>(op).string);
     break;
+  case LogicalOperator::Kind::Top: {
+    auto &t = cast<LogicalTop>(op);
+    v.startUp(t.count);
+    v.record(t.order);
+    for (auto &k : t.per)
+      v.record(k);
+    break;
+  }
   case LogicalOperator::Kind::Distinct:
     v.startUp(cast<LogicalDistinct>(op).within);
     for (auto &k : cast<LogicalDistinct>(op).keys)

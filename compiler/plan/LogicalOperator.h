@@ -27,6 +27,7 @@ public:
     Union,
     Unnest,
     Distinct,
+    Top,
     FanOut,
     Fused,
     Sink,

@@ -8,6 +8,7 @@
 #include "plan/LogicalLookup.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalTop.h"
 #include "plan/LogicalUnion.h"
 #include "plan/LogicalUnnest.h"
 #include "plan/LogicalWindowAggregate.h"
@@ -99,6 +100,13 @@ std::string LogicalDistinct::details() const {
   for (size_t i = 0; i < keys.size(); ++i)
     keyList += (i ? ", " : "") + keys[i]->str();
   return "by " + keyList + " within " + formatDuration(withinMs);
+}
+
+std::string LogicalTop::details() const {
+  std::string s = std::to_string(n) + " by " + order->str() + (descending ? " desc" : " asc");
+  for (size_t i = 0; i < per.size(); ++i)
+    s += (i ? ", " : " per ") + per[i]->str();
+  return s + (wholeInput ? " over the whole input" : " per window");
 }
 
 std::string LogicalJoin::details() const {

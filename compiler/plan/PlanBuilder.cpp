@@ -9,6 +9,7 @@
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalTop.h"
 #include "plan/LogicalUnion.h"
 #include "plan/LogicalUnnest.h"
 #include "plan/LogicalWindowAggregate.h"
@@ -289,6 +290,23 @@ private:
       }
       op->where = sm_.describe(op->range.start());
       op->eventTime = true;
+      return op;
+    }
+    case Stage::Kind::Top: {
+      auto &t = cast<TopStage>(st);
+      auto *op = make<LogicalTop>(in, st, st.outputType);
+      LowerScope none;
+      op->count = lower(*t.count, none);
+      op->n = t.n;
+      op->order = lower(*t.order, scope);
+      op->descending = t.descending;
+      for (const auto &k : t.per)
+        op->per.push_back(lower(*k, scope));
+      op->wholeInput = t.wholeInput;
+      op->where = sm_.describe(op->range.start());
+      int start = in->output->indexOf("window_start");
+      if (start >= 0 && in->output->fields[start].type.kind == TypeKind::Timestamp)
+        op->startField = start;
       return op;
     }
     case Stage::Kind::Distinct: {

@@ -12,6 +12,7 @@
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
+#include "plan/LogicalTop.h"
 #include "plan/LogicalUnion.h"
 #include "plan/LogicalUnnest.h"
 #include "plan/LogicalWindowAggregate.h"
@@ -115,6 +116,17 @@ private:
       expr(*l.key, in, nullptr, false);
       if (o.output->fields.size() != in->fields.size() + l.tableType->fields.size())
         fail("the output is not the input's fields then the table's");
+      return;
+    }
+    case LogicalOperator::Kind::Top: {
+      auto &t = cast<LogicalTop>(o);
+      arity(1);
+      expr(*t.order, in, nullptr, false);
+      for (const auto &k : t.per)
+        expr(*k, in, nullptr, false);
+      if (o.output->fields.size() != in->fields.size() + 1 ||
+          o.output->fields.back().name != "rank")
+        fail("does not append 'rank' to its input's fields");
       return;
     }
     case LogicalOperator::Kind::Distinct: {

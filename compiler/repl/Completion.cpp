@@ -24,10 +24,10 @@ const char *const kKeywords[] = {
 /// are not reserved but are typed often (connectors, their arguments and the
 /// formats come from their registries, aggregates with the built-in
 /// functions).
-const char *const kOtherWords[] = {"tumbling", "sliding",      "session", "event_time", "max_delay",
-                                   "union",    "idle_timeout", "key",     "unbounded",  "unnest",
-                                   "split",    "case",         "when",    "end",        "test",
-                                   "given",    "expect",       "ordered", "distinct"};
+const char *const kOtherWords[] = {
+    "tumbling",  "sliding", "session",  "event_time", "max_delay", "union", "idle_timeout", "key",
+    "unbounded", "unnest",  "split",    "case",       "when",      "end",   "test",         "given",
+    "expect",    "ordered", "distinct", "top",        "asc",       "desc",  "per"};
 
 /// Every connector's name and argument names, and every format's name.
 std::vector<std::string> connectorWords() {

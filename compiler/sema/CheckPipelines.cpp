@@ -107,6 +107,12 @@ StreamInfo Sema::checkPipeline(Pipeline &p, bool isLet) {
     recovered_ = nullptr;
     RecordTypeRef out = checkStage(s, cur, info, p.from, i + 1 == p.stages.size(), isLet);
     s.outputType = out;
+    // What `top` may rank: a window's results, through stateless stages.
+    if (auto *w = dyn_cast<WindowStage>(&s))
+      info.window = w;
+    else if (!isa<WhereStage>(s) && !isa<SelectStage>(s) && !isa<ExtendStage>(s) &&
+             !isa<TopStage>(s) && !isa<IntoStage>(s))
+      info.window = nullptr;
     if (!out && recovered_) {
       // A bad stage whose output is known but for its bad fields (of no
       // type, so no knock-on errors): the later stages are checked on it.
@@ -291,6 +297,8 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
     return checkUnnest(cast<UnnestStage>(s), in, scope);
   case Stage::Kind::Distinct:
     return checkDistinct(cast<DistinctStage>(s), in, scope);
+  case Stage::Kind::Top:
+    return checkTop(cast<TopStage>(s), in, info, scope);
   case Stage::Kind::Into: {
     auto &into = cast<IntoStage>(s);
     if (isLet) {
@@ -458,6 +466,54 @@ RecordTypeRef Sema::checkDistinct(DistinctStage &d, const RecordTypeRef &in, con
   }
   d.withinMs = *within;
   return in;
+}
+
+/// `top <n> by <expr> [asc|desc] [per <keys>]`: only over a window's
+/// results; n a positive constant, the order an ordered value, the `per`
+/// values groupable. The output is the input and `rank: i64`.
+RecordTypeRef Sema::checkTop(TopStage &t, const RecordTypeRef &in, const StreamInfo &info,
+                             const Scope &scope) {
+  bool ok = true;
+  if (!info.window) {
+    diags_.error(t.range(), "top ranks the results of a window: put it after 'window ... "
+                            "aggregate { }' (possibly after where, select or extend)");
+    ok = false;
+  }
+  Scope constant;
+  constant.constWhat = "top's count";
+  Type countType = checkExpr(*t.count, constant);
+  if (!countType.isError()) {
+    auto v = evalConstant(*t.count);
+    if (countType.kind != TypeKind::I64 || !v || v->isNull() || v->asInt() < 1) {
+      diags_.error(t.count->range(), "top's count must be a positive integer constant, as in "
+                                     "'top 10 by views'");
+      ok = false;
+    } else {
+      t.n = v->asInt();
+    }
+  }
+  Type order = checkExpr(*t.order, scope);
+  if (!order.isError() && order.kind != TypeKind::I64 && order.kind != TypeKind::F64 &&
+      order.kind != TypeKind::String && order.kind != TypeKind::Timestamp &&
+      order.kind != TypeKind::Duration) {
+    diags_.error(t.order->range(), "top cannot order values of type " + order.str());
+    ok = false;
+  }
+  for (auto &k : t.per) {
+    Type kt = checkExpr(*k, scope);
+    ok &= !kt.isError() && groupableKey(*k, kt, exprToSourceUnparenthesised(*k));
+  }
+  if (in->indexOf("rank") >= 0) {
+    diags_.error(t.range(), "top adds a field 'rank', which the record already has: rename it "
+                            "first (select or extend)");
+    ok = false;
+  }
+  if (!ok)
+    return nullptr;
+  t.wholeInput = info.window->spec->kind == "all";
+  auto out = std::make_shared<RecordType>(*in);
+  out->fields.push_back({"rank", Type::i64()});
+  return out;
 }
 
 RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamInfo &info) {

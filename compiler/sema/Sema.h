@@ -23,6 +23,9 @@ namespace streamc {
 struct StreamInfo {
   RecordTypeRef type;
   bool eventTime = false; ///< false: processing time
+  /// The window whose results the records are (through where, select,
+  /// extend and top), or null: what `top` ranks.
+  const WindowStage *window = nullptr;
 };
 
 /// A param's value for this compilation: from `--param`/YAML, else the default.
@@ -104,6 +107,8 @@ private:
   /// `unnest name = split(s, sep)`: the input's fields and `name: string`.
   RecordTypeRef checkUnnest(UnnestStage &u, const RecordTypeRef &in, const Scope &scope);
   RecordTypeRef checkDistinct(DistinctStage &d, const RecordTypeRef &in, const Scope &scope);
+  RecordTypeRef checkTop(TopStage &t, const RecordTypeRef &in, const StreamInfo &info,
+                         const Scope &scope);
   bool groupableKey(const Expr &e, const Type &t, const std::string &name);
   /// A window's spec: a known kind, its arguments (constant sizes, a
   /// positive count); false after reporting what is wrong.

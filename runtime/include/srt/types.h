@@ -132,6 +132,8 @@ typedef struct srt_window srt_window;
 typedef struct srt_join srt_join;
 /** The state of a `distinct` stage (runtime/src/dedup/Dedup.cpp). */
 typedef struct srt_dedup srt_dedup;
+/** The state of a `top` stage (runtime/src/top/Top.cpp). */
+typedef struct srt_top srt_top;
 
 enum srt_window_kind {
   SRT_WINDOW_TUMBLING = 1,

@@ -1,0 +1,103 @@
+// Top stages: their runtime state, a window result offered to its group
+// (Generator::emitTopArrival) and the ranked groups the watermark releases
+// (Generator::emitTopFiring).
+#include "codegen/Generator.h"
+
+#include "codegen/KeyCodeGen.h"
+
+namespace streamc::codegen_detail {
+
+void Generator::createTops() {
+  llvm::IRBuilder<> eb(entry_, entry_->begin());
+  for (const LogicalTop *t : tops_) {
+    TopInfo &info = topInfo_[t];
+    info.stored = std::make_shared<RecordType>(*t->inputs[0]->output);
+    info.stored->fields.push_back({"__order", t->order->type});
+    info.handle = handleSlot("top");
+    llvm::Value *n =
+        startUpSetting(t->count.get(), t->n, 1, "top at " + t->where + ": the count", false);
+    b_.CreateStore(
+        rt_.call(b_, Abi::srt_top_create,
+                 {runArg_, layoutOf(*info.stored).global, n, b_.getInt32(t->descending ? 1 : 0)}),
+        info.handle);
+    info.keyBuffer =
+        eb.CreateAlloca(llvm::ArrayType::get(rt_.i8, kKeyBufferSize), nullptr, "top.key");
+    info.keyBuffer->setAlignment(llvm::Align(8));
+  }
+}
+
+void Generator::emitTopArrival(const LogicalTop &t, llvm::Value *record, const RecordType &type) {
+  TopInfo &info = topInfo_.at(&t);
+  llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
+  ExprCodeGen exprs = exprGen(record, type);
+  const RecordLayout &inLayout = layoutOf(type).layout;
+  const LayoutInfo &stored = layoutOf(*info.stored);
+  llvm::Value *row = entryAlloca(stored.layout.size, "top.row");
+  for (size_t i = 0; i < type.fields.size(); ++i)
+    exprs.storeField(row, stored.layout, *info.stored, static_cast<int>(i),
+                     exprs.loadField(record, inLayout, type, static_cast<int>(i)));
+  exprs.storeField(row, stored.layout, *info.stored, static_cast<int>(type.fields.size()),
+                   exprs.emit(*t.order));
+  std::vector<Val> parts;
+  std::vector<Type> types;
+  for (const auto &k : t.per) {
+    parts.push_back(exprs.emit(*k));
+    types.push_back(k->type);
+  }
+  auto [key, keyLen] = KeyCodeGen(b_, rt_, fn_, types)
+                           .encode(parts, info.keyBuffer, kKeyBufferSize, [&](llvm::Value *len) {
+                             return rt_.call(b_, Abi::srt_top_key_buffer, {handle, len});
+                           });
+  // The group: the window's rows share their event time (window_end - 1ms)
+  // and window_start; over `window all` every row is one window.
+  llvm::Value *groupTime = t.wholeInput ? b_.getInt64(INT64_MAX - 1) : time_;
+  llvm::Value *start = b_.getInt64(0);
+  if (t.startField >= 0 && !t.wholeInput)
+    start = exprs.loadField(record, inLayout, type, t.startField).v;
+  rt_.call(b_, Abi::srt_top_add, {handle, key, keyLen, groupTime, start, time_, row});
+}
+
+void Generator::emitTopFiring(const LogicalTop &t, llvm::Value *wm) {
+  TopInfo &info = topInfo_.at(&t);
+  llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
+  rt_.call(b_, Abi::srt_top_fire, {handle, wm});
+  auto *next = llvm::BasicBlock::Create(ctx_, "top.next", fn_);
+  auto *emit = llvm::BasicBlock::Create(ctx_, "top.row", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "top.done", fn_);
+  b_.CreateBr(next);
+
+  b_.SetInsertPoint(next);
+  llvm::Value *rankSlot = entryAlloca(sizeof(int64_t), "top.rank");
+  llvm::Value *timeSlot = entryAlloca(sizeof(int64_t), "top.time");
+  llvm::Value *row = rt_.call(b_, Abi::srt_top_next, {handle, rankSlot, timeSlot});
+  b_.CreateCondBr(b_.CreateIsNull(row), done, emit);
+
+  b_.SetInsertPoint(emit);
+  if (usesRecordContext())
+    rt_.call(b_, Abi::srt_record_begin, {ctxArg_});
+  const RecordType &outType = *t.output;
+  const LayoutInfo &out = layoutOf(outType);
+  const LayoutInfo &stored = layoutOf(*info.stored);
+  llvm::Value *outRec = entryAlloca(out.layout.size, "top.result");
+  ExprCodeGen exprs = exprGen(row, *info.stored);
+  size_t fields = outType.fields.size() - 1;
+  for (size_t i = 0; i < fields; ++i)
+    exprs.storeField(outRec, out.layout, outType, static_cast<int>(i),
+                     exprs.loadField(row, stored.layout, *info.stored, static_cast<int>(i)));
+  exprs.storeField(outRec, out.layout, outType, static_cast<int>(fields),
+                   {b_.CreateLoad(rt_.i64, rankSlot), b_.getFalse()});
+  llvm::Value *savedTime = time_, *savedLateBefore = lateBefore_;
+  time_ = b_.CreateLoad(rt_.i64, timeSlot);
+  lateBefore_ = nullptr; // emitted before the watermark moves on: never late
+  llvm::BasicBlock *savedReject = rejectTarget_;
+  rejectTarget_ = next;
+  emitConsumers(t, outRec, outType);
+  rejectTarget_ = savedReject;
+  time_ = savedTime;
+  lateBefore_ = savedLateBefore;
+  b_.CreateBr(next);
+
+  b_.SetInsertPoint(done);
+}
+
+} // namespace streamc::codegen_detail
