@@ -83,6 +83,8 @@ stage
     : WHERE expr                                                    # whereStage
     | SELECT '{' namedExprList '}'                                  # selectStage
     | EXTEND '{' namedExprList '}'                                  # extendStage
+    | EXTEND {isWord("over")}? IDENT windowSpec (BY expr (',' expr)*)?
+      '{' namedExprList '}' (LATE INTO IDENT)?                      # extendOverStage
     | WINDOW windowSpec (BY namedExpr (',' namedExpr)*)?
       AGGREGATE '{' namedExprList '}' (LATE INTO IDENT)?            # windowStage
     | LOOKUP IDENT ON andExpr (OR NULL_)?                            # lookupStage

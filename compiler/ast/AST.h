@@ -322,6 +322,7 @@ public:
     Where,
     Select,
     Extend,
+    ExtendOver,
     Window,
     Lookup,
     Join,
@@ -366,6 +367,28 @@ public:
       : Stage(Kind::Extend, r), items(std::move(items)) {}
   std::vector<std::unique_ptr<NamedExpr>> items;
   static bool classof(const Stage *s) { return s->kind() == Kind::Extend; }
+};
+
+/// `extend over <frame> [by <key>, ...] { name: <expr>, ... } [late into s]`
+/// (LANGUAGE.md §6.1): per record, aggregates over a frame of the records
+/// of its key processed before it; every field kept, these added or
+/// replaced. The frame is `rows(n)`, `range(d)` or `unbounded` (a
+/// WindowSpec in form).
+class ExtendOverStage : public Stage {
+public:
+  ExtendOverStage(SourceRange r, std::unique_ptr<WindowSpec> frame, std::vector<ExprPtr> keys,
+                  std::vector<std::unique_ptr<NamedExpr>> items, std::string lateSink,
+                  SourceRange lateSinkRange)
+      : Stage(Kind::ExtendOver, r), frame(std::move(frame)), keys(std::move(keys)),
+        items(std::move(items)), lateSink(std::move(lateSink)), lateSinkRange(lateSinkRange) {}
+  std::unique_ptr<WindowSpec> frame;
+  std::vector<ExprPtr> keys;
+  std::vector<std::unique_ptr<NamedExpr>> items;
+  std::string lateSink; ///< empty when there is no `late into`
+  SourceRange lateSinkRange;
+  int64_t rows = 0;    ///< set by sema: rows(n)
+  int64_t rangeMs = 0; ///< set by sema: range(d)
+  static bool classof(const Stage *s) { return s->kind() == Kind::ExtendOver; }
 };
 
 class WindowStage : public Stage {

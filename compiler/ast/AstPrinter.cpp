@@ -375,6 +375,27 @@ private:
       expr(*d.within);
       return;
     }
+    case Stage::Kind::ExtendOver: {
+      auto &o = cast<ExtendOverStage>(s);
+      line("ExtendOverStage " + o.frame->kind + out);
+      end(s.range());
+      Indent in(depth_);
+      for (const auto &a : o.frame->args)
+        expr(*a);
+      for (const auto &k : o.keys) {
+        line("By");
+        end(k->range());
+        Indent in2(depth_);
+        expr(*k);
+      }
+      for (const auto &i : o.items)
+        named("Item", *i);
+      if (!o.lateSink.empty()) {
+        line("LateInto '" + o.lateSink + "'");
+        end(o.lateSinkRange);
+      }
+      return;
+    }
     case Stage::Kind::Top: {
       auto &t = cast<TopStage>(s);
       line(std::string("TopStage ") + (t.descending ? "desc" : "asc") + out);

@@ -20,14 +20,14 @@ AggregateLayout AggregateLayout::of(const std::vector<AggregateCall> &aggregates
 }
 
 AggregateEmitter AggregateCodeGen::emitter(size_t i, llvm::Value *state) {
-  AggregateEmitter e(b_, rt_, fn_, window_.aggregates[i]);
+  AggregateEmitter e(b_, rt_, fn_, aggregates_[i]);
   e.state = b_.CreateConstInBoundsGEP1_64(rt_.i8, state, layout_.offsets[i]);
   return e;
 }
 
 std::vector<Val> AggregateCodeGen::emitArguments(ExprCodeGen &exprs) {
   std::vector<Val> args;
-  for (const AggregateCall &a : window_.aggregates)
+  for (const AggregateCall &a : aggregates_)
     for (size_t i = 0; i < a.args.size(); ++i)
       args.push_back(a.isConstantArg(i) ? Val{} : exprs.emit(*a.args[i]));
   return args;
@@ -38,31 +38,31 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &ar
   // Each aggregate's arguments, in the order emitArguments evaluated them.
   std::vector<std::vector<Val>> argsOf;
   size_t next = 0;
-  for (const AggregateCall &a : window_.aggregates) {
+  for (const AggregateCall &a : aggregates_) {
     argsOf.emplace_back(args.begin() + next, args.begin() + next + a.args.size());
     next += a.args.size();
   }
   // First every check that can reject the record, then the stores.
   std::vector<AggregateEmitter> emitters;
   std::vector<std::vector<llvm::Value *>> checked;
-  for (size_t i = 0; i < window_.aggregates.size(); ++i) {
+  for (size_t i = 0; i < aggregates_.size(); ++i) {
     emitters.push_back(emitter(i, state));
     AggregateEmitter &e = emitters.back();
     e.args = &argsOf[i];
     e.seq = seq;
     e.exprs = &exprs;
-    checked.push_back(window_.aggregates[i].fn->emitCheck(e));
+    checked.push_back(aggregates_[i].fn->emitCheck(e));
   }
-  for (size_t i = 0; i < window_.aggregates.size(); ++i)
-    window_.aggregates[i].fn->emitUpdate(emitters[i], checked[i]);
+  for (size_t i = 0; i < aggregates_.size(); ++i)
+    aggregates_[i].fn->emitUpdate(emitters[i], checked[i]);
 }
 
 std::vector<Val> AggregateCodeGen::emitResults(ExprCodeGen &consts, llvm::Value *state) {
   std::vector<Val> out;
-  for (size_t i = 0; i < window_.aggregates.size(); ++i) {
+  for (size_t i = 0; i < aggregates_.size(); ++i) {
     AggregateEmitter e = emitter(i, state);
     e.exprs = &consts;
-    out.push_back(window_.aggregates[i].fn->emitResult(e));
+    out.push_back(aggregates_[i].fn->emitResult(e));
   }
   return out;
 }
@@ -99,7 +99,7 @@ llvm::Function *AggregateCodeGen::emitStateFunction(llvm::Module &module, Runtim
 
 std::vector<Type> AggregateCodeGen::keyTypes() const {
   std::vector<Type> types;
-  for (const auto &k : window_.keys)
+  for (const auto &k : keys_)
     types.push_back(k->type);
   return types;
 }
@@ -108,7 +108,7 @@ std::pair<llvm::Value *, llvm::Value *>
 AggregateCodeGen::emitKey(ExprCodeGen &exprs, llvm::Value *buffer, uint32_t inlineSize,
                           llvm::Value *window) {
   std::vector<Val> values;
-  for (const auto &k : window_.keys)
+  for (const auto &k : keys_)
     values.push_back(exprs.emit(*k));
   return KeyCodeGen(b_, rt_, fn_, keyTypes())
       .encode(values, buffer, inlineSize, [&](llvm::Value *len) {

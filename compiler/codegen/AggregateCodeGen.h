@@ -22,13 +22,15 @@ struct AggregateLayout {
 
 class AggregateEmitter;
 
-/// Generates a window's aggregates through their registry entries
-/// (aggregates/Aggregate.h).
+/// Generates the aggregates of a window or an extend over through their
+/// registry entries (aggregates/Aggregate.h).
 class AggregateCodeGen {
 public:
+  /// The aggregates and keys of a window or an extend over.
   AggregateCodeGen(llvm::IRBuilder<> &b, RuntimeDecls &rt, llvm::Function *fn,
-                   const LogicalWindowAggregate &window, const AggregateLayout &layout)
-      : b_(b), rt_(rt), fn_(fn), window_(window), layout_(layout) {}
+                   const std::vector<AggregateCall> &aggregates,
+                   const std::vector<PlanExprPtr> &keys, const AggregateLayout &layout)
+      : b_(b), rt_(rt), fn_(fn), aggregates_(aggregates), keys_(keys), layout_(layout) {}
 
   /// Evaluates every aggregate's per-record arguments for the record
   /// \p exprs reads, all aggregates' in one list. Done before the record's
@@ -81,7 +83,8 @@ private:
   llvm::IRBuilder<> &b_;
   RuntimeDecls &rt_;
   llvm::Function *fn_;
-  const LogicalWindowAggregate &window_;
+  const std::vector<AggregateCall> &aggregates_;
+  const std::vector<PlanExprPtr> &keys_;
   const AggregateLayout &layout_;
 };
 

@@ -50,6 +50,7 @@ std::unique_ptr<llvm::Module> Generator::run() {
   createJoins();
   createDedups();
   createTops();
+  createOvers();
   createScheduler();
   emitSchedulerLoop();
   closeAll(/*status=*/nullptr);
@@ -114,6 +115,9 @@ bool Generator::supported() {
       break;
     case LogicalOperator::Kind::Top:
       tops_.push_back(cast<LogicalTop>(op));
+      break;
+    case LogicalOperator::Kind::Over:
+      overs_.push_back(cast<LogicalOver>(op));
       break;
     default:
       break;
@@ -399,6 +403,9 @@ void Generator::closeAll(llvm::Value *status) {
   auto destroyDedup = rt_.fn(Abi::srt_dedup_destroy);
   for (auto &[dedup, d] : dedupInfo_)
     b_.CreateCall(destroyDedup, {b_.CreateLoad(rt_.ptr, d.handle)});
+  auto destroyFrame = rt_.fn(Abi::srt_frame_destroy);
+  for (auto &[over, o] : overInfo_)
+    b_.CreateCall(destroyFrame, {b_.CreateLoad(rt_.ptr, o.handle)});
   auto destroyTop = rt_.fn(Abi::srt_top_destroy);
   for (auto &[top, t] : topInfo_)
     b_.CreateCall(destroyTop, {b_.CreateLoad(rt_.ptr, t.handle)});

@@ -16,6 +16,7 @@
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalLookup.h"
+#include "plan/LogicalOver.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
 #include "plan/LogicalTop.h"
@@ -238,6 +239,28 @@ private:
   /// late), it goes to the stage's consumers.
   void emitDistinct(const LogicalDistinct &d, llvm::Value *record, const RecordType &type);
 
+  // -------------------------------------------------------- extend over
+  // (OverCodeGen.cpp)
+  struct OverInfo {
+    llvm::AllocaInst *handle = nullptr;    ///< srt_frame*
+    llvm::AllocaInst *keyBuffer = nullptr; ///< kKeyBufferSize bytes
+    llvm::AllocaInst *arrivals = nullptr;  ///< records processed (first/last order)
+    AggregateLayout aggs;
+    llvm::Function *freeState = nullptr; ///< frees a state, or null
+  };
+
+  /// Creates each extend over's runtime state.
+  void createOvers();
+  /// A record arrives at \p o: with event time it waits for the watermark
+  /// (or is late); without, it is processed at once.
+  void emitOverArrival(const LogicalOver &o, llvm::Value *record, const RecordType &type);
+  /// With event time: the records \p wm has reached are processed, in
+  /// event-time order.
+  void emitOverRelease(const LogicalOver &o, llvm::Value *wm);
+  /// The record's frame aggregates, its entries, and the extended record to
+  /// the consumers.
+  void emitOverProcess(const LogicalOver &o, llvm::Value *record, const RecordType &type);
+
   // ------------------------------------------------------------ top stages
   // (TopCodeGen.cpp)
   struct TopInfo {
@@ -407,6 +430,8 @@ private:
   std::vector<const LogicalDistinct *> dedups_;
   std::map<const LogicalDistinct *, DedupInfo> dedupInfo_;
   std::vector<const LogicalTop *> tops_;
+  std::vector<const LogicalOver *> overs_;
+  std::map<const LogicalOver *, OverInfo> overInfo_;
   std::map<const LogicalTop *, TopInfo> topInfo_;
   std::map<const LogicalWindowAggregate *, WindowInfo> windowInfo_;
 };

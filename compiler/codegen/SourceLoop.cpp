@@ -231,6 +231,8 @@ void Generator::emitAdvance(const std::vector<const LogicalOperator *> &stateful
                {b_.CreateLoad(rt_.ptr, joinInfo_.at(j).handle), stageWatermark(*j)});
     else if (auto *t = dyn_cast<LogicalTop>(op))
       emitTopFiring(*t, stageWatermark(*t));
+    else if (auto *o = dyn_cast<LogicalOver>(op); o && o->eventTime)
+      emitOverRelease(*o, stageWatermark(*o));        // processing time: nothing waits
     else if (auto *d = dyn_cast<LogicalDistinct>(op)) // the same
       rt_.call(b_, Abi::srt_dedup_advance,
                {b_.CreateLoad(rt_.ptr, dedupInfo_.at(d).handle), stageWatermark(*d)});
@@ -243,7 +245,7 @@ std::vector<const LogicalOperator *> Generator::statefulAfter(const LogicalSourc
     if (!std::count(feeding.begin(), feeding.end(), &src))
       continue;
     if (isa<LogicalWindowAggregate>(op) || isa<LogicalJoin>(op) || isa<LogicalDistinct>(op) ||
-        isa<LogicalTop>(op))
+        isa<LogicalTop>(op) || isa<LogicalOver>(op))
       out.push_back(op);
   }
   return out;
@@ -335,6 +337,9 @@ void Generator::emitOperator(const LogicalOperator &op, size_t slot, llvm::Value
     return;
   case LogicalOperator::Kind::Top:
     emitTopArrival(cast<LogicalTop>(op), record, type);
+    return;
+  case LogicalOperator::Kind::Over:
+    emitOverArrival(cast<LogicalOver>(op), record, type);
     return;
   case LogicalOperator::Kind::Filter:
   case LogicalOperator::Kind::Project:

@@ -82,7 +82,7 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
                                  const RecordType &type) {
   WindowInfo &info = windowInfo_.at(&w);
   ExprCodeGen exprs = exprGen(record, type);
-  AggregateCodeGen aggs(b_, rt_, fn_, w, info.aggs);
+  AggregateCodeGen aggs(b_, rt_, fn_, w.aggregates, w.keys, info.aggs);
   llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
   std::vector<Val> args = aggs.emitArguments(exprs);
   auto [key, keyLen] = aggs.emitKey(exprs, info.keyBuffer, kKeyBufferSize, handle);
@@ -138,7 +138,7 @@ void Generator::emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm) {
   llvm::Value *end = field(offsetof(srt_window_row, end), rt_.i64);
   const LayoutInfo &keyLayout = layoutOf(info.keyType);
   llvm::Value *keyRecord = entryAlloca(keyLayout.layout.size, "window.key");
-  AggregateCodeGen aggs(b_, rt_, fn_, w, info.aggs);
+  AggregateCodeGen aggs(b_, rt_, fn_, w.aggregates, w.keys, info.aggs);
   ExprCodeGen keyExprs = exprGen(keyRecord, info.keyType);
   aggs.emitDecodeKey(keyExprs, keyBytes, keyRecord, info.keyType, keyLayout.layout);
   ExprCodeGen consts = exprGen(nullptr, nullptr, nullptr);

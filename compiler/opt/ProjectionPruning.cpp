@@ -9,6 +9,7 @@
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalLookup.h"
+#include "plan/LogicalOver.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
@@ -146,6 +147,28 @@ public:
         LogicalOperator *in = op->inputs[0];
         Need need = Need::slice(out, 0, in->output->fields.size());
         mark(*l->key, need);
+        require(in, need);
+        break;
+      }
+      case LogicalOperator::Kind::Over: {
+        // The record is buffered and passed on whole (its fields in their
+        // places, the entries replacing or appended): what is needed after,
+        // but the entries, and what the keys, aggregates and entries read.
+        auto *v = cast<LogicalOver>(op);
+        LogicalOperator *in = op->inputs[0];
+        Need need = Need::slice(out, 0, in->output->fields.size());
+        for (int at : v->entryIndex)
+          if (static_cast<size_t>(at) < need.size())
+            need.drop(static_cast<size_t>(at));
+        if (lateNeedsAll_.count(op))
+          need = Need(in->output->fields.size(), true);
+        for (const auto &k : v->keys)
+          mark(*k, need);
+        for (const auto &a : v->aggregates)
+          for (const auto &arg : a.args)
+            mark(*arg, need);
+        for (const auto &e : v->entries)
+          mark(*e, need);
         require(in, need);
         break;
       }

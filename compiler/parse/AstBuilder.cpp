@@ -196,6 +196,16 @@ private:
     return out;
   }
 
+  /// `tumbling(1m)`, `all`; a frame's `rows(10)`, `unbounded`.
+  std::unique_ptr<WindowSpec> windowSpec(P::WindowSpecContext *w) {
+    std::vector<ExprPtr> args;
+    for (auto *e : w->expr())
+      args.push_back(expr(e));
+    return std::make_unique<WindowSpec>(range(w), identName(w->IDENT()->getText()),
+                                        range(w->IDENT()), std::move(args),
+                                        w->getToken(P::LPAREN, 0) != nullptr);
+  }
+
   StagePtr stage(P::StageContext *c) {
     if (auto *s = dynamic_cast<P::WhereStageContext *>(c))
       return std::make_unique<WhereStage>(range(s), expr(s->expr()));
@@ -203,14 +213,22 @@ private:
       return std::make_unique<SelectStage>(range(s), namedExprs(s->namedExprList()));
     if (auto *s = dynamic_cast<P::ExtendStageContext *>(c))
       return std::make_unique<ExtendStage>(range(s), namedExprs(s->namedExprList()));
+    if (auto *s = dynamic_cast<P::ExtendOverStageContext *>(c)) {
+      std::vector<ExprPtr> keys;
+      for (auto *k : s->expr())
+        keys.push_back(expr(k));
+      std::string late;
+      SourceRange lateRange;
+      if (s->INTO()) {
+        late = identName(s->IDENT(1)->getText());
+        lateRange = range(s->IDENT(1));
+      }
+      return std::make_unique<ExtendOverStage>(range(s), windowSpec(s->windowSpec()),
+                                               std::move(keys), namedExprs(s->namedExprList()),
+                                               late, lateRange);
+    }
     if (auto *s = dynamic_cast<P::WindowStageContext *>(c)) {
-      auto *w = s->windowSpec();
-      std::vector<ExprPtr> args;
-      for (auto *e : w->expr())
-        args.push_back(expr(e));
-      auto spec = std::make_unique<WindowSpec>(range(w), identName(w->IDENT()->getText()),
-                                               range(w->IDENT()), std::move(args),
-                                               w->getToken(P::LPAREN, 0) != nullptr);
+      auto spec = windowSpec(s->windowSpec());
       std::vector<std::unique_ptr<NamedExpr>> keys;
       for (auto *k : s->namedExpr())
         keys.push_back(namedExpr(k));

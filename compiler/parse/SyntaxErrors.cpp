@@ -205,11 +205,6 @@ bool SyntaxErrorListener::hint(size_t index, const antlr4::misc::IntervalSet &ex
   if (type == P::STAR && index >= 2 && typeAt(index - 1) == P::LPAREN &&
       wordAt(index - 2) == "count")
     return say("write count() to count the records: count(*) is SQL's spelling", index);
-
-  // Constructs of the contract (LANGUAGE.md) this version does not have yet.
-  auto notYet = [](const std::string &what) { return what + " is not supported yet"; };
-  if (index >= 1 && typeAt(index - 1) == P::EXTEND && word == "over")
-    return say(notYet("'extend over' (frames over the last rows or time)"), index);
   return false;
 }
 

@@ -5,6 +5,7 @@
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalLookup.h"
+#include "plan/LogicalOver.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
@@ -79,6 +80,18 @@ void visitOperator(LogicalOperator &op, const Visitor &v) {
   case LogicalOperator::Kind::Unnest:
     v.record(cast<LogicalUnnest>(op).string);
     break;
+  case LogicalOperator::Kind::Over: {
+    auto &o = cast<LogicalOver>(op);
+    v.startUp(o.size);
+    for (auto &k : o.keys)
+      v.record(k);
+    for (auto &a : o.aggregates)
+      for (auto &arg : a.args)
+        v.record(arg);
+    for (auto &e : o.entries)
+      v.record(e);
+    break;
+  }
   case LogicalOperator::Kind::Top: {
     auto &t = cast<LogicalTop>(op);
     v.startUp(t.count);

@@ -28,6 +28,7 @@ public:
     Unnest,
     Distinct,
     Top,
+    Over,
     FanOut,
     Fused,
     Sink,

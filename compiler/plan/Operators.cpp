@@ -6,6 +6,7 @@
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalLookup.h"
+#include "plan/LogicalOver.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
 #include "plan/LogicalTop.h"
@@ -100,6 +101,29 @@ std::string LogicalDistinct::details() const {
   for (size_t i = 0; i < keys.size(); ++i)
     keyList += (i ? ", " : "") + keys[i]->str();
   return "by " + keyList + " within " + formatDuration(withinMs);
+}
+
+std::string LogicalOver::details() const {
+  std::string s = frame == FrameKind::Rows    ? "rows(" + std::to_string(rows) + ")"
+                  : frame == FrameKind::Range ? "range(" + formatDuration(rangeMs) + ")"
+                                              : "unbounded";
+  for (size_t i = 0; i < keys.size(); ++i)
+    s += (i ? ", " : " by ") + keys[i]->str();
+  return s + (eventTime ? " event_time" : " processing_time");
+}
+
+std::vector<std::string> LogicalOver::extraLines() const {
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < aggregates.size(); ++i) {
+    const AggregateCall &a = aggregates[i];
+    std::string args;
+    for (size_t j = 0; j < a.args.size(); ++j)
+      args += (j ? ", " : "") + a.args[j]->str();
+    lines.push_back("agg" + std::to_string(i) + " = " + a.fn->name + "(" + args +
+                    ") : " + a.type.str());
+  }
+  lines.push_back("emit " + namedExprList(entryNames, entries));
+  return lines;
 }
 
 std::string LogicalTop::details() const {

@@ -6,6 +6,7 @@
 #include "plan/LogicalFilter.h"
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalLookup.h"
+#include "plan/LogicalOver.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
@@ -292,6 +293,8 @@ private:
       op->eventTime = true;
       return op;
     }
+    case Stage::Kind::ExtendOver:
+      return extendOver(cast<ExtendOverStage>(st), in);
     case Stage::Kind::Top: {
       auto &t = cast<TopStage>(st);
       auto *op = make<LogicalTop>(in, st, st.outputType);
@@ -403,6 +406,43 @@ private:
       op->lateSink = namedSink(w.lateSink);
       // Late records are the window's input records; a Kafka key is
       // computed over them.
+      PlanExprPtr key;
+      if (const ConnectorArg *k = op->lateSink->decl->connector->find("key"))
+        key = lower(*k->value, scope);
+      addToSink(op->lateSink, op, std::move(key), /*late=*/true);
+    }
+    return op;
+  }
+
+  LogicalOperator *extendOver(const ExtendOverStage &o, LogicalOperator *in) {
+    auto *op = make<LogicalOver>(in, o, o.outputType);
+    op->where = sm_.describe(op->range.start());
+    const std::string &kind = o.frame->kind;
+    op->frame = kind == "rows"    ? LogicalOver::FrameKind::Rows
+                : kind == "range" ? LogicalOver::FrameKind::Range
+                                  : LogicalOver::FrameKind::Unbounded;
+    op->rows = o.rows;
+    op->rangeMs = o.rangeMs;
+    if (!o.frame->args.empty()) {
+      LowerScope none;
+      op->size = lower(*o.frame->args[0], none);
+    }
+    LowerScope scope;
+    scope.record = in->output.get();
+    for (const auto &k : o.keys)
+      op->keys.push_back(lower(*k, scope));
+    LowerScope entry;
+    entry.record = in->output.get();
+    entry.aggregates = &op->aggregates;
+    entry.aggInput = in->output.get();
+    for (const auto &item : o.items) {
+      op->entryNames.push_back(item->outputName);
+      op->entries.push_back(coerce(lower(*item->expr, entry), item->expr->type));
+      op->entryIndex.push_back(o.outputType->indexOf(item->outputName));
+    }
+    op->eventTime = in->eventTime;
+    if (!o.lateSink.empty()) {
+      op->lateSink = namedSink(o.lateSink);
       PlanExprPtr key;
       if (const ConnectorArg *k = op->lateSink->decl->connector->find("key"))
         key = lower(*k->value, scope);

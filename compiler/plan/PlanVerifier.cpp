@@ -9,6 +9,7 @@
 #include "plan/LogicalFused.h"
 #include "plan/LogicalJoin.h"
 #include "plan/LogicalLookup.h"
+#include "plan/LogicalOver.h"
 #include "plan/LogicalProject.h"
 #include "plan/LogicalSink.h"
 #include "plan/LogicalSource.h"
@@ -116,6 +117,28 @@ private:
       expr(*l.key, in, nullptr, false);
       if (o.output->fields.size() != in->fields.size() + l.tableType->fields.size())
         fail("the output is not the input's fields then the table's");
+      return;
+    }
+    case LogicalOperator::Kind::Over: {
+      auto &v = cast<LogicalOver>(o);
+      arity(1);
+      for (const auto &k : v.keys)
+        expr(*k, in, nullptr, false);
+      for (const auto &a : v.aggregates)
+        for (const auto &arg : a.args)
+          expr(*arg, in, nullptr, false);
+      for (size_t i = 0; i < v.entries.size(); ++i) {
+        expr(*v.entries[i], in, nullptr, true);
+        v.entries[i]->walk([&](const PlanExpr &x) {
+          if (x.kind == PlanExpr::Kind::AggRef &&
+              (x.index < 0 || static_cast<size_t>(x.index) >= v.aggregates.size()))
+            fail("refers to a missing aggregate");
+        });
+        int at = v.entryIndex[i];
+        if (at < 0 || static_cast<size_t>(at) >= o.output->fields.size() ||
+            o.output->fields[at].name != v.entryNames[i])
+          fail("entry '" + v.entryNames[i] + "' is not where the output has it");
+      }
       return;
     }
     case LogicalOperator::Kind::Top: {

@@ -539,7 +539,8 @@ Type Sema::checkAggregateCall(CallExpr &e, const Scope &scope) {
         e.calleeRange,
         scope.agg == Scope::Agg::Inside
             ? "aggregates cannot be nested: '" + e.callee + "' inside another aggregate's argument"
-            : "aggregate '" + e.callee + "' can only be used inside 'window ... aggregate { }'");
+            : "aggregate '" + e.callee +
+                  "' can only be used inside 'window ... aggregate { }' or 'extend over ... { }'");
     return Type::error();
   }
   Scope inside;

@@ -85,6 +85,12 @@ void Sema::checkStageNames(Stage &s) {
       findSymbol(w.lateSink, w.lateSinkRange, Stmt::Kind::Sink, "sink");
     return;
   }
+  case Stage::Kind::ExtendOver: {
+    auto &o = cast<ExtendOverStage>(s);
+    if (!o.lateSink.empty())
+      findSymbol(o.lateSink, o.lateSinkRange, Stmt::Kind::Sink, "sink");
+    return;
+  }
   default:
     return;
   }
@@ -162,6 +168,51 @@ std::string implicitName(const NamedExpr &n) {
 }
 } // namespace
 
+/// The items of a select, an extend or an extend over: each named (a
+/// select's bare field takes its name), once; an extend's replaces the
+/// field of its name in place or is appended to \p out. False when one is
+/// bad (still a field of no type, so the later stages are checked).
+bool Sema::checkItems(std::vector<std::unique_ptr<NamedExpr>> &items, const Scope &scope,
+                      RecordType &out, bool isSelect) {
+  bool ok = true;
+  std::map<std::string, const NamedExpr *> seen;
+  for (auto &item : items) {
+    Type t = checkExpr(*item->expr, scope);
+    std::string name = implicitName(*item);
+    if (name.empty() || (!isSelect && item->name.empty())) {
+      diags_.error(item->expr->range(),
+                   std::string(isSelect ? "a computed select item" : "an extend item") +
+                       " needs a name: write 'name: " + exprToSourceUnparenthesised(*item->expr) +
+                       "'");
+      ok = false;
+      continue;
+    }
+    item->outputName = name;
+    auto [it, inserted] = seen.emplace(name, item.get());
+    if (!inserted) {
+      Diagnostic &d = diags_.error(item->nameRange.isValid() ? item->nameRange : item->range(),
+                                   "field '" + name + "' is defined twice");
+      d.notes.push_back({it->second->range(), "first defined here"});
+      ok = false;
+      continue;
+    }
+    if (t.isNullLiteral()) {
+      diags_.error(item->expr->range(),
+                   "the type of '" + name + "' is unknown (null); convert it, e.g. string(null)");
+      ok = false;
+      t = Type::error();
+    }
+    if (t.isError())
+      ok = false; // still a field, of no type: the later stages are checked
+    int idx = out.indexOf(name);
+    if (idx >= 0)
+      out.fields[idx].type = t; // extend replaces in place
+    else
+      out.fields.push_back({name, t});
+  }
+  return ok;
+}
+
 RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &info,
                                const std::string &fromName, bool last, bool isLet) {
   Scope scope;
@@ -180,53 +231,20 @@ RecordTypeRef Sema::checkStage(Stage &s, const RecordTypeRef &in, StreamInfo &in
     auto out = std::make_shared<RecordType>();
     if (!isSelect)
       *out = *in;
-    std::map<std::string, const NamedExpr *> seen;
-    bool ok = true;
     if (items.empty()) {
       diags_.error(s.range(), std::string("'") + (isSelect ? "select" : "extend") +
                                   "' needs at least one item");
       return nullptr;
     }
-    for (auto &item : items) {
-      Type t = checkExpr(*item->expr, scope);
-      std::string name = implicitName(*item);
-      if (name.empty() || (!isSelect && item->name.empty())) {
-        diags_.error(item->expr->range(),
-                     std::string(isSelect ? "a computed select item" : "an extend item") +
-                         " needs a name: write 'name: " + exprToSourceUnparenthesised(*item->expr) +
-                         "'");
-        ok = false;
-        continue;
-      }
-      item->outputName = name;
-      auto [it, inserted] = seen.emplace(name, item.get());
-      if (!inserted) {
-        Diagnostic &d = diags_.error(item->nameRange.isValid() ? item->nameRange : item->range(),
-                                     "field '" + name + "' is defined twice");
-        d.notes.push_back({it->second->range(), "first defined here"});
-        ok = false;
-        continue;
-      }
-      if (t.isNullLiteral()) {
-        diags_.error(item->expr->range(),
-                     "the type of '" + name + "' is unknown (null); convert it, e.g. string(null)");
-        ok = false;
-        t = Type::error();
-      }
-      if (t.isError())
-        ok = false; // still a field, of no type: the later stages are checked
-      int idx = out->indexOf(name);
-      if (idx >= 0)
-        out->fields[idx].type = t; // extend replaces in place
-      else
-        out->fields.push_back({name, t});
-    }
+    bool ok = checkItems(items, scope, *out, isSelect);
     if (!ok)
       recovered_ = out;
     return ok ? out : nullptr;
   }
   case Stage::Kind::Window:
     return checkWindow(cast<WindowStage>(s), in, info);
+  case Stage::Kind::ExtendOver:
+    return checkExtendOver(cast<ExtendOverStage>(s), in, scope);
   case Stage::Kind::Lookup: {
     auto &l = cast<LookupStage>(s);
     Type kt = checkExpr(*l.key, scope);
@@ -466,6 +484,71 @@ RecordTypeRef Sema::checkDistinct(DistinctStage &d, const RecordTypeRef &in, con
   }
   d.withinMs = *within;
   return in;
+}
+
+/// `extend over <frame> [by <keys>] { items } [late into <sink>]`: the
+/// frame is rows(n) (n a positive constant), range(d) (a constant
+/// duration) or unbounded; the items are expressions over the frame's
+/// aggregates and the current record's fields.
+RecordTypeRef Sema::checkExtendOver(ExtendOverStage &o, const RecordTypeRef &in,
+                                    const Scope &scope) {
+  bool ok = true;
+  WindowSpec &frame = *o.frame;
+  Scope constant;
+  constant.constWhat = "a frame's size";
+  for (auto &a : frame.args)
+    checkExpr(*a, constant);
+  bool known = frame.kind == "rows" || frame.kind == "range" || frame.kind == "unbounded";
+  size_t arity = frame.kind == "unbounded" ? 0 : 1;
+  if (!known) {
+    diags_.error(frame.kindRange, "unknown frame '" + frame.kind +
+                                      "': a frame is rows(n), range(d) or unbounded" +
+                                      didYouMean(frame.kind, {"rows", "range", "unbounded"}));
+    ok = false;
+  } else if (frame.args.size() != arity || frame.parenthesised != (arity == 1)) {
+    diags_.error(frame.range(), frame.kind == "unbounded"
+                                    ? "'unbounded' takes no arguments"
+                                    : frame.kind + " takes one argument: " +
+                                          (frame.kind == "rows" ? "rows(10)" : "range(5m)"));
+    ok = false;
+  } else if (frame.kind == "rows") {
+    const Expr &n = *frame.args[0];
+    auto v = evalConstant(n);
+    if (!n.type.isError() &&
+        (n.type.kind != TypeKind::I64 || !v || v->isNull() || v->asInt() < 1)) {
+      diags_.error(n.range(), "rows(n) needs a positive integer constant, as in rows(10)");
+      ok = false;
+    } else if (v && !v->isNull()) {
+      o.rows = v->asInt();
+    }
+  } else if (frame.kind == "range") {
+    auto d = positiveDuration(*frame.args[0], "the range of a frame", /*zeroAllowed=*/true);
+    ok &= d.has_value();
+    o.rangeMs = d.value_or(0);
+  }
+  for (auto &k : o.keys) {
+    Type t = checkExpr(*k, scope);
+    ok &= !t.isError() && groupableKey(*k, t, exprToSourceUnparenthesised(*k));
+  }
+  auto out = std::make_shared<RecordType>(*in);
+  if (o.items.empty()) {
+    diags_.error(o.range(), "'extend over' needs at least one item");
+    ok = false;
+  }
+  Scope items;
+  items.record = in.get();
+  items.agg = Scope::Agg::Entry;
+  items.aggInput = in.get();
+  ok &= checkItems(o.items, items, *out, /*isSelect=*/false);
+  if (!o.lateSink.empty())
+    if (auto *sink = llvm::dyn_cast_or_null<SinkDecl>(
+            findSymbol(o.lateSink, o.lateSinkRange, Stmt::Kind::Sink, "sink"))) {
+      checkSinkKey(*sink, scope); // late records are the stage's input
+      checkSinkShape(*sink, in, o.lateSinkRange);
+    }
+  if (!ok)
+    recovered_ = out;
+  return ok ? out : nullptr;
 }
 
 /// `top <n> by <expr> [asc|desc] [per <keys>]`: only over a window's

@@ -107,6 +107,9 @@ private:
   /// `unnest name = split(s, sep)`: the input's fields and `name: string`.
   RecordTypeRef checkUnnest(UnnestStage &u, const RecordTypeRef &in, const Scope &scope);
   RecordTypeRef checkDistinct(DistinctStage &d, const RecordTypeRef &in, const Scope &scope);
+  RecordTypeRef checkExtendOver(ExtendOverStage &o, const RecordTypeRef &in, const Scope &scope);
+  bool checkItems(std::vector<std::unique_ptr<NamedExpr>> &items, const Scope &scope,
+                  RecordType &out, bool isSelect);
   RecordTypeRef checkTop(TopStage &t, const RecordTypeRef &in, const StreamInfo &info,
                          const Scope &scope);
   bool groupableKey(const Expr &e, const Type &t, const std::string &name);

@@ -134,6 +134,15 @@ typedef struct srt_join srt_join;
 typedef struct srt_dedup srt_dedup;
 /** The state of a `top` stage (runtime/src/top/Top.cpp). */
 typedef struct srt_top srt_top;
+/** The state of an `extend over` stage and one key's frame
+ * (runtime/src/frame/Frame.cpp). */
+typedef struct srt_frame srt_frame;
+typedef struct srt_frame_key srt_frame_key;
+enum srt_frame_kind {
+  SRT_FRAME_ROWS = 1,
+  SRT_FRAME_RANGE = 2,
+  SRT_FRAME_UNBOUNDED = 3,
+};
 
 enum srt_window_kind {
   SRT_WINDOW_TUMBLING = 1,

@@ -7,6 +7,7 @@
 /// (the stored layout's last field; a null one ranks after every value),
 /// then by their fields left to right, ascending (nulls last).
 
+#include "run/RecordCopy.h"
 #include "run/Run.h"
 #include "srt/abi.h"
 
@@ -21,7 +22,7 @@
 namespace {
 
 /// A row: the stored record and its strings' bytes after it.
-using Row = std::unique_ptr<uint8_t[]>;
+using Row = OwnedRecord;
 
 /// A row kept, and its event time.
 struct Kept {
@@ -108,30 +109,7 @@ struct srt_top {
     return false;
   }
 
-  /// An owned copy of \p record, its strings' bytes after it.
-  Row copy(const uint8_t *record) const {
-    size_t size = (layout->size + 7) & ~size_t(7), need = size;
-    for (const srt_field *f : fields)
-      if (f->type == SRT_STRING && !isNull(record, *f)) {
-        srt_str s;
-        std::memcpy(&s, record + f->offset, sizeof s);
-        need += static_cast<size_t>(s.len);
-      }
-    Row row(new uint8_t[need]);
-    std::memcpy(row.get(), record, layout->size);
-    char *tail = reinterpret_cast<char *>(row.get() + size);
-    for (const srt_field *f : fields)
-      if (f->type == SRT_STRING && !isNull(record, *f)) {
-        srt_str s;
-        std::memcpy(&s, record + f->offset, sizeof s);
-        if (s.len > 0)
-          std::memcpy(tail, s.ptr, static_cast<size_t>(s.len));
-        srt_str owned{tail, s.len};
-        std::memcpy(row.get() + f->offset, &owned, sizeof owned);
-        tail += s.len;
-      }
-    return row;
-  }
+  Row copy(const uint8_t *record) const { return copyRecord(*layout, record); }
 };
 
 extern "C" {

@@ -1,0 +1,178 @@
+// Extend over (LANGUAGE.md §6.1): the reorder buffer and each key's frame in
+// the runtime (runtime/src/frame/Frame.cpp); the aggregates, entries and
+// the extended record in generated code.
+#include "codegen/Generator.h"
+
+#include "codegen/KeyCodeGen.h"
+
+namespace streamc::codegen_detail {
+
+void Generator::createOvers() {
+  llvm::IRBuilder<> eb(entry_, entry_->begin());
+  for (const LogicalOver *o : overs_) {
+    OverInfo &info = overInfo_[o];
+    info.aggs = AggregateLayout::of(o->aggregates);
+    info.freeState = AggregateCodeGen::emitFreeFunction(*module_, rt_, o->aggregates, info.aggs);
+    llvm::Constant *destroy = info.freeState ? static_cast<llvm::Constant *>(info.freeState)
+                                             : llvm::ConstantPointerNull::get(rt_.ptr);
+    uint32_t kind = o->frame == LogicalOver::FrameKind::Rows    ? SRT_FRAME_ROWS
+                    : o->frame == LogicalOver::FrameKind::Range ? SRT_FRAME_RANGE
+                                                                : SRT_FRAME_UNBOUNDED;
+    info.handle = handleSlot("frame");
+    bool rows = o->frame == LogicalOver::FrameKind::Rows;
+    llvm::Value *size =
+        o->frame == LogicalOver::FrameKind::Unbounded
+            ? b_.getInt64(0)
+            : startUpSetting(o->size.get(), rows ? o->rows : o->rangeMs, rows ? 1 : 0,
+                             "extend over at " + o->where + (rows ? ": rows(n)" : ": the range"),
+                             !rows);
+    b_.CreateStore(rt_.call(b_, Abi::srt_frame_create,
+                            {runArg_, rt_.cstring(o->where), layoutOf(*o->inputs[0]->output).global,
+                             b_.getInt32(kind), rows ? size : b_.getInt64(0),
+                             rows ? b_.getInt64(0) : size, b_.getInt32(info.aggs.size), destroy}),
+                   info.handle);
+    info.keyBuffer =
+        eb.CreateAlloca(llvm::ArrayType::get(rt_.i8, kKeyBufferSize), nullptr, "frame.key");
+    info.keyBuffer->setAlignment(llvm::Align(8));
+    info.arrivals = eb.CreateAlloca(rt_.i64, nullptr, "frame.arrivals");
+    b_.CreateStore(b_.getInt64(0), info.arrivals);
+  }
+}
+
+void Generator::emitOverArrival(const LogicalOver &o, llvm::Value *record, const RecordType &type) {
+  if (!o.eventTime) // processing time: in arrival order, at once
+    return emitOverProcess(o, record, type);
+  OverInfo &info = overInfo_.at(&o);
+  llvm::Value *lateBefore = lateBefore_ ? lateBefore_ : b_.getInt64(INT64_MIN);
+  llvm::Value *rc = rt_.call(b_, Abi::srt_frame_add,
+                             {b_.CreateLoad(rt_.ptr, info.handle), record, time_, lateBefore});
+  if (!o.lateSink)
+    return;
+  auto *late = llvm::BasicBlock::Create(ctx_, "frame.late", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "frame.buffered", fn_);
+  b_.CreateCondBr(b_.CreateICmpSLT(rc, b_.getInt32(0)), late, done);
+  b_.SetInsertPoint(late);
+  size_t input = 0; // the sink's input that is this stage's late records
+  while (!(o.lateSink->inputs[input] == &o && o.lateSink->lateInput[input]))
+    ++input;
+  emitSinkWrite(*o.lateSink, input, record, type);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+}
+
+void Generator::emitOverRelease(const LogicalOver &o, llvm::Value *wm) {
+  OverInfo &info = overInfo_.at(&o);
+  llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
+  rt_.call(b_, Abi::srt_frame_release, {handle, wm});
+  auto *next = llvm::BasicBlock::Create(ctx_, "frame.next", fn_);
+  auto *process = llvm::BasicBlock::Create(ctx_, "frame.process", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "frame.done", fn_);
+  b_.CreateBr(next);
+
+  b_.SetInsertPoint(next);
+  llvm::Value *timeSlot = entryAlloca(sizeof(int64_t), "frame.time");
+  llvm::Value *record = rt_.call(b_, Abi::srt_frame_next, {handle, timeSlot});
+  b_.CreateCondBr(b_.CreateIsNull(record), done, process);
+
+  b_.SetInsertPoint(process);
+  if (usesRecordContext())
+    rt_.call(b_, Abi::srt_record_begin, {ctxArg_});
+  llvm::Value *savedTime = time_, *savedLateBefore = lateBefore_;
+  llvm::BasicBlock *savedReject = rejectTarget_;
+  time_ = b_.CreateLoad(rt_.i64, timeSlot);
+  lateBefore_ = nullptr; // released before the watermark moves on: never late
+  rejectTarget_ = next;
+  emitOverProcess(o, record, *o.inputs[0]->output);
+  b_.CreateBr(next);
+  time_ = savedTime;
+  lateBefore_ = savedLateBefore;
+  rejectTarget_ = savedReject;
+
+  b_.SetInsertPoint(done);
+}
+
+void Generator::emitOverProcess(const LogicalOver &o, llvm::Value *record, const RecordType &type) {
+  OverInfo &info = overInfo_.at(&o);
+  llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
+  ExprCodeGen exprs = exprGen(record, type);
+  AggregateCodeGen aggs(b_, rt_, fn_, o.aggregates, o.keys, info.aggs);
+
+  // The record's key, and its frame.
+  std::vector<Val> parts;
+  std::vector<Type> types;
+  for (const auto &k : o.keys) {
+    parts.push_back(exprs.emit(*k));
+    types.push_back(k->type); // null key values are one key, as a window's
+  }
+  auto [key, keyLen] = KeyCodeGen(b_, rt_, fn_, types)
+                           .encode(parts, info.keyBuffer, kKeyBufferSize, [&](llvm::Value *len) {
+                             return rt_.call(b_, Abi::srt_frame_key_buffer, {handle, len});
+                           });
+  llvm::Value *frame = rt_.call(b_, Abi::srt_frame_key_of, {handle, key, keyLen});
+
+  llvm::Value *state;
+  llvm::BasicBlock *savedReject = rejectTarget_;
+  if (o.frame == LogicalOver::FrameKind::Unbounded) {
+    // The key's running state takes the record in.
+    state = rt_.call(b_, Abi::srt_frame_state, {frame});
+    std::vector<Val> args = aggs.emitArguments(exprs);
+    llvm::Value *seq = b_.CreateAdd(b_.CreateLoad(rt_.i64, info.arrivals), b_.getInt64(1));
+    b_.CreateStore(seq, info.arrivals);
+    aggs.emitUpdate(exprs, args, state, seq);
+  } else {
+    // The frame's records (this one last) folded into a fresh state.
+    llvm::Value *held = rt_.call(b_, Abi::srt_frame_push, {handle, frame, record, time_});
+    state = entryAlloca(info.aggs.size, "frame.state");
+    b_.CreateMemSet(state, b_.getInt8(0), info.aggs.size, llvm::MaybeAlign(8));
+    if (info.freeState) { // a record a fold rejects frees the state first
+      auto *rejected = llvm::BasicBlock::Create(ctx_, "frame.rejected", fn_);
+      llvm::IRBuilder<> rb(rejected);
+      rb.CreateCall(info.freeState, {state});
+      rb.CreateBr(savedReject);
+      rejectTarget_ = rejected;
+    }
+    auto *loop = llvm::BasicBlock::Create(ctx_, "frame.fold", fn_);
+    auto *body = llvm::BasicBlock::Create(ctx_, "frame.item", fn_);
+    auto *folded = llvm::BasicBlock::Create(ctx_, "frame.folded", fn_);
+    llvm::BasicBlock *from = b_.GetInsertBlock();
+    b_.CreateBr(loop);
+    b_.SetInsertPoint(loop);
+    llvm::PHINode *i = b_.CreatePHI(rt_.i64, 2, "i");
+    i->addIncoming(b_.getInt64(0), from);
+    b_.CreateCondBr(b_.CreateICmpSLT(i, held), body, folded);
+    b_.SetInsertPoint(body);
+    llvm::Value *item = rt_.call(b_, Abi::srt_frame_item, {frame, i});
+    ExprCodeGen itemExprs = exprGen(item, type);
+    std::vector<Val> args = aggs.emitArguments(itemExprs);
+    llvm::Value *seq = b_.CreateAdd(i, b_.getInt64(1));
+    aggs.emitUpdate(itemExprs, args, state, seq);
+    i->addIncoming(seq, b_.GetInsertBlock());
+    b_.CreateBr(loop);
+    b_.SetInsertPoint(folded);
+  }
+
+  // The entries, over the aggregates and this record's fields.
+  ExprCodeGen consts = exprGen(nullptr, nullptr, nullptr);
+  std::vector<Val> results = aggs.emitResults(consts, state);
+  const RecordLayout &inLayout = layoutOf(type).layout;
+  ExprCodeGen entries = exprGen(record, &type, &inLayout, &results);
+  const RecordType &outType = *o.output;
+  const LayoutInfo &out = layoutOf(outType);
+  llvm::Value *outRec = entryAlloca(out.layout.size, "frame.result");
+  std::vector<bool> replaced(type.fields.size());
+  for (int at : o.entryIndex)
+    if (static_cast<size_t>(at) < replaced.size())
+      replaced[at] = true;
+  for (size_t f = 0; f < type.fields.size(); ++f)
+    if (!replaced[f])
+      entries.storeField(outRec, out.layout, outType, static_cast<int>(f),
+                         entries.loadField(record, inLayout, type, static_cast<int>(f)));
+  for (size_t e = 0; e < o.entries.size(); ++e)
+    entries.storeField(outRec, out.layout, outType, o.entryIndex[e], entries.emit(*o.entries[e]));
+  emitConsumers(o, outRec, outType);
+  if (o.frame != LogicalOver::FrameKind::Unbounded && info.freeState)
+    b_.CreateCall(info.freeState, {state});
+  rejectTarget_ = savedReject;
+}
+
+} // namespace streamc::codegen_detail
