@@ -33,6 +33,12 @@ enum AggregateFlags : unsigned {
   /// Two states can be merged exactly: the aggregate may be used in sliding
   /// windows (whose slices are merged) and session windows (which merge).
   Mergeable = 1u << 0,
+  /// Only in `extend over` (LANGUAGE.md §6.2): the result is computed from
+  /// the frame's records before the current one (emitResult sees the
+  /// current record's arguments), then the current record enters the frame.
+  TestThenTrain = 1u << 1,
+  /// Only in `extend over unbounded` (logreg_predict, kmeans_assign).
+  UnboundedFrameOnly = 1u << 2,
 };
 
 /// An argument that must be a constant (or a param) in a range: a
@@ -88,7 +94,8 @@ public:
   virtual void emitUpdate(AggregateEmitter &e, const std::vector<llvm::Value *> &checked) const = 0;
   /// Folds state e.other() into e.state() (needed with Mergeable).
   virtual void emitMerge(AggregateEmitter &e) const = 0;
-  /// The aggregate's value.
+  /// The aggregate's value (with TestThenTrain: for the current record,
+  /// whose arguments are in e.args, from the state before it entered).
   virtual Val emitResult(AggregateEmitter &e) const = 0;
   /// Frees what the state owns (with ownsMemory).
   virtual void emitFree(AggregateEmitter &e) const {}

@@ -18,10 +18,10 @@ namespace {
 constexpr uint32_t kN = offsetof(srt_agg_moments, n), kMean = offsetof(srt_agg_moments, mean),
                    kM2 = offsetof(srt_agg_moments, m2);
 
-class Moments final : public AggregateFunction {
+class Moments : public AggregateFunction {
 public:
-  Moments(const char *name, const char *signature, bool root)
-      : AggregateFunction(name, 1, 1, signature, Mergeable), root_(root) {}
+  Moments(const char *name, const char *signature, bool root, unsigned flags = Mergeable)
+      : AggregateFunction(name, 1, 1, signature, flags), root_(root) {}
 
   BuiltinTyping type(const std::vector<Type> &args) const override {
     if (!aggregates::numeric(args, 0))
@@ -73,12 +73,41 @@ private:
   bool root_; ///< stddev: the square root of the variance
 };
 
+/// zscore(x) (LANGUAGE.md §6.2, extend over only): (x - mean) / stddev of
+/// the values before this record's (sample); null with fewer than 2 of
+/// them, a zero stddev, or a null x. The same moments, read before the
+/// record's value enters them (TestThenTrain).
+class Zscore final : public Moments {
+public:
+  Zscore() : Moments("zscore", "zscore(x: number) -> f64?", false, TestThenTrain) {}
+
+  Val emitResult(AggregateEmitter &e) const override {
+    llvm::IRBuilder<> &b = e.b;
+    llvm::Value *n = e.load(e.rt.i64, e.state, kN);
+    llvm::Value *var = b.CreateFDiv(e.load(e.rt.f64, e.state, kM2),
+                                    b.CreateSIToFP(b.CreateSub(n, b.getInt64(1)), e.rt.f64));
+    llvm::Value *sd = b.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, var);
+    llvm::Value *x = e.asF64(e.arg(0), e.argKind(0));
+    llvm::Value *z = b.CreateFDiv(b.CreateFSub(x, e.load(e.rt.f64, e.state, kMean)), sd);
+    llvm::Value *zero = llvm::ConstantFP::get(e.rt.f64, 0.0);
+    llvm::Value *undefined = b.CreateOr(
+        b.CreateOr(b.CreateICmpSLT(n, b.getInt64(2)), b.CreateNot(b.CreateFCmpOGT(var, zero))),
+        b.CreateOr(e.arg(0).null, e.notFinite(z)));
+    return {z, undefined};
+  }
+};
+
 } // namespace
 
 const AggregateFunction &varianceAggregate() {
   static const Moments entry("variance", "variance(x: number) -> f64?", false);
   return entry;
 }
+const AggregateFunction &zscoreAggregate() {
+  static const Zscore entry;
+  return entry;
+}
+
 const AggregateFunction &stddevAggregate() {
   static const Moments entry("stddev", "stddev(x: number) -> f64?", true);
   return entry;

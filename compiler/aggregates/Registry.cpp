@@ -31,7 +31,8 @@ namespace streamc {
   X(covarPopAggregate)                                                                             \
   X(ewmaAggregate)                                                                                 \
   X(argMaxAggregate)                                                                               \
-  X(argMinAggregate)
+  X(argMinAggregate)                                                                               \
+  X(zscoreAggregate)
 
 #define STREAMC_DECLARE(fn) const AggregateFunction &fn();
 STREAMC_AGGREGATES(STREAMC_DECLARE)

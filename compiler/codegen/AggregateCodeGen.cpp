@@ -33,15 +33,19 @@ std::vector<Val> AggregateCodeGen::emitArguments(ExprCodeGen &exprs) {
   return args;
 }
 
-void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &args,
-                                  llvm::Value *state, llvm::Value *seq) {
-  // Each aggregate's arguments, in the order emitArguments evaluated them.
+std::vector<std::vector<Val>> AggregateCodeGen::split(const std::vector<Val> &args) const {
   std::vector<std::vector<Val>> argsOf;
   size_t next = 0;
   for (const AggregateCall &a : aggregates_) {
     argsOf.emplace_back(args.begin() + next, args.begin() + next + a.args.size());
     next += a.args.size();
   }
+  return argsOf;
+}
+
+void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &args,
+                                  llvm::Value *state, llvm::Value *seq) {
+  std::vector<std::vector<Val>> argsOf = split(args);
   // First every check that can reject the record, then the stores.
   std::vector<AggregateEmitter> emitters;
   std::vector<std::vector<llvm::Value *>> checked;
@@ -57,12 +61,20 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &ar
     aggregates_[i].fn->emitUpdate(emitters[i], checked[i]);
 }
 
-std::vector<Val> AggregateCodeGen::emitResults(ExprCodeGen &consts, llvm::Value *state) {
-  std::vector<Val> out;
+std::vector<Val> AggregateCodeGen::emitResults(ExprCodeGen &consts, llvm::Value *state,
+                                               Results which, const std::vector<Val> *args) {
+  std::vector<std::vector<Val>> argsOf = args ? split(*args) : std::vector<std::vector<Val>>();
+  std::vector<Val> out(aggregates_.size());
   for (size_t i = 0; i < aggregates_.size(); ++i) {
+    bool testThenTrain = aggregates_[i].fn->flags & TestThenTrain;
+    if ((which == Results::TestThenTrain && !testThenTrain) ||
+        (which == Results::Others && testThenTrain))
+      continue;
     AggregateEmitter e = emitter(i, state);
     e.exprs = &consts;
-    out.push_back(aggregates_[i].fn->emitResult(e));
+    if (args)
+      e.args = &argsOf[i];
+    out[i] = aggregates_[i].fn->emitResult(e);
   }
   return out;
 }

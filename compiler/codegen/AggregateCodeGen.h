@@ -42,9 +42,16 @@ public:
   /// rejected record is in none of them.
   void emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &args, llvm::Value *state,
                   llvm::Value *seq);
-  /// The value of every aggregate of \p state; \p consts evaluates
-  /// constant arguments (a percentile's p).
-  std::vector<Val> emitResults(ExprCodeGen &consts, llvm::Value *state);
+  /// Which aggregates emitResults computes: the test-then-train ones are
+  /// computed before the record enters the state (extend over).
+  enum class Results { All, TestThenTrain, Others };
+  /// The value of the aggregates \p which selects of \p state (the others'
+  /// are empty); \p consts evaluates constant arguments (a percentile's p),
+  /// \p args are the current record's (emitArguments), which the
+  /// test-then-train ones read.
+  std::vector<Val> emitResults(ExprCodeGen &consts, llvm::Value *state,
+                               Results which = Results::All,
+                               const std::vector<Val> *args = nullptr);
 
   /// `void merge(ptr dst, ptr src)`: folds every aggregate of state src
   /// into dst (srt_window_desc.merge).
@@ -75,6 +82,8 @@ private:
   static llvm::Function *emitStateFunction(llvm::Module &module, RuntimeDecls &rt,
                                            const std::vector<AggregateCall> &aggregates,
                                            const AggregateLayout &layout, bool merge);
+  /// emitArguments' list split per aggregate.
+  std::vector<std::vector<Val>> split(const std::vector<Val> &args) const;
   /// An emitter of aggregate \p i whose state is in \p state.
   AggregateEmitter emitter(size_t i, llvm::Value *state);
   /// The `by` keys' types, the parts of the key.

@@ -110,18 +110,26 @@ void Generator::emitOverProcess(const LogicalOver &o, llvm::Value *record, const
                            });
   llvm::Value *frame = rt_.call(b_, Abi::srt_frame_key_of, {handle, key, keyLen});
 
+  // Test-then-train aggregates (zscore, ...) are computed from the frame
+  // before the record enters it; the others after.
+  ExprCodeGen consts = exprGen(nullptr, nullptr, nullptr);
+  using Results = AggregateCodeGen::Results;
+  std::vector<Val> before, results;
   llvm::Value *state;
   llvm::BasicBlock *savedReject = rejectTarget_;
   if (o.frame == LogicalOver::FrameKind::Unbounded) {
     // The key's running state takes the record in.
     state = rt_.call(b_, Abi::srt_frame_state, {frame});
     std::vector<Val> args = aggs.emitArguments(exprs);
+    before = aggs.emitResults(consts, state, Results::TestThenTrain, &args);
     llvm::Value *seq = b_.CreateAdd(b_.CreateLoad(rt_.i64, info.arrivals), b_.getInt64(1));
     b_.CreateStore(seq, info.arrivals);
     aggs.emitUpdate(exprs, args, state, seq);
   } else {
-    // The frame's records (this one last) folded into a fresh state.
+    // The frame's records before this one folded into a fresh state, then
+    // this one (held last).
     llvm::Value *held = rt_.call(b_, Abi::srt_frame_push, {handle, frame, record, time_});
+    llvm::Value *earlier = b_.CreateSub(held, b_.getInt64(1));
     state = entryAlloca(info.aggs.size, "frame.state");
     b_.CreateMemSet(state, b_.getInt8(0), info.aggs.size, llvm::MaybeAlign(8));
     if (info.freeState) { // a record a fold rejects frees the state first
@@ -139,21 +147,26 @@ void Generator::emitOverProcess(const LogicalOver &o, llvm::Value *record, const
     b_.SetInsertPoint(loop);
     llvm::PHINode *i = b_.CreatePHI(rt_.i64, 2, "i");
     i->addIncoming(b_.getInt64(0), from);
-    b_.CreateCondBr(b_.CreateICmpSLT(i, held), body, folded);
+    b_.CreateCondBr(b_.CreateICmpSLT(i, earlier), body, folded);
     b_.SetInsertPoint(body);
     llvm::Value *item = rt_.call(b_, Abi::srt_frame_item, {frame, i});
     ExprCodeGen itemExprs = exprGen(item, type);
-    std::vector<Val> args = aggs.emitArguments(itemExprs);
+    std::vector<Val> itemArgs = aggs.emitArguments(itemExprs);
     llvm::Value *seq = b_.CreateAdd(i, b_.getInt64(1));
-    aggs.emitUpdate(itemExprs, args, state, seq);
+    aggs.emitUpdate(itemExprs, itemArgs, state, seq);
     i->addIncoming(seq, b_.GetInsertBlock());
     b_.CreateBr(loop);
     b_.SetInsertPoint(folded);
+    std::vector<Val> args = aggs.emitArguments(exprs);
+    before = aggs.emitResults(consts, state, Results::TestThenTrain, &args);
+    aggs.emitUpdate(exprs, args, state, held);
   }
+  results = aggs.emitResults(consts, state, Results::Others);
+  for (size_t k = 0; k < results.size(); ++k)
+    if (o.aggregates[k].fn->flags & TestThenTrain)
+      results[k] = before[k];
 
   // The entries, over the aggregates and this record's fields.
-  ExprCodeGen consts = exprGen(nullptr, nullptr, nullptr);
-  std::vector<Val> results = aggs.emitResults(consts, state);
   const RecordLayout &inLayout = layoutOf(type).layout;
   ExprCodeGen entries = exprGen(record, &type, &inLayout, &results);
   const RecordType &outType = *o.output;

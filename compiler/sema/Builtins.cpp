@@ -101,7 +101,6 @@ std::vector<std::string> builtinNames() {
 
 const char *plannedBuiltinSection(const std::string &name) {
   static const std::pair<const char *, const char *> kPlanned[] = {
-      {"zscore", "§6.2"},
       {"linreg_predict", "§6.2"},
       {"logreg_predict", "§6.2"},
       {"kmeans_assign", "§6.2"},

@@ -596,6 +596,19 @@ Type Sema::checkAggregateCall(CallExpr &e, const Scope &scope) {
     diags_.error(typing.badArg >= 0 ? e.args[typing.badArg]->range() : e.range(), typing.error);
     return Type::error();
   }
+  if ((agg->flags & TestThenTrain) && !scope.frame) {
+    diags_.error(e.calleeRange, "'" + e.callee +
+                                    "' predicts each record from the records before "
+                                    "it: use it in 'extend over <frame> { ... }', not in a window");
+    return Type::error();
+  }
+  if ((agg->flags & UnboundedFrameOnly) && scope.frame && std::string(scope.frame) != "unbounded") {
+    diags_.error(e.calleeRange, "'" + e.callee +
+                                    "' learns from every record before: it needs "
+                                    "'extend over unbounded', not a " +
+                                    scope.frame + " frame");
+    return Type::error();
+  }
   if (!(agg->flags & Mergeable) && scope.mergingWindow) {
     diags_.error(e.calleeRange, "'" + e.callee +
                                     "' depends on the order records arrive in, which " +

@@ -539,6 +539,7 @@ RecordTypeRef Sema::checkExtendOver(ExtendOverStage &o, const RecordTypeRef &in,
   items.record = in.get();
   items.agg = Scope::Agg::Entry;
   items.aggInput = in.get();
+  items.frame = known ? frame.kind.c_str() : "unbounded";
   ok &= checkItems(o.items, items, *out, /*isSelect=*/false);
   if (!o.lateSink.empty())
     if (auto *sink = llvm::dyn_cast_or_null<SinkDecl>(

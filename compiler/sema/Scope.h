@@ -27,6 +27,9 @@ struct Sema::Scope {
   /// In an Entry of a window whose states merge: "a sliding window" or "a
   /// session window" (an aggregate must then be Mergeable).
   const char *mergingWindow = nullptr;
+  /// In an item of `extend over`: its frame ("rows", "range", "unbounded");
+  /// null in a window's aggregate block.
+  const char *frame = nullptr;
 
   /// What a constant context is, for messages ("a connector argument").
   const char *constWhat = nullptr;
