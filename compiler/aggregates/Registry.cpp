@@ -32,7 +32,10 @@ namespace streamc {
   X(ewmaAggregate)                                                                                 \
   X(argMaxAggregate)                                                                               \
   X(argMinAggregate)                                                                               \
-  X(zscoreAggregate)
+  X(zscoreAggregate)                                                                               \
+  X(linregPredictAggregate)                                                                        \
+  X(logregPredictAggregate)                                                                        \
+  X(kmeansAssignAggregate)
 
 #define STREAMC_DECLARE(fn) const AggregateFunction &fn();
 STREAMC_AGGREGATES(STREAMC_DECLARE)

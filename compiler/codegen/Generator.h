@@ -249,6 +249,9 @@ private:
     llvm::Function *freeState = nullptr; ///< frees a state, or null
   };
 
+  /// Start-up checks of the aggregates' constant arguments that read params
+  /// (their range); \p stage names the stage in the message.
+  void checkConstantArgs(const std::vector<AggregateCall> &aggregates, const std::string &stage);
   /// Creates each extend over's runtime state.
   void createOvers();
   /// A record arrives at \p o: with event time it waits for the watermark

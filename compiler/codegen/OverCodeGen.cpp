@@ -12,6 +12,7 @@ void Generator::createOvers() {
   for (const LogicalOver *o : overs_) {
     OverInfo &info = overInfo_[o];
     info.aggs = AggregateLayout::of(o->aggregates);
+    checkConstantArgs(o->aggregates, "extend over at " + o->where);
     info.freeState = AggregateCodeGen::emitFreeFunction(*module_, rt_, o->aggregates, info.aggs);
     llvm::Constant *destroy = info.freeState ? static_cast<llvm::Constant *>(info.freeState)
                                              : llvm::ConstantPointerNull::get(rt_.ptr);

@@ -41,21 +41,7 @@ void Generator::createWindows() {
       size = spec(0, w->sizeMs, w->window == WK::Session ? "the session gap" : "the window size");
     if (w->window == WK::Sliding)
       slide = spec(1, w->slideMs, "the slide");
-    // A constant argument that reads a param (percentile(x, p)) is checked
-    // at start-up; sema checked the constant ones.
-    for (const AggregateCall &a : w->aggregates)
-      for (const ConstantArg &c : a.fn->constantArgs())
-        if (const PlanExpr &arg = *a.args[a.indexOf(c)]; !arg.isConst()) {
-          std::string what = "window at " + w->where + ": " + c.what;
-          Val v = startUpExprGen(what).emit(arg);
-          llvm::Value *x = v.v->getType() == rt_.f64 ? v.v : b_.CreateSIToFP(v.v, rt_.f64);
-          llvm::Value *rc =
-              rt_.call(b_, Abi::srt_run_check_range,
-                       {runArg_, rt_.cstring(what), x, b_.CreateZExt(v.null, rt_.i32),
-                        llvm::ConstantFP::get(rt_.f64, c.min),
-                        llvm::ConstantFP::get(rt_.f64, c.max), b_.getInt32(c.minExclusive)});
-          checkStatus(rc, "range.ok");
-        }
+    checkConstantArgs(w->aggregates, "window at " + w->where);
     auto *desc = new llvm::GlobalVariable(
         *module_, descTy, false, llvm::GlobalValue::PrivateLinkage,
         llvm::ConstantStruct::get(descTy,
@@ -76,6 +62,25 @@ void Generator::createWindows() {
     info.keyBuffer = eb.CreateAlloca(llvm::ArrayType::get(rt_.i8, kKeyBufferSize), nullptr, "key");
     info.keyBuffer->setAlignment(llvm::Align(8));
   }
+}
+
+void Generator::checkConstantArgs(const std::vector<AggregateCall> &aggregates,
+                                  const std::string &stage) {
+  // A constant argument that reads a param (percentile(x, p), ewma's alpha)
+  // is checked at start-up; sema checked the constant ones.
+  for (const AggregateCall &a : aggregates)
+    for (const ConstantArg &c : a.fn->constantArgs())
+      if (const PlanExpr &arg = *a.args[a.indexOf(c)]; !arg.isConst()) {
+        std::string what = stage + ": " + c.what;
+        Val v = startUpExprGen(what).emit(arg);
+        llvm::Value *x = v.v->getType() == rt_.f64 ? v.v : b_.CreateSIToFP(v.v, rt_.f64);
+        llvm::Value *rc =
+            rt_.call(b_, Abi::srt_run_check_range,
+                     {runArg_, rt_.cstring(what), x, b_.CreateZExt(v.null, rt_.i32),
+                      llvm::ConstantFP::get(rt_.f64, c.min), llvm::ConstantFP::get(rt_.f64, c.max),
+                      b_.getInt32(c.minExclusive)});
+        checkStatus(rc, "range.ok");
+      }
 }
 
 void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *record,

@@ -99,19 +99,6 @@ std::vector<std::string> builtinNames() {
   return out;
 }
 
-const char *plannedBuiltinSection(const std::string &name) {
-  static const std::pair<const char *, const char *> kPlanned[] = {
-      {"linreg_predict", "§6.2"},
-      {"logreg_predict", "§6.2"},
-      {"kmeans_assign", "§6.2"},
-  };
-
-  for (const auto &[planned, section] : kPlanned)
-    if (name == planned)
-      return section;
-  return nullptr;
-}
-
 BuiltinTyping typeBuiltinCall(const Builtin &b, const std::vector<Type> &args) {
   for (const Type &t : args)
     if (t.isError())

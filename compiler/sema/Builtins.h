@@ -83,9 +83,6 @@ const Builtin &scalarBuiltin(BuiltinId id);
 const Builtin *findScalarBuiltin(const std::string &name);
 /// Every scalar function name, for suggestions.
 std::vector<std::string> builtinNames();
-/// Where LANGUAGE.md defines function \p name that this version does not
-/// have yet ("§7"), or null: a call to it says so instead of "unknown".
-const char *plannedBuiltinSection(const std::string &name);
 
 /// The result of typing a call: the type, or an error naming the argument.
 struct BuiltinTyping {

@@ -712,9 +712,6 @@ Type Sema::checkCall(CallExpr &e, const Scope &scope) {
       diags_.error(e.calleeRange, "'split' makes one record per piece: it is used as 'unnest "
                                   "<name> = split(<string>, <separator>)'; for one piece, use "
                                   "split_part(s, sep, n)");
-    else if (const char *section = plannedBuiltinSection(e.callee))
-      diags_.error(e.calleeRange,
-                   "'" + e.callee + "' (LANGUAGE.md " + section + ") is not supported yet");
     else
       diags_.error(e.calleeRange,
                    "unknown function '" + e.callee + "'" + didYouMean(e.callee, names));

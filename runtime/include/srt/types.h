@@ -186,6 +186,32 @@ typedef struct srt_agg_comoments {
   double c_xy;
 } srt_agg_comoments;
 
+/** The learning functions of `extend over` (LANGUAGE.md §6.2) take up to
+ * SRT_LEARN_MAX_FEATURES features x1..xk. */
+#define SRT_LEARN_MAX_FEATURES 8
+/** kmeans_assign's largest k. */
+#define SRT_KMEANS_MAX_CLUSTERS 64
+
+/** linreg_predict: the running means and co-moments (Welford) of
+ * (x1..xk, y), the matrix row-major over k + 1 variables. */
+typedef struct srt_linreg {
+  int64_t n;
+  double mean[SRT_LEARN_MAX_FEATURES + 1];
+  double c[(SRT_LEARN_MAX_FEATURES + 1) * (SRT_LEARN_MAX_FEATURES + 1)];
+} srt_linreg;
+
+/** logreg_predict: the weights, w[0] the intercept. */
+typedef struct srt_logreg {
+  double w[SRT_LEARN_MAX_FEATURES + 1];
+} srt_logreg;
+
+/** kmeans_assign: the centroids founded so far, each with its count. */
+typedef struct srt_kmeans {
+  int64_t clusters;
+  int64_t n[SRT_KMEANS_MAX_CLUSTERS];
+  double c[SRT_KMEANS_MAX_CLUSTERS * SRT_LEARN_MAX_FEATURES];
+} srt_kmeans;
+
 /** The statistics of co-moments (srt_agg_comoments_result). */
 enum srt_comoment {
   SRT_REGR_SLOPE = 1,
