@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Property test of `extend over` (LANGUAGE.md §6.1, §6.2) against a
+straightforward reference: random keyed streams, out of order within and
+beyond max_delay (late records), nulls; rows(n), range(d) and unbounded
+frames; count, sum, min, max, avg, first, last, ewma, zscore and
+linreg_predict. Each record's output is compared field by field (floats to
+1e-9 relative). Usage: over_reference.py STREAMC SEEDS WORKDIR."""
+import csv
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+
+FRAMES = [("rows", 1), ("rows", 3), ("range", 2000), ("range", 0), ("unbounded", None)]
+
+
+def gen_records(rng, n):
+    records, t = [], 0
+    for i in range(n):
+        t += rng.choice([0, 0, 100, 500, 1000, 1500])
+        jitter = rng.choice([0, 0, 0, -300, -900, -2500, -4000])  # some late
+        records.append({
+            "id": i, "ts": max(0, t + jitter), "k": rng.choice(["a", "b", "c"]),
+            "v": None if rng.random() < 0.1 else rng.randint(-50, 50),
+            "x": None if rng.random() < 0.1 else round(rng.uniform(-10, 10), 1),
+        })
+    return records
+
+
+def processing_order(records, max_delay):
+    """The records that are not late, in the order extend over processes
+    them: event time, ties by arrival."""
+    kept, largest = [], None
+    for r in records:
+        watermark = None if largest is None else largest - max_delay
+        if watermark is None or r["ts"] >= watermark:
+            kept.append(r)
+        largest = r["ts"] if largest is None else max(largest, r["ts"])
+    return sorted(kept, key=lambda r: (r["ts"], r["id"]))
+
+
+def frame_of(history, r, kind, size):
+    if kind == "rows":
+        return history[len(history) - size:] if size > 0 else []
+    if kind == "range":
+        return [h for h in history if h["ts"] >= r["ts"] - size]
+    return history
+
+
+def nonnull(vals):
+    return [v for v in vals if v is not None]
+
+
+def moments(vals):
+    vs = nonnull(vals)
+    if len(vs) < 2:
+        return None
+    mean = math.fsum(vs) / len(vs)
+    return mean, math.sqrt(math.fsum((v - mean) ** 2 for v in vs) / (len(vs) - 1))
+
+
+def ewma(vals, alpha=0.5):
+    s = None
+    for v in nonnull(vals):
+        s = float(v) if s is None else alpha * v + (1 - alpha) * s
+    return s
+
+
+def linreg(pairs, x):
+    pairs = [(y, xx) for y, xx in pairs if y is not None and xx is not None]
+    if x is None or len(pairs) < 2:
+        return None
+    mx = math.fsum(p[1] for p in pairs) / len(pairs)
+    my = math.fsum(p[0] for p in pairs) / len(pairs)
+    sxx = math.fsum((p[1] - mx) ** 2 for p in pairs)
+    sxy = math.fsum((p[1] - mx) * (p[0] - my) for p in pairs)
+    if sxx <= 1e-9:
+        return None
+    return my + sxy / sxx * (x - mx)
+
+
+def expected(records, max_delay, kind, size):
+    out, history = {}, {}
+    for r in processing_order(records, max_delay):
+        h = history.setdefault(r["k"], [])
+        before = frame_of(h, r, kind, size - 1 if kind == "rows" else size)
+        frame = before + [r]
+        vs = [f["v"] for f in frame]
+        m = moments([f["v"] for f in before])
+        z = None
+        if m and r["v"] is not None and m[1] > 0:
+            z = (r["v"] - m[0]) / m[1]
+        present = nonnull(vs)
+        out[r["id"]] = {
+            "n": len(present), "total": sum(present) if present else None,
+            "lo": min(present) if present else None, "hi": max(present) if present else None,
+            "mean": (math.fsum(present) / len(present)) if present else None,
+            "first_v": present[0] if present else None, "last_v": present[-1] if present else None,
+            "e": ewma(vs), "z": z,
+            "fit": linreg([(f["v"], f["x"]) for f in before], r["x"]),
+        }
+        h.append(r)
+    return out
+
+
+def same(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, float) or isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def run_case(streamc, seed, work):
+    rng = random.Random(seed)
+    records = gen_records(rng, rng.randint(5, 60))
+    max_delay = rng.choice([0, 1000, 3000])
+    kind, size = rng.choice(FRAMES)
+    os.makedirs(work, exist_ok=True)
+    with open(os.path.join(work, "in.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "ts", "k", "v", "x"])
+        for r in records:
+            w.writerow([r["id"], r["ts"], r["k"], "" if r["v"] is None else r["v"],
+                        "" if r["x"] is None else r["x"]])
+    frame = {"rows": "rows(%d)" % (size or 0), "range": "range(%dms)" % (size or 0),
+             "unbounded": "unbounded"}[kind]
+    program = """schema R { id: i64, ts: timestamp, k: string, v: i64?, x: f64? }
+source r: R = file("in.csv", format: "csv") with event_time = ts, max_delay = %dms
+from r
+| extend over %s by k {
+    n: count(v), total: sum(v), lo: min(v), hi: max(v), mean: avg(v), first_v: first(v),
+    last_v: last(v), e: ewma(v, alpha: 0.5), z: zscore(v), fit: linreg_predict(v, x)
+  }
+| select { id, n, total, lo, hi, mean, first_v, last_v, e, z, fit }
+""" % (max_delay, frame)
+    with open(os.path.join(work, "p.stream"), "w") as f:
+        f.write(program)
+    p = subprocess.run([streamc, "run", "p.stream"], cwd=work, capture_output=True, text=True)
+    if p.returncode != 0:
+        return "exit %d: %s" % (p.returncode, p.stderr.strip())
+    got = {}
+    for line in p.stdout.splitlines():
+        row = json.loads(line)
+        got[row.pop("id")] = row
+    want = expected(records, max_delay, kind, size)
+    if set(got) != set(want):
+        return "records %s, expected %s" % (sorted(got), sorted(want))
+    for i, row in want.items():
+        for name, value in row.items():
+            if not same(value, got[i][name]):
+                return "record %d, %s: %r, expected %r (%s, max_delay %d)" % (
+                    i, name, got[i][name], value, frame, max_delay)
+    return None
+
+
+def main():
+    streamc, seeds, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    failed = 0
+    for seed in range(seeds):
+        problem = run_case(streamc, seed, os.path.join(work, str(seed)))
+        if problem:
+            failed += 1
+            if failed <= 3:
+                print("seed %d: %s" % (seed, problem))
+    print("extend over property test: %d seeds, %d failed" % (seeds, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
