@@ -7,6 +7,8 @@
 #include "plan/PlanExpr.h"
 
 #include <cstring>
+#include <string>
+#include <utility>
 
 namespace streamc {
 
@@ -38,5 +40,26 @@ struct AggregateCall {
     return false;
   }
 };
+
+/// The bytes of state \p calls need per group (each part 8-byte aligned, as
+/// codegen's AggregateLayout lays them out), and whether some part owns
+/// memory beyond them (string copies, sketches).
+inline std::pair<uint32_t, bool> aggregateStateBytes(const std::vector<AggregateCall> &calls) {
+  uint32_t bytes = 0;
+  bool owns = false;
+  for (const AggregateCall &a : calls) {
+    bytes += (a.fn->stateSize(a) + 7) & ~7u;
+    owns |= a.fn->ownsMemory(a);
+  }
+  return {bytes, owns};
+}
+
+/// "state: 40 bytes per key and window" for --emit=plan.
+inline std::string describeAggregateState(const std::vector<AggregateCall> &calls,
+                                          const std::string &per) {
+  auto [bytes, owns] = aggregateStateBytes(calls);
+  return "state: " + std::to_string(bytes) + " bytes per " + per +
+         (owns ? " (and the strings and sketches they own)" : "");
+}
 
 } // namespace streamc

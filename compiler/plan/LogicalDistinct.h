@@ -24,6 +24,7 @@ public:
 
   const char *name() const override { return "distinct"; }
   std::string details() const override;
+  std::vector<std::string> extraLines() const override;
   static bool classof(const LogicalOperator *o) { return o->kind() == Kind::Distinct; }
 };
 

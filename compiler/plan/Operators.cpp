@@ -84,6 +84,7 @@ std::vector<std::string> LogicalWindowAggregate::extraLines() const {
                     ") : " + a.type.str());
   }
   lines.push_back("emit " + namedExprList(entryNames, entries));
+  lines.push_back(describeAggregateState(aggregates, keys.empty() ? "window" : "key and window"));
   return lines;
 }
 
@@ -123,6 +124,18 @@ std::vector<std::string> LogicalOver::extraLines() const {
                     ") : " + a.type.str());
   }
   lines.push_back("emit " + namedExprList(entryNames, entries));
+  std::string per = keys.empty() ? "stream" : "key";
+  if (frame == FrameKind::Unbounded)
+    lines.push_back(describeAggregateState(aggregates, per));
+  else
+    lines.push_back("state: " +
+                    (frame == FrameKind::Rows
+                         ? "the last " + std::to_string(rows) + " records"
+                         : "the records of the last " + formatDuration(rangeMs)) +
+                    " per " + per + ", folded per record into " +
+                    std::to_string(aggregateStateBytes(aggregates).first) + " bytes");
+  if (eventTime)
+    lines.push_back("reorder buffer: the records the watermark has not reached");
   return lines;
 }
 
@@ -131,6 +144,16 @@ std::string LogicalTop::details() const {
   for (size_t i = 0; i < per.size(); ++i)
     s += (i ? ", " : " per ") + per[i]->str();
   return s + (wholeInput ? " over the whole input" : " per window");
+}
+
+std::vector<std::string> LogicalDistinct::extraLines() const {
+  return {"state: the event times kept per key, each forgotten once the watermark is " +
+          formatDuration(withinMs) + " past it"};
+}
+
+std::vector<std::string> LogicalTop::extraLines() const {
+  return {"state: the " + std::to_string(n) + " best rows (copies) per " +
+          (wholeInput ? "" : "window and ") + (per.empty() ? "input" : "key")};
 }
 
 std::string LogicalJoin::details() const {
