@@ -3,7 +3,8 @@
 straightforward reference: random keyed streams, out of order within and
 beyond max_delay (late records), nulls; rows(n), range(d) and unbounded
 frames; count, sum, min, max, avg, first, last, ewma, zscore and
-linreg_predict. Each record's output is compared field by field (floats to
+linreg_predict, and over unbounded frames logreg_predict and kmeans_assign.
+Each record's output is compared field by field (floats to
 1e-9 relative). Usage: over_reference.py STREAMC SEEDS WORKDIR."""
 import csv
 import json
@@ -25,6 +26,7 @@ def gen_records(rng, n):
             "id": i, "ts": max(0, t + jitter), "k": rng.choice(["a", "b", "c"]),
             "v": None if rng.random() < 0.1 else rng.randint(-50, 50),
             "x": None if rng.random() < 0.1 else round(rng.uniform(-10, 10), 1),
+            "b": rng.random() < 0.5,
         })
     return records
 
@@ -81,8 +83,12 @@ def linreg(pairs, x):
     return my + sxy / sxx * (x - mx)
 
 
+def sigmoid(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
 def expected(records, max_delay, kind, size):
-    out, history = {}, {}
+    out, history, weights, centroids = {}, {}, {}, {}
     for r in processing_order(records, max_delay):
         h = history.setdefault(r["k"], [])
         before = frame_of(h, r, kind, size - 1 if kind == "rows" else size)
@@ -101,6 +107,29 @@ def expected(records, max_delay, kind, size):
             "e": ewma(vs), "z": z,
             "fit": linreg([(f["v"], f["x"]) for f in before], r["x"]),
         }
+        if kind == "unbounded":
+            # logreg_predict(b, x, rate: 0.1): predict, then learn.
+            w = weights.setdefault(r["k"], [0.0, 0.0])
+            p = None if r["x"] is None else sigmoid(w[0] + w[1] * r["x"])
+            if r["x"] is not None:
+                step = 0.1 * ((1.0 if r["b"] else 0.0) - p)
+                w[0] += step
+                w[1] += step * r["x"]
+            # kmeans_assign(x, v, k: 2).
+            cs = centroids.setdefault(r["k"], [])
+            c = None
+            if r["x"] is not None and r["v"] is not None:
+                point = (r["x"], float(r["v"]))
+                if len(cs) < 2:
+                    cs.append([1, list(point)])
+                    c = len(cs) - 1
+                else:
+                    dist = [sum((point[d] - cc[1][d]) ** 2 for d in range(2)) for cc in cs]
+                    c = min(range(len(cs)), key=lambda i: (dist[i], i))
+                    cs[c][0] += 1
+                    for d in range(2):
+                        cs[c][1][d] += (point[d] - cs[c][1][d]) / cs[c][0]
+            out[r["id"]].update({"p": p, "cluster": c})
         h.append(r)
     return out
 
@@ -121,21 +150,25 @@ def run_case(streamc, seed, work):
     os.makedirs(work, exist_ok=True)
     with open(os.path.join(work, "in.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["id", "ts", "k", "v", "x"])
+        w.writerow(["id", "ts", "k", "v", "x", "b"])
         for r in records:
             w.writerow([r["id"], r["ts"], r["k"], "" if r["v"] is None else r["v"],
-                        "" if r["x"] is None else r["x"]])
+                        "" if r["x"] is None else r["x"], "true" if r["b"] else "false"])
     frame = {"rows": "rows(%d)" % (size or 0), "range": "range(%dms)" % (size or 0),
              "unbounded": "unbounded"}[kind]
-    program = """schema R { id: i64, ts: timestamp, k: string, v: i64?, x: f64? }
+    learning = extra = ""
+    if kind == "unbounded":
+        learning = ", p: logreg_predict(b, x), cluster: kmeans_assign(x, v, k: 2)"
+        extra = ", p, cluster"
+    program = """schema R { id: i64, ts: timestamp, k: string, v: i64?, x: f64?, b: bool }
 source r: R = file("in.csv", format: "csv") with event_time = ts, max_delay = %dms
 from r
 | extend over %s by k {
     n: count(v), total: sum(v), lo: min(v), hi: max(v), mean: avg(v), first_v: first(v),
-    last_v: last(v), e: ewma(v, alpha: 0.5), z: zscore(v), fit: linreg_predict(v, x)
+    last_v: last(v), e: ewma(v, alpha: 0.5), z: zscore(v), fit: linreg_predict(v, x)%s
   }
-| select { id, n, total, lo, hi, mean, first_v, last_v, e, z, fit }
-""" % (max_delay, frame)
+| select { id, n, total, lo, hi, mean, first_v, last_v, e, z, fit%s }
+""" % (max_delay, frame, learning, extra)
     with open(os.path.join(work, "p.stream"), "w") as f:
         f.write(program)
     p = subprocess.run([streamc, "run", "p.stream"], cwd=work, capture_output=True, text=True)
