@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <queue>
 #include <string>
 #include <string_view>
@@ -38,6 +39,7 @@ struct KeyHash {
 struct Waiting {
   int64_t time;
   uint64_t arrival;
+  int64_t epoch; ///< the input epoch it was read in (Kafka commits)
   OwnedRecord record;
   bool operator>(const Waiting &o) const {
     return time != o.time ? time > o.time : arrival > o.arrival;
@@ -47,6 +49,7 @@ struct Waiting {
 /// A record a rows or range frame holds.
 struct Held {
   int64_t time;
+  int64_t epoch;
   OwnedRecord record;
 };
 
@@ -74,6 +77,14 @@ struct srt_frame {
 
   std::unordered_map<std::string, srt_frame_key, KeyHash, std::equal_to<>> keys;
   std::string keyBuffer;
+  /// epoch -> records read in it that the frame still holds (waiting, or
+  /// in a rows or range frame): a Kafka commit must not pass them.
+  std::map<int64_t, int64_t> liveEpochs;
+
+  void forgetEpoch(int64_t epoch) {
+    if (--liveEpochs[epoch] == 0)
+      liveEpochs.erase(epoch);
+  }
 
   ~srt_frame() {
     if (destroy)
@@ -82,6 +93,21 @@ struct srt_frame {
           destroy(frame.state.get());
   }
 };
+
+int64_t frameOldestEpoch(const srt_frame *frame) {
+  return frame->liveEpochs.empty() ? INT64_MAX : frame->liveEpochs.begin()->first;
+}
+
+void frameReset(srt_frame *frame) {
+  frame->waiting = {};
+  if (frame->destroy)
+    for (auto &[key, f] : frame->keys)
+      if (f.state)
+        frame->destroy(f.state.get());
+  frame->keys.clear();
+  frame->liveEpochs.clear();
+  frame->watermark = INT64_MIN;
+}
 
 extern "C" {
 
@@ -97,10 +123,17 @@ srt_frame *srt_frame_create(srt_run *run, const char *where, const srt_layout *l
   f->stateSize = state_size;
   f->destroy = destroy;
   f->stats = run->addWindow(where, "extend over");
+  run->liveFrames.push_back(f);
   return f;
 }
 
-void srt_frame_destroy(srt_frame *frame) { delete frame; }
+void srt_frame_destroy(srt_frame *frame) {
+  if (!frame)
+    return;
+  auto &live = frame->run->liveFrames;
+  live.erase(std::remove(live.begin(), live.end(), frame), live.end());
+  delete frame;
+}
 
 void *srt_frame_key_buffer(srt_frame *frame, int64_t len) {
   frame->keyBuffer.resize(static_cast<size_t>(len));
@@ -112,7 +145,9 @@ int32_t srt_frame_add(srt_frame *frame, const void *record, int64_t time, int64_
     ++frame->stats->late;
     return -1;
   }
-  frame->waiting.push({time, frame->arrivals++, copyRecord(*frame->layout, record)});
+  int64_t epoch = frame->run->recordEpoch;
+  frame->waiting.push({time, frame->arrivals++, epoch, copyRecord(*frame->layout, record)});
+  ++frame->liveEpochs[epoch];
   return 1;
 }
 
@@ -127,6 +162,7 @@ const void *srt_frame_next(srt_frame *frame, int64_t *time) {
   // small struct, which owns nothing once moved from.
   frame->current = std::move(const_cast<Waiting &>(frame->waiting.top()));
   frame->waiting.pop();
+  frame->forgetEpoch(frame->current.epoch);
   *time = frame->current.time;
   return frame->current.record.get();
 }
@@ -147,16 +183,22 @@ srt_frame_key *srt_frame_key_of(srt_frame *frame, const void *key, int64_t len) 
 void *srt_frame_state(srt_frame_key *key) { return key->state.get(); }
 
 int64_t srt_frame_push(srt_frame *frame, srt_frame_key *key, const void *record, int64_t time) {
-  key->held.push_back({time, copyRecord(*frame->layout, record)});
+  int64_t epoch = frame->run->recordEpoch;
+  key->held.push_back({time, epoch, copyRecord(*frame->layout, record)});
+  ++frame->liveEpochs[epoch];
+  auto drop = [&] {
+    frame->forgetEpoch(key->held.front().epoch);
+    key->held.pop_front();
+  };
   if (frame->kind == SRT_FRAME_ROWS) {
     while (static_cast<int64_t>(key->held.size()) > frame->rows)
-      key->held.pop_front();
+      drop();
   } else {
     // range(d): the records at least t - d (held in processing order, which
     // is event-time order with event time).
     int64_t from = time < INT64_MIN + frame->rangeMs ? INT64_MIN : time - frame->rangeMs;
     while (!key->held.empty() && key->held.front().time < from)
-      key->held.pop_front();
+      drop();
   }
   return static_cast<int64_t>(key->held.size());
 }

@@ -224,6 +224,8 @@ void KafkaConsumer::checkpoint(bool final) {
     oldest = std::min(oldest, joinOldestEpoch(j));
   for (const srt_dedup *d : run_->liveDedups)
     oldest = std::min(oldest, dedupOldestEpoch(d));
+  for (const srt_frame *f : run_->liveFrames)
+    oldest = std::min(oldest, frameOldestEpoch(f));
   // The newest snapshot none of whose records an open window still needs.
   auto safe = snapshots_.end();
   for (auto it = snapshots_.begin(); it != snapshots_.end(); ++it)
@@ -364,6 +366,8 @@ void KafkaConsumer::revoked(rd_kafka_topic_partition_list_t *parts) {
     joinReset(j);
   for (srt_dedup *d : run_->liveDedups)
     dedupReset(d);
+  for (srt_frame *f : run_->liveFrames)
+    frameReset(f);
   snapshots_.clear();
   partitions_.clear();
   current_ = nullptr;

@@ -121,6 +121,11 @@ void joinReset(srt_join *join);
 /// The same for a distinct stage's kept times (dedup/Dedup.cpp).
 int64_t dedupOldestEpoch(const srt_dedup *dedup);
 void dedupReset(srt_dedup *dedup);
+/// The same for an extend over's records (frame/Frame.cpp): those waiting
+/// for the watermark and those a rows or range frame holds. An unbounded
+/// frame's running state is not replayed: a reset starts it afresh.
+int64_t frameOldestEpoch(const srt_frame *frame);
+void frameReset(srt_frame *frame);
 
 namespace re2 {
 class RE2;
@@ -186,6 +191,7 @@ struct srt_run {
   std::vector<srt_window *> liveWindows;
   std::vector<srt_join *> liveJoins;
   std::vector<srt_dedup *> liveDedups;
+  std::vector<srt_frame *> liveFrames;
   std::vector<srt_writer *> liveWriters;
   std::vector<KafkaConsumer *> consumers;
   std::string kafkaBrokers;     ///< --kafka-brokers
