@@ -239,6 +239,38 @@ private:
   /// late), it goes to the stage's consumers.
   void emitDistinct(const LogicalDistinct &d, llvm::Value *record, const RecordType &type);
 
+  /// While alive, the generator emits a record a stateful stage releases
+  /// itself (a window's result, a top's row, a frame's record): with event
+  /// time \p time, never late (released before the watermark moves on), a
+  /// rejection continuing at \p next. The previous state comes back after.
+  class Emission {
+  public:
+    Emission(Generator &g, llvm::Value *time, llvm::BasicBlock *next)
+        : g_(g), time_(g.time_), lateBefore_(g.lateBefore_), reject_(g.rejectTarget_) {
+      g.time_ = time;
+      g.lateBefore_ = nullptr;
+      g.rejectTarget_ = next;
+    }
+    ~Emission() {
+      g_.time_ = time_;
+      g_.lateBefore_ = lateBefore_;
+      g_.rejectTarget_ = reject_;
+    }
+
+  private:
+    Generator &g_;
+    llvm::Value *time_, *lateBefore_;
+    llvm::BasicBlock *reject_;
+  };
+
+  /// The input of \p sink that carries \p op's late records.
+  static size_t lateInput(const LogicalSink &sink, const LogicalOperator &op) {
+    size_t input = 0;
+    while (!(sink.inputs[input] == &op && sink.lateInput[input]))
+      ++input;
+    return input;
+  }
+
   // -------------------------------------------------------- extend over
   // (OverCodeGen.cpp)
   struct OverInfo {

@@ -53,10 +53,7 @@ void Generator::emitOverArrival(const LogicalOver &o, llvm::Value *record, const
   auto *done = llvm::BasicBlock::Create(ctx_, "frame.buffered", fn_);
   b_.CreateCondBr(b_.CreateICmpSLT(rc, b_.getInt32(0)), late, done);
   b_.SetInsertPoint(late);
-  size_t input = 0; // the sink's input that is this stage's late records
-  while (!(o.lateSink->inputs[input] == &o && o.lateSink->lateInput[input]))
-    ++input;
-  emitSinkWrite(*o.lateSink, input, record, type);
+  emitSinkWrite(*o.lateSink, lateInput(*o.lateSink, o), record, type);
   b_.CreateBr(done);
   b_.SetInsertPoint(done);
 }
@@ -78,16 +75,11 @@ void Generator::emitOverRelease(const LogicalOver &o, llvm::Value *wm) {
   b_.SetInsertPoint(process);
   if (usesRecordContext())
     rt_.call(b_, Abi::srt_record_begin, {ctxArg_});
-  llvm::Value *savedTime = time_, *savedLateBefore = lateBefore_;
-  llvm::BasicBlock *savedReject = rejectTarget_;
-  time_ = b_.CreateLoad(rt_.i64, timeSlot);
-  lateBefore_ = nullptr; // released before the watermark moves on: never late
-  rejectTarget_ = next;
-  emitOverProcess(o, record, *o.inputs[0]->output);
+  {
+    Emission emission(*this, b_.CreateLoad(rt_.i64, timeSlot), next);
+    emitOverProcess(o, record, *o.inputs[0]->output);
+  }
   b_.CreateBr(next);
-  time_ = savedTime;
-  lateBefore_ = savedLateBefore;
-  rejectTarget_ = savedReject;
 
   b_.SetInsertPoint(done);
 }

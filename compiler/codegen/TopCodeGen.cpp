@@ -86,15 +86,10 @@ void Generator::emitTopFiring(const LogicalTop &t, llvm::Value *wm) {
                      exprs.loadField(row, stored.layout, *info.stored, static_cast<int>(i)));
   exprs.storeField(outRec, out.layout, outType, static_cast<int>(fields),
                    {b_.CreateLoad(rt_.i64, rankSlot), b_.getFalse()});
-  llvm::Value *savedTime = time_, *savedLateBefore = lateBefore_;
-  time_ = b_.CreateLoad(rt_.i64, timeSlot);
-  lateBefore_ = nullptr; // emitted before the watermark moves on: never late
-  llvm::BasicBlock *savedReject = rejectTarget_;
-  rejectTarget_ = next;
-  emitConsumers(t, outRec, outType);
-  rejectTarget_ = savedReject;
-  time_ = savedTime;
-  lateBefore_ = savedLateBefore;
+  {
+    Emission emission(*this, b_.CreateLoad(rt_.i64, timeSlot), next);
+    emitConsumers(t, outRec, outType);
+  }
   b_.CreateBr(next);
 
   b_.SetInsertPoint(done);

@@ -100,10 +100,7 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   b_.CreateCondBr(b_.CreateIsNull(state), late, update);
   b_.SetInsertPoint(late);
   if (w.lateSink) {
-    size_t input = 0; // the sink's input that is this window's late records
-    while (!(w.lateSink->inputs[input] == &w && w.lateSink->lateInput[input]))
-      ++input;
-    emitSinkWrite(*w.lateSink, input, record, type);
+    emitSinkWrite(*w.lateSink, lateInput(*w.lateSink, w), record, type);
   }
   b_.CreateBr(done);
   b_.SetInsertPoint(update);
@@ -151,8 +148,7 @@ void Generator::emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm) {
 
   // The result: window_start, window_end, the keys, the entries (over
   // the keys and the aggregates; a failing entry skips this result).
-  llvm::BasicBlock *savedReject = rejectTarget_;
-  rejectTarget_ = next;
+  Emission emission(*this, b_.CreateSub(end, b_.getInt64(1)), next); // a result's event time
   ExprCodeGen entries = exprGen(keyRecord, &info.keyType, &keyLayout.layout, &results);
   const RecordType &outType = *w.output;
   const LayoutInfo &out = layoutOf(outType);
@@ -166,13 +162,7 @@ void Generator::emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm) {
   for (size_t i = 0; i < w.entries.size(); ++i)
     entries.storeField(outRec, out.layout, outType, static_cast<int>(2 + w.keys.size() + i),
                        entries.emit(*w.entries[i]));
-  llvm::Value *savedTime = time_, *savedLateBefore = lateBefore_;
-  time_ = b_.CreateSub(end, b_.getInt64(1)); // a result's event time
-  lateBefore_ = nullptr; // emitted before the watermark moves on: never late
   emitConsumers(w, outRec, outType);
-  time_ = savedTime;
-  lateBefore_ = savedLateBefore;
-  rejectTarget_ = savedReject;
   b_.CreateBr(next);
 
   // The window's watermark never goes back: after a restart from a Kafka

@@ -48,6 +48,26 @@ std::vector<std::string> LogicalSource::extraLines() const {
   return {"schema " + output->str(), reads};
 }
 
+namespace {
+/// "agg0 = count() : i64" per aggregate, then "emit {...}" (a window's and
+/// an extend over's extra lines).
+std::vector<std::string> aggregateLines(const std::vector<AggregateCall> &aggregates,
+                                        const std::vector<std::string> &entryNames,
+                                        const std::vector<PlanExprPtr> &entries) {
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < aggregates.size(); ++i) {
+    const AggregateCall &a = aggregates[i];
+    std::string args;
+    for (size_t j = 0; j < a.args.size(); ++j)
+      args += (j ? ", " : "") + a.args[j]->str();
+    lines.push_back("agg" + std::to_string(i) + " = " + a.fn->name + "(" + args +
+                    ") : " + a.type.str());
+  }
+  lines.push_back("emit " + namedExprList(entryNames, entries));
+  return lines;
+}
+} // namespace
+
 std::string LogicalWindowAggregate::details() const {
   std::string s;
   switch (window) {
@@ -74,16 +94,7 @@ std::string LogicalWindowAggregate::details() const {
 }
 
 std::vector<std::string> LogicalWindowAggregate::extraLines() const {
-  std::vector<std::string> lines;
-  for (size_t i = 0; i < aggregates.size(); ++i) {
-    const AggregateCall &a = aggregates[i];
-    std::string args;
-    for (size_t j = 0; j < a.args.size(); ++j)
-      args += (j ? ", " : "") + a.args[j]->str();
-    lines.push_back("agg" + std::to_string(i) + " = " + a.fn->name + "(" + args +
-                    ") : " + a.type.str());
-  }
-  lines.push_back("emit " + namedExprList(entryNames, entries));
+  std::vector<std::string> lines = aggregateLines(aggregates, entryNames, entries);
   lines.push_back(describeAggregateState(aggregates, keys.empty() ? "window" : "key and window"));
   return lines;
 }
@@ -114,16 +125,7 @@ std::string LogicalOver::details() const {
 }
 
 std::vector<std::string> LogicalOver::extraLines() const {
-  std::vector<std::string> lines;
-  for (size_t i = 0; i < aggregates.size(); ++i) {
-    const AggregateCall &a = aggregates[i];
-    std::string args;
-    for (size_t j = 0; j < a.args.size(); ++j)
-      args += (j ? ", " : "") + a.args[j]->str();
-    lines.push_back("agg" + std::to_string(i) + " = " + a.fn->name + "(" + args +
-                    ") : " + a.type.str());
-  }
-  lines.push_back("emit " + namedExprList(entryNames, entries));
+  std::vector<std::string> lines = aggregateLines(aggregates, entryNames, entries);
   std::string per = keys.empty() ? "stream" : "key";
   if (frame == FrameKind::Unbounded)
     lines.push_back(describeAggregateState(aggregates, per));
