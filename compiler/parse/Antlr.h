@@ -127,8 +127,7 @@ private:
   std::string describeOpener(size_t i) const;
   Error describe(Token *offending, const antlr4::misc::IntervalSet &expected);
   /// Names in \p err the likely mistake at chunk index \p index (`=` for
-  /// `==`, `count(*)`) or a construct not supported yet, and returns true;
-  /// false for none. \p open: the chunk indexes of the brackets open before.
+  /// `==`, `count(*)`) and returns true; false for none. \p open: the chunk indexes of the brackets open before.
   bool hint(size_t index, const antlr4::misc::IntervalSet &expected,
             const std::vector<size_t> &open, Error &err) const;
   /// The keywords among \p expected, spelt as in the source.
@@ -140,5 +139,28 @@ private:
   const std::vector<std::unique_ptr<Token>> &chunk_;
   bool lastStatement_;
 };
+
+/// The name a (possibly broken) statement declares, read off its tokens, so
+/// that uses of it elsewhere are not reported as unknown (StatementGuards.cpp).
+std::string declaredName(const std::vector<std::unique_ptr<Token>> &chunk);
+
+/// Brackets and prefix operators one statement may nest.
+inline constexpr int kMaxNesting = 256;
+/// Binary operators in one expression (between commas, braces and pipes):
+/// a chain `x + 1 + 1 ...` is an AST as deep as it is long, and every stage
+/// after the parser walks it recursively (on the compiler's large stack:
+/// driver/main.cpp). 10,000 levels take well under its size.
+inline constexpr int kMaxChain = 10000;
+
+/// Why a statement is refused before it is parsed.
+struct TooDeep {
+  const Token *at = nullptr;
+  bool chain = false; ///< too many operators in one expression (else nesting)
+};
+
+/// The token at which a statement nests brackets or prefix operators deeper
+/// than the parser can take, or chains more operators in one expression than
+/// the later stages may recurse over (StatementGuards.cpp).
+TooDeep tooDeep(const std::vector<std::unique_ptr<Token>> &chunk);
 
 } // namespace streamc::parse_detail
