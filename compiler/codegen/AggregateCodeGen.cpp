@@ -116,18 +116,6 @@ std::vector<Type> AggregateCodeGen::keyTypes() const {
   return types;
 }
 
-std::pair<llvm::Value *, llvm::Value *>
-AggregateCodeGen::emitKey(ExprCodeGen &exprs, llvm::Value *buffer, uint32_t inlineSize,
-                          llvm::Value *window) {
-  std::vector<Val> values;
-  for (const auto &k : keys_)
-    values.push_back(exprs.emit(*k));
-  return KeyCodeGen(b_, rt_, fn_, keyTypes())
-      .encode(values, buffer, inlineSize, [&](llvm::Value *len) {
-        return rt_.call(b_, Abi::srt_window_key_buffer, {window, len});
-      });
-}
-
 void AggregateCodeGen::emitDecodeKey(ExprCodeGen &exprs, llvm::Value *bytes,
                                      llvm::Value *keyRecord, const RecordType &keyType,
                                      const RecordLayout &keyLayout) {

@@ -68,11 +68,6 @@ public:
     return emitStateFunction(module, rt, aggregates, layout, false);
   }
 
-  /// The key's encoding (KeyCodeGen.h): its bytes and length. \p buffer
-  /// has room for \p inlineSize bytes; longer keys go to the window's
-  /// buffer (\p window).
-  std::pair<llvm::Value *, llvm::Value *> emitKey(ExprCodeGen &exprs, llvm::Value *buffer,
-                                                  uint32_t inlineSize, llvm::Value *window);
   /// Decodes key bytes into a record of the key fields (strings are views
   /// into the bytes).
   void emitDecodeKey(ExprCodeGen &exprs, llvm::Value *bytes, llvm::Value *keyRecord,

@@ -26,16 +26,9 @@ void Generator::emitDistinct(const LogicalDistinct &d, llvm::Value *record,
   DedupInfo &info = dedupInfo_.at(&d);
   llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
   ExprCodeGen exprs = exprGen(record, type);
-  std::vector<Val> parts;
-  std::vector<Type> types;
-  for (const auto &k : d.keys) {
-    parts.push_back(exprs.emit(*k));
-    types.push_back(k->type); // null key values group together, as a window's
-  }
-  auto [key, keyLen] = KeyCodeGen(b_, rt_, fn_, types)
-                           .encode(parts, info.keyBuffer, kKeyBufferSize, [&](llvm::Value *len) {
-                             return rt_.call(b_, Abi::srt_dedup_key_buffer, {handle, len});
-                           });
+  auto [key, keyLen] =
+      KeyCodeGen::encodeRecordKey(b_, rt_, fn_, exprs, d.keys, info.keyBuffer, kKeyBufferSize,
+                                  Abi::srt_dedup_key_buffer, handle);
   llvm::Value *lateBefore = lateBefore_ ? lateBefore_ : b_.getInt64(INT64_MIN);
   llvm::Value *kept = rt_.call(b_, Abi::srt_dedup_keep, {handle, key, keyLen, time_, lateBefore});
   auto *pass = llvm::BasicBlock::Create(ctx_, "distinct.kept", fn_);

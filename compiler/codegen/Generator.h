@@ -204,6 +204,11 @@ private:
   /// watermark becomes \p wm (records it receives later are late when their
   /// windows have ended by then).
   void emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm);
+  /// One result of a firing window: \p rowInfo (srt_window_row) and its
+  /// aggregate \p state, to the window's consumers; a rejected entry goes
+  /// on at \p next.
+  void emitWindowResult(const LogicalWindowAggregate &w, llvm::Value *rowInfo, llvm::Value *state,
+                        llvm::BasicBlock *next);
 
   // ---------------------------------------------------------------- joins
   // (JoinCodeGen.cpp)
@@ -262,6 +267,28 @@ private:
     llvm::Value *time_, *lateBefore_;
     llvm::BasicBlock *reject_;
   };
+
+  /// The loop over what a stateful stage releases (a window's results, a
+  /// top's rows, a frame's records): `for (;;) { item = fetch(); if (!item)
+  /// break; body(item, next); }`, each item in a record context of its own.
+  /// \p body continues at \p next (a rejection branches there too); the
+  /// builder is left after the loop.
+  void emitDrain(const char *name, const std::function<llvm::Value *()> &fetch,
+                 const std::function<void(llvm::Value *item, llvm::BasicBlock *next)> &body) {
+    auto *next = llvm::BasicBlock::Create(ctx_, std::string(name) + ".next", fn_);
+    auto *item = llvm::BasicBlock::Create(ctx_, std::string(name) + ".item", fn_);
+    auto *done = llvm::BasicBlock::Create(ctx_, std::string(name) + ".done", fn_);
+    b_.CreateBr(next);
+    b_.SetInsertPoint(next);
+    llvm::Value *got = fetch();
+    b_.CreateCondBr(b_.CreateIsNull(got), done, item);
+    b_.SetInsertPoint(item);
+    if (usesRecordContext())
+      rt_.call(b_, Abi::srt_record_begin, {ctxArg_});
+    body(got, next);
+    b_.CreateBr(next);
+    b_.SetInsertPoint(done);
+  }
 
   /// The input of \p sink that carries \p op's late records.
   static size_t lateInput(const LogicalSink &sink, const LogicalOperator &op) {

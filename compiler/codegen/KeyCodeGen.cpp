@@ -109,4 +109,20 @@ void KeyCodeGen::decode(ExprCodeGen &exprs, llvm::Value *bytes, llvm::Value *rec
   }
 }
 
+std::pair<llvm::Value *, llvm::Value *>
+KeyCodeGen::encodeRecordKey(llvm::IRBuilder<> &b, RuntimeDecls &rt, llvm::Function *fn,
+                            ExprCodeGen &exprs, const std::vector<PlanExprPtr> &keys,
+                            llvm::Value *buffer, uint32_t inlineSize, Abi longBuffer,
+                            llvm::Value *handle) {
+  std::vector<Val> values;
+  std::vector<Type> types;
+  for (const auto &k : keys) {
+    values.push_back(exprs.emit(*k));
+    types.push_back(k->type);
+  }
+  return KeyCodeGen(b, rt, fn, types).encode(values, buffer, inlineSize, [&](llvm::Value *len) {
+    return rt.call(b, longBuffer, {handle, len});
+  });
+}
+
 } // namespace streamc

@@ -1,11 +1,10 @@
 #pragma once
 /// \file
 /// The byte encoding of a key (a window's `by` keys, a join's equality
-/// keys) that the runtime hashes and compares: fixed-size parts first (a
-/// null byte per nullable part, 8 bytes per number, 4 per string length, a
-/// byte per bool), then the strings' bytes. A null part is all zeros, so
-/// nulls group together; floats are canonical (-0.0 is 0.0), so equal
-/// values have equal bytes.
+/// keys, a distinct's, a top's `per` and a frame's keys) that the runtime hashes and compares:
+/// fixed-size parts first (a null byte per nullable part, 8 bytes per number, 4 per string length,
+/// a byte per bool), then the strings' bytes. A null part is all zeros, so nulls group together;
+/// floats are canonical (-0.0 is 0.0), so equal values have equal bytes.
 
 #include "codegen/ExprCodeGen.h"
 
@@ -27,6 +26,15 @@ public:
   std::pair<llvm::Value *, llvm::Value *>
   encode(const std::vector<Val> &values, llvm::Value *buffer, uint32_t inlineSize,
          const std::function<llvm::Value *(llvm::Value *len)> &longBuffer);
+
+  /// The key of the record \p exprs reads: \p keys evaluated and encoded
+  /// (null values are one key), a long one in the buffer the runtime
+  /// function \p longBuffer(handle, len) gives (a window's, a distinct's, a
+  /// top's, a frame's).
+  static std::pair<llvm::Value *, llvm::Value *>
+  encodeRecordKey(llvm::IRBuilder<> &b, RuntimeDecls &rt, llvm::Function *fn, ExprCodeGen &exprs,
+                  const std::vector<PlanExprPtr> &keys, llvm::Value *buffer, uint32_t inlineSize,
+                  Abi longBuffer, llvm::Value *handle);
 
   /// Decodes key bytes into field \p firstField onwards of \p record
   /// (strings are views into the bytes).

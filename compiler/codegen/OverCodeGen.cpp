@@ -62,26 +62,16 @@ void Generator::emitOverRelease(const LogicalOver &o, llvm::Value *wm) {
   OverInfo &info = overInfo_.at(&o);
   llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
   rt_.call(b_, Abi::srt_frame_release, {handle, wm});
-  auto *next = llvm::BasicBlock::Create(ctx_, "frame.next", fn_);
-  auto *process = llvm::BasicBlock::Create(ctx_, "frame.process", fn_);
-  auto *done = llvm::BasicBlock::Create(ctx_, "frame.done", fn_);
-  b_.CreateBr(next);
-
-  b_.SetInsertPoint(next);
   llvm::Value *timeSlot = entryAlloca(sizeof(int64_t), "frame.time");
-  llvm::Value *record = rt_.call(b_, Abi::srt_frame_next, {handle, timeSlot});
-  b_.CreateCondBr(b_.CreateIsNull(record), done, process);
-
-  b_.SetInsertPoint(process);
-  if (usesRecordContext())
-    rt_.call(b_, Abi::srt_record_begin, {ctxArg_});
-  {
-    Emission emission(*this, b_.CreateLoad(rt_.i64, timeSlot), next);
-    emitOverProcess(o, record, *o.inputs[0]->output);
-  }
-  b_.CreateBr(next);
-
-  b_.SetInsertPoint(done);
+  emitDrain(
+      "frame",
+      [&] {
+        return rt_.call(b_, Abi::srt_frame_next, {handle, timeSlot});
+      },
+      [&](llvm::Value *record, llvm::BasicBlock *next) {
+        Emission emission(*this, b_.CreateLoad(rt_.i64, timeSlot), next);
+        emitOverProcess(o, record, *o.inputs[0]->output);
+      });
 }
 
 void Generator::emitOverProcess(const LogicalOver &o, llvm::Value *record, const RecordType &type) {
@@ -91,16 +81,9 @@ void Generator::emitOverProcess(const LogicalOver &o, llvm::Value *record, const
   AggregateCodeGen aggs(b_, rt_, fn_, o.aggregates, o.keys, info.aggs);
 
   // The record's key, and its frame.
-  std::vector<Val> parts;
-  std::vector<Type> types;
-  for (const auto &k : o.keys) {
-    parts.push_back(exprs.emit(*k));
-    types.push_back(k->type); // null key values are one key, as a window's
-  }
-  auto [key, keyLen] = KeyCodeGen(b_, rt_, fn_, types)
-                           .encode(parts, info.keyBuffer, kKeyBufferSize, [&](llvm::Value *len) {
-                             return rt_.call(b_, Abi::srt_frame_key_buffer, {handle, len});
-                           });
+  auto [key, keyLen] =
+      KeyCodeGen::encodeRecordKey(b_, rt_, fn_, exprs, o.keys, info.keyBuffer, kKeyBufferSize,
+                                  Abi::srt_frame_key_buffer, handle);
   llvm::Value *frame = rt_.call(b_, Abi::srt_frame_key_of, {handle, key, keyLen});
 
   // Test-then-train aggregates (zscore, ...) are computed from the frame

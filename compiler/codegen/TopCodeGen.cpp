@@ -38,16 +38,8 @@ void Generator::emitTopArrival(const LogicalTop &t, llvm::Value *record, const R
                      exprs.loadField(record, inLayout, type, static_cast<int>(i)));
   exprs.storeField(row, stored.layout, *info.stored, static_cast<int>(type.fields.size()),
                    exprs.emit(*t.order));
-  std::vector<Val> parts;
-  std::vector<Type> types;
-  for (const auto &k : t.per) {
-    parts.push_back(exprs.emit(*k));
-    types.push_back(k->type);
-  }
-  auto [key, keyLen] = KeyCodeGen(b_, rt_, fn_, types)
-                           .encode(parts, info.keyBuffer, kKeyBufferSize, [&](llvm::Value *len) {
-                             return rt_.call(b_, Abi::srt_top_key_buffer, {handle, len});
-                           });
+  auto [key, keyLen] = KeyCodeGen::encodeRecordKey(b_, rt_, fn_, exprs, t.per, info.keyBuffer,
+                                                   kKeyBufferSize, Abi::srt_top_key_buffer, handle);
   // The group: the window's rows share their event time (window_end - 1ms)
   // and window_start; over `window all` every row is one window.
   llvm::Value *groupTime = t.wholeInput ? b_.getInt64(INT64_MAX - 1) : time_;
@@ -61,38 +53,28 @@ void Generator::emitTopFiring(const LogicalTop &t, llvm::Value *wm) {
   TopInfo &info = topInfo_.at(&t);
   llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
   rt_.call(b_, Abi::srt_top_fire, {handle, wm});
-  auto *next = llvm::BasicBlock::Create(ctx_, "top.next", fn_);
-  auto *emit = llvm::BasicBlock::Create(ctx_, "top.row", fn_);
-  auto *done = llvm::BasicBlock::Create(ctx_, "top.done", fn_);
-  b_.CreateBr(next);
-
-  b_.SetInsertPoint(next);
   llvm::Value *rankSlot = entryAlloca(sizeof(int64_t), "top.rank");
   llvm::Value *timeSlot = entryAlloca(sizeof(int64_t), "top.time");
-  llvm::Value *row = rt_.call(b_, Abi::srt_top_next, {handle, rankSlot, timeSlot});
-  b_.CreateCondBr(b_.CreateIsNull(row), done, emit);
-
-  b_.SetInsertPoint(emit);
-  if (usesRecordContext())
-    rt_.call(b_, Abi::srt_record_begin, {ctxArg_});
-  const RecordType &outType = *t.output;
-  const LayoutInfo &out = layoutOf(outType);
-  const LayoutInfo &stored = layoutOf(*info.stored);
-  llvm::Value *outRec = entryAlloca(out.layout.size, "top.result");
-  ExprCodeGen exprs = exprGen(row, *info.stored);
-  size_t fields = outType.fields.size() - 1;
-  for (size_t i = 0; i < fields; ++i)
-    exprs.storeField(outRec, out.layout, outType, static_cast<int>(i),
-                     exprs.loadField(row, stored.layout, *info.stored, static_cast<int>(i)));
-  exprs.storeField(outRec, out.layout, outType, static_cast<int>(fields),
-                   {b_.CreateLoad(rt_.i64, rankSlot), b_.getFalse()});
-  {
-    Emission emission(*this, b_.CreateLoad(rt_.i64, timeSlot), next);
-    emitConsumers(t, outRec, outType);
-  }
-  b_.CreateBr(next);
-
-  b_.SetInsertPoint(done);
+  emitDrain(
+      "top",
+      [&] {
+        return rt_.call(b_, Abi::srt_top_next, {handle, rankSlot, timeSlot});
+      },
+      [&](llvm::Value *row, llvm::BasicBlock *next) {
+        const RecordType &outType = *t.output;
+        const LayoutInfo &out = layoutOf(outType);
+        const LayoutInfo &stored = layoutOf(*info.stored);
+        llvm::Value *outRec = entryAlloca(out.layout.size, "top.result");
+        ExprCodeGen exprs = exprGen(row, *info.stored);
+        size_t fields = outType.fields.size() - 1;
+        for (size_t i = 0; i < fields; ++i)
+          exprs.storeField(outRec, out.layout, outType, static_cast<int>(i),
+                           exprs.loadField(row, stored.layout, *info.stored, static_cast<int>(i)));
+        exprs.storeField(outRec, out.layout, outType, static_cast<int>(fields),
+                         {b_.CreateLoad(rt_.i64, rankSlot), b_.getFalse()});
+        Emission emission(*this, b_.CreateLoad(rt_.i64, timeSlot), next);
+        emitConsumers(t, outRec, outType);
+      });
 }
 
 } // namespace streamc::codegen_detail

@@ -1,6 +1,8 @@
 // Windows: their runtime state, the update per record and the firing.
 #include "codegen/Generator.h"
 
+#include "codegen/KeyCodeGen.h"
+
 #include <srt/types.h>
 
 #include <cstddef>
@@ -90,7 +92,9 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   AggregateCodeGen aggs(b_, rt_, fn_, w.aggregates, w.keys, info.aggs);
   llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
   std::vector<Val> args = aggs.emitArguments(exprs);
-  auto [key, keyLen] = aggs.emitKey(exprs, info.keyBuffer, kKeyBufferSize, handle);
+  auto [key, keyLen] =
+      KeyCodeGen::encodeRecordKey(b_, rt_, fn_, exprs, w.keys, info.keyBuffer, kKeyBufferSize,
+                                  Abi::srt_window_key_buffer, handle);
   llvm::Value *lateBefore = lateBefore_ ? lateBefore_ : b_.getInt64(INT64_MIN);
   llvm::Value *state =
       rt_.call(b_, Abi::srt_window_state, {handle, time_, key, keyLen, lateBefore});
@@ -111,27 +115,9 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   b_.SetInsertPoint(done);
 }
 
-void Generator::emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm) {
+void Generator::emitWindowResult(const LogicalWindowAggregate &w, llvm::Value *rowInfo,
+                                 llvm::Value *state, llvm::BasicBlock *next) {
   WindowInfo &info = windowInfo_.at(&w);
-  llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
-  llvm::Value *fireAt = b_.CreateLoad(rt_.i64, info.clock);
-  auto *fire = llvm::BasicBlock::Create(ctx_, "window.fire", fn_);
-  auto *next = llvm::BasicBlock::Create(ctx_, "window.next", fn_);
-  auto *row = llvm::BasicBlock::Create(ctx_, "window.row", fn_);
-  auto *after = llvm::BasicBlock::Create(ctx_, "window.fired", fn_);
-  b_.CreateCondBr(b_.CreateICmpSGE(wm, fireAt), fire, after);
-  b_.SetInsertPoint(fire);
-  rt_.call(b_, Abi::srt_window_fire, {handle, wm});
-  b_.CreateBr(next);
-
-  b_.SetInsertPoint(next);
-  llvm::Value *rowInfo = entryAlloca(sizeof(srt_window_row), "window.row");
-  llvm::Value *state = rt_.call(b_, Abi::srt_window_next, {handle, rowInfo});
-  b_.CreateCondBr(b_.CreateIsNull(state), after, row);
-
-  b_.SetInsertPoint(row);
-  if (usesRecordContext())
-    rt_.call(b_, Abi::srt_record_begin, {ctxArg_});
   auto field = [&](size_t offset, llvm::Type *ty) {
     return b_.CreateLoad(ty, b_.CreateConstInBoundsGEP1_64(rt_.i8, rowInfo, offset));
   };
@@ -163,7 +149,27 @@ void Generator::emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm) {
     entries.storeField(outRec, out.layout, outType, static_cast<int>(2 + w.keys.size() + i),
                        entries.emit(*w.entries[i]));
   emitConsumers(w, outRec, outType);
-  b_.CreateBr(next);
+}
+
+void Generator::emitFiring(const LogicalWindowAggregate &w, llvm::Value *wm) {
+  WindowInfo &info = windowInfo_.at(&w);
+  llvm::Value *handle = b_.CreateLoad(rt_.ptr, info.handle);
+  llvm::Value *fireAt = b_.CreateLoad(rt_.i64, info.clock);
+  auto *fire = llvm::BasicBlock::Create(ctx_, "window.fire", fn_);
+  auto *after = llvm::BasicBlock::Create(ctx_, "window.fired", fn_);
+  b_.CreateCondBr(b_.CreateICmpSGE(wm, fireAt), fire, after);
+  b_.SetInsertPoint(fire);
+  rt_.call(b_, Abi::srt_window_fire, {handle, wm});
+  llvm::Value *rowInfo = entryAlloca(sizeof(srt_window_row), "window.row");
+  emitDrain(
+      "window",
+      [&] {
+        return rt_.call(b_, Abi::srt_window_next, {handle, rowInfo});
+      },
+      [&](llvm::Value *state, llvm::BasicBlock *next) {
+        emitWindowResult(w, rowInfo, state, next);
+      });
+  b_.CreateBr(after);
 
   // The window's watermark never goes back: after a restart from a Kafka
   // commit the runtime restores it, and the source's climbs from -inf.

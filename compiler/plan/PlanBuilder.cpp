@@ -402,16 +402,20 @@ private:
     // A window's results carry window_end - 1ms in the time domain of its
     // input: event time, or processing time.
     op->eventTime = in->eventTime;
-    if (!w.lateSink.empty()) {
-      op->lateSink = namedSink(w.lateSink);
-      // Late records are the window's input records; a Kafka key is
-      // computed over them.
-      PlanExprPtr key;
-      if (const ConnectorArg *k = op->lateSink->decl->connector->find("key"))
-        key = lower(*k->value, scope);
-      addToSink(op->lateSink, op, std::move(key), /*late=*/true);
-    }
+    if (!w.lateSink.empty())
+      op->lateSink = addLateSink(w.lateSink, op, scope);
     return op;
+  }
+
+  /// \p op's `late into` sink, whose input is \p op's late input records;
+  /// a Kafka key is computed over them (\p scope: the input record).
+  LogicalSink *addLateSink(const std::string &name, LogicalOperator *op, const LowerScope &scope) {
+    LogicalSink *sink = namedSink(name);
+    PlanExprPtr key;
+    if (const ConnectorArg *k = sink->decl->connector->find("key"))
+      key = lower(*k->value, scope);
+    addToSink(sink, op, std::move(key), /*late=*/true);
+    return sink;
   }
 
   LogicalOperator *extendOver(const ExtendOverStage &o, LogicalOperator *in) {
@@ -441,13 +445,8 @@ private:
       op->entryIndex.push_back(o.outputType->indexOf(item->outputName));
     }
     op->eventTime = in->eventTime;
-    if (!o.lateSink.empty()) {
-      op->lateSink = namedSink(o.lateSink);
-      PlanExprPtr key;
-      if (const ConnectorArg *k = op->lateSink->decl->connector->find("key"))
-        key = lower(*k->value, scope);
-      addToSink(op->lateSink, op, std::move(key), /*late=*/true);
-    }
+    if (!o.lateSink.empty())
+      op->lateSink = addLateSink(o.lateSink, op, scope);
     return op;
   }
 

@@ -486,6 +486,17 @@ RecordTypeRef Sema::checkDistinct(DistinctStage &d, const RecordTypeRef &in, con
   return in;
 }
 
+/// A stage's `late into` sink: it exists, and takes the stage's input
+/// records (\p in, which \p scope reads) as they are.
+void Sema::checkLateSink(const std::string &name, SourceRange at, const RecordTypeRef &in,
+                         const Scope &scope) {
+  if (auto *sink =
+          llvm::dyn_cast_or_null<SinkDecl>(findSymbol(name, at, Stmt::Kind::Sink, "sink"))) {
+    checkSinkKey(*sink, scope);
+    checkSinkShape(*sink, in, at);
+  }
+}
+
 /// `extend over <frame> [by <keys>] { items } [late into <sink>]`: the
 /// frame is rows(n) (n a positive constant), range(d) (a constant
 /// duration) or unbounded; the items are expressions over the frame's
@@ -542,11 +553,7 @@ RecordTypeRef Sema::checkExtendOver(ExtendOverStage &o, const RecordTypeRef &in,
   items.frame = known ? frame.kind.c_str() : "unbounded";
   ok &= checkItems(o.items, items, *out, /*isSelect=*/false);
   if (!o.lateSink.empty())
-    if (auto *sink = llvm::dyn_cast_or_null<SinkDecl>(
-            findSymbol(o.lateSink, o.lateSinkRange, Stmt::Kind::Sink, "sink"))) {
-      checkSinkKey(*sink, scope); // late records are the stage's input
-      checkSinkShape(*sink, in, o.lateSinkRange);
-    }
+    checkLateSink(o.lateSink, o.lateSinkRange, in, scope);
   if (!ok)
     recovered_ = out;
   return ok ? out : nullptr;
@@ -677,11 +684,7 @@ RecordTypeRef Sema::checkWindow(WindowStage &w, const RecordTypeRef &in, StreamI
 
   // Late records.
   if (!w.lateSink.empty()) {
-    if (auto *sink = llvm::dyn_cast_or_null<SinkDecl>(
-            findSymbol(w.lateSink, w.lateSinkRange, Stmt::Kind::Sink, "sink"))) {
-      checkSinkKey(*sink, scope); // late records are the window's input
-      checkSinkShape(*sink, in, w.lateSinkRange);
-    }
+    checkLateSink(w.lateSink, w.lateSinkRange, in, scope);
     if (spec.kind == "count" || spec.kind == "all")
       diags_.error(w.lateSinkRange, "a" + std::string(spec.kind == "all" ? "n 'all'" : " count") +
                                         " window has no late records; 'late into' needs a time "

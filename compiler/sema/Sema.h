@@ -108,6 +108,8 @@ private:
   RecordTypeRef checkUnnest(UnnestStage &u, const RecordTypeRef &in, const Scope &scope);
   RecordTypeRef checkDistinct(DistinctStage &d, const RecordTypeRef &in, const Scope &scope);
   RecordTypeRef checkExtendOver(ExtendOverStage &o, const RecordTypeRef &in, const Scope &scope);
+  void checkLateSink(const std::string &name, SourceRange at, const RecordTypeRef &in,
+                     const Scope &scope);
   bool checkItems(std::vector<std::unique_ptr<NamedExpr>> &items, const Scope &scope,
                   RecordType &out, bool isSelect);
   RecordTypeRef checkTop(TopStage &t, const RecordTypeRef &in, const StreamInfo &info,
