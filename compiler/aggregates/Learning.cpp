@@ -19,10 +19,8 @@ namespace {
 
 /// The values of arguments [from, to) of the record as an f64 array.
 llvm::Value *features(AggregateEmitter &e, size_t from, size_t to) {
-  llvm::Function *fn = e.b.GetInsertBlock()->getParent();
-  llvm::IRBuilder<> eb(&fn->getEntryBlock(), fn->getEntryBlock().begin());
   llvm::Value *array =
-      eb.CreateAlloca(llvm::ArrayType::get(e.rt.f64, SRT_LEARN_MAX_FEATURES + 1), nullptr, "x");
+      e.entryAlloca(llvm::ArrayType::get(e.rt.f64, SRT_LEARN_MAX_FEATURES + 1), "x");
   for (size_t i = from; i < to; ++i)
     e.store(e.asF64(e.arg(i), e.argKind(i)), array, static_cast<uint32_t>((i - from) * 8));
   return array;

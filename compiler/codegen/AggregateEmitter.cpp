@@ -25,6 +25,11 @@ Val AggregateEmitter::named(const char *name) {
   return {};
 }
 
+llvm::Value *AggregateEmitter::entryAlloca(llvm::Type *ty, const char *name) {
+  llvm::IRBuilder<> eb(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+  return eb.CreateAlloca(ty, nullptr, name);
+}
+
 llvm::Value *AggregateEmitter::at(llvm::Value *slot, uint32_t offset) {
   return b.CreateConstInBoundsGEP1_64(rt.i8, slot, offset);
 }
@@ -81,8 +86,7 @@ std::pair<llvm::Value *, llvm::Value *> AggregateEmitter::valueBytes(const Val &
   if (kind == TypeKind::String)
     return {b.CreateExtractValue(v.v, 0), b.CreateExtractValue(v.v, 1)};
   llvm::Value *bits = kind == TypeKind::F64 ? KeyCodeGen::canonicalBits(b, v.v) : asI64(v, kind);
-  llvm::IRBuilder<> eb(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
-  llvm::AllocaInst *tmp = eb.CreateAlloca(rt.i64, nullptr, "agg.bytes");
+  llvm::Value *tmp = entryAlloca(rt.i64, "agg.bytes");
   b.CreateStore(bits, tmp);
   return {tmp, b.getInt64(8)};
 }

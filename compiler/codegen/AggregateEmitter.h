@@ -48,6 +48,10 @@ public:
   /// (emitResult, emitCheck, emitUpdate).
   Val named(const char *name);
 
+  /// Stack room for a value of \p ty, allocated once in the function's entry
+  /// block (so a loop does not grow the stack).
+  llvm::Value *entryAlloca(llvm::Type *ty, const char *name);
+
   /// The address \p offset bytes into \p slot.
   llvm::Value *at(llvm::Value *slot, uint32_t offset);
   llvm::Value *load(llvm::Type *ty, llvm::Value *slot, uint32_t offset);
