@@ -100,19 +100,30 @@ private:
   struct Snapshot {
     int64_t epoch;
     std::vector<std::pair<int32_t, int64_t>> offsets;
+    std::string metadata = {}; ///< the windows' watermarks committed with them
   };
 
   /// Ends the current epoch (at a batch boundary): remembers the offsets
   /// reached, which a checkpoint may commit.
   void endEpoch();
-  void checkpoint(bool final);
-  void commitOffsets(const Snapshot &snapshot, bool sync);
+  /// Commits the newest snapshot no open state needs (synchronously when
+  /// \p final). False when a final commit failed: lastCommit_ is then tried
+  /// again at the next checkpoint.
+  bool checkpoint(bool final);
+  /// The commit at the end of stop_at_end: true once done, or once given up
+  /// (close() then tries once more and warns). A commit refused while the group rebalances (another
+  /// source of the run joining) is tried again after the rebalance, for up
+  /// to the startup timeout: the source is polled meanwhile to take part.
+  bool commitAtEnd();
+  bool commitOffsets(const Snapshot &snapshot, bool sync);
   /// An asynchronous commit's result: a failed one (a rebalance in
   /// progress) is committed again at the next checkpoint.
   static void commitCallback(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                              rd_kafka_topic_partition_list_t *offsets, void *opaque);
   std::string metadata() const;
-  void restoreWatermarks(rd_kafka_topic_partition_list_t *parts);
+  /// Restores each window's watermark from the metadata committed with the
+  /// assigned partitions' offsets (the smallest over them).
+  void restoreWatermarks(const std::vector<std::string> &metadata);
   void assigned(rd_kafka_topic_partition_list_t *parts);
   void revoked(rd_kafka_topic_partition_list_t *parts);
   /// Partition \p id starting at committed offset \p from (stop_at_end:
@@ -134,7 +145,10 @@ private:
   std::vector<Partition> partitions_;
   std::vector<Snapshot> snapshots_;
   Snapshot lastCommit_{0, {}}; ///< the offsets last committed (or tried)
-  bool commitFailed_ = false;  ///< lastCommit_'s asynchronous commit failed
+  bool commitFailed_ = false;  ///< lastCommit_'s commit failed (or is not known to be done)
+  rd_kafka_resp_err_t commitError_ = RD_KAFKA_RESP_ERR_NO_ERROR; ///< why
+  int64_t endCommitDeadline_ = -1; ///< commitAtEnd(): when it gives up
+  int64_t endCommitRetryAt_ = 0;   ///< commitAtEnd(): when it tries again
   bool assignedOnce_ = false;
   bool rewound_ = false;
   bool closed_ = false;

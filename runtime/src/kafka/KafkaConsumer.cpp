@@ -25,6 +25,7 @@
 namespace {
 constexpr size_t kBatch = 1024; ///< messages asked for per consume call
 constexpr const char *kMetadataTag = "streamc1";
+constexpr int64_t kEndCommitRetryMs = 100; ///< between commits refused at the end
 } // namespace
 
 std::unique_ptr<KafkaConsumer> KafkaConsumer::open(srt_run *run, const char *source,
@@ -137,13 +138,11 @@ KafkaConsumer::Next KafkaConsumer::next(KafkaRecord &out) {
       rd_kafka_message_destroy(batch_[i]);
     batchNext_ = batchSize_ = 0;
     endEpoch();
-    if (settings_.stopAtEnd && assignedOnce_ && allDone()) {
-      // Committed now, while a member of the group: once its source has
-      // ended it is no longer polled, so a later rebalance (another source
-      // of the run joining) removes it, and a commit at the close would fail.
-      checkpoint(true);
+    // Committed now, while a member of the group: once its source has
+    // ended it is no longer polled, so a later rebalance (another source of
+    // the run joining) removes it, and a commit at the close would fail.
+    if (settings_.stopAtEnd && assignedOnce_ && allDone() && commitAtEnd())
       return Next::End;
-    }
     int64_t now = srt_clock_ms();
     if (now >= nextCommitAt_) {
       checkpoint(false);
@@ -213,9 +212,9 @@ void KafkaConsumer::endEpoch() {
   ++run_->epoch;
 }
 
-void KafkaConsumer::checkpoint(bool final) {
-  if (partitions_.empty())
-    return;
+bool KafkaConsumer::checkpoint(bool final) {
+  if (partitions_.empty()) // between a revocation and the next assignment
+    return !commitFailed_;
   endEpoch();
   int64_t oldest = INT64_MAX;
   for (const srt_window *w : run_->liveWindows)
@@ -232,23 +231,36 @@ void KafkaConsumer::checkpoint(bool final) {
     if (it->epoch < oldest)
       safe = it;
   if (safe == snapshots_.end() || safe->offsets.empty()) {
-    if (commitFailed_ && !lastCommit_.offsets.empty()) { // nothing newer: try it again
-      commitFailed_ = false;
-      commitOffsets(lastCommit_, final);
-    }
-    return;
+    if (commitFailed_ && !lastCommit_.offsets.empty()) // nothing newer: try it again
+      return commitOffsets(lastCommit_, final);
+    return true;
   }
   if (!run_->flushSinks()) {
     // A sink failed: nothing more is committed, and the run stops.
     run_->stopped = true;
     run_->interrupted = true;
-    return;
+    return true;
   }
-  commitOffsets(*safe, final);
+  Snapshot committing = std::move(*safe);
   snapshots_.erase(snapshots_.begin(), safe + 1);
+  return commitOffsets(committing, final);
 }
 
-void KafkaConsumer::commitOffsets(const Snapshot &snapshot, bool sync) {
+bool KafkaConsumer::commitAtEnd() {
+  int64_t now = srt_clock_ms();
+  if (now < endCommitRetryAt_)
+    return false;
+  if (checkpoint(true))
+    return true;
+  if (endCommitDeadline_ < 0)
+    endCommitDeadline_ = now + settings_.startupTimeoutMs;
+  if (now >= endCommitDeadline_)
+    return true; // close() tries once more, and warns if that fails too
+  endCommitRetryAt_ = now + kEndCommitRetryMs; // polled meanwhile: the rebalance goes on
+  return false;
+}
+
+bool KafkaConsumer::commitOffsets(const Snapshot &snapshot, bool sync) {
   std::string meta = metadata();
   rd_kafka_topic_partition_list_t *list =
       rd_kafka_topic_partition_list_new(static_cast<int>(snapshot.offsets.size()));
@@ -260,26 +272,26 @@ void KafkaConsumer::commitOffsets(const Snapshot &snapshot, bool sync) {
     tp->metadata_size = meta.size();
   }
   lastCommit_ = snapshot;
-  commitFailed_ = false;
+  lastCommit_.metadata = meta;
   rd_kafka_resp_err_t err = rd_kafka_commit(rk_, list, sync ? 0 : 1);
   rd_kafka_topic_partition_list_destroy(list);
   // An asynchronous commit that fails (a rebalance in progress) is tried
-  // again at the next checkpoint (commitCallback); a final one is worth a
-  // warning: a restart reads again what was delivered since the last commit.
-  if (err && sync && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
-    std::fprintf(stderr, "warning: source %s: could not commit offsets: %s\n", source_.c_str(),
-                 rd_kafka_err2str(err));
+  // again at the next checkpoint (commitCallback), a synchronous one too.
+  // Until one is done, a rebalance that gives this consumer the partitions
+  // again starts them from lastCommit_ (assigned()).
+  bool failedBefore = commitFailed_;
+  commitFailed_ = err && err != RD_KAFKA_RESP_ERR__NO_OFFSET;
+  commitError_ = err;
+  if (commitFailed_ && !failedBefore && run_->verbose)
+    std::fprintf(stderr, "source %s: offsets not committed yet (%s): tried again\n",
+                 source_.c_str(), rd_kafka_err2str(err));
+  return !commitFailed_;
 }
 
-void KafkaConsumer::restoreWatermarks(rd_kafka_topic_partition_list_t *parts) {
-  // The committed watermark of each window, the smallest over the assigned
-  // partitions (each instance of a group commits its own).
+void KafkaConsumer::restoreWatermarks(const std::vector<std::string> &metadata) {
+  // Each instance of a group commits its own watermarks: the smallest wins.
   std::map<std::string, int64_t> restored;
-  for (int i = 0; i < parts->cnt; ++i) {
-    const rd_kafka_topic_partition_t &tp = parts->elems[i];
-    if (!tp.metadata || tp.metadata_size == 0)
-      continue;
-    std::string meta(static_cast<const char *>(tp.metadata), tp.metadata_size);
+  for (const std::string &meta : metadata) {
     if (meta.rfind(kMetadataTag, 0) != 0)
       continue;
     size_t pos = std::strlen(kMetadataTag);
@@ -305,8 +317,10 @@ void KafkaConsumer::restoreWatermarks(rd_kafka_topic_partition_list_t *parts) {
 void KafkaConsumer::commitCallback(rd_kafka_t *, rd_kafka_resp_err_t err,
                                    rd_kafka_topic_partition_list_t *, void *opaque) {
   auto *c = static_cast<KafkaConsumer *>(opaque);
-  if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+  if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
     c->commitFailed_ = true;
+    c->commitError_ = err;
+  }
 }
 
 // ----------------------------------------------------------- rebalances
@@ -325,13 +339,37 @@ void KafkaConsumer::rebalanceCallback(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 void KafkaConsumer::assigned(rd_kafka_topic_partition_list_t *parts) {
   rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
   int timeout = static_cast<int>(settings_.startupTimeoutMs);
-  if (rd_kafka_committed(rk_, committed, timeout) == RD_KAFKA_RESP_ERR_NO_ERROR)
-    restoreWatermarks(committed);
+  bool known = rd_kafka_committed(rk_, committed, timeout) == RD_KAFKA_RESP_ERR_NO_ERROR;
+  // A partition given back to this consumer after a rebalance that refused
+  // (or overtook) its last commit starts where that commit would have: what
+  // was delivered is not read again. The commit is then tried again.
+  Snapshot kept{lastCommit_.epoch, {}, lastCommit_.metadata};
+  std::vector<std::string> metadata;
   partitions_.clear();
   current_ = nullptr;
-  for (int i = 0; i < parts->cnt; ++i)
-    partitions_.push_back(startAt(parts->elems[i].partition, committed->elems[i].offset));
+  for (int i = 0; i < parts->cnt; ++i) {
+    int32_t id = parts->elems[i].partition;
+    int64_t from = known ? committed->elems[i].offset : RD_KAFKA_OFFSET_INVALID;
+    auto mine = std::find_if(lastCommit_.offsets.begin(), lastCommit_.offsets.end(),
+                             [&](const auto &o) { return o.first == id; });
+    bool adopted = mine != lastCommit_.offsets.end() && mine->second > from;
+    if (adopted) {
+      from = parts->elems[i].offset = mine->second;
+      kept.offsets.push_back(*mine);
+      metadata.push_back(lastCommit_.metadata);
+    } else if (known && committed->elems[i].metadata) {
+      metadata.emplace_back(static_cast<const char *>(committed->elems[i].metadata),
+                            committed->elems[i].metadata_size);
+    }
+    partitions_.push_back(startAt(id, from));
+    if (adopted) // its next snapshot commits it, even before a record is read
+      partitions_.back().next = from;
+  }
+  restoreWatermarks(metadata);
   rd_kafka_topic_partition_list_destroy(committed);
+  // Never commit again the offsets of a partition another member owns now.
+  commitFailed_ = !kept.offsets.empty();
+  lastCommit_ = std::move(kept);
   rd_kafka_assign(rk_, parts);
   assignedOnce_ = true;
   if (run_->verbose)
@@ -382,8 +420,11 @@ void KafkaConsumer::close() {
   // Every source of the run commits before any leaves its group: a member
   // leaving starts a rebalance, during which the others' commits fail.
   for (KafkaConsumer *c : run_->consumers)
-    if (!c->closed_ && c->rk_)
-      c->checkpoint(true);
+    if (!c->closed_ && c->rk_ && !c->checkpoint(true))
+      std::fprintf(stderr,
+                   "warning: source %s: could not commit offsets (%s): a restart reads again "
+                   "what was delivered since the last commit\n",
+                   c->source_.c_str(), rd_kafka_err2str(c->commitError_));
   closed_ = true;
   for (size_t i = 0; i < batchSize_; ++i)
     rd_kafka_message_destroy(batch_[i]);

@@ -76,3 +76,9 @@ config() {
     done
   } >"$file"
 }
+
+# refuse_commits N: the mock cluster answers the next N offset commits (of
+# any consumer) with "Group rebalance in progress" (needs the mock cluster).
+refuse_commits() {
+  "$KAFKA_TOOL" refuse-commits --brokers "$KAFKA_BROKERS" --count "$1"
+}

@@ -32,6 +32,13 @@
 //       so tests call create-topic the same way for both.
 //       Waits at most S seconds (default 10) for the brokers.
 //
+//   streamc-kafka-test refuse-commits --brokers B --count N
+//       Only with the mock (through its control socket, as create-topic):
+//       the next N OffsetCommit requests to the cluster fail with "Group
+//       rebalance in progress", as a broker answers while a group
+//       rebalances. Tests of how a consumer's commits survive rebalances
+//       use it to make the race they depend on happen every time.
+//
 // Exit status: 0 on success; 2 on any error (usage errors included), with one
 // line on stderr ("streamc-kafka-test: ...").
 //
@@ -69,7 +76,8 @@ const char* const kControlEnv = "STREAMC_KAFKA_MOCK_CONTROL";
 
 const char* const kUsage =
     "usage: streamc-kafka-test mock [--brokers N] [--control PATH]\n"
-    "       streamc-kafka-test create-topic --brokers B --topic T --partitions N [--timeout S]\n";
+    "       streamc-kafka-test create-topic --brokers B --topic T --partitions N [--timeout S]\n"
+    "       streamc-kafka-test refuse-commits --brokers B --count N\n";
 
 [[noreturn]] void usage(const std::string& msg) { fail(msg + " (see --help)"); }
 
@@ -144,7 +152,8 @@ void setConf(rd_kafka_conf_t* conf, const char* name, const std::string& value) 
 volatile std::sig_atomic_t stopSignal = 0;
 void onSignal(int sig) { stopSignal = sig; }
 
-// One control request: "create-topic BOOTSTRAP TOPIC PARTITIONS\n".
+// One control request: "create-topic BOOTSTRAP TOPIC PARTITIONS\n" or
+// "refuse-commits BOOTSTRAP COUNT -\n".
 // Replies "ok\n", "exists\n", "other-cluster\n" or "error MESSAGE\n".
 void serveControl(int fd, rd_kafka_mock_cluster_t* mcluster, const std::string& bootstraps) {
   std::string request;
@@ -170,10 +179,17 @@ void serveControl(int fd, rd_kafka_mock_cluster_t* mcluster, const std::string& 
     pos = sp + 1;
   }
   std::string reply;
-  if (words.size() != 4 || words[0] != "create-topic") {
+  if (words.size() != 4 || (words[0] != "create-topic" && words[0] != "refuse-commits")) {
     reply = "error bad control request\n";
   } else if (words[1] != bootstraps) {
     reply = "other-cluster\n";
+  } else if (words[0] == "refuse-commits") {
+    constexpr int16_t kOffsetCommit = 8; // the request's API key
+    std::vector<rd_kafka_resp_err_t> errors(std::strtoul(words[2].c_str(), nullptr, 10),
+                                            RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS);
+    rd_kafka_mock_push_request_errors_array(mcluster, kOffsetCommit, errors.size(),
+                                            errors.data());
+    reply = "ok\n";
   } else {
     int partitions = std::atoi(words[3].c_str());
     rd_kafka_resp_err_t err =
@@ -258,11 +274,11 @@ int runMock(const Options& opts) {
 
 // ----------------------------------------------------------- create-topic
 
-// Asks the mock process behind $STREAMC_KAFKA_MOCK_CONTROL. Returns false if
-// there is none or it serves another cluster (then the Admin API is used).
-bool createTopicViaMock(const std::string& brokers, const std::string& topic, int partitions) {
+// Sends REQUEST to the mock process behind $STREAMC_KAFKA_MOCK_CONTROL and
+// returns its reply, without the newline; "" if there is no such process.
+std::string askMock(const std::string& request) {
   const char* path = std::getenv(kControlEnv);
-  if (!path || !*path) return false;
+  if (!path || !*path) return "";
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (std::strlen(path) >= sizeof addr.sun_path)
@@ -272,9 +288,8 @@ bool createTopicViaMock(const std::string& brokers, const std::string& topic, in
   if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
     fail(std::string("cannot connect to the mock cluster's control socket ") + path + " (" +
          kControlEnv + "): " + std::strerror(errno));
-  std::string request =
-      "create-topic " + brokers + " " + topic + " " + std::to_string(partitions) + "\n";
-  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size()))
+  std::string line = request + "\n";
+  if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
     fail(std::string("cannot write to the mock cluster's control socket: ") + std::strerror(errno));
   std::string reply;
   char buf[512];
@@ -287,11 +302,29 @@ bool createTopicViaMock(const std::string& brokers, const std::string& topic, in
   }
   close(fd);
   if (!reply.empty() && reply.back() == '\n') reply.pop_back();
+  if (reply.rfind("error ", 0) == 0) fail("the mock cluster: " + request + ": " + reply.substr(6));
+  return reply;
+}
+
+// Creates the topic in the mock process behind $STREAMC_KAFKA_MOCK_CONTROL.
+// Returns false if there is none or it serves another cluster (then the
+// Admin API is used).
+bool createTopicViaMock(const std::string& brokers, const std::string& topic, int partitions) {
+  std::string reply =
+      askMock("create-topic " + brokers + " " + topic + " " + std::to_string(partitions));
   if (reply == "ok" || reply == "exists") return true;
-  if (reply == "other-cluster") return false;
-  if (reply.rfind("error ", 0) == 0)
-    fail("cannot create topic " + topic + " in the mock cluster: " + reply.substr(6));
+  if (reply == "other-cluster" || reply.empty()) return false;
   fail("unexpected answer from the mock cluster's control socket: '" + reply + "'");
+}
+
+int runRefuseCommits(const Options& opts) {
+  std::string brokers = opts.required("brokers");
+  int count = opts.integer("count", -1, 1);
+  if (count < 1) usage("missing --count");
+  std::string reply = askMock("refuse-commits " + brokers + " " + std::to_string(count) + " -");
+  if (reply != "ok")
+    fail("refuse-commits needs the mock cluster (with-kafka.py without STREAMC_KAFKA_BROKERS)");
+  return 0;
 }
 
 std::string withLastError(const std::string& msg) {
@@ -413,6 +446,7 @@ int main(int argc, char** argv) {
   if (cmd == "mock") return runMock(Options(argc, argv, {"brokers", "control"}));
   if (cmd == "create-topic")
     return runCreateTopic(Options(argc, argv, {"brokers", "topic", "partitions", "timeout"}));
+  if (cmd == "refuse-commits") return runRefuseCommits(Options(argc, argv, {"brokers", "count"}));
   if (cmd == "-h" || cmd == "--help") {
     std::fputs(kUsage, stdout);
     return 0;
