@@ -486,6 +486,10 @@ private:
   std::map<const LogicalSource *, SourceState> sourceState_;
   /// The sources feeding each operator, not through late records.
   std::unordered_map<const LogicalOperator *, std::vector<const LogicalSource *>> upstream_;
+  /// The sources whose records reach each operator through a `window all`:
+  /// its results come at the end, with event times far behind the sources'
+  /// watermarks, so the operator's watermark stays -inf until then.
+  std::unordered_map<const LogicalOperator *, std::set<const LogicalSource *>> heldUntilEnd_;
   std::vector<const LogicalWindowAggregate *> windows_;
   std::vector<const LogicalJoin *> joins_;
   std::map<const LogicalJoin *, JoinInfo> joinInfo_;

@@ -31,10 +31,19 @@ void Generator::createScheduler() {
     std::set<const LogicalSource *> feeding;
     if (auto *src = dyn_cast<LogicalSource>(op))
       feeding.insert(src);
-    for (size_t i = 0; i < op->inputs.size(); ++i)
-      if (!isLateInput(*op, i))
-        feeding.insert(upstream_[op->inputs[i]].begin(), upstream_[op->inputs[i]].end());
+    std::set<const LogicalSource *> held;
+    for (size_t i = 0; i < op->inputs.size(); ++i) {
+      if (isLateInput(*op, i))
+        continue;
+      const LogicalOperator *in = op->inputs[i];
+      feeding.insert(upstream_[in].begin(), upstream_[in].end());
+      held.insert(heldUntilEnd_[in].begin(), heldUntilEnd_[in].end());
+      if (auto *w = dyn_cast<LogicalWindowAggregate>(in);
+          w && w->window == LogicalWindowAggregate::WindowKind::All)
+        held.insert(upstream_[in].begin(), upstream_[in].end());
+    }
     upstream_[op].assign(feeding.begin(), feeding.end());
+    heldUntilEnd_[op] = std::move(held);
   }
   llvm::IRBuilder<> eb(entry_, entry_->begin());
   for (size_t i = 0; i < sources_.size(); ++i) {
@@ -215,8 +224,11 @@ llvm::Value *Generator::nextTimeWindowEnd(const std::vector<const LogicalOperato
 
 llvm::Value *Generator::stageWatermark(const LogicalOperator &op) {
   llvm::Value *wm = nullptr;
+  const std::set<const LogicalSource *> &held = heldUntilEnd_.at(&op);
   for (const LogicalSource *src : upstream_.at(&op)) {
     llvm::Value *w = b_.CreateLoad(rt_.i64, sourceState_.at(src).effective);
+    if (held.count(src)) // -inf until the window all fires, at +inf
+      w = b_.CreateSelect(b_.CreateICmpEQ(w, b_.getInt64(INT64_MAX)), w, b_.getInt64(INT64_MIN));
     wm = wm ? b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, wm, w) : w;
   }
   return wm ? wm : b_.getInt64(INT64_MAX);

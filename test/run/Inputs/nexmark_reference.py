@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Reference of examples/nexmark_analytics.stream (NEXMark Q4, Q9, Q18, Q19)
+"""Reference of examples/nexmark_analytics.stream (NEXMark Q4, Q6, Q9, Q18, Q19)
 computed straight from its input files, compared with the CSV files a run
 wrote. Usage: nexmark_reference.py DATA_DIR OUTPUT_DIR. Prints one line per
 query and exits 1 on the first difference."""
 import csv
 import datetime
+import decimal
 import sys
 from collections import defaultdict
 
@@ -12,6 +13,11 @@ from collections import defaultdict
 def ms(text):
     t = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     return round(t.timestamp() * 1000)
+
+
+def round2(x):
+    """round(x, 2) as streamc computes it: halves away from zero."""
+    return float(decimal.Decimal(x).quantize(decimal.Decimal("0.01"), decimal.ROUND_HALF_UP))
 
 
 def rows(path):
@@ -27,6 +33,7 @@ def main():
     # Q9: bids at or above the reserve, made while the auction was open and
     # at most an hour after it was created; the highest (first on a tie).
     best = {}
+    last_bid = {}  # the auction's last such bid: its winner's event time
     for b in bids:
         a = auctions.get(int(b["auction"]))
         t, price = ms(b["date_time"]), int(b["price"])
@@ -35,6 +42,7 @@ def main():
         if not (t - 3600_000 <= ms(a["date_time"]) <= t):
             continue
         key = int(b["auction"])
+        last_bid[key] = max(last_bid.get(key, t), t)
         if key not in best or price > best[key][0]:
             best[key] = (price, int(b["bidder"]), t, int(a["category"]))
     q9 = {(k, v[3], v[0], v[1], v[2]) for k, v in best.items()}
@@ -43,7 +51,21 @@ def main():
     per_category = defaultdict(list)
     for k, v in best.items():
         per_category[v[3]].append(v[0])
-    q4 = {(c, len(ps), round(sum(ps) / len(ps), 2)) for c, ps in per_category.items()}
+    q4 = {(c, len(ps), round2(sum(ps) / len(ps))) for c, ps in per_category.items()}
+
+    # Q6: per seller, over their last 10 winners in event-time order (the
+    # auction's last bid less 1 ms), the average price and how many.
+    closed = sorted((last_bid[k] - 1, int(auctions[k]["seller"]), k, v[0])
+                    for k, v in best.items())
+    for a, b in zip(closed, closed[1:]):
+        if a[:2] == b[:2]:  # the order of a tie is not defined
+            sys.exit("q6: auctions %d and %d of seller %d tie" % (a[2], b[2], a[1]))
+    frames = defaultdict(list)
+    q6 = set()
+    for _, seller, auction, price in closed:
+        frame = (frames[seller] + [price])[-10:]
+        frames[seller] = frame
+        q6.add((seller, auction, price, round2(sum(frame) / len(frame)), len(frame)))
 
     # Q18: the last bid of each bidder on each auction, in file order.
     last = {}
@@ -76,14 +98,16 @@ def main():
                                       int(r["bidder"]), ms(r["at"]))),
         "q4": actual("q4", lambda r: (int(r["category"]), int(r["auctions"]),
                                       float(r["avg_price"]))),
+        "q6": actual("q6", lambda r: (int(r["seller"]), int(r["auction"]), int(r["price"]),
+                                      float(r["avg_price"]), int(r["auctions"]))),
         "q18": actual("q18", lambda r: (int(r["bidder"]), int(r["auction"]), int(r["price"]),
                                         ms(r["at"]), int(r["bids"]))),
         "q19": actual("q19", lambda r: (int(r["auction"]), int(r["rank"]), int(r["price"]),
                                         int(r["bidder"]))),
     }
-    want = {"q9": q9, "q4": q4, "q18": q18, "q19": q19}
+    want = {"q9": q9, "q4": q4, "q6": q6, "q18": q18, "q19": q19}
     failed = False
-    for name in ("q4", "q9", "q18", "q19"):
+    for name in ("q4", "q6", "q9", "q18", "q19"):
         missing, extra = want[name] - got[name], got[name] - want[name]
         print("%s: %d rows, %d missing, %d unexpected" % (name, len(want[name]), len(missing),
                                                           len(extra)))
