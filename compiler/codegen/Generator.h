@@ -183,6 +183,7 @@ private:
   struct WindowInfo {
     llvm::AllocaInst *handle = nullptr; ///< srt_window*
     llvm::Value *clock = nullptr;       ///< srt_window_clock*
+    llvm::Value *hot = nullptr;         ///< srt_window_hot* (tumbling, sliding)
     AggregateLayout aggs;
     llvm::AllocaInst *arrivals = nullptr; ///< records so far (first/last)
     llvm::AllocaInst *keyBuffer = nullptr;
@@ -192,6 +193,11 @@ private:
 
   /// Creates each window's runtime state from a constant srt_window_desc.
   void createWindows();
+  /// The state of a record's key in the slice generated code probes inline
+  /// (srt_window_hot), for a key of \p len <= 16 bytes at \p key; any record
+  /// the probe does not find gets \p slow's (srt_window_state).
+  llvm::Value *emitWindowProbe(const WindowInfo &info, llvm::Value *key, uint32_t len,
+                               llvm::Value *lateBefore, const std::function<llvm::Value *()> &slow);
 
   /// A record enters its window(s): the key is encoded, the runtime finds
   /// its state, and the aggregates are updated inline. A record late for

@@ -58,6 +58,8 @@ void Generator::createWindows() {
     llvm::Value *h = rt_.call(b_, Abi::srt_window_create, {runArg_, desc});
     b_.CreateStore(h, info.handle);
     info.clock = rt_.call(b_, Abi::srt_window_clock_of, {h});
+    if (w->window == WK::Tumbling || w->window == WK::Sliding)
+      info.hot = rt_.call(b_, Abi::srt_window_hot_of, {h});
     llvm::IRBuilder<> eb(entry_, entry_->begin());
     info.arrivals = eb.CreateAlloca(rt_.i64, nullptr, "arrivals");
     b_.CreateStore(b_.getInt64(0), info.arrivals);
@@ -96,8 +98,18 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
       KeyCodeGen::encodeRecordKey(b_, rt_, fn_, exprs, w.keys, info.keyBuffer, kKeyBufferSize,
                                   Abi::srt_window_key_buffer, handle);
   llvm::Value *lateBefore = lateBefore_ ? lateBefore_ : b_.getInt64(INT64_MIN);
-  llvm::Value *state =
-      rt_.call(b_, Abi::srt_window_state, {handle, time_, key, keyLen, lateBefore});
+  auto slow = [&] {
+    return rt_.call(b_, Abi::srt_window_state, {handle, time_, key, keyLen, lateBefore});
+  };
+  std::vector<Type> keyTypes;
+  for (const auto &k : w.keys)
+    keyTypes.push_back(k->type);
+  uint32_t fixed = KeyCodeGen(b_, rt_, fn_, keyTypes).fixedSize();
+  bool fixedKey = std::none_of(keyTypes.begin(), keyTypes.end(),
+                               [](const Type &t) { return t.kind == TypeKind::String; });
+  llvm::Value *state = info.hot && fixedKey && fixed <= 16
+                           ? emitWindowProbe(info, key, fixed, lateBefore, slow)
+                           : slow();
   auto *update = llvm::BasicBlock::Create(ctx_, "window.update", fn_);
   auto *late = llvm::BasicBlock::Create(ctx_, "window.late", fn_);
   auto *done = llvm::BasicBlock::Create(ctx_, "window.done", fn_);
@@ -113,6 +125,95 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   aggs.emitUpdate(exprs, args, state, seq);
   b_.CreateBr(done);
   b_.SetInsertPoint(done);
+}
+
+llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key, uint32_t len,
+                                        llvm::Value *lateBefore,
+                                        const std::function<llvm::Value *()> &slow) {
+  auto at = [&](llvm::Value *base, size_t offset) {
+    return b_.CreateConstInBoundsGEP1_64(rt_.i8, base, offset);
+  };
+  auto hot = [&](size_t offset, llvm::Type *type) {
+    return b_.CreateLoad(type, at(info.hot, offset));
+  };
+  auto *probe = llvm::BasicBlock::Create(ctx_, "window.probe", fn_);
+  auto *loop = llvm::BasicBlock::Create(ctx_, "window.probe.slot", fn_);
+  auto *entry = llvm::BasicBlock::Create(ctx_, "window.probe.entry", fn_);
+  auto *next = llvm::BasicBlock::Create(ctx_, "window.probe.next", fn_);
+  auto *found = llvm::BasicBlock::Create(ctx_, "window.probe.found", fn_);
+  auto *missed = llvm::BasicBlock::Create(ctx_, "window.probe.missed", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "window.state", fn_);
+
+  // In the hot slice, and not late (as srt_window_state decides).
+  llvm::Value *wm = b_.CreateLoad(rt_.i64, at(info.clock, offsetof(srt_window_clock, watermark)));
+  llvm::Value *bound = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, wm, lateBefore);
+  llvm::Value *inSlice = b_.CreateAnd(
+      b_.CreateAnd(b_.CreateICmpSGE(time_, hot(offsetof(srt_window_hot, start), rt_.i64)),
+                   b_.CreateICmpSLT(time_, hot(offsetof(srt_window_hot, end), rt_.i64))),
+      b_.CreateICmpSGT(hot(offsetof(srt_window_hot, last_end), rt_.i64), bound));
+  b_.CreateCondBr(inSlice, probe, missed);
+
+  // The key as two zero-padded words, and its hash (srt_key_hash).
+  b_.SetInsertPoint(probe);
+  llvm::Value *words = entryAlloca(16, "window.key.words");
+  b_.CreateStore(b_.getInt64(0), words);
+  b_.CreateStore(b_.getInt64(0), at(words, 8));
+  if (len)
+    b_.CreateMemCpy(words, llvm::MaybeAlign(8), key, llvm::MaybeAlign(1), len);
+  llvm::Value *w0 = b_.CreateLoad(rt_.i64, words);
+  llvm::Value *w1 = b_.CreateLoad(rt_.i64, at(words, 8));
+  llvm::Value *k1 = b_.CreateMul(w1, b_.getInt64(SRT_KEY_HASH_K1));
+  llvm::Value *h = b_.CreateXor(
+      b_.CreateXor(b_.CreateMul(w0, b_.getInt64(SRT_KEY_HASH_K0)),
+                   b_.CreateIntrinsic(llvm::Intrinsic::fshl, {rt_.i64}, {k1, k1, b_.getInt64(31)})),
+      b_.getInt64(len));
+  for (uint64_t m : {0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull}) {
+    h = b_.CreateXor(h, b_.CreateLShr(h, 33));
+    h = b_.CreateMul(h, b_.getInt64(m));
+  }
+  h = b_.CreateXor(h, b_.CreateLShr(h, 33));
+  llvm::Value *mask = hot(offsetof(srt_window_hot, mask), rt_.i64);
+  llvm::Value *index = hot(offsetof(srt_window_hot, index), rt_.ptr);
+  llvm::Value *entries = hot(offsetof(srt_window_hot, entries), rt_.ptr);
+  llvm::Value *stride = hot(offsetof(srt_window_hot, stride), rt_.i64);
+  llvm::Value *home = b_.CreateAnd(h, mask);
+  llvm::BasicBlock *from = b_.GetInsertBlock();
+  b_.CreateBr(loop);
+
+  // Linear probing: an empty slot is a key not in the slice yet.
+  b_.SetInsertPoint(loop);
+  llvm::PHINode *i = b_.CreatePHI(rt_.i64, 2, "slot");
+  i->addIncoming(home, from);
+  llvm::Value *number = b_.CreateLoad(rt_.i32, b_.CreateInBoundsGEP(rt_.i32, index, i));
+  b_.CreateCondBr(b_.CreateICmpEQ(number, b_.getInt32(0)), missed, entry);
+  b_.SetInsertPoint(entry);
+  llvm::Value *e = b_.CreateInBoundsGEP(
+      rt_.i8, entries,
+      b_.CreateMul(b_.CreateSub(b_.CreateZExt(number, rt_.i64), b_.getInt64(1)), stride));
+  llvm::Value *same = b_.CreateAnd(
+      b_.CreateAnd(
+          b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_HASH)), h),
+          b_.CreateICmpEQ(b_.CreateLoad(rt_.i32, at(e, SRT_KEY_ENTRY_LEN)), b_.getInt32(len))),
+      b_.CreateAnd(b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY)), w0),
+                   b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY + 8)), w1)));
+  b_.CreateCondBr(same, found, next);
+  b_.SetInsertPoint(next);
+  llvm::Value *after = b_.CreateAnd(b_.CreateAdd(i, b_.getInt64(1)), mask);
+  i->addIncoming(after, next);
+  b_.CreateBr(loop);
+
+  b_.SetInsertPoint(found);
+  llvm::Value *fast = at(e, SRT_KEY_ENTRY_STATE);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(missed);
+  llvm::Value *called = slow();
+  llvm::BasicBlock *calledIn = b_.GetInsertBlock();
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  llvm::PHINode *state = b_.CreatePHI(rt_.ptr, 2, "state");
+  state->addIncoming(fast, found);
+  state->addIncoming(called, calledIn);
+  return state;
 }
 
 void Generator::emitWindowResult(const LogicalWindowAggregate &w, llvm::Value *rowInfo,

@@ -249,6 +249,42 @@ typedef struct srt_window_clock {
   int64_t watermark;
 } srt_window_clock;
 
+/**
+ * The slice of a tumbling or sliding window the last record went to, as
+ * generated code probes it inline (srt_window_hot_of): a record with
+ * `start <= time < end`, not late (`last_end` beyond both the window's
+ * watermark and the record's late bound), and a key of at most 16 bytes
+ * finds its state here without a call; any other record, or a key not yet
+ * in the table, calls srt_window_state, which inserts it and refreshes this
+ * view. `start == end`: no slice. The table (runtime/src/window/KeyTable.h):
+ * `index[h & mask]`, linear probing, holds 0 (empty) or an entry number + 1;
+ * entry n is at `entries + n * stride` and laid out as the SRT_KEY_ENTRY_*
+ * offsets say; the key's hash is srt_key_hash's.
+ */
+typedef struct srt_window_hot {
+  int64_t start;
+  int64_t end;
+  int64_t last_end;
+  uint64_t mask;
+  const uint32_t *index;
+  char *entries;
+  uint64_t stride;
+} srt_window_hot;
+
+/** Where an entry of a window's key table keeps its key's hash (u64), its
+ * length (u32), its bytes (up to 40, zero-padded) and its aggregate state. */
+enum {
+  SRT_KEY_ENTRY_HASH = 0,
+  SRT_KEY_ENTRY_LEN = 8,
+  SRT_KEY_ENTRY_KEY = 24,
+  SRT_KEY_ENTRY_STATE = 96,
+};
+/** srt_key_hash of a key of at most 16 bytes: its bytes zero-padded to two
+ * little-endian words w0, w1, then fmix64(w0 * K0 ^ rotl(w1 * K1, 31) ^ len)
+ * (longer keys: XXH3). Generated code computes it inline. */
+#define SRT_KEY_HASH_K0 0x9E3779B97F4A7C15ull
+#define SRT_KEY_HASH_K1 0xC2B2AE3D27D4EB4Full
+
 /** One result a fired window yields. */
 typedef struct srt_window_row {
   const void *key; /* the key's bytes, as given to srt_window_state */

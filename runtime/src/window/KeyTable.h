@@ -6,9 +6,34 @@
 /// out in the order keys were first seen); the probe index holds entry
 /// numbers. Removal marks an entry dead and compacts when half are dead.
 
+#include "srt/types.h"
+
+#define XXH_INLINE_ALL // short keys: XXH3 inlined where keys are hashed
+#include <xxhash.h>
+
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <vector>
+
+/// The hash of a key's bytes (srt/types.h, SRT_KEY_HASH_K0): keys of at
+/// most 16 bytes, which generated code hashes inline, by a multiply-mix of
+/// their two words; longer ones by XXH3.
+inline uint64_t srt_key_hash(const void *key, size_t len) {
+  if (len > 16)
+    return XXH3_64bits(key, len);
+  uint64_t w[2] = {0, 0};
+  if (len)
+    std::memcpy(w, key, len);
+  uint64_t b = w[1] * SRT_KEY_HASH_K1;
+  uint64_t x = (w[0] * SRT_KEY_HASH_K0) ^ ((b << 31) | (b >> 33)) ^ len;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return x;
+}
 
 class KeyTable {
 public:
@@ -31,6 +56,11 @@ public:
     void *state() { return reinterpret_cast<char *>(this) + sizeof(Header); }
   };
   static_assert(sizeof(Header) % 8 == 0, "states are 8-byte aligned");
+  // Generated code probes entries inline (srt_window_hot).
+  static_assert(offsetof(Header, hash) == SRT_KEY_ENTRY_HASH);
+  static_assert(offsetof(Header, keyLen) == SRT_KEY_ENTRY_LEN);
+  static_assert(offsetof(Header, keyInline) == SRT_KEY_ENTRY_KEY);
+  static_assert(sizeof(Header) == SRT_KEY_ENTRY_STATE);
 
   explicit KeyTable(uint32_t stateSize);
   ~KeyTable();
@@ -52,6 +82,12 @@ public:
     return static_cast<size_t>(reinterpret_cast<const char *>(e) - entries_.data()) / stride_;
   }
   size_t live() const { return live_; }
+
+  /// What generated code probes (srt_window_hot): valid until the next insert.
+  const uint32_t *indexData() const { return index_.data(); }
+  char *entryData() { return entries_.data(); }
+  size_t mask() const { return mask_; }
+  uint32_t stride() const { return stride_; }
 
   size_t bytes() const { return entries_.capacity() + index_.capacity() * sizeof(uint32_t); }
 

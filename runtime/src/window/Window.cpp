@@ -15,9 +15,6 @@
 #include "run/Run.h"
 #include "srt/abi.h"
 
-#define XXH_INLINE_ALL // short keys: XXH3 inlined into srt_window_state
-#include <xxhash.h>
-
 #include <algorithm>
 #include <deque>
 #include <cstdlib>
@@ -98,6 +95,7 @@ struct srt_window {
   int64_t sliceLength = 0;
   std::map<int64_t, std::unique_ptr<Slice>> slices;
   Slice *lastSlice = nullptr;
+  srt_window_hot hot{}; ///< lastSlice, as generated code probes it inline
   std::vector<std::unique_ptr<Slice>> spareSlices;
   int64_t firedThrough = INT64_MIN; ///< every window ending at or before has fired
   KeyTable merged;                  ///< the merged states of a firing sliding window
@@ -170,7 +168,25 @@ struct srt_window {
       clock.fire_at = slices.empty() ? INT64_MAX : nextEnd(slices.begin()->first);
   }
 
+  /// lastSlice changed, or its table did: what generated code probes.
+  void refreshHot() {
+    if (!lastSlice) {
+      hot = {};
+      return;
+    }
+    KeyTable &t = lastSlice->table;
+    hot = {lastSlice->start,   lastSlice->start + sliceLength,
+           lastSlice->lastEnd, t.mask(),
+           t.indexData(),      t.entryData(),
+           t.stride()};
+  }
+
   void *sliceState(int64_t time, uint64_t hash, const void *key, uint32_t len) {
+    void *state = sliceStateOf(time, hash, key, len);
+    refreshHot();
+    return state;
+  }
+  void *sliceStateOf(int64_t time, uint64_t hash, const void *key, uint32_t len) {
     // Most records fall in the slice of the record before: no division.
     if (Slice *last = lastSlice; last && time >= last->start && time - last->start < sliceLength) {
       if (last->lastEnd <= lateBefore)
@@ -250,8 +266,10 @@ struct srt_window {
     firedThrough = firing.end;
     while (!slices.empty() && lastEnd(slices.begin()->first) <= firing.end) {
       auto node = slices.extract(slices.begin());
-      if (lastSlice == node.mapped().get())
+      if (lastSlice == node.mapped().get()) {
         lastSlice = nullptr;
+        refreshHot();
+      }
       freeSlice(*node.mapped());
       if (spareSlices.size() < 4)
         spareSlices.push_back(std::move(node.mapped()));
@@ -479,6 +497,7 @@ struct srt_window {
       freeSlice(*slice);
     slices.clear();
     lastSlice = nullptr;
+    refreshHot();
     firedThrough = INT64_MIN;
     if (kind == SRT_WINDOW_SESSION) {
       for (size_t i = 0; i < keys.capacityEntries(); ++i) {
@@ -553,10 +572,12 @@ void srt_window_destroy(srt_window *window) {
 
 srt_window_clock *srt_window_clock_of(srt_window *window) { return &window->clock; }
 
+srt_window_hot *srt_window_hot_of(srt_window *window) { return &window->hot; }
+
 void *srt_window_state(srt_window *w, int64_t time, const void *key, int64_t key_len,
                        int64_t late_before) {
   w->lateBefore = std::max(w->clock.watermark, late_before);
-  uint64_t hash = XXH3_64bits(key, static_cast<size_t>(key_len));
+  uint64_t hash = srt_key_hash(key, static_cast<size_t>(key_len));
   auto len = static_cast<uint32_t>(key_len);
   switch (w->kind) {
   case SRT_WINDOW_SESSION:
