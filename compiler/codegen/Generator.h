@@ -184,6 +184,9 @@ private:
     llvm::AllocaInst *handle = nullptr; ///< srt_window*
     llvm::Value *clock = nullptr;       ///< srt_window_clock*
     llvm::Value *hot = nullptr;         ///< srt_window_hot* (tumbling, sliding)
+    uint32_t keyBytes = 0;              ///< the key's fixed-size part
+    bool fixedKey = false;              ///< no strings: keyBytes is the whole key
+    uint32_t keyCapacity = 8;           ///< srt_window_desc.key_capacity
     AggregateLayout aggs;
     llvm::AllocaInst *arrivals = nullptr; ///< records so far (first/last)
     llvm::AllocaInst *keyBuffer = nullptr;

@@ -11,12 +11,22 @@ namespace streamc::codegen_detail {
 
 void Generator::createWindows() {
   auto *descTy = llvm::StructType::get(
-      ctx_, {rt_.ptr, rt_.i32, rt_.i64, rt_.i64, rt_.i64, rt_.i32, rt_.ptr, rt_.ptr});
+      ctx_, {rt_.ptr, rt_.i32, rt_.i64, rt_.i64, rt_.i64, rt_.i32, rt_.ptr, rt_.ptr, rt_.i32});
   for (const LogicalWindowAggregate *w : windows_) {
     WindowInfo &info = windowInfo_[w];
     info.aggs = AggregateLayout::of(w->aggregates);
     for (size_t i = 0; i < w->keys.size(); ++i)
       info.keyType.fields.push_back({w->keyNames[i], w->keys[i]->type});
+    // An entry keeps a fixed-size key whole; one with strings, their first
+    // 16 bytes or so inline (a longer key goes to the heap).
+    std::vector<Type> keyTypes;
+    for (const auto &k : w->keys)
+      keyTypes.push_back(k->type);
+    info.keyBytes = KeyCodeGen(b_, rt_, fn_, keyTypes).fixedSize();
+    info.fixedKey = std::none_of(keyTypes.begin(), keyTypes.end(),
+                                 [](const Type &t) { return t.kind == TypeKind::String; });
+    uint32_t inlineBytes = info.fixedKey ? info.keyBytes : std::min(info.keyBytes + 16, 40u);
+    info.keyCapacity = std::max(8u, (inlineBytes + 7u) & ~7u);
     llvm::Constant *merge =
         AggregateCodeGen::emitMergeFunction(*module_, rt_, w->aggregates, info.aggs);
     llvm::Constant *destroy =
@@ -46,10 +56,10 @@ void Generator::createWindows() {
     checkConstantArgs(w->aggregates, "window at " + w->where);
     auto *desc = new llvm::GlobalVariable(
         *module_, descTy, false, llvm::GlobalValue::PrivateLinkage,
-        llvm::ConstantStruct::get(descTy,
-                                  {rt_.cstring(w->where), b_.getInt32(kind), b_.getInt64(w->sizeMs),
-                                   b_.getInt64(w->slideMs), b_.getInt64(w->count),
-                                   b_.getInt32(info.aggs.size), merge, destroy}),
+        llvm::ConstantStruct::get(descTy, {rt_.cstring(w->where), b_.getInt32(kind),
+                                           b_.getInt64(w->sizeMs), b_.getInt64(w->slideMs),
+                                           b_.getInt64(w->count), b_.getInt32(info.aggs.size),
+                                           merge, destroy, b_.getInt32(info.keyCapacity)}),
         "window.desc");
     b_.CreateStore(size, b_.CreateStructGEP(descTy, desc, 2));
     b_.CreateStore(slide, b_.CreateStructGEP(descTy, desc, 3));
@@ -101,14 +111,8 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   auto slow = [&] {
     return rt_.call(b_, Abi::srt_window_state, {handle, time_, key, keyLen, lateBefore});
   };
-  std::vector<Type> keyTypes;
-  for (const auto &k : w.keys)
-    keyTypes.push_back(k->type);
-  uint32_t fixed = KeyCodeGen(b_, rt_, fn_, keyTypes).fixedSize();
-  bool fixedKey = std::none_of(keyTypes.begin(), keyTypes.end(),
-                               [](const Type &t) { return t.kind == TypeKind::String; });
-  llvm::Value *state = info.hot && fixedKey && fixed <= 16
-                           ? emitWindowProbe(info, key, fixed, lateBefore, slow)
+  llvm::Value *state = info.hot && info.fixedKey && info.keyBytes <= 16
+                           ? emitWindowProbe(info, key, info.keyBytes, lateBefore, slow)
                            : slow();
   auto *update = llvm::BasicBlock::Create(ctx_, "window.update", fn_);
   auto *late = llvm::BasicBlock::Create(ctx_, "window.late", fn_);
@@ -190,12 +194,16 @@ llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key
   llvm::Value *e = b_.CreateInBoundsGEP(
       rt_.i8, entries,
       b_.CreateMul(b_.CreateSub(b_.CreateZExt(number, rt_.i64), b_.getInt64(1)), stride));
+  // The entry keeps info.keyCapacity bytes of key, zero-padded: one word
+  // for a key of up to 8 bytes, two beyond.
   llvm::Value *same = b_.CreateAnd(
       b_.CreateAnd(
           b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_HASH)), h),
           b_.CreateICmpEQ(b_.CreateLoad(rt_.i32, at(e, SRT_KEY_ENTRY_LEN)), b_.getInt32(len))),
-      b_.CreateAnd(b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY)), w0),
-                   b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY + 8)), w1)));
+      b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY)), w0));
+  if (len > 8)
+    same = b_.CreateAnd(same,
+                        b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY + 8)), w1));
   b_.CreateCondBr(same, found, next);
   b_.SetInsertPoint(next);
   llvm::Value *after = b_.CreateAnd(b_.CreateAdd(i, b_.getInt64(1)), mask);
@@ -203,7 +211,7 @@ llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key
   b_.CreateBr(loop);
 
   b_.SetInsertPoint(found);
-  llvm::Value *fast = at(e, SRT_KEY_ENTRY_STATE);
+  llvm::Value *fast = at(e, SRT_KEY_ENTRY_KEY + info.keyCapacity);
   b_.CreateBr(done);
   b_.SetInsertPoint(missed);
   llvm::Value *called = slow();

@@ -237,6 +237,11 @@ typedef struct srt_window_desc {
   uint32_t state_size;
   srt_state_merge_fn merge;
   srt_state_free_fn destroy; /* NULL: the state owns no memory */
+  /* The bytes of a key each entry of the window's key tables keeps (a
+   * multiple of 8, at least 8; a longer key is kept on the heap): the
+   * compiler lays out the entries, SRT_KEY_ENTRY_KEY + key_capacity is
+   * where a tumbling or sliding window's state starts. */
+  uint32_t key_capacity;
 } srt_window_desc;
 
 /** The times generated code reads and writes inline, once per record. */
@@ -272,12 +277,12 @@ typedef struct srt_window_hot {
 } srt_window_hot;
 
 /** Where an entry of a window's key table keeps its key's hash (u64), its
- * length (u32), its bytes (up to 40, zero-padded) and its aggregate state. */
+ * length (u32) and its bytes (srt_window_desc.key_capacity of them,
+ * zero-padded); the aggregate state follows them. */
 enum {
   SRT_KEY_ENTRY_HASH = 0,
   SRT_KEY_ENTRY_LEN = 8,
-  SRT_KEY_ENTRY_KEY = 24,
-  SRT_KEY_ENTRY_STATE = 96,
+  SRT_KEY_ENTRY_KEY = 16,
 };
 /** srt_key_hash of a key of at most 16 bytes: its bytes zero-padded to two
  * little-endian words w0, w1, then fmix64(w0 * K0 ^ rotl(w1 * K1, 31) ^ len)

@@ -1,9 +1,12 @@
 #include "window/KeyTable.h"
 
+#include <algorithm>
 #include <cstdlib>
 
-KeyTable::KeyTable(uint32_t stateSize)
-    : stride_(static_cast<uint32_t>(sizeof(Header)) + ((stateSize + 7u) & ~7u)) {
+KeyTable::KeyTable(uint32_t stateSize, uint32_t keyCapacity, uint32_t extraSize)
+    : keyCapacity_(std::max(8u, (keyCapacity + 7u) & ~7u)),
+      stateOffset_(static_cast<uint32_t>(sizeof(Header)) + keyCapacity_ + ((extraSize + 7u) & ~7u)),
+      stride_(stateOffset_ + ((stateSize + 7u) & ~7u)) {
   rehash(16);
 }
 
@@ -48,9 +51,12 @@ KeyTable::Header *KeyTable::findOrInsert(uint64_t hash, const void *key, uint32_
   e->hash = hash;
   e->keyLen = len;
   e->live = 1;
-  char *dst = e->keyInline;
-  if (len > sizeof e->keyInline)
-    dst = e->keyHeap = static_cast<char *>(std::malloc(len));
+  char *dst = reinterpret_cast<char *>(e) + sizeof(Header);
+  if (len > keyCapacity_) {
+    char *heap = static_cast<char *>(std::malloc(len));
+    std::memcpy(dst, &heap, sizeof heap);
+    dst = heap;
+  }
   if (len)
     std::memcpy(dst, key, len);
   index_[i] = static_cast<uint32_t>(++count_);
@@ -74,9 +80,8 @@ void KeyTable::remove(Header *e) {
     }
   }
   index_[i] = 0;
-  if (e->keyLen > sizeof e->keyInline)
-    std::free(e->keyHeap);
-  e->keyHeap = nullptr;
+  freeKey(e);
+  e->keyLen = 0;
   e->live = 0;
   --live_;
 }
@@ -84,8 +89,8 @@ void KeyTable::remove(Header *e) {
 void KeyTable::clear() {
   for (size_t i = 0; i < count_; ++i) {
     Header *e = entry(i);
-    if (e->live && e->keyLen > sizeof e->keyInline)
-      std::free(e->keyHeap);
+    if (e->live)
+      freeKey(e);
   }
   entries_.clear();
   count_ = live_ = 0;

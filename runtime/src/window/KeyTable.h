@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -37,13 +38,17 @@ inline uint64_t srt_key_hash(const void *key, size_t len) {
 
 class KeyTable {
 public:
-  /// What precedes the state of every entry.
+  /// What precedes every entry's key: 16 bytes. Then come the key's bytes
+  /// (keyCapacity of them, zero-padded; a longer key is on the heap and the
+  /// area holds its pointer), the table's extras (extraSize bytes: a count
+  /// window's or a session's bookkeeping) and the aggregate state.
   struct Header {
     uint64_t hash;
     uint32_t keyLen;
     uint32_t live;
-    char *keyHeap; ///< the key when longer than keyInline
-    char keyInline[40];
+  };
+  /// The extras of a count window's or a session window's keys.
+  struct Extras {
     int64_t count;   ///< records (count windows)
     int64_t minTime; ///< smallest and largest event time (count windows)
     int64_t maxTime;
@@ -51,18 +56,15 @@ public:
       void *extra;   ///< sessions: the key's open sessions
       int64_t epoch; ///< count windows: the oldest epoch of its records (checkpoints)
     };
-
-    const char *key() const { return keyLen <= sizeof keyInline ? keyInline : keyHeap; }
-    void *state() { return reinterpret_cast<char *>(this) + sizeof(Header); }
   };
-  static_assert(sizeof(Header) % 8 == 0, "states are 8-byte aligned");
   // Generated code probes entries inline (srt_window_hot).
   static_assert(offsetof(Header, hash) == SRT_KEY_ENTRY_HASH);
   static_assert(offsetof(Header, keyLen) == SRT_KEY_ENTRY_LEN);
-  static_assert(offsetof(Header, keyInline) == SRT_KEY_ENTRY_KEY);
-  static_assert(sizeof(Header) == SRT_KEY_ENTRY_STATE);
+  static_assert(sizeof(Header) == SRT_KEY_ENTRY_KEY);
 
-  explicit KeyTable(uint32_t stateSize);
+  /// \p keyCapacity: the bytes of a key kept in its entry (a multiple of 8,
+  /// at least 8), as srt_window_desc says.
+  KeyTable(uint32_t stateSize, uint32_t keyCapacity, uint32_t extraSize = 0);
   ~KeyTable();
   KeyTable(const KeyTable &) = delete;
   KeyTable &operator=(const KeyTable &) = delete;
@@ -75,6 +77,19 @@ public:
   void remove(Header *entry);
   /// Removes every entry (their states must already be freed).
   void clear();
+
+  const char *key(const Header *e) const {
+    const char *area = reinterpret_cast<const char *>(e) + sizeof(Header);
+    if (e->keyLen <= keyCapacity_)
+      return area;
+    const char *heap;
+    std::memcpy(&heap, area, sizeof heap);
+    return heap;
+  }
+  void *state(Header *e) const { return reinterpret_cast<char *>(e) + stateOffset_; }
+  Extras *extras(Header *e) const {
+    return reinterpret_cast<Extras *>(reinterpret_cast<char *>(e) + sizeof(Header) + keyCapacity_);
+  }
 
   size_t capacityEntries() const { return count_; }
   Header *entry(size_t i) { return reinterpret_cast<Header *>(entries_.data() + i * stride_); }
@@ -96,7 +111,11 @@ private:
   void compact();
   size_t probeStart(uint64_t hash) const { return static_cast<size_t>(hash) & mask_; }
   bool matches(const Header *e, uint64_t hash, const void *key, uint32_t len) const {
-    return e->hash == hash && e->keyLen == len && bytesEqual(e->key(), key, len);
+    return e->hash == hash && e->keyLen == len && bytesEqual(this->key(e), key, len);
+  }
+  void freeKey(Header *e) {
+    if (e->keyLen > keyCapacity_)
+      std::free(const_cast<char *>(key(e)));
   }
   /// memcmp == 0, inline for the short keys most windows have.
   static bool bytesEqual(const void *a, const void *b, uint32_t len) {
@@ -111,7 +130,7 @@ private:
     return std::memcmp(a, b, len) == 0;
   }
 
-  uint32_t stride_;
+  uint32_t keyCapacity_, stateOffset_, stride_;
   std::vector<char> entries_; ///< count_ entries of stride_ bytes
   size_t count_ = 0, live_ = 0;
   std::vector<uint32_t> index_; ///< 0: empty, else entry number + 1

@@ -35,7 +35,7 @@ int64_t floorDiv(int64_t a, int64_t b) {
 
 /// One slice of a tumbling or sliding window: [start, start + length).
 struct Slice {
-  explicit Slice(uint32_t stateSize) : table(stateSize) {}
+  Slice(uint32_t stateSize, uint32_t keyCapacity) : table(stateSize, keyCapacity) {}
   int64_t start = 0;
   int64_t lastEnd = 0; ///< the end of the last window containing the slice
   int64_t epoch = INT64_MAX; ///< the oldest epoch of its records (checkpoints)
@@ -78,6 +78,7 @@ struct srt_window {
   srt_run *run = nullptr;
   srt_window_kind kind = SRT_WINDOW_TUMBLING;
   int64_t size = 0, slide = 0, count = 0;
+  uint32_t keyCapacity; ///< the key bytes an entry keeps (srt_window_desc)
   AggOps aggs;
   WindowStats *stats = nullptr;
   std::string where;
@@ -122,7 +123,9 @@ struct srt_window {
   } firing;
 
   explicit srt_window(const srt_window_desc &desc)
-      : aggs(desc), merged(desc.state_size), keys(desc.kind == SRT_WINDOW_SESSION ? 0 : desc.state_size) {}
+      : keyCapacity(desc.key_capacity), aggs(desc), merged(desc.state_size, desc.key_capacity),
+        keys(desc.kind == SRT_WINDOW_SESSION ? 0 : desc.state_size, desc.key_capacity,
+             sizeof(KeyTable::Extras)) {}
 
   ~srt_window() {
     reset();
@@ -135,7 +138,7 @@ struct srt_window {
     if (aggs.ownsMemory())
       for (size_t i = 0; i < table.capacityEntries(); ++i)
         if (table.entry(i)->live)
-          destroyAggState(aggs, table.entry(i)->state());
+          destroyAggState(aggs, table.state(table.entry(i)));
     table.clear();
   }
   void freeSlice(Slice &slice) { freeEntries(slice.table); }
@@ -193,7 +196,7 @@ struct srt_window {
         return late();
       last->epoch = std::min(last->epoch, run->recordEpoch);
       bool inserted;
-      return last->table.findOrInsert(hash, key, len, inserted)->state();
+      return last->table.state(last->table.findOrInsert(hash, key, len, inserted));
     }
     int64_t windowStart = floorDiv(time, slide) * slide; // the last window containing it
     if (time >= windowStart + size)
@@ -206,7 +209,7 @@ struct srt_window {
       auto &owned = slices[start];
       if (!owned) {
         if (spareSlices.empty()) {
-          owned = std::make_unique<Slice>(aggs.size);
+          owned = std::make_unique<Slice>(aggs.size, keyCapacity);
         } else {
           owned = std::move(spareSlices.back());
           spareSlices.pop_back();
@@ -221,7 +224,7 @@ struct srt_window {
     }
     slice->epoch = std::min(slice->epoch, run->recordEpoch);
     bool inserted;
-    return slice->table.findOrInsert(hash, key, len, inserted)->state();
+    return slice->table.state(slice->table.findOrInsert(hash, key, len, inserted));
   }
 
   /// Starts the next window to fire (false: none has been reached).
@@ -250,8 +253,9 @@ struct srt_window {
           if (!e->live)
             continue;
           bool inserted;
-          KeyTable::Header *m = merged.findOrInsert(e->hash, e->key(), e->keyLen, inserted);
-          mergeAggState(aggs, m->state(), e->state());
+          KeyTable::Header *m =
+              merged.findOrInsert(e->hash, part->table.key(e), e->keyLen, inserted);
+          mergeAggState(aggs, merged.state(m), part->table.state(e));
         }
       firing.table = &merged;
     }
@@ -288,9 +292,9 @@ struct srt_window {
         KeyTable::Header *e = t.entry(firing.next++);
         if (!e->live)
           continue;
-        *row = {e->key(), e->keyLen, firing.start, firing.end};
+        *row = {t.key(e), e->keyLen, firing.start, firing.end};
         run->recordEpoch = firing.epoch;
-        return e->state();
+        return t.state(e);
       }
       finishSliceWindow();
     }
@@ -304,7 +308,8 @@ struct srt_window {
     KeyTable::Header *k = keys.findOrInsert(hash, key, len, inserted);
     Session *target = nullptr;
     int64_t end = time + size;
-    for (Session **link = reinterpret_cast<Session **>(&k->extra); *link;) {
+    void *&sessions = keys.extras(k)->extra;
+    for (Session **link = reinterpret_cast<Session **>(&sessions); *link;) {
       Session *s = *link;
       // Sessions that overlap or touch merge (Flink, Kafka Streams).
       if (!(time <= s->end && s->start <= end)) {
@@ -339,8 +344,8 @@ struct srt_window {
       s->key = static_cast<char *>(std::malloc(len ? len : 1));
       if (len)
         std::memcpy(s->key, key, len);
-      s->next = static_cast<Session *>(k->extra);
-      k->extra = s;
+      s->next = static_cast<Session *>(sessions);
+      sessions = s;
       sessionEnds.push({end, s, s->created});
       target = s;
       updateFireAt();
@@ -355,11 +360,12 @@ struct srt_window {
     if (!s)
       return;
     KeyTable::Header *k = keys.find(s->hash, s->key, s->keyLen);
-    auto **link = reinterpret_cast<Session **>(&k->extra);
+    void *&sessions = keys.extras(k)->extra;
+    auto **link = reinterpret_cast<Session **>(&sessions);
     while (*link != s)
       link = &(*link)->next;
     *link = s->next;
-    if (!k->extra)
+    if (!sessions)
       keys.remove(k);
     freeSession(s);
   }
@@ -402,19 +408,20 @@ struct srt_window {
     detachFull();
     bool inserted;
     KeyTable::Header *e = keys.findOrInsert(hash, key, len, inserted);
+    KeyTable::Extras *x = keys.extras(e);
     if (inserted) {
-      e->minTime = e->maxTime = time;
-      e->epoch = run->recordEpoch;
+      x->minTime = x->maxTime = time;
+      x->epoch = run->recordEpoch;
     }
-    e->epoch = std::min(e->epoch, run->recordEpoch);
-    e->minTime = std::min(e->minTime, time);
-    e->maxTime = std::max(e->maxTime, time);
-    if (++e->count == count) {
+    x->epoch = std::min(x->epoch, run->recordEpoch);
+    x->minTime = std::min(x->minTime, time);
+    x->maxTime = std::max(x->maxTime, time);
+    if (++x->count == count) {
       // Full once this record has updated it: detached at the next call.
       justFilled = e;
       clock.fire_at = INT64_MIN;
     }
-    return e->state();
+    return keys.state(e);
   }
 
   std::deque<FullWindow> full;          ///< filled, waiting to be emitted, in order
@@ -426,9 +433,11 @@ struct srt_window {
     if (!e)
       return;
     justFilled = nullptr;
-    FullWindow w{e->minTime, e->maxTime, e->epoch, std::vector<char>(e->key(), e->key() + e->keyLen),
-                 std::vector<char>(static_cast<char *>(e->state()),
-                                   static_cast<char *>(e->state()) + aggs.size)};
+    const KeyTable::Extras *x = keys.extras(e);
+    auto *state = static_cast<char *>(keys.state(e));
+    FullWindow w{x->minTime, x->maxTime, x->epoch,
+                 std::vector<char>(keys.key(e), keys.key(e) + e->keyLen),
+                 std::vector<char>(state, state + aggs.size)};
     full.push_back(std::move(w)); // the state's owned parts move with it
     keys.remove(e);
   }
@@ -441,7 +450,7 @@ struct srt_window {
     }
     if (KeyTable::Header *done = firing.emitted) {
       firing.emitted = nullptr;
-      destroyAggState(aggs, done->state());
+      destroyAggState(aggs, keys.state(done));
       keys.remove(done);
     }
     detachFull();
@@ -461,9 +470,10 @@ struct srt_window {
       return nullptr;
     KeyTable::Header *e = keys.entry(firing.next++);
     firing.emitted = e;
-    run->recordEpoch = e->epoch;
-    *row = {e->key(), e->keyLen, e->minTime, e->maxTime};
-    return e->state();
+    const KeyTable::Extras *x = keys.extras(e);
+    run->recordEpoch = x->epoch;
+    *row = {keys.key(e), e->keyLen, x->minTime, x->maxTime};
+    return keys.state(e);
   }
 
   // ---------------------------------------------------------- checkpoints
@@ -476,14 +486,14 @@ struct srt_window {
       for (size_t i = 0; i < keys.capacityEntries(); ++i) {
         KeyTable::Header *e = const_cast<KeyTable &>(keys).entry(i);
         if (e->live)
-          for (auto *s = static_cast<const Session *>(e->extra); s; s = s->next)
+          for (auto *s = static_cast<const Session *>(keys.extras(e)->extra); s; s = s->next)
             oldest = std::min(oldest, s->epoch);
       }
     } else if (kind == SRT_WINDOW_COUNT) {
       for (size_t i = 0; i < keys.capacityEntries(); ++i) {
         KeyTable::Header *e = const_cast<KeyTable &>(keys).entry(i);
         if (e->live)
-          oldest = std::min(oldest, e->epoch);
+          oldest = std::min(oldest, keys.extras(e)->epoch);
       }
       for (const FullWindow &w : full)
         oldest = std::min(oldest, w.epoch);
@@ -504,7 +514,7 @@ struct srt_window {
         KeyTable::Header *e = keys.entry(i);
         if (!e->live)
           continue;
-        for (Session *s = static_cast<Session *>(e->extra); s;) {
+        for (Session *s = static_cast<Session *>(keys.extras(e)->extra); s;) {
           Session *n = s->next;
           s->dead = true; // freed when its heap entry comes up
           destroyAggState(aggs, s->state());
