@@ -319,6 +319,7 @@ Generator::Generator(const std::string &kind, int64_t events, double rate, uint6
 
 void Generator::resolve(const std::vector<srt_field> &fields) {
   slots_.clear();
+  random_ = false;
   for (const srt_field &f : fields) {
     if (!f.read)
       continue;
@@ -344,6 +345,8 @@ void Generator::resolve(const std::vector<srt_field> &fields) {
     default:
       break;
     }
+    random_ = random_ || (slot.value != Value::None && slot.value != Value::EventTime &&
+                          slot.value != Value::SequenceN && slot.value != Value::PersonId);
     slots_.push_back(slot);
   }
   resolvedFor_ = fields.data();
@@ -506,7 +509,7 @@ bool Generator::next(const std::vector<srt_field> &fields, void *record) {
   } else {
     eventTime = kEpoch2024 + n_ / 1000; // 1,000,000 events per second
   }
-  uint64_t r = mix(seed_ ^ mix(static_cast<uint64_t>(n_)));
+  uint64_t r = random_ ? mix(seed_ ^ mix(static_cast<uint64_t>(n_))) : 0;
   char *bytes = static_cast<char *>(record);
   for (Slot &slot : slots_) {
     fill(slot, bytes, eventTime, r);

@@ -113,6 +113,9 @@ private:
   std::vector<Slot> slots_;                ///< the read fields, in layout order
   const srt_field *resolvedFor_ = nullptr; ///< the fields slots_ was resolved from
   size_t resolvedCount_ = 0;
+  /// Some read field is drawn at random (not n or the event time): the
+  /// record's random bits are mixed only then.
+  bool random_ = false;
 };
 
 /// The ad id and campaign id (36 characters each, then a NUL) of YSB ad
