@@ -39,6 +39,12 @@ enum AggregateFlags : unsigned {
   TestThenTrain = 1u << 1,
   /// Only in `extend over unbounded` (logreg_predict, kmeans_assign).
   UnboundedFrameOnly = 1u << 2,
+  /// Merging two states gives exactly the state folding all their records
+  /// would, with no rounding and no overflow (count, min, max, first, last,
+  /// arg_max, arg_min): an `extend over rows(n)` or `range(d)` whose
+  /// aggregates all merge exactly keeps partial aggregates (two stacks)
+  /// rather than folding its frame for every record.
+  ExactMerge = 1u << 3,
 };
 
 /// An argument that must be a constant (or a param) in a range: a

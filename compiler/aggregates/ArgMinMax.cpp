@@ -23,7 +23,7 @@ struct Tail {
 class ArgExtreme final : public AggregateFunction {
 public:
   ArgExtreme(const char *name, const char *signature, bool largest)
-      : AggregateFunction(name, 2, 2, signature, Mergeable), largest_(largest) {}
+      : AggregateFunction(name, 2, 2, signature, Mergeable | ExactMerge), largest_(largest) {}
 
   BuiltinTyping type(const std::vector<Type> &args) const override {
     if (args[0].isNullLiteral())

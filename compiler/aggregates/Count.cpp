@@ -9,7 +9,8 @@ namespace {
 
 class Count final : public AggregateFunction {
 public:
-  Count() : AggregateFunction("count", 0, 1, "count() or count(x) -> i64", Mergeable) {}
+  Count()
+      : AggregateFunction("count", 0, 1, "count() or count(x) -> i64", Mergeable | ExactMerge) {}
 
   BuiltinTyping type(const std::vector<Type> &) const override {
     return aggregates::typed(Type::i64());

@@ -31,7 +31,7 @@ enum class Pick { Min, Max, First, Last };
 class Extreme final : public AggregateFunction {
 public:
   Extreme(const char *name, const char *signature, Pick pick)
-      : AggregateFunction(name, 1, 1, signature, Mergeable), pick_(pick) {}
+      : AggregateFunction(name, 1, 1, signature, Mergeable | ExactMerge), pick_(pick) {}
 
   BuiltinTyping type(const std::vector<Type> &args) const override {
     if (byArrival()) {

@@ -315,6 +315,10 @@ private:
     llvm::AllocaInst *arrivals = nullptr;  ///< records processed (first/last order)
     AggregateLayout aggs;
     llvm::Function *freeState = nullptr; ///< frees a state, or null
+    /// rows/range whose aggregates all merge exactly: partial aggregates
+    /// in two stacks (srt_frame_front), merged by `merge`.
+    bool twoStacks = false;
+    llvm::Function *merge = nullptr;
   };
 
   /// Start-up checks of the aggregates' constant arguments that read params
@@ -322,6 +326,15 @@ private:
   void checkConstantArgs(const std::vector<AggregateCall> &aggregates, const std::string &stage);
   /// Creates each extend over's runtime state.
   void createOvers();
+  /// A rows or range frame's aggregate before its last record, into the
+  /// zeroed \p state: its other \p held - 1 records folded one by one.
+  void emitFrameFold(AggregateCodeGen &aggs, llvm::Value *frame, llvm::Value *held,
+                     llvm::Value *state, const RecordType &type);
+  /// The same from the two stacks of partial aggregates (OverInfo::twoStacks),
+  /// rebuilt first when the back state held a record the frame dropped.
+  void emitFrameTwoStacks(const LogicalOver &o, AggregateCodeGen &aggs, llvm::Value *handle,
+                          llvm::Value *frame, llvm::Value *held, llvm::Value *state,
+                          const RecordType &type);
   /// A record arrives at \p o: with event time it waits for the watermark
   /// (or is late); without, it is processed at once.
   void emitOverArrival(const LogicalOver &o, llvm::Value *record, const RecordType &type);

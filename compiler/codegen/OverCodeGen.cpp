@@ -14,6 +14,9 @@ void Generator::createOvers() {
     info.aggs = AggregateLayout::of(o->aggregates);
     checkConstantArgs(o->aggregates, "extend over at " + o->where);
     info.freeState = AggregateCodeGen::emitFreeFunction(*module_, rt_, o->aggregates, info.aggs);
+    info.twoStacks = o->twoStacks();
+    if (info.twoStacks)
+      info.merge = AggregateCodeGen::emitMergeFunction(*module_, rt_, o->aggregates, info.aggs);
     llvm::Constant *destroy = info.freeState ? static_cast<llvm::Constant *>(info.freeState)
                                              : llvm::ConstantPointerNull::get(rt_.ptr);
     uint32_t kind = o->frame == LogicalOver::FrameKind::Rows    ? SRT_FRAME_ROWS
@@ -102,10 +105,12 @@ void Generator::emitOverProcess(const LogicalOver &o, llvm::Value *record, const
     b_.CreateStore(seq, info.arrivals);
     aggs.emitUpdate(exprs, args, state, seq);
   } else {
-    // The frame's records before this one folded into a fresh state, then
-    // this one (held last).
-    llvm::Value *held = rt_.call(b_, Abi::srt_frame_push, {handle, frame, record, time_});
-    llvm::Value *earlier = b_.CreateSub(held, b_.getInt64(1));
+    // The current record's arguments first: a record they reject does not
+    // enter the frame.
+    std::vector<Val> args = aggs.emitArguments(exprs);
+    llvm::Value *seq = b_.CreateAdd(b_.CreateLoad(rt_.i64, info.arrivals), b_.getInt64(1));
+    b_.CreateStore(seq, info.arrivals);
+    llvm::Value *held = rt_.call(b_, Abi::srt_frame_push, {handle, frame, record, time_, seq});
     state = entryAlloca(info.aggs.size, "frame.state");
     b_.CreateMemSet(state, b_.getInt8(0), info.aggs.size, llvm::MaybeAlign(8));
     if (info.freeState) { // a record a fold rejects frees the state first
@@ -115,27 +120,14 @@ void Generator::emitOverProcess(const LogicalOver &o, llvm::Value *record, const
       rb.CreateBr(savedReject);
       rejectTarget_ = rejected;
     }
-    auto *loop = llvm::BasicBlock::Create(ctx_, "frame.fold", fn_);
-    auto *body = llvm::BasicBlock::Create(ctx_, "frame.item", fn_);
-    auto *folded = llvm::BasicBlock::Create(ctx_, "frame.folded", fn_);
-    llvm::BasicBlock *from = b_.GetInsertBlock();
-    b_.CreateBr(loop);
-    b_.SetInsertPoint(loop);
-    llvm::PHINode *i = b_.CreatePHI(rt_.i64, 2, "i");
-    i->addIncoming(b_.getInt64(0), from);
-    b_.CreateCondBr(b_.CreateICmpSLT(i, earlier), body, folded);
-    b_.SetInsertPoint(body);
-    llvm::Value *item = rt_.call(b_, Abi::srt_frame_item, {frame, i});
-    ExprCodeGen itemExprs = exprGen(item, type);
-    std::vector<Val> itemArgs = aggs.emitArguments(itemExprs);
-    llvm::Value *seq = b_.CreateAdd(i, b_.getInt64(1));
-    aggs.emitUpdate(itemExprs, itemArgs, state, seq);
-    i->addIncoming(seq, b_.GetInsertBlock());
-    b_.CreateBr(loop);
-    b_.SetInsertPoint(folded);
-    std::vector<Val> args = aggs.emitArguments(exprs);
+    if (info.twoStacks)
+      emitFrameTwoStacks(o, aggs, handle, frame, held, state, type);
+    else
+      emitFrameFold(aggs, frame, held, state, type);
     before = aggs.emitResults(consts, state, Results::TestThenTrain, &args);
-    aggs.emitUpdate(exprs, args, state, held);
+    aggs.emitUpdate(exprs, args, state, seq);
+    if (info.twoStacks) // the back stack takes the record in
+      aggs.emitUpdate(exprs, args, rt_.call(b_, Abi::srt_frame_back, {handle, frame}), seq);
   }
   results = aggs.emitResults(consts, state, Results::Others);
   for (size_t k = 0; k < results.size(); ++k)
@@ -162,6 +154,99 @@ void Generator::emitOverProcess(const LogicalOver &o, llvm::Value *record, const
   if (o.frame != LogicalOver::FrameKind::Unbounded && info.freeState)
     b_.CreateCall(info.freeState, {state});
   rejectTarget_ = savedReject;
+}
+
+void Generator::emitFrameFold(AggregateCodeGen &aggs, llvm::Value *frame, llvm::Value *held,
+                              llvm::Value *state, const RecordType &type) {
+  // The frame's records before the last (the current one) folded into
+  // \p state, oldest first.
+  llvm::Value *earlier = b_.CreateSub(held, b_.getInt64(1));
+  auto *loop = llvm::BasicBlock::Create(ctx_, "frame.fold", fn_);
+  auto *body = llvm::BasicBlock::Create(ctx_, "frame.item", fn_);
+  auto *folded = llvm::BasicBlock::Create(ctx_, "frame.folded", fn_);
+  llvm::BasicBlock *from = b_.GetInsertBlock();
+  b_.CreateBr(loop);
+  b_.SetInsertPoint(loop);
+  llvm::PHINode *i = b_.CreatePHI(rt_.i64, 2, "i");
+  i->addIncoming(b_.getInt64(0), from);
+  b_.CreateCondBr(b_.CreateICmpSLT(i, earlier), body, folded);
+  b_.SetInsertPoint(body);
+  llvm::Value *item = rt_.call(b_, Abi::srt_frame_item, {frame, i});
+  ExprCodeGen itemExprs = exprGen(item, type);
+  std::vector<Val> itemArgs = aggs.emitArguments(itemExprs);
+  aggs.emitUpdate(itemExprs, itemArgs, state, rt_.call(b_, Abi::srt_frame_item_seq, {frame, i}));
+  i->addIncoming(b_.CreateAdd(i, b_.getInt64(1)), b_.GetInsertBlock());
+  b_.CreateBr(loop);
+  b_.SetInsertPoint(folded);
+}
+
+void Generator::emitFrameTwoStacks(const LogicalOver &o, AggregateCodeGen &aggs,
+                                   llvm::Value *handle, llvm::Value *frame, llvm::Value *held,
+                                   llvm::Value *state, const RecordType &type) {
+  const OverInfo &info = overInfo_.at(&o);
+  // A record the back state holds was dropped: every record but the last
+  // gets the partial aggregate of itself through the one before the last,
+  // newest first (each one's is the next one's plus itself).
+  auto *rebuild = llvm::BasicBlock::Create(ctx_, "frame.rebuild", fn_);
+  auto *loop = llvm::BasicBlock::Create(ctx_, "frame.partial", fn_);
+  auto *body = llvm::BasicBlock::Create(ctx_, "frame.partial.item", fn_);
+  auto *rebuilt = llvm::BasicBlock::Create(ctx_, "frame.rebuilt", fn_);
+  auto *query = llvm::BasicBlock::Create(ctx_, "frame.query", fn_);
+  llvm::Value *front = rt_.call(b_, Abi::srt_frame_front, {frame});
+  b_.CreateCondBr(b_.CreateICmpSLT(front, b_.getInt64(0)), rebuild, query);
+  b_.SetInsertPoint(rebuild);
+  llvm::Value *last = b_.CreateSub(held, b_.getInt64(2));
+  b_.CreateBr(loop);
+  b_.SetInsertPoint(loop);
+  llvm::PHINode *i = b_.CreatePHI(rt_.i64, 2, "i");
+  i->addIncoming(last, rebuild);
+  b_.CreateCondBr(b_.CreateICmpSGE(i, b_.getInt64(0)), body, rebuilt);
+  // The record itself first (an update sees records in arrival order: a
+  // first() keeps the one it has), then the newer ones' partial, which a
+  // merge orders by arrival number.
+  b_.SetInsertPoint(body);
+  llvm::Value *partial = rt_.call(b_, Abi::srt_frame_partial, {handle, frame, i});
+  llvm::Value *item = rt_.call(b_, Abi::srt_frame_item, {frame, i});
+  ExprCodeGen itemExprs = exprGen(item, type);
+  std::vector<Val> itemArgs = aggs.emitArguments(itemExprs);
+  aggs.emitUpdate(itemExprs, itemArgs, partial, rt_.call(b_, Abi::srt_frame_item_seq, {frame, i}));
+  auto *merge = llvm::BasicBlock::Create(ctx_, "frame.partial.merge", fn_);
+  auto *next = llvm::BasicBlock::Create(ctx_, "frame.partial.next", fn_);
+  b_.CreateCondBr(b_.CreateICmpSLT(i, last), merge, next);
+  b_.SetInsertPoint(merge);
+  llvm::Value *newer = b_.CreateAdd(i, b_.getInt64(1));
+  b_.CreateCall(info.merge,
+                {partial, rt_.call(b_, Abi::srt_frame_partial, {handle, frame, newer})});
+  b_.CreateBr(next);
+  b_.SetInsertPoint(next);
+  i->addIncoming(b_.CreateSub(i, b_.getInt64(1)), next);
+  b_.CreateBr(loop);
+  b_.SetInsertPoint(rebuilt);
+  rt_.call(b_, Abi::srt_frame_rebuilt, {handle, frame});
+  b_.CreateBr(query);
+
+  // The frame before the last record: the oldest partial, then the back
+  // state (only those that hold records: merging an empty state is not
+  // every aggregate's identity).
+  b_.SetInsertPoint(query);
+  llvm::Value *fronts = rt_.call(b_, Abi::srt_frame_front, {frame});
+  llvm::Value *backs = b_.CreateSub(b_.CreateSub(held, b_.getInt64(1)), fronts);
+  auto mergeIf = [&](llvm::Value *cond, const char *name,
+                     const std::function<llvm::Value *()> &src) {
+    auto *then = llvm::BasicBlock::Create(ctx_, name, fn_);
+    auto *after = llvm::BasicBlock::Create(ctx_, std::string(name) + ".done", fn_);
+    b_.CreateCondBr(cond, then, after);
+    b_.SetInsertPoint(then);
+    b_.CreateCall(info.merge, {state, src()});
+    b_.CreateBr(after);
+    b_.SetInsertPoint(after);
+  };
+  mergeIf(b_.CreateICmpSGT(fronts, b_.getInt64(0)), "frame.front", [&] {
+    return rt_.call(b_, Abi::srt_frame_partial, {handle, frame, b_.getInt64(0)});
+  });
+  mergeIf(b_.CreateICmpSGT(backs, b_.getInt64(0)), "frame.back", [&] {
+    return rt_.call(b_, Abi::srt_frame_back, {handle, frame});
+  });
 }
 
 } // namespace streamc::codegen_detail

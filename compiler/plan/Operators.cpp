@@ -130,12 +130,13 @@ std::vector<std::string> LogicalOver::extraLines() const {
   if (frame == FrameKind::Unbounded)
     lines.push_back(describeAggregateState(aggregates, per));
   else
-    lines.push_back("state: " +
-                    (frame == FrameKind::Rows
-                         ? "the last " + std::to_string(rows) + " records"
-                         : "the records of the last " + formatDuration(rangeMs)) +
-                    " per " + per + ", folded per record into " +
-                    std::to_string(aggregateStateBytes(aggregates).first) + " bytes");
+    lines.push_back(
+        "state: " +
+        (frame == FrameKind::Rows ? "the last " + std::to_string(rows) + " records"
+                                  : "the records of the last " + formatDuration(rangeMs)) +
+        " per " + per +
+        (twoStacks() ? ", each with a partial aggregate of " : ", folded per record into ") +
+        std::to_string(aggregateStateBytes(aggregates).first) + " bytes");
   if (eventTime)
     lines.push_back("reorder buffer: the records the watermark has not reached");
   return lines;

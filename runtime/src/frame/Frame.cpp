@@ -10,7 +10,11 @@
 /// Per key, its frame: for `unbounded`, the aggregate state, folded record
 /// by record by generated code; for `rows(n)` and `range(d)`, owned copies
 /// of the records the frame holds, oldest first, from which generated code
-/// computes the aggregates for each record.
+/// computes the aggregates for each record: by folding them all, or, when
+/// every aggregate merges exactly, from two stacks of partial aggregates
+/// (the oldest records' suffix aggregates, and one state of the newer ones;
+/// when a record that state holds is dropped, the suffixes are rebuilt),
+/// so a record costs O(1) merges on average.
 
 #include "run/RecordCopy.h"
 #include "run/Run.h"
@@ -46,19 +50,31 @@ struct Waiting {
   }
 };
 
+/// An aggregate state of stateSize bytes (zeroed), freed with the frame's
+/// destroy function by its owner.
+using State = std::unique_ptr<uint8_t[]>;
+
 /// A record a rows or range frame holds.
 struct Held {
   int64_t time;
   int64_t epoch;
+  int64_t seq; ///< its arrival number
   OwnedRecord record;
+  State partial; ///< two stacks: the aggregate of it through the front's last
 };
 
 } // namespace
 
 /// One key's frame.
 struct srt_frame_key {
-  std::unique_ptr<uint8_t[]> state; ///< unbounded: the aggregate state
-  std::deque<Held> held;            ///< rows, range: the frame's records
+  State state;           ///< unbounded: the aggregate state
+  std::deque<Held> held; ///< rows, range: the frame's records
+  // Two stacks (srt_frame_front): the oldest `front` records have partials;
+  // `back` aggregates the others but the last; `stale`: a record it holds
+  // was dropped, so the partials must be rebuilt.
+  int64_t front = 0;
+  State back;
+  bool stale = false;
 };
 
 struct srt_frame {
@@ -86,11 +102,27 @@ struct srt_frame {
       liveEpochs.erase(epoch);
   }
 
+  State newState() const {
+    size_t bytes = std::max<uint32_t>(stateSize, 8);
+    State s(new uint8_t[bytes]);
+    std::memset(s.get(), 0, bytes);
+    return s;
+  }
+  void freeState(State &s) const {
+    if (s && destroy)
+      destroy(s.get());
+    s.reset();
+  }
+  void freeStates(srt_frame_key &k) const {
+    freeState(k.state);
+    freeState(k.back);
+    for (Held &h : k.held)
+      freeState(h.partial);
+  }
+
   ~srt_frame() {
-    if (destroy)
-      for (auto &[key, frame] : keys)
-        if (frame.state)
-          destroy(frame.state.get());
+    for (auto &[key, frame] : keys)
+      freeStates(frame);
   }
 };
 
@@ -100,10 +132,8 @@ int64_t frameOldestEpoch(const srt_frame *frame) {
 
 void frameReset(srt_frame *frame) {
   frame->waiting = {};
-  if (frame->destroy)
-    for (auto &[key, f] : frame->keys)
-      if (f.state)
-        frame->destroy(f.state.get());
+  for (auto &[key, f] : frame->keys)
+    frame->freeStates(f);
   frame->keys.clear();
   frame->liveEpochs.clear();
   frame->watermark = INT64_MIN;
@@ -172,22 +202,28 @@ srt_frame_key *srt_frame_key_of(srt_frame *frame, const void *key, int64_t len) 
   auto it = frame->keys.find(k);
   if (it == frame->keys.end()) {
     it = frame->keys.emplace(std::string(k), srt_frame_key()).first;
-    if (frame->kind == SRT_FRAME_UNBOUNDED) {
-      it->second.state.reset(new uint8_t[std::max<uint32_t>(frame->stateSize, 8)]);
-      std::memset(it->second.state.get(), 0, std::max<uint32_t>(frame->stateSize, 8));
-    }
+    if (frame->kind == SRT_FRAME_UNBOUNDED)
+      it->second.state = frame->newState();
   }
   return &it->second;
 }
 
 void *srt_frame_state(srt_frame_key *key) { return key->state.get(); }
 
-int64_t srt_frame_push(srt_frame *frame, srt_frame_key *key, const void *record, int64_t time) {
+int64_t srt_frame_push(srt_frame *frame, srt_frame_key *key, const void *record, int64_t time,
+                       int64_t seq) {
   int64_t epoch = frame->run->recordEpoch;
-  key->held.push_back({time, epoch, copyRecord(*frame->layout, record)});
+  key->held.push_back({time, epoch, seq, copyRecord(*frame->layout, record), nullptr});
   ++frame->liveEpochs[epoch];
   auto drop = [&] {
-    frame->forgetEpoch(key->held.front().epoch);
+    Held &oldest = key->held.front();
+    frame->forgetEpoch(oldest.epoch);
+    if (key->front > 0) { // popped off the front stack
+      frame->freeState(oldest.partial);
+      --key->front;
+    } else {
+      key->stale = true; // the back state holds it
+    }
     key->held.pop_front();
   };
   if (frame->kind == SRT_FRAME_ROWS) {
@@ -205,6 +241,31 @@ int64_t srt_frame_push(srt_frame *frame, srt_frame_key *key, const void *record,
 
 const void *srt_frame_item(srt_frame_key *key, int64_t i) {
   return key->held[static_cast<size_t>(i)].record.get();
+}
+
+int64_t srt_frame_item_seq(srt_frame_key *key, int64_t i) {
+  return key->held[static_cast<size_t>(i)].seq;
+}
+
+int64_t srt_frame_front(srt_frame_key *key) { return key->stale ? -1 : key->front; }
+
+void *srt_frame_partial(srt_frame *frame, srt_frame_key *key, int64_t i) {
+  State &partial = key->held[static_cast<size_t>(i)].partial;
+  if (!partial)
+    partial = frame->newState();
+  return partial.get();
+}
+
+void *srt_frame_back(srt_frame *frame, srt_frame_key *key) {
+  if (!key->back)
+    key->back = frame->newState();
+  return key->back.get();
+}
+
+void srt_frame_rebuilt(srt_frame *frame, srt_frame_key *key) {
+  key->front = static_cast<int64_t>(key->held.size()) - 1;
+  frame->freeState(key->back); // a fresh one when next asked for
+  key->stale = false;
 }
 
 } // extern "C"

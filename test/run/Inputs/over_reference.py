@@ -3,7 +3,9 @@
 straightforward reference: random keyed streams, out of order within and
 beyond max_delay (late records), nulls; rows(n), range(d) and unbounded
 frames; count, sum, min, max, avg, first, last, ewma, zscore and
-linreg_predict, and over unbounded frames logreg_predict and kmeans_assign.
+linreg_predict, and over unbounded frames logreg_predict and kmeans_assign;
+a second stage of only the aggregates that merge exactly (count, min, max,
+first, last, arg_max), which keeps two stacks of partial aggregates.
 Each record's output is compared field by field (floats to
 1e-9 relative). Usage: over_reference.py STREAMC SEEDS WORKDIR."""
 import csv
@@ -107,6 +109,17 @@ def expected(records, max_delay, kind, size):
             "e": ewma(vs), "z": z,
             "fit": linreg([(f["v"], f["x"]) for f in before], r["x"]),
         }
+        # The second pipeline: aggregates that merge exactly (two stacks).
+        best = None
+        for f in frame:
+            if f["v"] is not None and (best is None or f["v"] > best["v"]):
+                best = f
+        out[r["id"] + EXACT] = {
+            "n2": len(present), "lo2": min(present) if present else None,
+            "hi2": max(present) if present else None,
+            "f2": present[0] if present else None, "l2": present[-1] if present else None,
+            "am2": best["id"] if best else None, "c2": len(frame),
+        }
         if kind == "unbounded":
             # logreg_predict(b, x, rate: 0.1): predict, then learn.
             w = weights.setdefault(r["k"], [0.0, 0.0])
@@ -142,6 +155,10 @@ def same(a, b):
     return a == b
 
 
+# The second pipeline's rows: its records' ids plus this.
+EXACT = 1000000
+
+
 def run_case(streamc, seed, work):
     rng = random.Random(seed)
     records = gen_records(rng, rng.randint(5, 60))
@@ -168,7 +185,13 @@ from r
     last_v: last(v), e: ewma(v, alpha: 0.5), z: zscore(v), fit: linreg_predict(v, x)%s
   }
 | select { id, n, total, lo, hi, mean, first_v, last_v, e, z, fit%s }
-""" % (max_delay, frame, learning, extra)
+from r
+| extend over %s by k {
+    n2: count(v), lo2: min(v), hi2: max(v), f2: first(v), l2: last(v), am2: arg_max(id, v),
+    c2: count()
+  }
+| select { id: id + %d, n2, lo2, hi2, f2, l2, am2, c2 }
+""" % (max_delay, frame, learning, extra, frame, EXACT)
     with open(os.path.join(work, "p.stream"), "w") as f:
         f.write(program)
     p = subprocess.run([streamc, "run", "p.stream"], cwd=work, capture_output=True, text=True)
