@@ -393,6 +393,11 @@ private:
   void emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch);
   /// After a batch: processing time and idleness move the watermark without
   /// records; then srt_sched_done.
+  /// A generator source's read: records come in batches the runtime fills
+  /// (srt_reader_fill) and are taken one by one; returns the record, which
+  /// \p body (the only block it branches to with one) reads.
+  llvm::Value *emitBatchedRead(uint32_t recordSize, llvm::Value *reader, llvm::BasicBlock *body,
+                               llvm::BasicBlock *waiting, llvm::BasicBlock *finish);
   void emitBatchEnd(const LogicalSource &src, const std::vector<const LogicalOperator *> &stateful);
   /// The earliest end a time window among \p stateful may fire at.
   llvm::Value *nextTimeWindowEnd(const std::vector<const LogicalOperator *> &stateful);

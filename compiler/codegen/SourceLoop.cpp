@@ -107,15 +107,20 @@ void Generator::emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch) {
   b_.CreateCondBr(b_.CreateICmpSGE(count, b_.getInt64(kBatchRecords)), full, read);
   b_.SetInsertPoint(read);
   llvm::Value *reader = readers_.at(&src).value;
-  llvm::Value *got = rt_.call(b_, Abi::srt_reader_next, {reader, record});
-  auto *sw = b_.CreateSwitch(got, finish, 3);
-  sw->addCase(b_.getInt32(1), body);
-  sw->addCase(b_.getInt32(2), waiting);
-  // -1: a Kafka rebalance rewound the input and dropped the windows' state;
-  // the runtime, which computes this source's watermark per record, forgot
-  // the partitions' event times too, so the step just reads on.
-  if (src.connectorKind == SRT_CONNECTOR_KAFKA)
-    sw->addCase(b_.getInt32(-1), header);
+  if (src.connectorKind == SRT_CONNECTOR_GENERATE) {
+    // Generated records come in batches (srt_reader_fill), taken one by one.
+    record = emitBatchedRead(info.layout.size, reader, body, waiting, finish);
+  } else {
+    llvm::Value *got = rt_.call(b_, Abi::srt_reader_next, {reader, record});
+    auto *sw = b_.CreateSwitch(got, finish, 3);
+    sw->addCase(b_.getInt32(1), body);
+    sw->addCase(b_.getInt32(2), waiting);
+    // -1: a Kafka rebalance rewound the input and dropped the windows' state;
+    // the runtime, which computes this source's watermark per record, forgot
+    // the partitions' event times too, so the step just reads on.
+    if (src.connectorKind == SRT_CONNECTOR_KAFKA)
+      sw->addCase(b_.getInt32(-1), header);
+  }
   for (auto [blockEnd, status] : {std::pair{full, SRT_STEP_MORE}, {waiting, SRT_STEP_WAIT}}) {
     b_.SetInsertPoint(blockEnd);
     b_.CreateStore(b_.getInt32(status), st.status);
@@ -174,6 +179,46 @@ void Generator::emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch) {
             b_.CreateLoad(rt_.i64, st.count), b_.getInt32(SRT_STEP_END), b_.getInt64(INT64_MAX),
             b_.getInt64(INT64_MAX)});
   b_.CreateBr(dispatch);
+}
+
+llvm::Value *Generator::emitBatchedRead(uint32_t recordSize, llvm::Value *reader,
+                                        llvm::BasicBlock *body, llvm::BasicBlock *waiting,
+                                        llvm::BasicBlock *finish) {
+  uint32_t capacity = std::clamp<uint32_t>(8192 / std::max<uint32_t>(recordSize, 1), 1, 64);
+  // Kept across steps: a step that ends mid-batch goes on from there.
+  llvm::Value *records = entryAlloca(capacity * recordSize, "records");
+  llvm::AllocaInst *pos, *len;
+  {
+    auto *slot = llvm::cast<llvm::AllocaInst>(records);
+    llvm::IRBuilder<> eb(slot->getNextNode());
+    eb.CreateMemSet(slot, eb.getInt8(0), capacity * recordSize, llvm::Align(8));
+    pos = eb.CreateAlloca(rt_.i64, nullptr, "batch.pos");
+    len = eb.CreateAlloca(rt_.i64, nullptr, "batch.len");
+    eb.CreateStore(eb.getInt64(0), pos);
+    eb.CreateStore(eb.getInt64(0), len);
+  }
+  auto *fill = llvm::BasicBlock::Create(ctx_, "batch.fill", fn_);
+  auto *filled = llvm::BasicBlock::Create(ctx_, "batch.filled", fn_);
+  auto *take = llvm::BasicBlock::Create(ctx_, "batch.take", fn_);
+  b_.CreateCondBr(b_.CreateICmpSLT(b_.CreateLoad(rt_.i64, pos), b_.CreateLoad(rt_.i64, len)), take,
+                  fill);
+  b_.SetInsertPoint(fill);
+  llvm::Value *n = rt_.call(b_, Abi::srt_reader_fill,
+                            {reader, records, b_.getInt64(capacity), b_.getInt64(recordSize)});
+  auto *sw = b_.CreateSwitch(n, filled, 2);
+  sw->addCase(b_.getInt64(0), finish);
+  sw->addCase(b_.getInt64(-2), waiting);
+  b_.SetInsertPoint(filled);
+  b_.CreateStore(n, len);
+  b_.CreateStore(b_.getInt64(0), pos);
+  b_.CreateBr(take);
+  b_.SetInsertPoint(take);
+  llvm::Value *at = b_.CreateLoad(rt_.i64, pos);
+  b_.CreateStore(b_.CreateAdd(at, b_.getInt64(1)), pos);
+  llvm::Value *record =
+      b_.CreateInBoundsGEP(rt_.i8, records, b_.CreateMul(at, b_.getInt64(recordSize)));
+  b_.CreateBr(body);
+  return record;
 }
 
 void Generator::emitBatchEnd(const LogicalSource &src,

@@ -32,6 +32,12 @@ public:
   /// vector is passed). Strings are views into buffers the generator owns,
   /// valid until the next call.
   bool next(const std::vector<srt_field> &fields, void *record);
+  /// next() for up to \p capacity records \p stride bytes apart: how many
+  /// (0: as next() returning false). Records whose strings are views into
+  /// the generator's buffers (valid until the next record) come one per
+  /// call, as do throttled ones.
+  int64_t fill(const std::vector<srt_field> &fields, char *records, int64_t capacity,
+               size_t stride);
   /// A throttled generator stops waiting (and ends) once \p stop is set.
   void stopWhen(const std::atomic<bool> *stop) { stop_ = stop; }
   /// Under the scheduler a throttled generator does not sleep: next()

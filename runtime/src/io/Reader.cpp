@@ -246,6 +246,22 @@ srt_reader *srt_reader_open_memory(srt_run *run, const char *source, const char 
   return makeReader(run, source, format, layout, std::make_unique<Input>(data, len));
 }
 
+int64_t srt_reader_fill(srt_reader *r, void *records, int64_t capacity, int64_t stride) {
+  if (r->origin != srt_reader::Origin::Generator) {
+    int got = srt_reader_next(r, records);
+    return got == 2 ? -2 : got;
+  }
+  if (r->run->interruptRequested()) // srt_run_interrupt: the input ends here
+    return 0;
+  r->run->recordEpoch = r->run->epoch;
+  int64_t n = r->generator->fill(r->fields, static_cast<char *>(records), capacity,
+                                 static_cast<size_t>(stride));
+  if (n == 0)
+    return r->generator->waiting() ? -2 : 0;
+  r->stats->read += n;
+  return n;
+}
+
 int srt_reader_next(srt_reader *r, void *record) {
   if (r->run->interruptRequested()) // srt_run_interrupt: the input ends here
     return 0;
