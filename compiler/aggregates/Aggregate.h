@@ -45,6 +45,10 @@ enum AggregateFlags : unsigned {
   /// aggregates all merge exactly keeps partial aggregates (two stacks)
   /// rather than folding its frame for every record.
   ExactMerge = 1u << 3,
+  /// Merged states may overflow (an integer sum of a sliding window's
+  /// panes, of sessions a record bridges): the result is then null, so in
+  /// sliding and session windows it is typed nullable.
+  NullWhenMergeOverflows = 1u << 4,
 };
 
 /// An argument that must be a constant (or a param) in a range: a

@@ -13,18 +13,23 @@ namespace streamc {
 namespace {
 
 /// The state: the sum (i64 bits, or f64 for avg and sums of f64) and the
-/// number of values in it.
+/// number of values in it; an integer sum also whether states merged into
+/// it overflowed (a sliding window's panes, sessions a record bridges): its
+/// value is then unknown, and null.
 struct SumState {
   int64_t sum;
   int64_t n;
+  int64_t lost;
 };
-constexpr uint32_t kSum = offsetof(SumState, sum), kN = offsetof(SumState, n);
+constexpr uint32_t kSum = offsetof(SumState, sum), kN = offsetof(SumState, n),
+                   kLost = offsetof(SumState, lost);
 
 class Sum final : public AggregateFunction {
 public:
   /// \p average: avg, whose sum is an f64 whatever the argument's type.
   Sum(const char *name, const char *signature, bool average)
-      : AggregateFunction(name, 1, 1, signature, Mergeable), average_(average) {}
+      : AggregateFunction(name, 1, 1, signature, Mergeable | NullWhenMergeOverflows),
+        average_(average) {}
 
   BuiltinTyping type(const std::vector<Type> &args) const override {
     if (average_)
@@ -34,14 +39,19 @@ public:
       return aggregates::typed(args[0]);
     return aggregates::expectedArg(*this, args, 0, "a number or a duration");
   }
-  uint32_t stateSize(const AggregateCall &) const override { return sizeof(SumState); }
+  uint32_t stateSize(const AggregateCall &c) const override {
+    bool f64 = average_ || c.args[0]->type.kind == TypeKind::F64;
+    return f64 ? offsetof(SumState, lost) : sizeof(SumState);
+  }
 
   std::vector<llvm::Value *> emitCheck(AggregateEmitter &e) const override {
     const Val &x = e.arg(0);
-    if (!isF64(e))
-      return {e.exprs->overflowChecked(llvm::Intrinsic::sadd_with_overflow,
-                                       e.load(e.rt.i64, e.state, kSum), x.v, x.null,
+    if (!isF64(e)) { // a lost sum stays null: its garbage rejects nothing
+      llvm::Value *lost = e.b.CreateICmpNE(e.load(e.rt.i64, e.state, kLost), e.b.getInt64(0));
+      llvm::Value *sum = e.b.CreateSelect(lost, e.b.getInt64(0), e.load(e.rt.i64, e.state, kSum));
+      return {e.exprs->overflowChecked(llvm::Intrinsic::sadd_with_overflow, sum, x.v, x.null,
                                        overflowReason(e.call().type.kind, name))};
+    }
     llvm::Value *sum = e.b.CreateFAdd(e.load(e.rt.f64, e.state, kSum), e.asF64(x, e.argKind(0)));
     return {e.exprs->finiteChecked(sum, x.null, overflowReason(TypeKind::F64, name))};
   }
@@ -52,16 +62,27 @@ public:
     e.add(e.state, kN, present);
   }
   void emitMerge(AggregateEmitter &e) const override {
-    llvm::Type *ty = isF64(e) ? e.rt.f64 : e.rt.i64;
-    llvm::Value *a = e.load(ty, e.state, kSum), *b = e.load(ty, e.other, kSum);
-    e.store(isF64(e) ? e.b.CreateFAdd(a, b) : e.b.CreateAdd(a, b), e.state, kSum);
     e.add(e.state, kN, e.load(e.rt.i64, e.other, kN));
+    if (isF64(e)) { // an infinite sum is null (emitResult)
+      llvm::Value *a = e.load(e.rt.f64, e.state, kSum), *b = e.load(e.rt.f64, e.other, kSum);
+      e.store(e.b.CreateFAdd(a, b), e.state, kSum);
+      return;
+    }
+    llvm::Value *a = e.load(e.rt.i64, e.state, kSum), *b = e.load(e.rt.i64, e.other, kSum);
+    llvm::Value *sum = e.b.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_with_overflow, a, b);
+    e.store(e.b.CreateExtractValue(sum, 0), e.state, kSum);
+    llvm::Value *lost = e.b.CreateOr(
+        e.b.CreateOr(e.load(e.rt.i64, e.state, kLost), e.load(e.rt.i64, e.other, kLost)),
+        e.b.CreateZExt(e.b.CreateExtractValue(sum, 1), e.rt.i64));
+    e.store(lost, e.state, kLost);
   }
   Val emitResult(AggregateEmitter &e) const override {
     llvm::Value *n = e.load(e.rt.i64, e.state, kN);
     llvm::Value *empty = e.b.CreateICmpEQ(n, e.b.getInt64(0));
-    if (!isF64(e))
-      return {e.load(e.rt.i64, e.state, kSum), empty};
+    if (!isF64(e)) // merged states that overflowed: null (§2)
+      return {
+          e.load(e.rt.i64, e.state, kSum),
+          e.b.CreateOr(empty, e.b.CreateICmpNE(e.load(e.rt.i64, e.state, kLost), e.b.getInt64(0)))};
     llvm::Value *sum = e.load(e.rt.f64, e.state, kSum);
     llvm::Value *value = average_ ? e.b.CreateFDiv(sum, e.b.CreateSIToFP(n, e.rt.f64)) : sum;
     // Slices merged may overflow: null, never infinity (§2).

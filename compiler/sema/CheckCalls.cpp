@@ -191,6 +191,8 @@ Type Sema::checkAggregateCall(CallExpr &e, const Scope &scope) {
                                     "count or all window, or in 'extend over'");
     return Type::error();
   }
+  if ((agg->flags & NullWhenMergeOverflows) && scope.mergingWindow)
+    typing.type.nullable = true;
   return checkAggregateConstants(e, *agg, named) ? typing.type : Type::error();
 }
 
