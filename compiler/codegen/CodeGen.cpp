@@ -394,21 +394,16 @@ void Generator::closeAll(llvm::Value *status) {
   for (auto &[sink, counter] : nullCounters_)
     b_.CreateCall(countSink,
                   {runArg_, rt_.cstring(sink->sinkName), b_.CreateLoad(rt_.i64, counter)});
-  auto destroyWindow = rt_.fn(Abi::srt_window_destroy);
-  for (auto &[window, w] : windowInfo_)
-    b_.CreateCall(destroyWindow, {b_.CreateLoad(rt_.ptr, w.handle)});
-  auto destroyJoin = rt_.fn(Abi::srt_join_destroy);
-  for (auto &[join, j] : joinInfo_)
-    b_.CreateCall(destroyJoin, {b_.CreateLoad(rt_.ptr, j.handle)});
-  auto destroyDedup = rt_.fn(Abi::srt_dedup_destroy);
-  for (auto &[dedup, d] : dedupInfo_)
-    b_.CreateCall(destroyDedup, {b_.CreateLoad(rt_.ptr, d.handle)});
-  auto destroyFrame = rt_.fn(Abi::srt_frame_destroy);
-  for (auto &[over, o] : overInfo_)
-    b_.CreateCall(destroyFrame, {b_.CreateLoad(rt_.ptr, o.handle)});
-  auto destroyTop = rt_.fn(Abi::srt_top_destroy);
-  for (auto &[top, t] : topInfo_)
-    b_.CreateCall(destroyTop, {b_.CreateLoad(rt_.ptr, t.handle)});
+  // Each stateful stage's runtime state, from the handle its info keeps.
+  auto destroyAll = [&](Abi destroy, const auto &infos) {
+    for (const auto &[stage, info] : infos)
+      rt_.call(b_, destroy, {b_.CreateLoad(rt_.ptr, info.handle)});
+  };
+  destroyAll(Abi::srt_window_destroy, windowInfo_);
+  destroyAll(Abi::srt_join_destroy, joinInfo_);
+  destroyAll(Abi::srt_dedup_destroy, dedupInfo_);
+  destroyAll(Abi::srt_frame_destroy, overInfo_);
+  destroyAll(Abi::srt_top_destroy, topInfo_);
   auto destroyTable = rt_.fn(Abi::srt_table_destroy);
   for (auto &[table, h] : tables_)
     b_.CreateCall(destroyTable, {b_.CreateLoad(rt_.ptr, h.slot)});

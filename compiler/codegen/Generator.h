@@ -330,6 +330,9 @@ private:
   /// zeroed \p state: its other \p held - 1 records folded one by one.
   void emitFrameFold(AggregateCodeGen &aggs, llvm::Value *frame, llvm::Value *held,
                      llvm::Value *state, const RecordType &type);
+  /// Folds the frame's record \p i (srt_frame_item) into \p state.
+  void emitFrameItemUpdate(AggregateCodeGen &aggs, llvm::Value *frame, llvm::Value *i,
+                           llvm::Value *state, const RecordType &type);
   /// The same from the two stacks of partial aggregates (OverInfo::twoStacks),
   /// rebuilt first when the back state held a record the frame dropped.
   void emitFrameTwoStacks(const LogicalOver &o, AggregateCodeGen &aggs, llvm::Value *handle,
@@ -391,13 +394,13 @@ private:
   /// One step of \p src: a batch of its records through the operators it
   /// feeds, then back to \p dispatch.
   void emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch);
-  /// After a batch: processing time and idleness move the watermark without
-  /// records; then srt_sched_done.
   /// A generator source's read: records come in batches the runtime fills
   /// (srt_reader_fill) and are taken one by one; returns the record, which
   /// \p body (the only block it branches to with one) reads.
   llvm::Value *emitBatchedRead(uint32_t recordSize, llvm::Value *reader, llvm::BasicBlock *body,
                                llvm::BasicBlock *waiting, llvm::BasicBlock *finish);
+  /// After a batch: processing time and idleness move the watermark without
+  /// records; then srt_sched_done.
   void emitBatchEnd(const LogicalSource &src, const std::vector<const LogicalOperator *> &stateful);
   /// The earliest end a time window among \p stateful may fire at.
   llvm::Value *nextTimeWindowEnd(const std::vector<const LogicalOperator *> &stateful);
@@ -413,6 +416,8 @@ private:
   bool usesRecordContext() const;
 
   llvm::Value *entryAlloca(uint32_t size, const char *name);
+  /// The same, zeroed once at the function's start.
+  llvm::Value *zeroedEntryAlloca(uint32_t size, const char *name);
 
   /// Emits, in order, the code of every operator reading \p producer's
   /// records, given the record at \p record.

@@ -171,13 +171,18 @@ void Generator::emitFrameFold(AggregateCodeGen &aggs, llvm::Value *frame, llvm::
   i->addIncoming(b_.getInt64(0), from);
   b_.CreateCondBr(b_.CreateICmpSLT(i, earlier), body, folded);
   b_.SetInsertPoint(body);
+  emitFrameItemUpdate(aggs, frame, i, state, type);
+  i->addIncoming(b_.CreateAdd(i, b_.getInt64(1)), b_.GetInsertBlock());
+  b_.CreateBr(loop);
+  b_.SetInsertPoint(folded);
+}
+
+void Generator::emitFrameItemUpdate(AggregateCodeGen &aggs, llvm::Value *frame, llvm::Value *i,
+                                    llvm::Value *state, const RecordType &type) {
   llvm::Value *item = rt_.call(b_, Abi::srt_frame_item, {frame, i});
   ExprCodeGen itemExprs = exprGen(item, type);
   std::vector<Val> itemArgs = aggs.emitArguments(itemExprs);
   aggs.emitUpdate(itemExprs, itemArgs, state, rt_.call(b_, Abi::srt_frame_item_seq, {frame, i}));
-  i->addIncoming(b_.CreateAdd(i, b_.getInt64(1)), b_.GetInsertBlock());
-  b_.CreateBr(loop);
-  b_.SetInsertPoint(folded);
 }
 
 void Generator::emitFrameTwoStacks(const LogicalOver &o, AggregateCodeGen &aggs,
@@ -192,10 +197,12 @@ void Generator::emitFrameTwoStacks(const LogicalOver &o, AggregateCodeGen &aggs,
   auto *body = llvm::BasicBlock::Create(ctx_, "frame.partial.item", fn_);
   auto *rebuilt = llvm::BasicBlock::Create(ctx_, "frame.rebuilt", fn_);
   auto *query = llvm::BasicBlock::Create(ctx_, "frame.query", fn_);
+  llvm::Value *earlier = b_.CreateSub(held, b_.getInt64(1)); // all but the last
   llvm::Value *front = rt_.call(b_, Abi::srt_frame_front, {frame});
+  llvm::BasicBlock *kept = b_.GetInsertBlock();
   b_.CreateCondBr(b_.CreateICmpSLT(front, b_.getInt64(0)), rebuild, query);
   b_.SetInsertPoint(rebuild);
-  llvm::Value *last = b_.CreateSub(held, b_.getInt64(2));
+  llvm::Value *last = b_.CreateSub(earlier, b_.getInt64(1));
   b_.CreateBr(loop);
   b_.SetInsertPoint(loop);
   llvm::PHINode *i = b_.CreatePHI(rt_.i64, 2, "i");
@@ -206,10 +213,7 @@ void Generator::emitFrameTwoStacks(const LogicalOver &o, AggregateCodeGen &aggs,
   // merge orders by arrival number.
   b_.SetInsertPoint(body);
   llvm::Value *partial = rt_.call(b_, Abi::srt_frame_partial, {handle, frame, i});
-  llvm::Value *item = rt_.call(b_, Abi::srt_frame_item, {frame, i});
-  ExprCodeGen itemExprs = exprGen(item, type);
-  std::vector<Val> itemArgs = aggs.emitArguments(itemExprs);
-  aggs.emitUpdate(itemExprs, itemArgs, partial, rt_.call(b_, Abi::srt_frame_item_seq, {frame, i}));
+  emitFrameItemUpdate(aggs, frame, i, partial, type);
   auto *merge = llvm::BasicBlock::Create(ctx_, "frame.partial.merge", fn_);
   auto *next = llvm::BasicBlock::Create(ctx_, "frame.partial.next", fn_);
   b_.CreateCondBr(b_.CreateICmpSLT(i, last), merge, next);
@@ -228,9 +232,12 @@ void Generator::emitFrameTwoStacks(const LogicalOver &o, AggregateCodeGen &aggs,
   // The frame before the last record: the oldest partial, then the back
   // state (only those that hold records: merging an empty state is not
   // every aggregate's identity).
+  // (After a rebuild every record but the last has a partial.)
   b_.SetInsertPoint(query);
-  llvm::Value *fronts = rt_.call(b_, Abi::srt_frame_front, {frame});
-  llvm::Value *backs = b_.CreateSub(b_.CreateSub(held, b_.getInt64(1)), fronts);
+  llvm::PHINode *fronts = b_.CreatePHI(rt_.i64, 2, "fronts");
+  fronts->addIncoming(front, kept);
+  fronts->addIncoming(earlier, rebuilt);
+  llvm::Value *backs = b_.CreateSub(earlier, fronts);
   auto mergeIf = [&](llvm::Value *cond, const char *name,
                      const std::function<llvm::Value *()> &src) {
     auto *then = llvm::BasicBlock::Create(ctx_, name, fn_);

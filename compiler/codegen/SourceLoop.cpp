@@ -82,14 +82,11 @@ void Generator::emitSchedulerLoop() {
 
 void Generator::emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch) {
   const LayoutInfo &info = layoutOf(*src.output, &src.readFields, &src.readPaths);
-  llvm::Value *record = entryAlloca(info.layout.size, "record");
   // Zeroed once: the reader never writes the fields the program does not
   // read, and a join copies whole records (an unread string is then empty).
-  {
-    auto *slot = cast<llvm::AllocaInst>(record);
-    llvm::IRBuilder<> eb(slot->getNextNode());
-    eb.CreateMemSet(slot, eb.getInt8(0), info.layout.size, llvm::Align(8));
-  }
+  // A generator's records are in its batch buffer instead (emitBatchedRead).
+  bool batched = src.connectorKind == SRT_CONNECTOR_GENERATE;
+  llvm::Value *record = batched ? nullptr : zeroedEntryAlloca(info.layout.size, "record");
   const SourceState &st = sourceState_.at(&src);
   std::vector<const LogicalOperator *> stateful = statefulAfter(src);
   auto block = [&](const char *what) {
@@ -107,7 +104,7 @@ void Generator::emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch) {
   b_.CreateCondBr(b_.CreateICmpSGE(count, b_.getInt64(kBatchRecords)), full, read);
   b_.SetInsertPoint(read);
   llvm::Value *reader = readers_.at(&src).value;
-  if (src.connectorKind == SRT_CONNECTOR_GENERATE) {
+  if (batched) {
     // Generated records come in batches (srt_reader_fill), taken one by one.
     record = emitBatchedRead(info.layout.size, reader, body, waiting, finish);
   } else {
@@ -186,17 +183,9 @@ llvm::Value *Generator::emitBatchedRead(uint32_t recordSize, llvm::Value *reader
                                         llvm::BasicBlock *finish) {
   uint32_t capacity = std::clamp<uint32_t>(8192 / std::max<uint32_t>(recordSize, 1), 1, 64);
   // Kept across steps: a step that ends mid-batch goes on from there.
-  llvm::Value *records = entryAlloca(capacity * recordSize, "records");
-  llvm::AllocaInst *pos, *len;
-  {
-    auto *slot = llvm::cast<llvm::AllocaInst>(records);
-    llvm::IRBuilder<> eb(slot->getNextNode());
-    eb.CreateMemSet(slot, eb.getInt8(0), capacity * recordSize, llvm::Align(8));
-    pos = eb.CreateAlloca(rt_.i64, nullptr, "batch.pos");
-    len = eb.CreateAlloca(rt_.i64, nullptr, "batch.len");
-    eb.CreateStore(eb.getInt64(0), pos);
-    eb.CreateStore(eb.getInt64(0), len);
-  }
+  llvm::Value *records = zeroedEntryAlloca(capacity * recordSize, "records");
+  llvm::Value *pos = zeroedEntryAlloca(sizeof(int64_t), "batch.pos");
+  llvm::Value *len = zeroedEntryAlloca(sizeof(int64_t), "batch.len");
   auto *fill = llvm::BasicBlock::Create(ctx_, "batch.fill", fn_);
   auto *filled = llvm::BasicBlock::Create(ctx_, "batch.filled", fn_);
   auto *take = llvm::BasicBlock::Create(ctx_, "batch.take", fn_);
@@ -335,6 +324,13 @@ llvm::Value *Generator::entryAlloca(uint32_t size, const char *name) {
   llvm::IRBuilder<> eb(entry_, entry_->begin());
   auto *a = eb.CreateAlloca(llvm::ArrayType::get(rt_.i8, size), nullptr, name);
   a->setAlignment(llvm::Align(8));
+  return a;
+}
+
+llvm::Value *Generator::zeroedEntryAlloca(uint32_t size, const char *name) {
+  auto *a = llvm::cast<llvm::AllocaInst>(entryAlloca(size, name));
+  llvm::IRBuilder<> eb(a->getNextNode());
+  eb.CreateMemSet(a, eb.getInt8(0), size, llvm::Align(8));
   return a;
 }
 

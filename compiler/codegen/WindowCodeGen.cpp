@@ -171,7 +171,7 @@ llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key
       b_.CreateXor(b_.CreateMul(w0, b_.getInt64(SRT_KEY_HASH_K0)),
                    b_.CreateIntrinsic(llvm::Intrinsic::fshl, {rt_.i64}, {k1, k1, b_.getInt64(31)})),
       b_.getInt64(len));
-  for (uint64_t m : {0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull}) {
+  for (uint64_t m : {SRT_KEY_HASH_M1, SRT_KEY_HASH_M2}) {
     h = b_.CreateXor(h, b_.CreateLShr(h, 33));
     h = b_.CreateMul(h, b_.getInt64(m));
   }

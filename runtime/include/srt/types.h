@@ -289,6 +289,10 @@ enum {
  * (longer keys: XXH3). Generated code computes it inline. */
 #define SRT_KEY_HASH_K0 0x9E3779B97F4A7C15ull
 #define SRT_KEY_HASH_K1 0xC2B2AE3D27D4EB4Full
+/** fmix64's multipliers: x ^= x >> 33; x *= M1; x ^= x >> 33; x *= M2;
+ * x ^= x >> 33. */
+#define SRT_KEY_HASH_M1 0xff51afd7ed558ccdull
+#define SRT_KEY_HASH_M2 0xc4ceb9fe1a85ec53ull
 
 /** One result a fired window yields. */
 typedef struct srt_window_row {

@@ -111,9 +111,10 @@ private:
   /// again at the next checkpoint.
   bool checkpoint(bool final);
   /// The commit at the end of stop_at_end: true once done, or once given up
-  /// (close() then tries once more and warns). A commit refused while the group rebalances (another
-  /// source of the run joining) is tried again after the rebalance, for up
-  /// to the startup timeout: the source is polled meanwhile to take part.
+  /// (close() then tries once more and warns). A commit refused while the
+  /// group rebalances (another source of the run joining) is tried again
+  /// after the rebalance, for up to the startup timeout: the source is
+  /// polled meanwhile to take part.
   bool commitAtEnd();
   bool commitOffsets(const Snapshot &snapshot, bool sync);
   /// An asynchronous commit's result: a failed one (a rebalance in

@@ -29,9 +29,9 @@ inline uint64_t srt_key_hash(const void *key, size_t len) {
   uint64_t b = w[1] * SRT_KEY_HASH_K1;
   uint64_t x = (w[0] * SRT_KEY_HASH_K0) ^ ((b << 31) | (b >> 33)) ^ len;
   x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
+  x *= SRT_KEY_HASH_M1;
   x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ull;
+  x *= SRT_KEY_HASH_M2;
   x ^= x >> 33;
   return x;
 }
