@@ -166,21 +166,13 @@ llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key
     b_.CreateMemCpy(words, llvm::MaybeAlign(8), key, llvm::MaybeAlign(1), len);
   llvm::Value *w0 = b_.CreateLoad(rt_.i64, words);
   llvm::Value *w1 = b_.CreateLoad(rt_.i64, at(words, 8));
-  llvm::Value *k1 = b_.CreateMul(w1, b_.getInt64(SRT_KEY_HASH_K1));
-  llvm::Value *h = b_.CreateXor(
-      b_.CreateXor(b_.CreateMul(w0, b_.getInt64(SRT_KEY_HASH_K0)),
-                   b_.CreateIntrinsic(llvm::Intrinsic::fshl, {rt_.i64}, {k1, k1, b_.getInt64(31)})),
-      b_.getInt64(len));
-  for (uint64_t m : {SRT_KEY_HASH_M1, SRT_KEY_HASH_M2}) {
-    h = b_.CreateXor(h, b_.CreateLShr(h, 33));
-    h = b_.CreateMul(h, b_.getInt64(m));
-  }
-  h = b_.CreateXor(h, b_.CreateLShr(h, 33));
+  llvm::Value *h = b_.CreateMul(b_.CreateAdd(w0, b_.getInt64(len)), b_.getInt64(SRT_KEY_HASH_K0));
+  if (len > 8)
+    h = b_.CreateXor(h, b_.CreateMul(w1, b_.getInt64(SRT_KEY_HASH_K1)));
   llvm::Value *mask = hot(offsetof(srt_window_hot, mask), rt_.i64);
   llvm::Value *index = hot(offsetof(srt_window_hot, index), rt_.ptr);
   llvm::Value *entries = hot(offsetof(srt_window_hot, entries), rt_.ptr);
-  llvm::Value *stride = hot(offsetof(srt_window_hot, stride), rt_.i64);
-  llvm::Value *home = b_.CreateAnd(h, mask);
+  llvm::Value *home = b_.CreateLShr(h, hot(offsetof(srt_window_hot, shift), rt_.i64));
   llvm::BasicBlock *from = b_.GetInsertBlock();
   b_.CreateBr(loop);
 
@@ -191,16 +183,14 @@ llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key
   llvm::Value *number = b_.CreateLoad(rt_.i32, b_.CreateInBoundsGEP(rt_.i32, index, i));
   b_.CreateCondBr(b_.CreateICmpEQ(number, b_.getInt32(0)), missed, entry);
   b_.SetInsertPoint(entry);
-  llvm::Value *e = b_.CreateInBoundsGEP(
-      rt_.i8, entries,
-      b_.CreateMul(b_.CreateSub(b_.CreateZExt(number, rt_.i64), b_.getInt64(1)), stride));
-  // The entry keeps info.keyCapacity bytes of key, zero-padded: one word
-  // for a key of up to 8 bytes, two beyond.
-  llvm::Value *same = b_.CreateAnd(
-      b_.CreateAnd(
-          b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_HASH)), h),
-          b_.CreateICmpEQ(b_.CreateLoad(rt_.i32, at(e, SRT_KEY_ENTRY_LEN)), b_.getInt32(len))),
-      b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY)), w0));
+  // Entry number - 1 times the stride the runtime lays entries out with
+  // (srt_window_hot); the entry keeps the whole key, zero-padded (one word
+  // for a key of up to 8 bytes, two beyond), so its bytes decide alone.
+  uint64_t stride = SRT_KEY_ENTRY_KEY + info.keyCapacity + ((info.aggs.size + 7u) & ~7u);
+  llvm::Value *e =
+      b_.CreateGEP(rt_.i8, b_.CreateConstGEP1_64(rt_.i8, entries, -static_cast<int64_t>(stride)),
+                   b_.CreateMul(b_.CreateZExt(number, rt_.i64), b_.getInt64(stride)));
+  llvm::Value *same = b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY)), w0);
   if (len > 8)
     same = b_.CreateAnd(same,
                         b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY + 8)), w1));

@@ -262,18 +262,20 @@ typedef struct srt_window_clock {
  * finds its state here without a call; any other record, or a key not yet
  * in the table, calls srt_window_state, which inserts it and refreshes this
  * view. `start == end`: no slice. The table (runtime/src/window/KeyTable.h):
- * `index[h & mask]`, linear probing, holds 0 (empty) or an entry number + 1;
- * entry n is at `entries + n * stride` and laid out as the SRT_KEY_ENTRY_*
- * offsets say; the key's hash is srt_key_hash's.
+ * `index[h >> shift]`, linear probing (`& mask`), holds 0 (empty) or an
+ * entry number + 1, where h is the key's srt_key_hash; entry n is at
+ * `entries + n * stride`, laid out as the SRT_KEY_ENTRY_* offsets say, and
+ * `stride` is SRT_KEY_ENTRY_KEY + srt_window_desc.key_capacity + the state
+ * size rounded up to 8 bytes, which the compiler knows.
  */
 typedef struct srt_window_hot {
   int64_t start;
   int64_t end;
   int64_t last_end;
   uint64_t mask;
+  uint64_t shift;
   const uint32_t *index;
   char *entries;
-  uint64_t stride;
 } srt_window_hot;
 
 /** Where an entry of a window's key table keeps its key's hash (u64), its
@@ -285,14 +287,11 @@ enum {
   SRT_KEY_ENTRY_KEY = 16,
 };
 /** srt_key_hash of a key of at most 16 bytes: its bytes zero-padded to two
- * little-endian words w0, w1, then fmix64(w0 * K0 ^ rotl(w1 * K1, 31) ^ len)
- * (longer keys: XXH3). Generated code computes it inline. */
+ * little-endian words w0, w1, then (w0 + len) * K0 ^ w1 * K1, whose top
+ * bits pick the slot (longer keys: XXH3). Generated code computes it
+ * inline. */
 #define SRT_KEY_HASH_K0 0x9E3779B97F4A7C15ull
 #define SRT_KEY_HASH_K1 0xC2B2AE3D27D4EB4Full
-/** fmix64's multipliers: x ^= x >> 33; x *= M1; x ^= x >> 33; x *= M2;
- * x ^= x >> 33. */
-#define SRT_KEY_HASH_M1 0xff51afd7ed558ccdull
-#define SRT_KEY_HASH_M2 0xc4ceb9fe1a85ec53ull
 
 /** One result a fired window yields. */
 typedef struct srt_window_row {

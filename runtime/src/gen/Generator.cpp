@@ -545,19 +545,34 @@ int64_t Generator::fill(const std::vector<srt_field> &fields, char *records, int
       nullAt[nulls++] = slot.nullOffset;
   }
   int64_t count = std::min(capacity, events_ < 0 ? capacity : events_ - n_ + 1);
-  for (int64_t i = 1; i < count; ++i) {
-    char *record = records + static_cast<size_t>(i) * stride;
-    int64_t n = n_ + i - 1;
-    int64_t eventTime = kEpoch2024 + n / 1000; // as next()
-    for (int k = 0; k < ns; ++k)
-      setInt(record, nAt[k], n);
-    for (int k = 0; k < times; ++k)
-      setInt(record, timeAt[k], eventTime);
-    for (int k = 0; k < ids; ++k)
-      setInt(record, idAt[k], 1000 + n);
-    for (int k = 0; k < nulls; ++k)
-      record[nullAt[k]] = 0;
+  // Records 1..count-1 (next() wrote record 0), one field at a time: each
+  // loop is a strided store with no division (the event time steps every
+  // 1,000 events).
+  auto each = [&](auto &&store) {
+    char *record = records + stride;
+    for (int64_t i = 1; i < count; ++i, record += stride)
+      store(record);
+  };
+  for (int k = 0; k < ns; ++k) {
+    int64_t n = n_;
+    each([&, at = nAt[k]](char *record) { setInt(record, at, n++); });
   }
+  for (int k = 0; k < ids; ++k) {
+    int64_t id = 1000 + n_;
+    each([&, at = idAt[k]](char *record) { setInt(record, at, id++); });
+  }
+  for (int k = 0; k < times; ++k) {
+    int64_t eventTime = kEpoch2024 + n_ / 1000, within = n_ % 1000; // as next()
+    each([&, at = timeAt[k]](char *record) {
+      setInt(record, at, eventTime);
+      if (++within == 1000) {
+        within = 0;
+        ++eventTime;
+      }
+    });
+  }
+  for (int k = 0; k < nulls; ++k)
+    each([at = nullAt[k]](char *record) { record[at] = 0; });
   n_ += count - 1;
   return count;
 }

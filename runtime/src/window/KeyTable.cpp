@@ -100,6 +100,7 @@ void KeyTable::clear() {
 void KeyTable::rehash(size_t slots) {
   index_.assign(slots, 0u);
   mask_ = slots - 1;
+  shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(slots));
   for (size_t n = 0; n < count_; ++n) {
     Header *e = entry(n);
     if (!e->live)

@@ -18,22 +18,17 @@
 #include <vector>
 
 /// The hash of a key's bytes (srt/types.h, SRT_KEY_HASH_K0): keys of at
-/// most 16 bytes, which generated code hashes inline, by a multiply-mix of
-/// their two words; longer ones by XXH3.
+/// most 16 bytes, which generated code hashes inline, by multiplying their
+/// two words (Fibonacci hashing: the table takes the top bits, so a run of
+/// consecutive integer keys spreads over the slots without collisions);
+/// longer ones by XXH3.
 inline uint64_t srt_key_hash(const void *key, size_t len) {
   if (len > 16)
     return XXH3_64bits(key, len);
   uint64_t w[2] = {0, 0};
   if (len)
     std::memcpy(w, key, len);
-  uint64_t b = w[1] * SRT_KEY_HASH_K1;
-  uint64_t x = (w[0] * SRT_KEY_HASH_K0) ^ ((b << 31) | (b >> 33)) ^ len;
-  x ^= x >> 33;
-  x *= SRT_KEY_HASH_M1;
-  x ^= x >> 33;
-  x *= SRT_KEY_HASH_M2;
-  x ^= x >> 33;
-  return x;
+  return ((w[0] + len) * SRT_KEY_HASH_K0) ^ (w[1] * SRT_KEY_HASH_K1);
 }
 
 class KeyTable {
@@ -102,6 +97,7 @@ public:
   const uint32_t *indexData() const { return index_.data(); }
   char *entryData() { return entries_.data(); }
   size_t mask() const { return mask_; }
+  unsigned shift() const { return shift_; }
   uint32_t stride() const { return stride_; }
 
   size_t bytes() const { return entries_.capacity() + index_.capacity() * sizeof(uint32_t); }
@@ -109,7 +105,8 @@ public:
 private:
   void rehash(size_t slots);
   void compact();
-  size_t probeStart(uint64_t hash) const { return static_cast<size_t>(hash) & mask_; }
+  /// A key's home slot: the hash's top bits.
+  size_t probeStart(uint64_t hash) const { return static_cast<size_t>(hash >> shift_); }
   bool matches(const Header *e, uint64_t hash, const void *key, uint32_t len) const {
     return e->hash == hash && e->keyLen == len && bytesEqual(this->key(e), key, len);
   }
@@ -135,4 +132,5 @@ private:
   size_t count_ = 0, live_ = 0;
   std::vector<uint32_t> index_; ///< 0: empty, else entry number + 1
   size_t mask_ = 0;
+  unsigned shift_ = 64; ///< 64 - log2(index_.size())
 };

@@ -180,8 +180,8 @@ struct srt_window {
     KeyTable &t = lastSlice->table;
     hot = {lastSlice->start,   lastSlice->start + sliceLength,
            lastSlice->lastEnd, t.mask(),
-           t.indexData(),      t.entryData(),
-           t.stride()};
+           t.shift(),          t.indexData(),
+           t.entryData()};
   }
 
   void *sliceState(int64_t time, uint64_t hash, const void *key, uint32_t len) {
