@@ -45,6 +45,11 @@ enum AggregateFlags : unsigned {
   /// aggregates all merge exactly keeps partial aggregates (two stacks)
   /// rather than folding its frame for every record.
   ExactMerge = 1u << 3,
+  /// Merging two states costs O(1) and gives what folding their records
+  /// would, up to floating-point rounding (sum, avg, the moments): an
+  /// `extend over rows(n)` or `range(d)` whose aggregates all merge
+  /// exactly or cheaply keeps them in two stacks too.
+  CheapMerge = 1u << 5,
   /// Merged states may overflow (an integer sum of a sliding window's
   /// panes, of sessions a record bridges): the result is then null, so in
   /// sliding and session windows it is typed nullable.

@@ -27,7 +27,7 @@ constexpr uint32_t kN = offsetof(srt_agg_comoments, n),
 class CoMoments final : public AggregateFunction {
 public:
   CoMoments(const char *name, const char *signature, srt_comoment statistic)
-      : AggregateFunction(name, 2, 2, signature, Mergeable), statistic_(statistic) {}
+      : AggregateFunction(name, 2, 2, signature, Mergeable | CheapMerge), statistic_(statistic) {}
 
   BuiltinTyping type(const std::vector<Type> &args) const override {
     for (size_t i = 0; i < 2; ++i)

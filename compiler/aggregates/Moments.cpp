@@ -20,7 +20,8 @@ constexpr uint32_t kN = offsetof(srt_agg_moments, n), kMean = offsetof(srt_agg_m
 
 class Moments : public AggregateFunction {
 public:
-  Moments(const char *name, const char *signature, bool root, unsigned flags = Mergeable)
+  Moments(const char *name, const char *signature, bool root,
+          unsigned flags = Mergeable | CheapMerge)
       : AggregateFunction(name, 1, 1, signature, flags), root_(root) {}
 
   BuiltinTyping type(const std::vector<Type> &args) const override {
@@ -79,7 +80,7 @@ private:
 /// record's value enters them (TestThenTrain).
 class Zscore final : public Moments {
 public:
-  Zscore() : Moments("zscore", "zscore(x: number) -> f64?", false, TestThenTrain) {}
+  Zscore() : Moments("zscore", "zscore(x: number) -> f64?", false, TestThenTrain | CheapMerge) {}
 
   Val emitResult(AggregateEmitter &e) const override {
     llvm::IRBuilder<> &b = e.b;

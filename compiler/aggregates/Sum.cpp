@@ -13,22 +13,28 @@ namespace streamc {
 namespace {
 
 /// The state: the sum (i64 bits, or f64 for avg and sums of f64) and the
-/// number of values in it; an integer sum also whether states merged into
-/// it overflowed (a sliding window's panes, sessions a record bridges): its
-/// value is then unknown, and null.
+/// number of values in it. An integer sum also keeps a third word:
+/// - in a merging window (a sliding window's slices, sessions a record
+///   bridges), whether a merge overflowed: the value is then unknown, and
+///   null (the call is typed nullable there);
+/// - in a frame, the sum's high word: the state holds the exact 128-bit
+///   sum, so partial aggregates of runs of the frame's records never
+///   overflow, and a record is rejected exactly when its frame's sum does
+///   not fit an i64.
+/// Elsewhere (a tumbling, count or all window) nothing merges.
 struct SumState {
   int64_t sum;
   int64_t n;
-  int64_t lost;
+  int64_t extra; ///< merging windows: lost; frames: the high word
 };
 constexpr uint32_t kSum = offsetof(SumState, sum), kN = offsetof(SumState, n),
-                   kLost = offsetof(SumState, lost);
+                   kExtra = offsetof(SumState, extra);
 
 class Sum final : public AggregateFunction {
 public:
   /// \p average: avg, whose sum is an f64 whatever the argument's type.
   Sum(const char *name, const char *signature, bool average)
-      : AggregateFunction(name, 1, 1, signature, Mergeable | NullWhenMergeOverflows),
+      : AggregateFunction(name, 1, 1, signature, Mergeable | CheapMerge | NullWhenMergeOverflows),
         average_(average) {}
 
   BuiltinTyping type(const std::vector<Type> &args) const override {
@@ -40,25 +46,39 @@ public:
     return aggregates::expectedArg(*this, args, 0, "a number or a duration");
   }
   uint32_t stateSize(const AggregateCall &c) const override {
-    bool f64 = average_ || c.args[0]->type.kind == TypeKind::F64;
-    return f64 ? offsetof(SumState, lost) : sizeof(SumState);
+    return isF64(c) || c.use == AggregateUse::Window ? offsetof(SumState, extra) : sizeof(SumState);
   }
 
   std::vector<llvm::Value *> emitCheck(AggregateEmitter &e) const override {
     const Val &x = e.arg(0);
-    if (!isF64(e)) { // a lost sum stays null: its garbage rejects nothing
-      llvm::Value *lost = e.b.CreateICmpNE(e.load(e.rt.i64, e.state, kLost), e.b.getInt64(0));
-      llvm::Value *sum = e.b.CreateSelect(lost, e.b.getInt64(0), e.load(e.rt.i64, e.state, kSum));
-      return {e.exprs->overflowChecked(llvm::Intrinsic::sadd_with_overflow, sum, x.v, x.null,
-                                       overflowReason(e.call().type.kind, name))};
+    std::string why = overflowReason(isF64(e) ? TypeKind::F64 : e.call().type.kind, name);
+    if (isF64(e)) {
+      llvm::Value *sum = e.b.CreateFAdd(e.load(e.rt.f64, e.state, kSum), e.asF64(x, e.argKind(0)));
+      return {e.exprs->finiteChecked(sum, x.null, why)};
     }
-    llvm::Value *sum = e.b.CreateFAdd(e.load(e.rt.f64, e.state, kSum), e.asF64(x, e.argKind(0)));
-    return {e.exprs->finiteChecked(sum, x.null, overflowReason(TypeKind::F64, name))};
+    llvm::Value *sum = e.load(e.rt.i64, e.state, kSum);
+    if (e.call().use == AggregateUse::Frame) { // exact: does the new sum fit?
+      llvm::Value *wide = e.b.CreateAdd(wideSum(e, e.state), e.b.CreateSExt(x.v, e.rt.i128));
+      llvm::Value *fits =
+          e.b.CreateICmpEQ(e.b.CreateSExt(e.b.CreateTrunc(wide, e.rt.i64), e.rt.i128), wide);
+      e.exprs->rejectIf(e.b.CreateAnd(e.b.CreateNot(x.null), e.b.CreateNot(fits)), why);
+      return {wide};
+    }
+    if (e.call().use == AggregateUse::MergingWindow) { // a lost sum stays null: rejects nothing
+      llvm::Value *lost = e.b.CreateICmpNE(e.load(e.rt.i64, e.state, kExtra), e.b.getInt64(0));
+      sum = e.b.CreateSelect(lost, e.b.getInt64(0), sum);
+    }
+    return {e.exprs->overflowChecked(llvm::Intrinsic::sadd_with_overflow, sum, x.v, x.null, why)};
   }
   void emitUpdate(AggregateEmitter &e, const std::vector<llvm::Value *> &checked) const override {
     llvm::Value *present = e.present();
-    llvm::Value *old = e.load(checked[0]->getType(), e.state, kSum);
-    e.store(e.b.CreateSelect(present, checked[0], old), e.state, kSum);
+    if (checked[0]->getType() == e.rt.i128) {
+      llvm::Value *old = wideSum(e, e.state);
+      storeWide(e, e.b.CreateSelect(present, checked[0], old));
+    } else {
+      llvm::Value *old = e.load(checked[0]->getType(), e.state, kSum);
+      e.store(e.b.CreateSelect(present, checked[0], old), e.state, kSum);
+    }
     e.add(e.state, kN, present);
   }
   void emitMerge(AggregateEmitter &e) const override {
@@ -68,21 +88,36 @@ public:
       e.store(e.b.CreateFAdd(a, b), e.state, kSum);
       return;
     }
-    llvm::Value *a = e.load(e.rt.i64, e.state, kSum), *b = e.load(e.rt.i64, e.other, kSum);
-    llvm::Value *sum = e.b.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_with_overflow, a, b);
-    e.store(e.b.CreateExtractValue(sum, 0), e.state, kSum);
-    llvm::Value *lost = e.b.CreateOr(
-        e.b.CreateOr(e.load(e.rt.i64, e.state, kLost), e.load(e.rt.i64, e.other, kLost)),
-        e.b.CreateZExt(e.b.CreateExtractValue(sum, 1), e.rt.i64));
-    e.store(lost, e.state, kLost);
+    switch (e.call().use) {
+    case AggregateUse::Window: // never called: such a stage merges nothing
+      e.store(e.b.CreateAdd(e.load(e.rt.i64, e.state, kSum), e.load(e.rt.i64, e.other, kSum)),
+              e.state, kSum);
+      return;
+    case AggregateUse::Frame:
+      storeWide(e, e.b.CreateAdd(wideSum(e, e.state), wideSum(e, e.other)));
+      return;
+    case AggregateUse::MergingWindow: {
+      llvm::Value *a = e.load(e.rt.i64, e.state, kSum), *b = e.load(e.rt.i64, e.other, kSum);
+      llvm::Value *sum = e.b.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_with_overflow, a, b);
+      e.store(e.b.CreateExtractValue(sum, 0), e.state, kSum);
+      llvm::Value *lost = e.b.CreateOr(
+          e.b.CreateOr(e.load(e.rt.i64, e.state, kExtra), e.load(e.rt.i64, e.other, kExtra)),
+          e.b.CreateZExt(e.b.CreateExtractValue(sum, 1), e.rt.i64));
+      e.store(lost, e.state, kExtra);
+      return;
+    }
+    }
   }
   Val emitResult(AggregateEmitter &e) const override {
     llvm::Value *n = e.load(e.rt.i64, e.state, kN);
     llvm::Value *empty = e.b.CreateICmpEQ(n, e.b.getInt64(0));
-    if (!isF64(e)) // merged states that overflowed: null (§2)
-      return {
-          e.load(e.rt.i64, e.state, kSum),
-          e.b.CreateOr(empty, e.b.CreateICmpNE(e.load(e.rt.i64, e.state, kLost), e.b.getInt64(0)))};
+    if (!isF64(e)) { // merged states that overflowed: null (§2)
+      llvm::Value *null = empty;
+      if (e.call().use == AggregateUse::MergingWindow)
+        null = e.b.CreateOr(null,
+                            e.b.CreateICmpNE(e.load(e.rt.i64, e.state, kExtra), e.b.getInt64(0)));
+      return {e.load(e.rt.i64, e.state, kSum), null}; // a frame's sum fits (emitCheck)
+    }
     llvm::Value *sum = e.load(e.rt.f64, e.state, kSum);
     llvm::Value *value = average_ ? e.b.CreateFDiv(sum, e.b.CreateSIToFP(n, e.rt.f64)) : sum;
     // Slices merged may overflow: null, never infinity (§2).
@@ -90,7 +125,20 @@ public:
   }
 
 private:
-  bool isF64(AggregateEmitter &e) const { return average_ || e.argKind(0) == TypeKind::F64; }
+  bool isF64(AggregateEmitter &e) const { return isF64(e.call()); }
+  bool isF64(const AggregateCall &c) const {
+    return average_ || c.args[0]->type.kind == TypeKind::F64;
+  }
+  /// A frame's exact sum: the high word and the low one.
+  static llvm::Value *wideSum(AggregateEmitter &e, llvm::Value *state) {
+    llvm::Value *high = e.b.CreateZExt(e.load(e.rt.i64, state, kExtra), e.rt.i128);
+    return e.b.CreateOr(e.b.CreateShl(high, 64),
+                        e.b.CreateZExt(e.load(e.rt.i64, state, kSum), e.rt.i128));
+  }
+  static void storeWide(AggregateEmitter &e, llvm::Value *wide) {
+    e.store(e.b.CreateTrunc(wide, e.rt.i64), e.state, kSum);
+    e.store(e.b.CreateTrunc(e.b.CreateLShr(wide, 64), e.rt.i64), e.state, kExtra);
+  }
   bool average_;
 };
 

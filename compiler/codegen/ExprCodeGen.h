@@ -34,7 +34,7 @@ class RuntimeDecls {
 public:
   explicit RuntimeDecls(llvm::Module &module);
 
-  llvm::Type *voidTy, *i1, *i8, *i32, *i64, *f64;
+  llvm::Type *voidTy, *i1, *i8, *i32, *i64, *i128, *f64;
   llvm::PointerType *ptr;
   llvm::StructType *strTy;    ///< srt_str {ptr, i64}
   llvm::StructType *fieldTy;  ///< srt_field
@@ -76,7 +76,8 @@ public:
     const RecordLayout *otherLayout = nullptr;
     llvm::Value *ctx = nullptr; ///< srt_ctx*
     /// Emits the rejection of the current record (the insert block is then
-    /// terminated).
+    /// terminated). Empty: the records evaluated were accepted before (a
+    /// frame's records, folded again), and nothing rejects them now.
     std::function<void(const char *)> reject;
     /// Inside an fn body (when inlining was disabled): the arguments.
     const std::vector<Val> *fnArgs = nullptr;

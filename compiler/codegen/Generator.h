@@ -326,17 +326,18 @@ private:
   void checkConstantArgs(const std::vector<AggregateCall> &aggregates, const std::string &stage);
   /// Creates each extend over's runtime state.
   void createOvers();
-  /// A rows or range frame's aggregate before its last record, into the
-  /// zeroed \p state: its other \p held - 1 records folded one by one.
-  void emitFrameFold(AggregateCodeGen &aggs, llvm::Value *frame, llvm::Value *held,
+  /// A rows or range frame's aggregate before the current record, into the
+  /// zeroed \p state: the \p earlier records it holds folded one by one.
+  void emitFrameFold(AggregateCodeGen &aggs, llvm::Value *frame, llvm::Value *earlier,
                      llvm::Value *state, const RecordType &type);
-  /// Folds the frame's record \p i (srt_frame_item) into \p state.
+  /// Folds the frame's record \p i (srt_frame_item) into \p state; it was
+  /// accepted when it entered, so nothing rejects it now.
   void emitFrameItemUpdate(AggregateCodeGen &aggs, llvm::Value *frame, llvm::Value *i,
                            llvm::Value *state, const RecordType &type);
   /// The same from the two stacks of partial aggregates (OverInfo::twoStacks),
   /// rebuilt first when the back state held a record the frame dropped.
   void emitFrameTwoStacks(const LogicalOver &o, AggregateCodeGen &aggs, llvm::Value *handle,
-                          llvm::Value *frame, llvm::Value *held, llvm::Value *state,
+                          llvm::Value *frame, llvm::Value *earlier, llvm::Value *state,
                           const RecordType &type);
   /// A record arrives at \p o: with event time it waits for the watermark
   /// (or is late); without, it is processed at once.
@@ -459,6 +460,10 @@ private:
   void emitSinkWrite(const LogicalSink &sink, size_t, llvm::Value *record, const RecordType &type);
 
   ExprCodeGen exprGen(llvm::Value *record, const RecordType &type);
+  /// The same for a record accepted before (a frame's records folded
+  /// again): its checks reject nothing (an aggregate's partial over a run
+  /// of the frame may overflow where the whole frame does not).
+  ExprCodeGen acceptedExprGen(llvm::Value *record, const RecordType &type);
 
   /// What every per-record expression needs: the record context, the params
   /// of a built executable, and rejection (counted against the source being

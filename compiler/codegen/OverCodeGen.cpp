@@ -105,12 +105,13 @@ void Generator::emitOverProcess(const LogicalOver &o, llvm::Value *record, const
     b_.CreateStore(seq, info.arrivals);
     aggs.emitUpdate(exprs, args, state, seq);
   } else {
-    // The current record's arguments first: a record they reject does not
-    // enter the frame.
+    // The aggregates of the records before this one, then this one's: a
+    // record its arguments or the aggregates' checks reject does not enter
+    // the frame.
     std::vector<Val> args = aggs.emitArguments(exprs);
     llvm::Value *seq = b_.CreateAdd(b_.CreateLoad(rt_.i64, info.arrivals), b_.getInt64(1));
     b_.CreateStore(seq, info.arrivals);
-    llvm::Value *held = rt_.call(b_, Abi::srt_frame_push, {handle, frame, record, time_, seq});
+    llvm::Value *earlier = rt_.call(b_, Abi::srt_frame_evict, {handle, frame, time_});
     state = entryAlloca(info.aggs.size, "frame.state");
     b_.CreateMemSet(state, b_.getInt8(0), info.aggs.size, llvm::MaybeAlign(8));
     if (info.freeState) { // a record a fold rejects frees the state first
@@ -121,13 +122,16 @@ void Generator::emitOverProcess(const LogicalOver &o, llvm::Value *record, const
       rejectTarget_ = rejected;
     }
     if (info.twoStacks)
-      emitFrameTwoStacks(o, aggs, handle, frame, held, state, type);
+      emitFrameTwoStacks(o, aggs, handle, frame, earlier, state, type);
     else
-      emitFrameFold(aggs, frame, held, state, type);
+      emitFrameFold(aggs, frame, earlier, state, type);
     before = aggs.emitResults(consts, state, Results::TestThenTrain, &args);
     aggs.emitUpdate(exprs, args, state, seq);
-    if (info.twoStacks) // the back stack takes the record in
-      aggs.emitUpdate(exprs, args, rt_.call(b_, Abi::srt_frame_back, {handle, frame}), seq);
+    rt_.call(b_, Abi::srt_frame_push, {handle, frame, record, time_, seq});
+    if (info.twoStacks) { // the back stack takes the record in (accepted above)
+      ExprCodeGen accepted = acceptedExprGen(record, type);
+      aggs.emitUpdate(accepted, args, rt_.call(b_, Abi::srt_frame_back, {handle, frame}), seq);
+    }
   }
   results = aggs.emitResults(consts, state, Results::Others);
   for (size_t k = 0; k < results.size(); ++k)
@@ -156,11 +160,10 @@ void Generator::emitOverProcess(const LogicalOver &o, llvm::Value *record, const
   rejectTarget_ = savedReject;
 }
 
-void Generator::emitFrameFold(AggregateCodeGen &aggs, llvm::Value *frame, llvm::Value *held,
+void Generator::emitFrameFold(AggregateCodeGen &aggs, llvm::Value *frame, llvm::Value *earlier,
                               llvm::Value *state, const RecordType &type) {
-  // The frame's records before the last (the current one) folded into
-  // \p state, oldest first.
-  llvm::Value *earlier = b_.CreateSub(held, b_.getInt64(1));
+  // The frame's records before the current one folded into \p state,
+  // oldest first.
   auto *loop = llvm::BasicBlock::Create(ctx_, "frame.fold", fn_);
   auto *body = llvm::BasicBlock::Create(ctx_, "frame.item", fn_);
   auto *folded = llvm::BasicBlock::Create(ctx_, "frame.folded", fn_);
@@ -180,24 +183,23 @@ void Generator::emitFrameFold(AggregateCodeGen &aggs, llvm::Value *frame, llvm::
 void Generator::emitFrameItemUpdate(AggregateCodeGen &aggs, llvm::Value *frame, llvm::Value *i,
                                     llvm::Value *state, const RecordType &type) {
   llvm::Value *item = rt_.call(b_, Abi::srt_frame_item, {frame, i});
-  ExprCodeGen itemExprs = exprGen(item, type);
+  ExprCodeGen itemExprs = acceptedExprGen(item, type);
   std::vector<Val> itemArgs = aggs.emitArguments(itemExprs);
   aggs.emitUpdate(itemExprs, itemArgs, state, rt_.call(b_, Abi::srt_frame_item_seq, {frame, i}));
 }
 
 void Generator::emitFrameTwoStacks(const LogicalOver &o, AggregateCodeGen &aggs,
-                                   llvm::Value *handle, llvm::Value *frame, llvm::Value *held,
+                                   llvm::Value *handle, llvm::Value *frame, llvm::Value *earlier,
                                    llvm::Value *state, const RecordType &type) {
   const OverInfo &info = overInfo_.at(&o);
-  // A record the back state holds was dropped: every record but the last
-  // gets the partial aggregate of itself through the one before the last,
-  // newest first (each one's is the next one's plus itself).
+  // A record the back state holds was dropped: every record held gets the
+  // partial aggregate of itself through the newest, newest first (each
+  // one's is the next one's plus itself).
   auto *rebuild = llvm::BasicBlock::Create(ctx_, "frame.rebuild", fn_);
   auto *loop = llvm::BasicBlock::Create(ctx_, "frame.partial", fn_);
   auto *body = llvm::BasicBlock::Create(ctx_, "frame.partial.item", fn_);
   auto *rebuilt = llvm::BasicBlock::Create(ctx_, "frame.rebuilt", fn_);
   auto *query = llvm::BasicBlock::Create(ctx_, "frame.query", fn_);
-  llvm::Value *earlier = b_.CreateSub(held, b_.getInt64(1)); // all but the last
   llvm::Value *front = rt_.call(b_, Abi::srt_frame_front, {frame});
   llvm::BasicBlock *kept = b_.GetInsertBlock();
   b_.CreateCondBr(b_.CreateICmpSLT(front, b_.getInt64(0)), rebuild, query);
@@ -229,10 +231,10 @@ void Generator::emitFrameTwoStacks(const LogicalOver &o, AggregateCodeGen &aggs,
   rt_.call(b_, Abi::srt_frame_rebuilt, {handle, frame});
   b_.CreateBr(query);
 
-  // The frame before the last record: the oldest partial, then the back
-  // state (only those that hold records: merging an empty state is not
-  // every aggregate's identity).
-  // (After a rebuild every record but the last has a partial.)
+  // The frame before the current record: the oldest partial, then the
+  // back state (only those that hold records: merging an empty state is
+  // not every aggregate's identity). After a rebuild every record held has
+  // a partial.
   b_.SetInsertPoint(query);
   llvm::PHINode *fronts = b_.CreatePHI(rt_.i64, 2, "fronts");
   fronts->addIncoming(front, kept);

@@ -615,6 +615,16 @@ ExprCodeGen Generator::exprGen(llvm::Value *record, const RecordType &type) {
   return exprGen(record, &type, &info.layout);
 }
 
+ExprCodeGen Generator::acceptedExprGen(llvm::Value *record, const RecordType &type) {
+  const LayoutInfo &info = layoutOf(type);
+  ExprCodeGen::Env env = recordEnv();
+  env.reject = nullptr;
+  env.record = record;
+  env.type = &type;
+  env.layout = &info.layout;
+  return ExprCodeGen(b_, rt_, fn_, entry_, env, plan_);
+}
+
 ExprCodeGen Generator::exprGen(llvm::Value *record, const RecordType *type,
                                const RecordLayout *layout, const std::vector<Val> *aggregates) {
   ExprCodeGen::Env env = recordEnv();

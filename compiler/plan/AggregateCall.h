@@ -12,12 +12,23 @@
 
 namespace streamc {
 
+/// Where an aggregate's state lives, which decides its layout: merged
+/// states can overflow only in a merging window (an integer sum then
+/// remembers it), and a frame's sums are exact (its partial aggregates may
+/// hold runs of records whose sum a window's state could not).
+enum class AggregateUse {
+  Window,        ///< tumbling, count or all: states are never merged
+  MergingWindow, ///< sliding (slices) or session (sessions a record bridges)
+  Frame,         ///< extend over: a running state, or a frame's partials
+};
+
 struct AggregateCall {
   const AggregateFunction *fn = nullptr;
   /// The positional arguments, then every named one in the order the entry
   /// lists them (a left-out one with its default).
   std::vector<PlanExprPtr> args;
   Type type;
+  AggregateUse use = AggregateUse::Window;
 
   /// Where constant argument \p c is in args.
   size_t indexOf(const ConstantArg &c) const {

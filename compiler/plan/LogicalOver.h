@@ -46,13 +46,14 @@ public:
   const char *name() const override { return "extend-over"; }
   std::string details() const override;
   std::vector<std::string> extraLines() const override;
-  /// A rows or range frame whose aggregates all merge exactly (ExactMerge):
-  /// partial aggregates kept as two stacks, not a fold of the frame per
-  /// record (codegen, runtime/src/frame).
+  /// A rows or range frame whose aggregates all merge exactly or cheaply
+  /// (ExactMerge, CheapMerge): partial aggregates kept as two stacks, not a
+  /// fold of the frame per record (codegen, runtime/src/frame).
   bool twoStacks() const {
     return frame != FrameKind::Unbounded &&
-           std::all_of(aggregates.begin(), aggregates.end(),
-                       [](const AggregateCall &a) { return a.fn->flags & ExactMerge; });
+           std::all_of(aggregates.begin(), aggregates.end(), [](const AggregateCall &a) {
+             return a.fn->flags & (ExactMerge | CheapMerge);
+           });
   }
   static bool classof(const LogicalOperator *o) { return o->kind() == Kind::Over; }
 };

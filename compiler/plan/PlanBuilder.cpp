@@ -106,6 +106,7 @@ struct LowerScope {
   const RecordType *other = nullptr;
   /// Lowering a window entry: aggregates are collected here.
   std::vector<AggregateCall> *aggregates = nullptr;
+  AggregateUse aggregateUse = AggregateUse::Window;
   const RecordType *aggInput = nullptr;
 };
 
@@ -394,6 +395,9 @@ private:
     LowerScope entry;
     entry.record = &keys;
     entry.aggregates = &op->aggregates;
+    using WK = LogicalWindowAggregate::WindowKind;
+    if (op->window == WK::Sliding || op->window == WK::Session)
+      entry.aggregateUse = AggregateUse::MergingWindow;
     entry.aggInput = in->output.get();
     for (auto &a : w.aggregates) {
       op->entryNames.push_back(a->outputName);
@@ -438,6 +442,7 @@ private:
     LowerScope entry;
     entry.record = in->output.get();
     entry.aggregates = &op->aggregates;
+    entry.aggregateUse = AggregateUse::Frame;
     entry.aggInput = in->output.get();
     for (const auto &item : o.items) {
       op->entryNames.push_back(item->outputName);
@@ -676,7 +681,7 @@ private:
     if (c.calleeKind == CalleeKind::Aggregate) {
       LowerScope inside;
       inside.record = scope.aggInput;
-      AggregateCall agg{c.aggregate, {}, c.type};
+      AggregateCall agg{c.aggregate, {}, c.type, scope.aggregateUse};
       for (size_t i = 0; i < c.args.size(); ++i)
         if (c.argName(i).empty())
           agg.args.push_back(lower(*c.args[i], inside));

@@ -11,7 +11,7 @@
 /// by record by generated code; for `rows(n)` and `range(d)`, owned copies
 /// of the records the frame holds, oldest first, from which generated code
 /// computes the aggregates for each record: by folding them all, or, when
-/// every aggregate merges exactly, from two stacks of partial aggregates
+/// every aggregate merges exactly or cheaply, from two stacks of partial aggregates
 /// (the oldest records' suffix aggregates, and one state of the newer ones;
 /// when a record that state holds is dropped, the suffixes are rebuilt),
 /// so a record costs O(1) merges on average.
@@ -210,11 +210,7 @@ srt_frame_key *srt_frame_key_of(srt_frame *frame, const void *key, int64_t len) 
 
 void *srt_frame_state(srt_frame_key *key) { return key->state.get(); }
 
-int64_t srt_frame_push(srt_frame *frame, srt_frame_key *key, const void *record, int64_t time,
-                       int64_t seq) {
-  int64_t epoch = frame->run->recordEpoch;
-  key->held.push_back({time, epoch, seq, copyRecord(*frame->layout, record), nullptr});
-  ++frame->liveEpochs[epoch];
+int64_t srt_frame_evict(srt_frame *frame, srt_frame_key *key, int64_t time) {
   auto drop = [&] {
     Held &oldest = key->held.front();
     frame->forgetEpoch(oldest.epoch);
@@ -227,7 +223,7 @@ int64_t srt_frame_push(srt_frame *frame, srt_frame_key *key, const void *record,
     key->held.pop_front();
   };
   if (frame->kind == SRT_FRAME_ROWS) {
-    while (static_cast<int64_t>(key->held.size()) > frame->rows)
+    while (static_cast<int64_t>(key->held.size()) > frame->rows - 1)
       drop();
   } else {
     // range(d): the records at least t - d (held in processing order, which
@@ -237,6 +233,13 @@ int64_t srt_frame_push(srt_frame *frame, srt_frame_key *key, const void *record,
       drop();
   }
   return static_cast<int64_t>(key->held.size());
+}
+
+void srt_frame_push(srt_frame *frame, srt_frame_key *key, const void *record, int64_t time,
+                    int64_t seq) {
+  int64_t epoch = frame->run->recordEpoch;
+  key->held.push_back({time, epoch, seq, copyRecord(*frame->layout, record), nullptr});
+  ++frame->liveEpochs[epoch];
 }
 
 const void *srt_frame_item(srt_frame_key *key, int64_t i) {
@@ -263,7 +266,7 @@ void *srt_frame_back(srt_frame *frame, srt_frame_key *key) {
 }
 
 void srt_frame_rebuilt(srt_frame *frame, srt_frame_key *key) {
-  key->front = static_cast<int64_t>(key->held.size()) - 1;
+  key->front = static_cast<int64_t>(key->held.size());
   frame->freeState(key->back); // a fresh one when next asked for
   key->stale = false;
 }

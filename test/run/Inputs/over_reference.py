@@ -5,7 +5,9 @@ beyond max_delay (late records), nulls; rows(n), range(d) and unbounded
 frames; count, sum, min, max, avg, first, last, ewma, zscore and
 linreg_predict, and over unbounded frames logreg_predict and kmeans_assign;
 a second stage of only the aggregates that merge exactly (count, min, max,
-first, last, arg_max), which keeps two stacks of partial aggregates.
+first, last, arg_max) and a third of those that merge cheaply (sum, avg,
+stddev, zscore, covar_pop), each of which keeps two stacks of partial
+aggregates.
 Each record's output is compared field by field (floats to
 1e-9 relative). Usage: over_reference.py STREAMC SEEDS WORKDIR."""
 import csv
@@ -120,6 +122,19 @@ def expected(records, max_delay, kind, size):
             "f2": present[0] if present else None, "l2": present[-1] if present else None,
             "am2": best["id"] if best else None, "c2": len(frame),
         }
+        # The third: aggregates that merge cheaply (two stacks as well).
+        pairs = [(f["v"], f["x"]) for f in frame if f["v"] is not None and f["x"] is not None]
+        cov = None
+        if pairs:
+            mx = math.fsum(p[1] for p in pairs) / len(pairs)
+            my = math.fsum(p[0] for p in pairs) / len(pairs)
+            cov = math.fsum((p[1] - mx) * (p[0] - my) for p in pairs) / len(pairs)
+        sd = moments(vs)
+        out[r["id"] + CHEAP] = {
+            "n3": len(present), "total3": sum(present) if present else None,
+            "mean3": (math.fsum(present) / len(present)) if present else None,
+            "sd3": sd[1] if sd else None, "z3": z, "cov3": cov,
+        }
         if kind == "unbounded":
             # logreg_predict(b, x, rate: 0.1): predict, then learn.
             w = weights.setdefault(r["k"], [0.0, 0.0])
@@ -155,8 +170,9 @@ def same(a, b):
     return a == b
 
 
-# The second pipeline's rows: its records' ids plus this.
+# The second and third pipelines' rows: their records' ids plus these.
 EXACT = 1000000
+CHEAP = 2000000
 
 
 def run_case(streamc, seed, work):
@@ -191,7 +207,13 @@ from r
     c2: count()
   }
 | select { id: id + %d, n2, lo2, hi2, f2, l2, am2, c2 }
-""" % (max_delay, frame, learning, extra, frame, EXACT)
+from r
+| extend over %s by k {
+    n3: count(v), total3: sum(v), mean3: avg(v), sd3: stddev(v), z3: zscore(v),
+    cov3: covar_pop(v, x)
+  }
+| select { id: id + %d, n3, total3, mean3, sd3, z3, cov3 }
+""" % (max_delay, frame, learning, extra, frame, EXACT, frame, CHEAP)
     with open(os.path.join(work, "p.stream"), "w") as f:
         f.write(program)
     p = subprocess.run([streamc, "run", "p.stream"], cwd=work, capture_output=True, text=True)
