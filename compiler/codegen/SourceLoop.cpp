@@ -181,7 +181,7 @@ void Generator::emitSourceStep(LogicalSource &src, llvm::BasicBlock *dispatch) {
 llvm::Value *Generator::emitBatchedRead(uint32_t recordSize, llvm::Value *reader,
                                         llvm::BasicBlock *body, llvm::BasicBlock *waiting,
                                         llvm::BasicBlock *finish) {
-  uint32_t capacity = std::clamp<uint32_t>(8192 / std::max<uint32_t>(recordSize, 1), 1, 64);
+  uint32_t capacity = std::clamp<uint32_t>(8192 / std::max<uint32_t>(recordSize, 1), 1, 256);
   // Kept across steps: a step that ends mid-batch goes on from there.
   llvm::Value *records = zeroedEntryAlloca(capacity * recordSize, "records");
   llvm::Value *pos = zeroedEntryAlloca(sizeof(int64_t), "batch.pos");

@@ -546,33 +546,30 @@ int64_t Generator::fill(const std::vector<srt_field> &fields, char *records, int
   }
   int64_t count = std::min(capacity, events_ < 0 ? capacity : events_ - n_ + 1);
   // Records 1..count-1 (next() wrote record 0), one field at a time: each
-  // loop is a strided store with no division (the event time steps every
-  // 1,000 events).
-  auto each = [&](auto &&store) {
-    char *record = records + stride;
-    for (int64_t i = 1; i < count; ++i, record += stride)
+  // loop is a strided store with no division. The event time steps every
+  // 1,000 events, so within a batch it is one value up to a record and the
+  // next one from there.
+  auto each = [&](int64_t from, int64_t to, auto &&store) {
+    char *record = records + static_cast<size_t>(from) * stride;
+    for (int64_t i = from; i < to; ++i, record += stride)
       store(record);
   };
   for (int k = 0; k < ns; ++k) {
     int64_t n = n_;
-    each([&, at = nAt[k]](char *record) { setInt(record, at, n++); });
+    each(1, count, [&, at = nAt[k]](char *record) { setInt(record, at, n++); });
   }
   for (int k = 0; k < ids; ++k) {
     int64_t id = 1000 + n_;
-    each([&, at = idAt[k]](char *record) { setInt(record, at, id++); });
+    each(1, count, [&, at = idAt[k]](char *record) { setInt(record, at, id++); });
   }
+  int64_t eventTime = kEpoch2024 + n_ / 1000;             // as next(), for record 1
+  int64_t step = std::min(count, 1 + (1000 - n_ % 1000)); // the first record a second later
   for (int k = 0; k < times; ++k) {
-    int64_t eventTime = kEpoch2024 + n_ / 1000, within = n_ % 1000; // as next()
-    each([&, at = timeAt[k]](char *record) {
-      setInt(record, at, eventTime);
-      if (++within == 1000) {
-        within = 0;
-        ++eventTime;
-      }
-    });
+    each(1, step, [&, at = timeAt[k]](char *record) { setInt(record, at, eventTime); });
+    each(step, count, [&, at = timeAt[k]](char *record) { setInt(record, at, eventTime + 1); });
   }
   for (int k = 0; k < nulls; ++k)
-    each([at = nullAt[k]](char *record) { record[at] = 0; });
+    each(1, count, [at = nullAt[k]](char *record) { record[at] = 0; });
   n_ += count - 1;
   return count;
 }
