@@ -144,6 +144,9 @@ ARG_G = fld("g", "i64")
 ARG_V2 = Expr("v * 2", "i64", lambda r: None if r["v"] is None else r["v"] * 2)
 ARG_BIG = Expr("if v > 50 then v else null", "i64",
                lambda r: r["v"] if (r["v"] is not None and r["v"] > 50) else None)
+# Never null: the aggregates that count values then share the state's count
+# of records (countsRows) instead of keeping their own.
+ARG_VN = Expr("coalesce(v, 7)", "i64", lambda r: 7 if r["v"] is None else r["v"])
 ARG_XV = Expr("x + v", "f64",
               lambda r: None if (r["x"] is None or r["v"] is None) else r["x"] + r["v"])
 
@@ -730,13 +733,13 @@ class Case:
 # Random generation
 
 AGG_CHOICES = [
-    ("count", [ARG_V, ARG_X, ARG_S, ARG_BIG]),
-    ("sum", [ARG_V, ARG_X, ARG_V2, ARG_XV]),
-    ("min", [ARG_V, ARG_X, ARG_S, ARG_TS]),
-    ("max", [ARG_V, ARG_X, ARG_S, ARG_TS]),
-    ("avg", [ARG_V, ARG_X]),
-    ("first", [ARG_V, ARG_X, ARG_S]),
-    ("last", [ARG_V, ARG_X, ARG_S]),
+    ("count", [ARG_V, ARG_X, ARG_S, ARG_BIG, ARG_VN]),
+    ("sum", [ARG_V, ARG_X, ARG_V2, ARG_XV, ARG_VN]),
+    ("min", [ARG_V, ARG_X, ARG_S, ARG_TS, ARG_VN]),
+    ("max", [ARG_V, ARG_X, ARG_S, ARG_TS, ARG_VN]),
+    ("avg", [ARG_V, ARG_X, ARG_VN]),
+    ("first", [ARG_V, ARG_X, ARG_S, ARG_VN]),
+    ("last", [ARG_V, ARG_X, ARG_S, ARG_VN]),
     ("count_distinct", [ARG_V, ARG_S, ARG_X, ARG_G]),
     ("approx_count_distinct", [ARG_V, ARG_S]),
     ("stddev", [ARG_V, ARG_X]),

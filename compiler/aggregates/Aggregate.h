@@ -97,6 +97,12 @@ public:
   // --------------------------------------------------------- codegen
   /// The size of the state (8-byte aligned), which starts as zero bytes.
   virtual uint32_t stateSize(const AggregateCall &call) const = 0;
+  /// True when the number of values the aggregate has seen is the number
+  /// of records its state holds (its arguments are never null): it then
+  /// keeps no count of its own but reads the one every stage's state keeps
+  /// for all such aggregates (AggregateEmitter::rows), incremented once per
+  /// record and added up by merges.
+  virtual bool countsRows(const AggregateCall &call) const { return false; }
   /// True when the state owns memory (string copies, sketches) that
   /// emitFree must release.
   virtual bool ownsMemory(const AggregateCall &call) const { return false; }

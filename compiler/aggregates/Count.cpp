@@ -1,6 +1,8 @@
 /// \file
 /// count() and count(x): the records, or the non-null values, of a window.
-/// The state is the count alone.
+/// The state is the count alone; count() and the count of a value never
+/// null read the records the stage's state counts (countsRows) and keep
+/// nothing.
 
 #include "aggregates/Entry.h"
 
@@ -15,15 +17,22 @@ public:
   BuiltinTyping type(const std::vector<Type> &) const override {
     return aggregates::typed(Type::i64());
   }
-  uint32_t stateSize(const AggregateCall &) const override { return sizeof(int64_t); }
+  bool countsRows(const AggregateCall &c) const override {
+    return c.args.empty() || !c.args[0]->type.nullable;
+  }
+  uint32_t stateSize(const AggregateCall &c) const override {
+    return countsRows(c) ? 0 : sizeof(int64_t);
+  }
   void emitUpdate(AggregateEmitter &e, const std::vector<llvm::Value *> &) const override {
-    e.add(e.state, 0, e.present());
+    if (!countsRows(e.call()))
+      e.add(e.state, 0, e.present());
   }
   void emitMerge(AggregateEmitter &e) const override {
-    e.add(e.state, 0, e.load(e.rt.i64, e.other, 0));
+    if (!countsRows(e.call()))
+      e.add(e.state, 0, e.load(e.rt.i64, e.other, 0));
   }
   Val emitResult(AggregateEmitter &e) const override {
-    return {e.load(e.rt.i64, e.state, 0), e.b.getFalse()};
+    return {countsRows(e.call()) ? e.rows() : e.load(e.rt.i64, e.state, 0), e.b.getFalse()};
   }
 };
 

@@ -13,16 +13,11 @@
 namespace streamc {
 namespace {
 
-/// The state of a number: the value, how many values were seen, and (first
-/// and last only) the arrival number of the value kept, by which slices
-/// and sessions merge.
-struct ValueState {
-  int64_t value;
-  int64_t n;
-  int64_t seq;
-};
-constexpr uint32_t kValue = offsetof(ValueState, value), kN = offsetof(ValueState, n),
-                   kSeq = offsetof(ValueState, seq);
+/// The state of a number: the value, how many values were seen (none when
+/// the argument is never null: the stage's count of records is that,
+/// countsRows), and (first and last only) the arrival number of the value
+/// kept, by which slices and sessions merge.
+constexpr uint32_t kValue = 0, kN = 8;
 constexpr uint32_t kStrPtr = offsetof(srt_agg_string, ptr), kStrLen = offsetof(srt_agg_string, len),
                    kStrN = offsetof(srt_agg_string, n), kStrSeq = offsetof(srt_agg_string, seq);
 
@@ -44,10 +39,13 @@ public:
                                        args[0].str());
     return aggregates::typed(args[0]);
   }
+  bool countsRows(const AggregateCall &call) const override {
+    return !isString(call) && !call.args[0]->type.nullable;
+  }
   uint32_t stateSize(const AggregateCall &call) const override {
     if (isString(call))
       return sizeof(srt_agg_string);
-    return byArrival() ? sizeof(ValueState) : offsetof(ValueState, seq);
+    return seqAt(call) + (byArrival() ? sizeof(int64_t) : 0);
   }
   bool ownsMemory(const AggregateCall &call) const override { return isString(call); }
 
@@ -62,7 +60,8 @@ public:
     }
     // Values are kept as i64 bits but compared as what they are.
     takeValue(e, present, e.state, e.asI64(x, e.argKind(0)), e.seq);
-    e.add(e.state, kN, present);
+    if (!countsRows(e.call()))
+      e.add(e.state, kN, present);
   }
 
   void emitMerge(AggregateEmitter &e) const override {
@@ -74,10 +73,11 @@ public:
       e.add(e.state, kStrN, e.load(e.rt.i64, e.other, kStrN));
       return;
     }
-    llvm::Value *some = e.b.CreateICmpNE(e.load(e.rt.i64, e.other, kN), e.b.getInt64(0));
-    llvm::Value *seq = byArrival() ? e.load(e.rt.i64, e.other, kSeq) : nullptr;
+    llvm::Value *some = e.b.CreateICmpNE(count(e, e.other), e.b.getInt64(0));
+    llvm::Value *seq = byArrival() ? e.load(e.rt.i64, e.other, seqAt(e.call())) : nullptr;
     takeValue(e, some, e.state, e.load(e.rt.i64, e.other, kValue), seq);
-    e.add(e.state, kN, e.load(e.rt.i64, e.other, kN));
+    if (!countsRows(e.call()))
+      e.add(e.state, kN, e.load(e.rt.i64, e.other, kN));
   }
 
   Val emitResult(AggregateEmitter &e) const override {
@@ -88,7 +88,7 @@ public:
       return {s, e.b.CreateICmpEQ(e.load(e.rt.i64, e.state, kStrN), e.b.getInt64(0))};
     }
     return {e.fromI64(e.load(e.rt.i64, e.state, kValue), e.call().type.kind),
-            e.b.CreateICmpEQ(e.load(e.rt.i64, e.state, kN), e.b.getInt64(0))};
+            e.b.CreateICmpEQ(count(e, e.state), e.b.getInt64(0))};
   }
 
   void emitFree(AggregateEmitter &e) const override {
@@ -98,6 +98,15 @@ public:
 private:
   bool byArrival() const { return pick_ == Pick::First || pick_ == Pick::Last; }
   static bool isString(const AggregateCall &call) { return call.type.kind == TypeKind::String; }
+  /// Where first's and last's arrival number is.
+  uint32_t seqAt(const AggregateCall &call) const { return countsRows(call) ? 8 : 16; }
+  /// The values \p slot has seen: its own count, or the state's records
+  /// (e.state's or, merging, e.other's).
+  llvm::Value *count(AggregateEmitter &e, llvm::Value *slot) const {
+    if (!countsRows(e.call()))
+      return e.load(e.rt.i64, slot, kN);
+    return slot == e.other ? e.otherRows() : e.rows();
+  }
 
   /// Whether a candidate (arriving \p seq, or by value) replaces the value
   /// kept, given there is one: min and max compare with \p compare (<0, 0,
@@ -123,15 +132,17 @@ private:
   /// null for min and max.
   void takeValue(AggregateEmitter &e, llvm::Value *some, llvm::Value *slot, llvm::Value *bits,
                  llvm::Value *seq) const {
-    llvm::Value *empty = e.b.CreateICmpEQ(e.load(e.rt.i64, slot, kN), e.b.getInt64(0));
+    llvm::Value *empty = e.b.CreateICmpEQ(count(e, slot), e.b.getInt64(0));
     llvm::Value *kept = e.load(e.rt.i64, slot, kValue);
     llvm::Value *compare = byArrival() ? nullptr : e.compareBits(e.call().type.kind, bits, kept);
     bool merging = e.other != nullptr;
-    llvm::Value *keptSeq = byArrival() && merging ? e.load(e.rt.i64, slot, kSeq) : nullptr;
+    llvm::Value *keptSeq =
+        byArrival() && merging ? e.load(e.rt.i64, slot, seqAt(e.call())) : nullptr;
     llvm::Value *take = e.b.CreateAnd(some, e.b.CreateOr(empty, better(e, compare, seq, keptSeq)));
     e.store(e.b.CreateSelect(take, bits, kept), slot, kValue);
     if (byArrival())
-      e.store(e.b.CreateSelect(take, seq, e.load(e.rt.i64, slot, kSeq)), slot, kSeq);
+      e.store(e.b.CreateSelect(take, seq, e.load(e.rt.i64, slot, seqAt(e.call()))), slot,
+              seqAt(e.call()));
   }
 
   /// takeValue for strings: the copy is made only when it is taken.

@@ -13,7 +13,9 @@ namespace streamc {
 namespace {
 
 /// The state: the sum (i64 bits, or f64 for avg and sums of f64) and the
-/// number of values in it. An integer sum also keeps a third word:
+/// number of values in it (none when the argument is never null: the
+/// stage's count of records is that, countsRows). An integer sum also keeps
+/// a word more:
 /// - in a merging window (a sliding window's slices, sessions a record
 ///   bridges), whether a merge overflowed: the value is then unknown, and
 ///   null (the call is typed nullable there);
@@ -22,13 +24,7 @@ namespace {
 ///   overflow, and a record is rejected exactly when its frame's sum does
 ///   not fit an i64.
 /// Elsewhere (a tumbling, count or all window) nothing merges.
-struct SumState {
-  int64_t sum;
-  int64_t n;
-  int64_t extra; ///< merging windows: lost; frames: the high word
-};
-constexpr uint32_t kSum = offsetof(SumState, sum), kN = offsetof(SumState, n),
-                   kExtra = offsetof(SumState, extra);
+constexpr uint32_t kSum = 0;
 
 class Sum final : public AggregateFunction {
 public:
@@ -45,8 +41,9 @@ public:
       return aggregates::typed(args[0]);
     return aggregates::expectedArg(*this, args, 0, "a number or a duration");
   }
+  bool countsRows(const AggregateCall &c) const override { return !c.args[0]->type.nullable; }
   uint32_t stateSize(const AggregateCall &c) const override {
-    return isF64(c) || c.use == AggregateUse::Window ? offsetof(SumState, extra) : sizeof(SumState);
+    return extraAt(c) + (isF64(c) || c.use == AggregateUse::Window ? 0 : sizeof(int64_t));
   }
 
   std::vector<llvm::Value *> emitCheck(AggregateEmitter &e) const override {
@@ -65,7 +62,8 @@ public:
       return {wide};
     }
     if (e.call().use == AggregateUse::MergingWindow) { // a lost sum stays null: rejects nothing
-      llvm::Value *lost = e.b.CreateICmpNE(e.load(e.rt.i64, e.state, kExtra), e.b.getInt64(0));
+      llvm::Value *lost =
+          e.b.CreateICmpNE(e.load(e.rt.i64, e.state, extraAt(e.call())), e.b.getInt64(0));
       sum = e.b.CreateSelect(lost, e.b.getInt64(0), sum);
     }
     return {e.exprs->overflowChecked(llvm::Intrinsic::sadd_with_overflow, sum, x.v, x.null, why)};
@@ -79,10 +77,12 @@ public:
       llvm::Value *old = e.load(checked[0]->getType(), e.state, kSum);
       e.store(e.b.CreateSelect(present, checked[0], old), e.state, kSum);
     }
-    e.add(e.state, kN, present);
+    if (!countsRows(e.call()))
+      e.add(e.state, kN, present);
   }
   void emitMerge(AggregateEmitter &e) const override {
-    e.add(e.state, kN, e.load(e.rt.i64, e.other, kN));
+    if (!countsRows(e.call()))
+      e.add(e.state, kN, e.load(e.rt.i64, e.other, kN));
     if (isF64(e)) { // an infinite sum is null (emitResult)
       llvm::Value *a = e.load(e.rt.f64, e.state, kSum), *b = e.load(e.rt.f64, e.other, kSum);
       e.store(e.b.CreateFAdd(a, b), e.state, kSum);
@@ -100,22 +100,23 @@ public:
       llvm::Value *a = e.load(e.rt.i64, e.state, kSum), *b = e.load(e.rt.i64, e.other, kSum);
       llvm::Value *sum = e.b.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_with_overflow, a, b);
       e.store(e.b.CreateExtractValue(sum, 0), e.state, kSum);
-      llvm::Value *lost = e.b.CreateOr(
-          e.b.CreateOr(e.load(e.rt.i64, e.state, kExtra), e.load(e.rt.i64, e.other, kExtra)),
-          e.b.CreateZExt(e.b.CreateExtractValue(sum, 1), e.rt.i64));
-      e.store(lost, e.state, kExtra);
+      uint32_t at = extraAt(e.call());
+      llvm::Value *lost =
+          e.b.CreateOr(e.b.CreateOr(e.load(e.rt.i64, e.state, at), e.load(e.rt.i64, e.other, at)),
+                       e.b.CreateZExt(e.b.CreateExtractValue(sum, 1), e.rt.i64));
+      e.store(lost, e.state, at);
       return;
     }
     }
   }
   Val emitResult(AggregateEmitter &e) const override {
-    llvm::Value *n = e.load(e.rt.i64, e.state, kN);
+    llvm::Value *n = countsRows(e.call()) ? e.rows() : e.load(e.rt.i64, e.state, kN);
     llvm::Value *empty = e.b.CreateICmpEQ(n, e.b.getInt64(0));
     if (!isF64(e)) { // merged states that overflowed: null (§2)
       llvm::Value *null = empty;
       if (e.call().use == AggregateUse::MergingWindow)
-        null = e.b.CreateOr(null,
-                            e.b.CreateICmpNE(e.load(e.rt.i64, e.state, kExtra), e.b.getInt64(0)));
+        null = e.b.CreateOr(
+            null, e.b.CreateICmpNE(e.load(e.rt.i64, e.state, extraAt(e.call())), e.b.getInt64(0)));
       return {e.load(e.rt.i64, e.state, kSum), null}; // a frame's sum fits (emitCheck)
     }
     llvm::Value *sum = e.load(e.rt.f64, e.state, kSum);
@@ -129,15 +130,18 @@ private:
   bool isF64(const AggregateCall &c) const {
     return average_ || c.args[0]->type.kind == TypeKind::F64;
   }
+  /// The count of values (unless countsRows), then the word more.
+  static constexpr uint32_t kN = 8;
+  uint32_t extraAt(const AggregateCall &c) const { return countsRows(c) ? 8 : 16; }
   /// A frame's exact sum: the high word and the low one.
-  static llvm::Value *wideSum(AggregateEmitter &e, llvm::Value *state) {
-    llvm::Value *high = e.b.CreateZExt(e.load(e.rt.i64, state, kExtra), e.rt.i128);
+  llvm::Value *wideSum(AggregateEmitter &e, llvm::Value *state) const {
+    llvm::Value *high = e.b.CreateZExt(e.load(e.rt.i64, state, extraAt(e.call())), e.rt.i128);
     return e.b.CreateOr(e.b.CreateShl(high, 64),
                         e.b.CreateZExt(e.load(e.rt.i64, state, kSum), e.rt.i128));
   }
-  static void storeWide(AggregateEmitter &e, llvm::Value *wide) {
+  void storeWide(AggregateEmitter &e, llvm::Value *wide) const {
     e.store(e.b.CreateTrunc(wide, e.rt.i64), e.state, kSum);
-    e.store(e.b.CreateTrunc(e.b.CreateLShr(wide, 64), e.rt.i64), e.state, kExtra);
+    e.store(e.b.CreateTrunc(e.b.CreateLShr(wide, 64), e.rt.i64), e.state, extraAt(e.call()));
   }
   bool average_;
 };

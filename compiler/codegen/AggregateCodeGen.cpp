@@ -14,6 +14,10 @@ AggregateLayout AggregateLayout::of(const std::vector<AggregateCall> &aggregates
     layout.size += (a.fn->stateSize(a) + 7) & ~7u; // 8-byte aligned
     layout.ownsMemory |= a.fn->ownsMemory(a);
   }
+  if (aggregatesShareRows(aggregates)) {
+    layout.rowsOffset = static_cast<int32_t>(layout.size);
+    layout.size += sizeof(int64_t);
+  }
   if (layout.size == 0)
     layout.size = 8;
   return layout;
@@ -22,6 +26,8 @@ AggregateLayout AggregateLayout::of(const std::vector<AggregateCall> &aggregates
 AggregateEmitter AggregateCodeGen::emitter(size_t i, llvm::Value *state) {
   AggregateEmitter e(b_, rt_, fn_, aggregates_[i]);
   e.state = b_.CreateConstInBoundsGEP1_64(rt_.i8, state, layout_.offsets[i]);
+  if (layout_.rowsOffset >= 0)
+    e.rowsSlot = b_.CreateConstInBoundsGEP1_64(rt_.i8, state, layout_.rowsOffset);
   return e;
 }
 
@@ -59,6 +65,10 @@ void AggregateCodeGen::emitUpdate(ExprCodeGen &exprs, const std::vector<Val> &ar
   }
   for (size_t i = 0; i < aggregates_.size(); ++i)
     aggregates_[i].fn->emitUpdate(emitters[i], checked[i]);
+  if (layout_.rowsOffset >= 0) { // after the updates: they read the count before
+    llvm::Value *rows = b_.CreateConstInBoundsGEP1_64(rt_.i8, state, layout_.rowsOffset);
+    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(rt_.i64, rows), b_.getInt64(1)), rows);
+  }
 }
 
 std::vector<Val> AggregateCodeGen::emitResults(ExprCodeGen &consts, llvm::Value *state,
@@ -96,12 +106,22 @@ llvm::Function *AggregateCodeGen::emitStateFunction(llvm::Module &module, Runtim
       continue;
     AggregateEmitter e(b, rt, fn, a);
     e.state = b.CreateConstInBoundsGEP1_64(rt.i8, fn->getArg(0), layout.offsets[i]);
+    if (layout.rowsOffset >= 0) {
+      e.rowsSlot = b.CreateConstInBoundsGEP1_64(rt.i8, fn->getArg(0), layout.rowsOffset);
+      if (merge)
+        e.otherRowsSlot = b.CreateConstInBoundsGEP1_64(rt.i8, fn->getArg(1), layout.rowsOffset);
+    }
     if (merge) {
       e.other = b.CreateConstInBoundsGEP1_64(rt.i8, fn->getArg(1), layout.offsets[i]);
       a.fn->emitMerge(e);
     } else {
       a.fn->emitFree(e);
     }
+  }
+  if (merge && layout.rowsOffset >= 0) { // after the merges: they read the counts before
+    llvm::Value *rows = b.CreateConstInBoundsGEP1_64(rt.i8, fn->getArg(0), layout.rowsOffset);
+    llvm::Value *other = b.CreateConstInBoundsGEP1_64(rt.i8, fn->getArg(1), layout.rowsOffset);
+    b.CreateStore(b.CreateAdd(b.CreateLoad(rt.i64, rows), b.CreateLoad(rt.i64, other)), rows);
   }
   b.CreateRetVoid();
   return fn;

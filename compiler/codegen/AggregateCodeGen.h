@@ -16,6 +16,9 @@ struct AggregateLayout {
   std::vector<uint32_t> offsets; ///< byte offset per aggregate
   uint32_t size = 0;
   bool ownsMemory = false; ///< some aggregate's state must be freed
+  /// The records the state holds, shared by the aggregates that count them
+  /// (AggregateFunction::countsRows), or -1.
+  int32_t rowsOffset = -1;
 
   static AggregateLayout of(const std::vector<AggregateCall> &aggregates);
 };

@@ -28,6 +28,10 @@ public:
   llvm::Value *state = nullptr;
   /// The state merged into `state` (emitMerge only).
   llvm::Value *other = nullptr;
+  /// The records the whole state holds (AggregateFunction::countsRows), and
+  /// (emitMerge) the other state's; set when some aggregate counts them.
+  llvm::Value *rowsSlot = nullptr;
+  llvm::Value *otherRowsSlot = nullptr;
   /// The record's arrival number, counting from 1 (emitCheck, emitUpdate).
   llvm::Value *seq = nullptr;
   /// The record's argument values (emitCheck, emitUpdate); a constant
@@ -42,6 +46,11 @@ public:
   TypeKind argKind(size_t i) const { return call_.args[i]->type.kind; }
   /// True when no argument is null (count(): always).
   llvm::Value *present();
+  /// The records the state holds (countsRows): in emitCheck and emitUpdate
+  /// those before the current one, in emitMerge this state's before the
+  /// merge; otherRows() the other state's.
+  llvm::Value *rows() { return b.CreateLoad(rt.i64, rowsSlot); }
+  llvm::Value *otherRows() { return b.CreateLoad(rt.i64, otherRowsSlot); }
   /// The value of constant argument \p i (emitResult).
   Val constant(size_t i);
   /// The value of the named constant argument \p name, given or defaulted

@@ -52,11 +52,22 @@ struct AggregateCall {
   }
 };
 
+/// True when some of \p calls counts the state's records
+/// (AggregateFunction::countsRows): the state then keeps that count once,
+/// after the aggregates' parts.
+inline bool aggregatesShareRows(const std::vector<AggregateCall> &calls) {
+  for (const AggregateCall &a : calls)
+    if (a.fn->countsRows(a))
+      return true;
+  return false;
+}
+
 /// The bytes of state \p calls need per group (each part 8-byte aligned, as
-/// codegen's AggregateLayout lays them out), and whether some part owns
-/// memory beyond them (string copies, sketches).
+/// codegen's AggregateLayout lays them out, and the shared count of
+/// records), and whether some part owns memory beyond them (string copies,
+/// sketches).
 inline std::pair<uint32_t, bool> aggregateStateBytes(const std::vector<AggregateCall> &calls) {
-  uint32_t bytes = 0;
+  uint32_t bytes = aggregatesShareRows(calls) ? sizeof(int64_t) : 0;
   bool owns = false;
   for (const AggregateCall &a : calls) {
     bytes += (a.fn->stateSize(a) + 7) & ~7u;

@@ -7,7 +7,8 @@ linreg_predict, and over unbounded frames logreg_predict and kmeans_assign;
 a second stage of only the aggregates that merge exactly (count, min, max,
 first, last, arg_max) and a third of those that merge cheaply (sum, avg,
 stddev, zscore, covar_pop), each of which keeps two stacks of partial
-aggregates.
+aggregates; the last two also over a field never null (id), whose
+aggregates share the state's count of records.
 Each record's output is compared field by field (floats to
 1e-9 relative). Usage: over_reference.py STREAMC SEEDS WORKDIR."""
 import csv
@@ -121,6 +122,7 @@ def expected(records, max_delay, kind, size):
             "hi2": max(present) if present else None,
             "f2": present[0] if present else None, "l2": present[-1] if present else None,
             "am2": best["id"] if best else None, "c2": len(frame),
+            "mi2": min(f["id"] for f in frame), "la2": frame[-1]["id"],
         }
         # The third: aggregates that merge cheaply (two stacks as well).
         pairs = [(f["v"], f["x"]) for f in frame if f["v"] is not None and f["x"] is not None]
@@ -134,6 +136,8 @@ def expected(records, max_delay, kind, size):
             "n3": len(present), "total3": sum(present) if present else None,
             "mean3": (math.fsum(present) / len(present)) if present else None,
             "sd3": sd[1] if sd else None, "z3": z, "cov3": cov,
+            "ids3": sum(f["id"] for f in frame),
+            "idm3": math.fsum(f["id"] for f in frame) / len(frame),
         }
         if kind == "unbounded":
             # logreg_predict(b, x, rate: 0.1): predict, then learn.
@@ -204,15 +208,15 @@ from r
 from r
 | extend over %s by k {
     n2: count(v), lo2: min(v), hi2: max(v), f2: first(v), l2: last(v), am2: arg_max(id, v),
-    c2: count()
+    c2: count(), mi2: min(id), la2: last(id)
   }
-| select { id: id + %d, n2, lo2, hi2, f2, l2, am2, c2 }
+| select { id: id + %d, n2, lo2, hi2, f2, l2, am2, c2, mi2, la2 }
 from r
 | extend over %s by k {
     n3: count(v), total3: sum(v), mean3: avg(v), sd3: stddev(v), z3: zscore(v),
-    cov3: covar_pop(v, x)
+    cov3: covar_pop(v, x), ids3: sum(id), idm3: avg(id)
   }
-| select { id: id + %d, n3, total3, mean3, sd3, z3, cov3 }
+| select { id: id + %d, n3, total3, mean3, sd3, z3, cov3, ids3, idm3 }
 """ % (max_delay, frame, learning, extra, frame, EXACT, frame, CHEAP)
     with open(os.path.join(work, "p.stream"), "w") as f:
         f.write(program)
