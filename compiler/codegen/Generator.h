@@ -197,9 +197,11 @@ private:
   /// Creates each window's runtime state from a constant srt_window_desc.
   void createWindows();
   /// The state of a record's key in the slice generated code probes inline
-  /// (srt_window_hot), for a key of \p len <= 16 bytes at \p key; any record
-  /// the probe does not find gets \p slow's (srt_window_state).
-  llvm::Value *emitWindowProbe(const WindowInfo &info, llvm::Value *key, uint32_t len,
+  /// (srt_window_hot), for a key of \p len <= 16 bytes at \p key (a fixed
+  /// key's length is a constant; one with strings is looked up by \p slow
+  /// when longer); any record the probe does not find gets \p slow's
+  /// (srt_window_state).
+  llvm::Value *emitWindowProbe(const WindowInfo &info, llvm::Value *key, llvm::Value *len,
                                llvm::Value *lateBefore, const std::function<llvm::Value *()> &slow);
 
   /// A record enters its window(s): the key is encoded, the runtime finds

@@ -111,8 +111,9 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   auto slow = [&] {
     return rt_.call(b_, Abi::srt_window_state, {handle, time_, key, keyLen, lateBefore});
   };
-  llvm::Value *state = info.hot && info.fixedKey && info.keyBytes <= 16
-                           ? emitWindowProbe(info, key, info.keyBytes, lateBefore, slow)
+  // A key with strings is probed inline when it is at most 16 bytes long.
+  llvm::Value *state = info.hot && (!info.fixedKey || info.keyBytes <= 16)
+                           ? emitWindowProbe(info, key, keyLen, lateBefore, slow)
                            : slow();
   auto *update = llvm::BasicBlock::Create(ctx_, "window.update", fn_);
   auto *late = llvm::BasicBlock::Create(ctx_, "window.late", fn_);
@@ -131,7 +132,7 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   b_.SetInsertPoint(done);
 }
 
-llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key, uint32_t len,
+llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key, llvm::Value *len,
                                         llvm::Value *lateBefore,
                                         const std::function<llvm::Value *()> &slow) {
   auto at = [&](llvm::Value *base, size_t offset) {
@@ -148,26 +149,45 @@ llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key
   auto *missed = llvm::BasicBlock::Create(ctx_, "window.probe.missed", fn_);
   auto *done = llvm::BasicBlock::Create(ctx_, "window.state", fn_);
 
-  // In the hot slice, and not late (as srt_window_state decides).
+  // In the hot slice, not late (as srt_window_state decides), and a key
+  // of at most 16 bytes.
   llvm::Value *wm = b_.CreateLoad(rt_.i64, at(info.clock, offsetof(srt_window_clock, watermark)));
   llvm::Value *bound = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, wm, lateBefore);
   llvm::Value *inSlice = b_.CreateAnd(
       b_.CreateAnd(b_.CreateICmpSGE(time_, hot(offsetof(srt_window_hot, start), rt_.i64)),
                    b_.CreateICmpSLT(time_, hot(offsetof(srt_window_hot, end), rt_.i64))),
       b_.CreateICmpSGT(hot(offsetof(srt_window_hot, last_end), rt_.i64), bound));
+  if (!info.fixedKey)
+    inSlice = b_.CreateAnd(inSlice, b_.CreateICmpULE(len, b_.getInt64(16)));
   b_.CreateCondBr(inSlice, probe, missed);
 
   // The key as two zero-padded words, and its hash (srt_key_hash).
   b_.SetInsertPoint(probe);
-  llvm::Value *words = entryAlloca(16, "window.key.words");
-  b_.CreateStore(b_.getInt64(0), words);
-  b_.CreateStore(b_.getInt64(0), at(words, 8));
-  if (len)
-    b_.CreateMemCpy(words, llvm::MaybeAlign(8), key, llvm::MaybeAlign(1), len);
-  llvm::Value *w0 = b_.CreateLoad(rt_.i64, words);
-  llvm::Value *w1 = b_.CreateLoad(rt_.i64, at(words, 8));
-  llvm::Value *h = b_.CreateMul(b_.CreateAdd(w0, b_.getInt64(len)), b_.getInt64(SRT_KEY_HASH_K0));
-  if (len > 8)
+  llvm::Value *w0, *w1;
+  if (info.fixedKey) {
+    llvm::Value *words = entryAlloca(16, "window.key.words");
+    b_.CreateStore(b_.getInt64(0), words);
+    b_.CreateStore(b_.getInt64(0), at(words, 8));
+    if (info.keyBytes)
+      b_.CreateMemCpy(words, llvm::MaybeAlign(8), key, llvm::MaybeAlign(1), info.keyBytes);
+    w0 = b_.CreateLoad(rt_.i64, words);
+    w1 = b_.CreateLoad(rt_.i64, at(words, 8));
+  } else {
+    // The key buffer has room for 16 bytes however short the key (the
+    // bytes after it are masked off).
+    auto masked = [&](llvm::Value *word, int64_t from) {
+      llvm::Value *bits = b_.CreateShl(b_.CreateSub(len, b_.getInt64(from)), 3);
+      llvm::Value *mask = b_.CreateNot(b_.CreateShl(b_.getInt64(-1), bits));
+      mask = b_.CreateSelect(
+          b_.CreateICmpSGE(len, b_.getInt64(from + 8)), b_.getInt64(-1),
+          b_.CreateSelect(b_.CreateICmpSLE(len, b_.getInt64(from)), b_.getInt64(0), mask));
+      return b_.CreateAnd(word, mask);
+    };
+    w0 = masked(b_.CreateAlignedLoad(rt_.i64, key, llvm::Align(1)), 0);
+    w1 = masked(b_.CreateAlignedLoad(rt_.i64, at(key, 8), llvm::Align(1)), 8);
+  }
+  llvm::Value *h = b_.CreateMul(b_.CreateAdd(w0, len), b_.getInt64(SRT_KEY_HASH_K0));
+  if (!info.fixedKey || info.keyBytes > 8)
     h = b_.CreateXor(h, b_.CreateMul(w1, b_.getInt64(SRT_KEY_HASH_K1)));
   llvm::Value *mask = hot(offsetof(srt_window_hot, mask), rt_.i64);
   llvm::Value *index = hot(offsetof(srt_window_hot, index), rt_.ptr);
@@ -184,16 +204,20 @@ llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key
   b_.CreateCondBr(b_.CreateICmpEQ(number, b_.getInt32(0)), missed, entry);
   b_.SetInsertPoint(entry);
   // Entry number - 1 times the stride the runtime lays entries out with
-  // (srt_window_hot); the entry keeps the whole key, zero-padded (one word
-  // for a key of up to 8 bytes, two beyond), so its bytes decide alone.
+  // (srt_window_hot); the entry keeps a key of up to 16 bytes whole,
+  // zero-padded (one word for a fixed key of up to 8 bytes, two beyond),
+  // so its bytes decide alone, and its length when that varies.
   uint64_t stride = SRT_KEY_ENTRY_KEY + info.keyCapacity + ((info.aggs.size + 7u) & ~7u);
   llvm::Value *e =
       b_.CreateGEP(rt_.i8, b_.CreateConstGEP1_64(rt_.i8, entries, -static_cast<int64_t>(stride)),
                    b_.CreateMul(b_.CreateZExt(number, rt_.i64), b_.getInt64(stride)));
   llvm::Value *same = b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY)), w0);
-  if (len > 8)
+  if (!info.fixedKey || info.keyBytes > 8)
     same = b_.CreateAnd(same,
                         b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY + 8)), w1));
+  if (!info.fixedKey)
+    same = b_.CreateAnd(same, b_.CreateICmpEQ(b_.CreateLoad(rt_.i32, at(e, SRT_KEY_ENTRY_LEN)),
+                                              b_.CreateTrunc(len, rt_.i32)));
   b_.CreateCondBr(same, found, next);
   b_.SetInsertPoint(next);
   llvm::Value *after = b_.CreateAnd(b_.CreateAdd(i, b_.getInt64(1)), mask);
