@@ -36,7 +36,8 @@ void Generator::createWindows() {
     uint32_t kind = w->window == LogicalWindowAggregate::WindowKind::Tumbling  ? SRT_WINDOW_TUMBLING
                     : w->window == LogicalWindowAggregate::WindowKind::Sliding ? SRT_WINDOW_SLIDING
                     : w->window == LogicalWindowAggregate::WindowKind::Session ? SRT_WINDOW_SESSION
-                                                                               : SRT_WINDOW_COUNT;
+                    : w->window == LogicalWindowAggregate::WindowKind::Count   ? SRT_WINDOW_COUNT
+                                                                               : SRT_WINDOW_ALL;
     // Sizes that read params are computed at start-up (a built executable's
     // --param); the descriptor then gets them before the window is created.
     using WK = LogicalWindowAggregate::WindowKind;

@@ -149,6 +149,7 @@ enum srt_window_kind {
   SRT_WINDOW_SLIDING = 2,
   SRT_WINDOW_SESSION = 3,
   SRT_WINDOW_COUNT = 4,
+  SRT_WINDOW_ALL = 5, /* one window per key, fired at the end of the input */
 };
 
 /** A number-valued aggregate slot; n counts the values it has seen. */
