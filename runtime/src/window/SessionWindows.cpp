@@ -145,7 +145,7 @@ public:
       freeMemory(ends_.top().session);
       ends_.pop();
     }
-    if (emitted_) { // out of the heap, still in its key's list: freed above
+    if (emitted_) { // out of the heap; its state went with its key's above
       freeMemory(emitted_);
       emitted_ = nullptr;
     }
