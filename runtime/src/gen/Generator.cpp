@@ -554,6 +554,22 @@ int64_t Generator::fill(const std::vector<srt_field> &fields, char *records, int
     for (int64_t i = from; i < to; ++i, record += stride)
       store(record);
   };
+  int64_t eventTime = kEpoch2024 + n_ / 1000;             // as next(), for record 1
+  int64_t step = std::min(count, 1 + (1000 - n_ % 1000)); // the first record a second later
+  if (ns == 1 && times == 1 && ids == 0 && nulls == 0) {
+    // The common case (n and its event time): one pass writes both.
+    int64_t n = n_;
+    auto both = [&, nAt = nAt[0], timeAt = timeAt[0]](int64_t time) {
+      return [&, nAt, timeAt, time](char *record) {
+        setInt(record, nAt, n++);
+        setInt(record, timeAt, time);
+      };
+    };
+    each(1, step, both(eventTime));
+    each(step, count, both(eventTime + 1));
+    n_ += count - 1;
+    return count;
+  }
   for (int k = 0; k < ns; ++k) {
     int64_t n = n_;
     each(1, count, [&, at = nAt[k]](char *record) { setInt(record, at, n++); });
@@ -562,8 +578,6 @@ int64_t Generator::fill(const std::vector<srt_field> &fields, char *records, int
     int64_t id = 1000 + n_;
     each(1, count, [&, at = idAt[k]](char *record) { setInt(record, at, id++); });
   }
-  int64_t eventTime = kEpoch2024 + n_ / 1000;             // as next(), for record 1
-  int64_t step = std::min(count, 1 + (1000 - n_ % 1000)); // the first record a second later
   for (int k = 0; k < times; ++k) {
     each(1, step, [&, at = timeAt[k]](char *record) { setInt(record, at, eventTime); });
     each(step, count, [&, at = timeAt[k]](char *record) { setInt(record, at, eventTime + 1); });
