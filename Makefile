@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 
-.PHONY: all deps configure build test demo clean format
+.PHONY: all deps configure build test demo bench clean format
 
 all: build
 
@@ -30,6 +30,11 @@ demo: build
 	  ../$(BUILD)/bin/streamc run slow_requests.stream && \
 	  echo && echo "== streamc run clicks.stream --config clicks.yaml (windows):" && \
 	  ../$(BUILD)/bin/streamc run clicks.stream --config clicks.yaml
+
+# Every benchmark in one run, against the hand-written baselines in
+# bench/baseline/ (results: docs/performance.md).
+bench: build
+	@bench/all.sh
 
 format:
 	@find compiler test -name '*.cpp' -o -name '*.h' | xargs clang-format -i

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput of a keyed tumbling window on generated events, against the
-# same query hand-written as one C++ loop (bench/window_baseline.cpp), in
+# same query hand-written as one C++ loop (bench/baseline/window_tumbling.cpp), in
 # one run: sequence events -> tumbling(1s) by n % 100 -> count, sum, max.
 # Also the generator alone (a filter that keeps nothing), so the window's
 # own cost shows. Usage: bench/window_tumbling.sh [EVENTS] (default 50M).
@@ -28,7 +28,7 @@ from s | where n < 0 | into out
 STREAM
 "$streamc" build window.stream -o window
 "$streamc" build generator.stream -o generator
-c++ -O2 -march=native -o baseline "$here/window_baseline.cpp"
+c++ -O2 -march=native -o baseline "$here/baseline/window_tumbling.cpp"
 report() {
   printf '%-44s %7.3f s  %8.1f M events/s\n' "$1" "$2" "$(python3 -c "print($events / $2 / 1e6)")"
 }
