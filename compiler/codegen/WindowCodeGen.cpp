@@ -133,6 +133,33 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   b_.SetInsertPoint(done);
 }
 
+std::pair<llvm::Value *, llvm::Value *>
+Generator::emitKeyWords(const WindowInfo &info, llvm::Value *key, llvm::Value *len) {
+  if (info.fixedKey) {
+    llvm::Value *words = entryAlloca(16, "window.key.words");
+    b_.CreateStore(b_.getInt64(0), words);
+    b_.CreateStore(b_.getInt64(0), b_.CreateConstInBoundsGEP1_64(rt_.i8, words, 8));
+    if (info.keyBytes)
+      b_.CreateMemCpy(words, llvm::MaybeAlign(8), key, llvm::MaybeAlign(1), info.keyBytes);
+    return {b_.CreateLoad(rt_.i64, words),
+            b_.CreateLoad(rt_.i64, b_.CreateConstInBoundsGEP1_64(rt_.i8, words, 8))};
+  }
+  // The key buffer has room for 16 bytes however short the key (the bytes
+  // after it are masked off).
+  auto masked = [&](llvm::Value *word, int64_t from) {
+    llvm::Value *bits = b_.CreateShl(b_.CreateSub(len, b_.getInt64(from)), 3);
+    llvm::Value *mask = b_.CreateNot(b_.CreateShl(b_.getInt64(-1), bits));
+    mask = b_.CreateSelect(
+        b_.CreateICmpSGE(len, b_.getInt64(from + 8)), b_.getInt64(-1),
+        b_.CreateSelect(b_.CreateICmpSLE(len, b_.getInt64(from)), b_.getInt64(0), mask));
+    return b_.CreateAnd(word, mask);
+  };
+  return {masked(b_.CreateAlignedLoad(rt_.i64, key, llvm::Align(1)), 0),
+          masked(b_.CreateAlignedLoad(rt_.i64, b_.CreateConstInBoundsGEP1_64(rt_.i8, key, 8),
+                                      llvm::Align(1)),
+                 8)};
+}
+
 llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key, llvm::Value *len,
                                         llvm::Value *lateBefore,
                                         const std::function<llvm::Value *()> &slow) {
@@ -164,29 +191,7 @@ llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key
 
   // The key as two zero-padded words, and its hash (srt_key_hash).
   b_.SetInsertPoint(probe);
-  llvm::Value *w0, *w1;
-  if (info.fixedKey) {
-    llvm::Value *words = entryAlloca(16, "window.key.words");
-    b_.CreateStore(b_.getInt64(0), words);
-    b_.CreateStore(b_.getInt64(0), at(words, 8));
-    if (info.keyBytes)
-      b_.CreateMemCpy(words, llvm::MaybeAlign(8), key, llvm::MaybeAlign(1), info.keyBytes);
-    w0 = b_.CreateLoad(rt_.i64, words);
-    w1 = b_.CreateLoad(rt_.i64, at(words, 8));
-  } else {
-    // The key buffer has room for 16 bytes however short the key (the
-    // bytes after it are masked off).
-    auto masked = [&](llvm::Value *word, int64_t from) {
-      llvm::Value *bits = b_.CreateShl(b_.CreateSub(len, b_.getInt64(from)), 3);
-      llvm::Value *mask = b_.CreateNot(b_.CreateShl(b_.getInt64(-1), bits));
-      mask = b_.CreateSelect(
-          b_.CreateICmpSGE(len, b_.getInt64(from + 8)), b_.getInt64(-1),
-          b_.CreateSelect(b_.CreateICmpSLE(len, b_.getInt64(from)), b_.getInt64(0), mask));
-      return b_.CreateAnd(word, mask);
-    };
-    w0 = masked(b_.CreateAlignedLoad(rt_.i64, key, llvm::Align(1)), 0);
-    w1 = masked(b_.CreateAlignedLoad(rt_.i64, at(key, 8), llvm::Align(1)), 8);
-  }
+  auto [w0, w1] = emitKeyWords(info, key, len);
   llvm::Value *h = b_.CreateMul(b_.CreateAdd(w0, len), b_.getInt64(SRT_KEY_HASH_K0));
   if (!info.fixedKey || info.keyBytes > 8)
     h = b_.CreateXor(h, b_.CreateMul(w1, b_.getInt64(SRT_KEY_HASH_K1)));
