@@ -203,9 +203,10 @@ private:
   /// (srt_window_state).
   llvm::Value *emitWindowProbe(const WindowInfo &info, llvm::Value *key, llvm::Value *len,
                                llvm::Value *lateBefore, const std::function<llvm::Value *()> &slow);
-  /// A key of at most 16 bytes as two little-endian words, zero-padded.
-  std::pair<llvm::Value *, llvm::Value *> emitKeyWords(const WindowInfo &info, llvm::Value *key,
-                                                       llvm::Value *len);
+  /// A key its entry keeps whole as little-endian words, zero-padded to
+  /// the entry's key capacity.
+  std::vector<llvm::Value *> emitKeyWords(const WindowInfo &info, llvm::Value *key,
+                                          llvm::Value *len);
 
   /// A record enters its window(s): the key is encoded, the runtime finds
   /// its state, and the aggregates are updated inline. A record late for

@@ -6,6 +6,7 @@
 #include <srt/types.h>
 
 #include <cstddef>
+#include <iterator>
 
 namespace streamc::codegen_detail {
 
@@ -17,8 +18,8 @@ void Generator::createWindows() {
     info.aggs = AggregateLayout::of(w->aggregates);
     for (size_t i = 0; i < w->keys.size(); ++i)
       info.keyType.fields.push_back({w->keyNames[i], w->keys[i]->type});
-    // An entry keeps a fixed-size key whole; one with strings, their first
-    // 16 bytes or so inline (a longer key goes to the heap).
+    // An entry keeps a fixed-size key whole; one with strings, up to 16
+    // bytes of them inline, 40 in all (a longer key goes to the heap).
     std::vector<Type> keyTypes;
     for (const auto &k : w->keys)
       keyTypes.push_back(k->type);
@@ -112,8 +113,9 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   auto slow = [&] {
     return rt_.call(b_, Abi::srt_window_state, {handle, time_, key, keyLen, lateBefore});
   };
-  // A key with strings is probed inline when it is at most 16 bytes long.
-  llvm::Value *state = info.hot && (!info.fixedKey || info.keyBytes <= 16)
+  // Probed inline: a key of at most SRT_KEY_INLINE_MAX bytes, one with
+  // strings when its entry keeps it whole (up to its key capacity).
+  llvm::Value *state = info.hot && info.keyCapacity <= SRT_KEY_INLINE_MAX
                            ? emitWindowProbe(info, key, keyLen, lateBefore, slow)
                            : slow();
   auto *update = llvm::BasicBlock::Create(ctx_, "window.update", fn_);
@@ -133,31 +135,32 @@ void Generator::emitWindowUpdate(const LogicalWindowAggregate &w, llvm::Value *r
   b_.SetInsertPoint(done);
 }
 
-std::pair<llvm::Value *, llvm::Value *>
-Generator::emitKeyWords(const WindowInfo &info, llvm::Value *key, llvm::Value *len) {
+std::vector<llvm::Value *> Generator::emitKeyWords(const WindowInfo &info, llvm::Value *key,
+                                                   llvm::Value *len) {
+  std::vector<llvm::Value *> words;
   if (info.fixedKey) {
-    llvm::Value *words = entryAlloca(16, "window.key.words");
-    b_.CreateStore(b_.getInt64(0), words);
-    b_.CreateStore(b_.getInt64(0), b_.CreateConstInBoundsGEP1_64(rt_.i8, words, 8));
+    llvm::Value *copy = entryAlloca(info.keyCapacity, "window.key.words");
+    for (uint32_t at = 0; at < info.keyCapacity; at += 8)
+      b_.CreateStore(b_.getInt64(0), b_.CreateConstInBoundsGEP1_64(rt_.i8, copy, at));
     if (info.keyBytes)
-      b_.CreateMemCpy(words, llvm::MaybeAlign(8), key, llvm::MaybeAlign(1), info.keyBytes);
-    return {b_.CreateLoad(rt_.i64, words),
-            b_.CreateLoad(rt_.i64, b_.CreateConstInBoundsGEP1_64(rt_.i8, words, 8))};
+      b_.CreateMemCpy(copy, llvm::MaybeAlign(8), key, llvm::MaybeAlign(1), info.keyBytes);
+    for (uint32_t at = 0; at < info.keyCapacity; at += 8)
+      words.push_back(b_.CreateLoad(rt_.i64, b_.CreateConstInBoundsGEP1_64(rt_.i8, copy, at)));
+    return words;
   }
-  // The key buffer has room for 16 bytes however short the key (the bytes
-  // after it are masked off).
-  auto masked = [&](llvm::Value *word, int64_t from) {
+  // The key buffer has room for the entry's key capacity however short the
+  // key (the bytes after it are masked off).
+  for (uint32_t from = 0; from < info.keyCapacity; from += 8) {
+    llvm::Value *word = b_.CreateAlignedLoad(
+        rt_.i64, b_.CreateConstInBoundsGEP1_64(rt_.i8, key, from), llvm::Align(1));
     llvm::Value *bits = b_.CreateShl(b_.CreateSub(len, b_.getInt64(from)), 3);
     llvm::Value *mask = b_.CreateNot(b_.CreateShl(b_.getInt64(-1), bits));
     mask = b_.CreateSelect(
         b_.CreateICmpSGE(len, b_.getInt64(from + 8)), b_.getInt64(-1),
         b_.CreateSelect(b_.CreateICmpSLE(len, b_.getInt64(from)), b_.getInt64(0), mask));
-    return b_.CreateAnd(word, mask);
-  };
-  return {masked(b_.CreateAlignedLoad(rt_.i64, key, llvm::Align(1)), 0),
-          masked(b_.CreateAlignedLoad(rt_.i64, b_.CreateConstInBoundsGEP1_64(rt_.i8, key, 8),
-                                      llvm::Align(1)),
-                 8)};
+    words.push_back(b_.CreateAnd(word, mask));
+  }
+  return words;
 }
 
 llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key, llvm::Value *len,
@@ -178,7 +181,7 @@ llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key
   auto *done = llvm::BasicBlock::Create(ctx_, "window.state", fn_);
 
   // In the hot slice, not late (as srt_window_state decides), and a key
-  // of at most 16 bytes.
+  // its entry keeps whole.
   llvm::Value *wm = b_.CreateLoad(rt_.i64, at(info.clock, offsetof(srt_window_clock, watermark)));
   llvm::Value *bound = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, wm, lateBefore);
   llvm::Value *inSlice = b_.CreateAnd(
@@ -186,15 +189,19 @@ llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key
                    b_.CreateICmpSLT(time_, hot(offsetof(srt_window_hot, end), rt_.i64))),
       b_.CreateICmpSGT(hot(offsetof(srt_window_hot, last_end), rt_.i64), bound));
   if (!info.fixedKey)
-    inSlice = b_.CreateAnd(inSlice, b_.CreateICmpULE(len, b_.getInt64(16)));
+    inSlice = b_.CreateAnd(inSlice, b_.CreateICmpULE(len, b_.getInt64(info.keyCapacity)));
   b_.CreateCondBr(inSlice, probe, missed);
 
-  // The key as two zero-padded words, and its hash (srt_key_hash).
+  // The key as zero-padded words, and its hash (srt_key_hash; the words
+  // past the key capacity are zero and add nothing).
   b_.SetInsertPoint(probe);
-  auto [w0, w1] = emitKeyWords(info, key, len);
-  llvm::Value *h = b_.CreateMul(b_.CreateAdd(w0, len), b_.getInt64(SRT_KEY_HASH_K0));
-  if (!info.fixedKey || info.keyBytes > 8)
-    h = b_.CreateXor(h, b_.CreateMul(w1, b_.getInt64(SRT_KEY_HASH_K1)));
+  std::vector<llvm::Value *> words = emitKeyWords(info, key, len);
+  static const uint64_t kHash[] = {SRT_KEY_HASH_K0, SRT_KEY_HASH_K1, SRT_KEY_HASH_K2,
+                                   SRT_KEY_HASH_K3, SRT_KEY_HASH_K4};
+  static_assert(std::size(kHash) == SRT_KEY_INLINE_MAX / 8);
+  llvm::Value *h = b_.CreateMul(b_.CreateAdd(words[0], len), b_.getInt64(kHash[0]));
+  for (size_t k = 1; k < words.size(); ++k)
+    h = b_.CreateXor(h, b_.CreateMul(words[k], b_.getInt64(kHash[k])));
   llvm::Value *mask = hot(offsetof(srt_window_hot, mask), rt_.i64);
   llvm::Value *index = hot(offsetof(srt_window_hot, index), rt_.ptr);
   llvm::Value *entries = hot(offsetof(srt_window_hot, entries), rt_.ptr);
@@ -210,17 +217,17 @@ llvm::Value *Generator::emitWindowProbe(const WindowInfo &info, llvm::Value *key
   b_.CreateCondBr(b_.CreateICmpEQ(number, b_.getInt32(0)), missed, entry);
   b_.SetInsertPoint(entry);
   // Entry number - 1 times the stride the runtime lays entries out with
-  // (srt_window_hot); the entry keeps a key of up to 16 bytes whole,
-  // zero-padded (one word for a fixed key of up to 8 bytes, two beyond),
-  // so its bytes decide alone, and its length when that varies.
+  // (srt_window_hot); the entry keeps the key whole, zero-padded to its
+  // key capacity, so its words decide alone, and its length when that
+  // varies.
   uint64_t stride = SRT_KEY_ENTRY_KEY + info.keyCapacity + ((info.aggs.size + 7u) & ~7u);
   llvm::Value *e =
       b_.CreateGEP(rt_.i8, b_.CreateConstGEP1_64(rt_.i8, entries, -static_cast<int64_t>(stride)),
                    b_.CreateMul(b_.CreateZExt(number, rt_.i64), b_.getInt64(stride)));
-  llvm::Value *same = b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY)), w0);
-  if (!info.fixedKey || info.keyBytes > 8)
-    same = b_.CreateAnd(same,
-                        b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY + 8)), w1));
+  llvm::Value *same = b_.getTrue();
+  for (size_t k = 0; k < words.size(); ++k)
+    same = b_.CreateAnd(
+        same, b_.CreateICmpEQ(b_.CreateLoad(rt_.i64, at(e, SRT_KEY_ENTRY_KEY + 8 * k)), words[k]));
   if (!info.fixedKey)
     same = b_.CreateAnd(same, b_.CreateICmpEQ(b_.CreateLoad(rt_.i32, at(e, SRT_KEY_ENTRY_LEN)),
                                               b_.CreateTrunc(len, rt_.i32)));

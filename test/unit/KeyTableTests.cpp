@@ -33,7 +33,7 @@ TEST(KeyTable, ConsecutiveIntegerKeysGetDistinctHomeSlots) {
 }
 
 TEST(KeyTable, TheInlineHashIsTheDocumentedFormula) {
-  // srt/types.h: (w0 + len) * K0 ^ w1 * K1 over the zero-padded words.
+  // srt/types.h: (w0 + len) * K0 ^ w1 * K1 ^ ... over the zero-padded words.
   int64_t key = -5;
   EXPECT_EQ(hashOf(key), (static_cast<uint64_t>(key) + 8) * SRT_KEY_HASH_K0);
   const char text[] = "0123456789abc"; // 13 bytes: two words, the second padded
@@ -41,6 +41,14 @@ TEST(KeyTable, TheInlineHashIsTheDocumentedFormula) {
   std::memcpy(&w0, text, 8);
   std::memcpy(&w1, text + 8, 5);
   EXPECT_EQ(srt_key_hash(text, 13), ((w0 + 13) * SRT_KEY_HASH_K0) ^ (w1 * SRT_KEY_HASH_K1));
+  // Up to five words: 40 bytes; beyond, XXH3.
+  const char longer[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEF"; // 42 bytes
+  uint64_t w[5] = {};
+  std::memcpy(w, longer, 37);
+  EXPECT_EQ(srt_key_hash(longer, 37), ((w[0] + 37) * SRT_KEY_HASH_K0) ^ (w[1] * SRT_KEY_HASH_K1) ^
+                                          (w[2] * SRT_KEY_HASH_K2) ^ (w[3] * SRT_KEY_HASH_K3) ^
+                                          (w[4] * SRT_KEY_HASH_K4));
+  EXPECT_EQ(srt_key_hash(longer, 41), XXH3_64bits(longer, 41));
 }
 
 TEST(KeyTable, StructuredKeysAreAllFoundAfterGrowthAndRemoval) {

@@ -287,12 +287,16 @@ enum {
   SRT_KEY_ENTRY_LEN = 8,
   SRT_KEY_ENTRY_KEY = 16,
 };
-/** srt_key_hash of a key of at most 16 bytes: its bytes zero-padded to two
- * little-endian words w0, w1, then (w0 + len) * K0 ^ w1 * K1, whose top
- * bits pick the slot (longer keys: XXH3). Generated code computes it
- * inline. */
+/** srt_key_hash of a key of at most SRT_KEY_INLINE_MAX (40) bytes: its
+ * bytes zero-padded to five little-endian words w0..w4, then
+ * (w0 + len) * K0 ^ w1 * K1 ^ w2 * K2 ^ w3 * K3 ^ w4 * K4, whose top bits
+ * pick the slot (longer keys: XXH3). Generated code computes it inline. */
+#define SRT_KEY_INLINE_MAX 40
 #define SRT_KEY_HASH_K0 0x9E3779B97F4A7C15ull
 #define SRT_KEY_HASH_K1 0xC2B2AE3D27D4EB4Full
+#define SRT_KEY_HASH_K2 0x165667B19E3779F9ull
+#define SRT_KEY_HASH_K3 0x85EBCA77C2B2AE63ull
+#define SRT_KEY_HASH_K4 0x9E3779B185EBCA87ull
 
 /** One result a fired window yields. */
 typedef struct srt_window_row {

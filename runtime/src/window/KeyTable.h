@@ -18,17 +18,18 @@
 #include <vector>
 
 /// The hash of a key's bytes (srt/types.h, SRT_KEY_HASH_K0): keys of at
-/// most 16 bytes, which generated code hashes inline, by multiplying their
-/// two words (Fibonacci hashing: the table takes the top bits, so a run of
-/// consecutive integer keys spreads over the slots without collisions);
-/// longer ones by XXH3.
+/// most SRT_KEY_INLINE_MAX bytes, which generated code hashes inline, by
+/// multiplying their words (Fibonacci hashing: the table takes the top
+/// bits, so a run of consecutive integer keys spreads over the slots
+/// without collisions); longer ones by XXH3.
 inline uint64_t srt_key_hash(const void *key, size_t len) {
-  if (len > 16)
+  if (len > SRT_KEY_INLINE_MAX)
     return XXH3_64bits(key, len);
-  uint64_t w[2] = {0, 0};
+  uint64_t w[SRT_KEY_INLINE_MAX / 8] = {};
   if (len)
     std::memcpy(w, key, len);
-  return ((w[0] + len) * SRT_KEY_HASH_K0) ^ (w[1] * SRT_KEY_HASH_K1);
+  return ((w[0] + len) * SRT_KEY_HASH_K0) ^ (w[1] * SRT_KEY_HASH_K1) ^ (w[2] * SRT_KEY_HASH_K2) ^
+         (w[3] * SRT_KEY_HASH_K3) ^ (w[4] * SRT_KEY_HASH_K4);
 }
 
 class KeyTable {
