@@ -53,7 +53,6 @@ public:
       llvm::Value *sum = e.b.CreateFAdd(e.load(e.rt.f64, e.state, kSum), e.asF64(x, e.argKind(0)));
       return {e.exprs->finiteChecked(sum, x.null, why)};
     }
-    llvm::Value *sum = e.load(e.rt.i64, e.state, kSum);
     if (e.call().use == AggregateUse::Frame) { // exact: does the new sum fit?
       llvm::Value *wide = e.b.CreateAdd(wideSum(e, e.state), e.b.CreateSExt(x.v, e.rt.i128));
       llvm::Value *fits =
@@ -61,6 +60,7 @@ public:
       e.exprs->rejectIf(e.b.CreateAnd(e.b.CreateNot(x.null), e.b.CreateNot(fits)), why);
       return {wide};
     }
+    llvm::Value *sum = e.load(e.rt.i64, e.state, kSum);
     if (e.call().use == AggregateUse::MergingWindow) { // a lost sum stays null: rejects nothing
       llvm::Value *lost =
           e.b.CreateICmpNE(e.load(e.rt.i64, e.state, extraAt(e.call())), e.b.getInt64(0));

@@ -114,7 +114,7 @@ void Generator::emitOverProcess(const LogicalOver &o, llvm::Value *record, const
     llvm::Value *earlier = rt_.call(b_, Abi::srt_frame_evict, {handle, frame, time_});
     state = entryAlloca(info.aggs.size, "frame.state");
     b_.CreateMemSet(state, b_.getInt8(0), info.aggs.size, llvm::MaybeAlign(8));
-    if (info.freeState) { // a record a fold rejects frees the state first
+    if (info.freeState) { // a record its aggregates reject frees the state first
       auto *rejected = llvm::BasicBlock::Create(ctx_, "frame.rejected", fn_);
       llvm::IRBuilder<> rb(rejected);
       rb.CreateCall(info.freeState, {state});

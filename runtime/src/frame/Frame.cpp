@@ -70,8 +70,8 @@ struct srt_frame_key {
   State state;           ///< unbounded: the aggregate state
   std::deque<Held> held; ///< rows, range: the frame's records
   // Two stacks (srt_frame_front): the oldest `front` records have partials;
-  // `back` aggregates the others but the last; `stale`: a record it holds
-  // was dropped, so the partials must be rebuilt.
+  // `back` aggregates the others; `stale`: a record it holds was dropped,
+  // so the partials must be rebuilt.
   int64_t front = 0;
   State back;
   bool stale = false;
